@@ -1,0 +1,51 @@
+"""The fixed scales of the domain (see DOMAIN.md). Stored as their string values."""
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    NOT_STARTED = "Not started"
+    ON_TRACK = "On track"
+    AT_RISK = "At risk"
+    OFF_TRACK = "Off track"
+    COMPLETED = "Completed"
+
+
+class RiskLevel(StrEnum):
+    LOW = "Low"
+    MEDIUM = "Medium"
+    HIGH = "High"
+    CRITICAL = "Critical"
+
+
+class ObjectiveKind(StrEnum):
+    MISSION = "mission"
+    MANAGEMENT = "management"
+
+
+class AgencyRole(StrEnum):
+    LEAD = "lead"
+    CONTRIBUTING = "contributing"
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+class ReviewState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    CONTRIBUTOR = "contributor"
+    CHAIR = "chair"
+    ADMIN = "admin"
+
+
+STATUS_ORDER: list[str] = [s.value for s in Status]
+RISK_ORDER: list[str] = [r.value for r in RiskLevel]

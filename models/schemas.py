@@ -1,0 +1,110 @@
+"""Validated input schemas. Every write goes through one of these first.
+
+Each bad field yields one clear message; ``format_validation_error`` turns a
+pydantic ``ValidationError`` into ``["progress: must be between 0 and 100", ...]``.
+"""
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from models.scales import Direction, ReviewState, RiskLevel, Status
+
+NARRATIVE_MAX_CHARS = 5000
+"""Longest narrative a status update accepts: about two pages of text."""
+
+MIN_FISCAL_YEAR = 2000
+MAX_FISCAL_YEAR = 2100
+
+Narrative = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NARRATIVE_MAX_CHARS)]
+ObjectiveCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\d+\.\d+|M\d+)$")]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AgencyCreate(_Input):
+    acronym: Annotated[str, StringConstraints(min_length=2, max_length=20, pattern=r"^[A-Za-z][A-Za-z0-9&/\-]*$")]
+    name: Annotated[str, StringConstraints(min_length=2, max_length=200)]
+
+
+class StatusUpdateCreate(_Input):
+    """What a contributor reports on one objective for one fiscal quarter."""
+
+    objective_id: int
+    agency_id: int
+    working_group_id: int | None = None
+    fiscal_year: int = Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)
+    quarter: int = Field(ge=1, le=4)
+    status: Status
+    progress: int = Field(ge=0, le=100)
+    risk_level: RiskLevel
+    accomplishments: Narrative = ""
+    challenges: Narrative = ""
+    next_steps: Narrative = ""
+    risk_note: Narrative = ""
+    state: ReviewState = ReviewState.SUBMITTED
+    author: Annotated[str, StringConstraints(min_length=1, max_length=254)]
+    is_demo: bool = False
+
+    @field_validator("progress", mode="before")
+    @classmethod
+    def _whole_percent(cls, value: object) -> object:
+        # Spreadsheets hand over 40.0 for 40; accept it, refuse 40.5.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
+
+class IndicatorCreate(_Input):
+    objective_id: int
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    unit: Annotated[str, StringConstraints(max_length=40)] = ""
+    baseline: float
+    target: float
+    direction: Direction = Direction.UP
+    is_demo: bool = False
+
+
+class IndicatorValueCreate(_Input):
+    indicator_id: int
+    fiscal_year: int = Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)
+    quarter: int = Field(ge=1, le=4)
+    value: float
+    author: Annotated[str, StringConstraints(min_length=1, max_length=254)]
+    is_demo: bool = False
+
+
+_FRIENDLY = [
+    (re.compile(r"^Input should be greater than or equal to (\S+)$"), "must be at least {0}"),
+    (re.compile(r"^Input should be less than or equal to (\S+)$"), "must be at most {0}"),
+    (re.compile(r"^String should have at most (\d+) characters?$"), "is too long: at most {0} characters"),
+    (re.compile(r"^String should have at least 1 character$"), "is required"),
+    (re.compile(r"^Input should be a valid integer.*$"), "must be a whole number"),
+    (re.compile(r"^Input should be (.+)$"), "must be {0}"),
+    (re.compile(r"^Field required$"), "is required"),
+    (re.compile(r"^Extra inputs are not permitted$"), "is not a known field"),
+]
+
+
+def _friendly(message: str) -> str:
+    for pattern, template in _FRIENDLY:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups())
+    return message[0].lower() + message[1:] if message else message
+
+
+def format_validation_error(error: ValidationError) -> list[str]:
+    """One ``"field: message"`` line per bad field, in field order, without pydantic's URLs."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for item in error.errors(include_url=False):
+        field = ".".join(str(part) for part in item["loc"]) or "input"
+        if field in seen:
+            continue
+        seen.add(field)
+        lines.append(f"{field}: {_friendly(item['msg'])}")
+    return lines
