@@ -1,0 +1,218 @@
+"""A deterministic demo history, so a new installation never opens on an empty screen.
+
+Every (objective, agency) pair gets one trajectory shape, chosen by a stable hash:
+improving, stalling, slipping or completed. Values come from a random generator
+seeded by the pair, so the same database always gets the same history. Every row
+written here has ``is_demo = True``.
+"""
+
+import random
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from sqlmodel import Session, func, select
+
+from dashboard.fiscal import FiscalQuarter, quarter_range
+from models import (
+    Agency,
+    Indicator,
+    IndicatorCreate,
+    IndicatorValue,
+    IndicatorValueCreate,
+    Mission,
+    Objective,
+    ObjectiveAgency,
+    StatusUpdate,
+    StatusUpdateCreate,
+    WorkingGroupObjective,
+)
+
+DEMO_START = FiscalQuarter(2022, 3)
+TRAJECTORIES = ("improving", "stalling", "slipping", "completed")
+# Agencies that skip the newest quarter, so the "missing" views have something to show.
+LATE_REPORTERS = frozenset({"DEA", "FAS"})
+
+
+@dataclass(frozen=True)
+class DemoPoint:
+    status: str
+    progress: int
+    risk_level: str
+
+
+def _seed(*parts: str) -> int:
+    return zlib.crc32("|".join(parts).encode())
+
+
+def trajectory_for(objective_code: str, acronym: str) -> str:
+    return TRAJECTORIES[_seed(objective_code, acronym) % len(TRAJECTORIES)]
+
+
+def trajectory(kind: str, quarters: int, rng: random.Random) -> list[DemoPoint]:
+    """Progress, status and risk for each of ``quarters`` consecutive quarters of one shape."""
+    points: list[DemoPoint] = []
+    progress = 0.0
+    done_at = rng.randint(max(2, quarters * 2 // 3), max(2, quarters - 2))
+    for i in range(quarters):
+        share = (i + 1) / quarters
+        if kind == "improving":
+            progress = min(95.0, 5 + 85 * share + rng.uniform(-3, 3))
+            status = "Not started" if i == 0 else "On track"
+            risk = "Medium" if share < 0.4 else "Low"
+        elif kind == "stalling":
+            progress = min(50.0, 8 + 70 * share) + rng.uniform(-2, 2)
+            stalled = share > 0.55
+            status = "At risk" if stalled else ("Not started" if i == 0 else "On track")
+            risk = "High" if stalled else "Medium"
+        elif kind == "slipping":
+            peak = 55.0
+            progress = peak * min(1.0, share / 0.6) - (max(0.0, share - 0.6) * 40) + rng.uniform(-2, 2)
+            if share > 0.8:
+                status, risk = "Off track", "Critical"
+            elif share > 0.6:
+                status, risk = "At risk", "High"
+            else:
+                status, risk = ("Not started", "Medium") if i == 0 else ("On track", "Medium")
+        else:  # completed
+            progress = 100.0 if i >= done_at else min(97.0, 100 * (i + 1) / (done_at + 1) + rng.uniform(-2, 2))
+            status = "Completed" if i >= done_at else ("Not started" if i == 0 else "On track")
+            risk = "Low"
+        points.append(DemoPoint(status=status, progress=max(0, min(100, round(progress))), risk_level=risk))
+    return points
+
+
+_ACCOMPLISHMENTS = [
+    "Held {n} working sessions with Peruvian counterparts on {topic}.",
+    "Completed {n} of the planned activities for {topic} this quarter.",
+    "Signed a memorandum of understanding with a partner institution on {topic}.",
+    "Trained {n}0 officials in areas related to {topic}.",
+]
+_CHALLENGES = [
+    "Turnover among counterpart officials delayed follow-up meetings.",
+    "Procurement timelines slipped by several weeks.",
+    "Political uncertainty slowed decisions by partner ministries.",
+    "No significant challenges this quarter.",
+]
+_NEXT_STEPS = [
+    "Schedule the next interagency review and agree on milestones.",
+    "Expand the program to two additional regions.",
+    "Finalize the workplan with counterparts for the coming quarter.",
+]
+
+
+def _topic(title: str) -> str:
+    words = title.rstrip(".").split()
+    return " ".join(words[:8]).lower()
+
+
+def _created_at(quarter: FiscalQuarter, rng: random.Random) -> datetime:
+    return datetime.combine(quarter.end + timedelta(days=rng.randint(3, 28)), time(14, 0), tzinfo=UTC)
+
+
+def seed_demo(*, session: Session, mission_id: int, through: FiscalQuarter) -> int:
+    """Write the demo history of one mission from FY2022 Q3 through ``through``.
+
+    Does nothing when the mission already has demo rows (idempotent). Returns
+    the number of status-update rows written.
+    """
+    already = session.exec(
+        select(func.count())
+        .select_from(StatusUpdate)
+        .join(Objective, Objective.id == StatusUpdate.objective_id)
+        .where(Objective.mission_id == mission_id, StatusUpdate.is_demo)
+    ).one()
+    if already:
+        return 0
+    mission = session.get(Mission, mission_id)
+    assert mission is not None
+    quarters = quarter_range(DEMO_START, through)
+    if not quarters:
+        return 0
+    objectives = session.exec(
+        select(Objective).where(Objective.mission_id == mission_id).order_by(Objective.position)
+    ).all()
+    agencies = {a.id: a for a in session.exec(select(Agency))}
+    groups = {row.objective_id: row.working_group_id for row in session.exec(select(WorkingGroupObjective))}
+    written = 0
+    for objective in objectives:
+        roles = session.exec(select(ObjectiveAgency).where(ObjectiveAgency.objective_id == objective.id)).all()
+        for role in sorted(roles, key=lambda r: r.agency_id):
+            agency = agencies[role.agency_id]
+            rng = random.Random(_seed(mission.country, objective.code, agency.acronym))
+            kind = trajectory_for(objective.code, agency.acronym)
+            for quarter, point in zip(quarters, trajectory(kind, len(quarters), rng), strict=True):
+                late = quarter == quarters[-1] and agency.acronym in LATE_REPORTERS
+                if late or (quarter != quarters[-1] and rng.random() < 0.04):
+                    continue  # a missed report
+                update_in = StatusUpdateCreate(
+                    objective_id=objective.id,
+                    agency_id=agency.id,
+                    working_group_id=groups.get(objective.id),
+                    fiscal_year=quarter.fiscal_year,
+                    quarter=quarter.quarter,
+                    status=point.status,
+                    progress=point.progress,
+                    risk_level=point.risk_level,
+                    accomplishments=rng.choice(_ACCOMPLISHMENTS).format(n=rng.randint(2, 9), topic=_topic(objective.title)),
+                    challenges=rng.choice(_CHALLENGES),
+                    next_steps=rng.choice(_NEXT_STEPS),
+                    risk_note=f"{point.risk_level} risk; mitigation reviewed by the working group.",
+                    state="approved",
+                    author=f"{agency.acronym.lower()}.officer@demo.invalid",
+                    is_demo=True,
+                )
+                first = StatusUpdate.model_validate(update_in, update={"created_at": _created_at(quarter, rng)})
+                session.add(first)
+                written += 1
+                if rng.random() < 0.06:
+                    # A corrected revision a few days later, as officers do.
+                    session.flush()
+                    corrected = min(100, point.progress + rng.randint(1, 5)) if point.status != "Completed" else 100
+                    session.add(
+                        StatusUpdate.model_validate(
+                            update_in.model_copy(update={"progress": corrected}),
+                            update={
+                                "revision": 2,
+                                "supersedes_id": first.id,
+                                "created_at": first.created_at + timedelta(days=2),
+                            },
+                        )
+                    )
+                    written += 1
+        _seed_indicator(session=session, objective=objective, quarters=quarters)
+    session.flush()
+    return written
+
+
+def _seed_indicator(*, session: Session, objective: Objective, quarters: list[FiscalQuarter]) -> None:
+    rng = random.Random(_seed("indicator", objective.code))
+    down = rng.random() < 0.3
+    indicator_in = IndicatorCreate(
+        objective_id=objective.id,
+        name="Share of partner cases still open" if down else "Partner institutions supported",
+        unit="%" if down else "institutions",
+        baseline=60 if down else 0,
+        target=30 if down else 24,
+        direction="down" if down else "up",
+        is_demo=True,
+    )
+    indicator = Indicator.model_validate(indicator_in)
+    session.add(indicator)
+    session.flush()
+    value = indicator.baseline
+    step = (indicator.target - indicator.baseline) / max(1, len(quarters))
+    for quarter in quarters:
+        value += step * rng.uniform(0.4, 1.3)
+        session.add(
+            IndicatorValue.model_validate(
+                IndicatorValueCreate(
+                    indicator_id=indicator.id,
+                    fiscal_year=quarter.fiscal_year,
+                    quarter=quarter.quarter,
+                    value=round(value, 1),
+                    author="demo@demo.invalid",
+                    is_demo=True,
+                )
+            )
+        )

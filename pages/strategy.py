@@ -1,0 +1,41 @@
+"""Strategy page: goals, their objectives, and each objective's justification, linkages and risks."""
+
+import streamlit as st
+
+from dashboard import queries, ui
+
+st.title("Integrated Country Strategy")
+mission_id = ui.pick_mission(key="strategy_mission")
+if mission_id is None:
+    st.stop()
+
+mission = ui.missions(ui.database_url()).set_index("mission_id").loc[mission_id]
+st.caption(
+    f"{mission['post']}, {mission['country']} · strategy {mission['strategy_start']}–{mission['strategy_end']}"
+    + (f" · approved {mission['approved_on']}" if mission["approved_on"] else "")
+    + (f" · updated {mission['updated_on']}" if mission["updated_on"] else "")
+)
+
+frame = ui.strategy(ui.database_url(), mission_id)
+query = st.text_input("Search the strategy", key="strategy_search", placeholder="e.g. corruption, climate, 2.1")
+shown = queries.search_strategy(frame, query)
+if shown.empty:
+    st.info(f"No objective mentions “{query}”. Try fewer or other words.")
+    st.stop()
+if query.strip():
+    st.caption(f"{len(shown)} of {len(frame)} objectives match.")
+
+for (goal_code, goal_title), objectives in shown.groupby(["goal_code", "goal_title"], sort=False):
+    heading = "Management objectives" if goal_code == "M" else f"Mission Goal {goal_code}"
+    st.header(heading)
+    if goal_code != "M":
+        st.subheader(goal_title, anchor=False)
+        description = objectives["goal_description"].iloc[0]
+        if description:
+            with st.expander("Goal description"):
+                st.text(description)
+    for row in objectives.itertuples():
+        with st.expander(f"Objective {row.code}: {row.title}", expanded=bool(query.strip())):
+            for label, text in (("Justification", row.justification), ("Linkages", row.linkages), ("Risks", row.risks)):
+                st.markdown(f"**{label}**")
+                st.text(text or "—")
