@@ -22,7 +22,8 @@ except Exception as exc:  # noqa: BLE001  (a plain message instead of a tracebac
 PAGES = ROOT / "pages"
 navigation = st.navigation(
     [
-        st.Page(PAGES / "strategy.py", title="Strategy", icon=":material/menu_book:", url_path="strategy", default=True),
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(PAGES / "strategy.py", title="Strategy", icon=":material/menu_book:", url_path="strategy"),
     ]
 )
 ui.demo_banner()

@@ -46,7 +46,10 @@ def _seed(*parts: str) -> int:
 
 
 def trajectory_for(objective_code: str, acronym: str) -> str:
-    return TRAJECTORIES[_seed(objective_code, acronym) % len(TRAJECTORIES)]
+    """Agencies on one objective mostly share its story; about one in five tells a better one."""
+    if _seed(objective_code, acronym) % 5 == 0:
+        return "improving"
+    return TRAJECTORIES[_seed(objective_code) % len(TRAJECTORIES)]
 
 
 def trajectory(kind: str, quarters: int, rng: random.Random) -> list[DemoPoint]:
@@ -154,7 +157,9 @@ def seed_demo(*, session: Session, mission_id: int, through: FiscalQuarter) -> i
                     status=point.status,
                     progress=point.progress,
                     risk_level=point.risk_level,
-                    accomplishments=rng.choice(_ACCOMPLISHMENTS).format(n=rng.randint(2, 9), topic=_topic(objective.title)),
+                    accomplishments=rng.choice(_ACCOMPLISHMENTS).format(
+                        n=rng.randint(2, 9), topic=_topic(objective.title)
+                    ),
                     challenges=rng.choice(_CHALLENGES),
                     next_steps=rng.choice(_NEXT_STEPS),
                     risk_note=f"{point.risk_level} risk; mitigation reviewed by the working group.",

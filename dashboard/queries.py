@@ -1,7 +1,7 @@
 """Read-only queries that return DataFrames. No Streamlit here; callers cache."""
 
 import pandas as pd
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, bindparam, func, text
 from sqlmodel import Session, select
 
 from models import Goal, Mission, Objective, StatusUpdate
@@ -28,8 +28,16 @@ def missions_frame(engine: Engine) -> pd.DataFrame:
 
 
 STRATEGY_COLUMNS = [
-    "goal_code", "goal_title", "goal_description", "objective_id", "code", "kind", "title",
-    "justification", "linkages", "risks",
+    "goal_code",
+    "goal_title",
+    "goal_description",
+    "objective_id",
+    "code",
+    "kind",
+    "title",
+    "justification",
+    "linkages",
+    "risks",
 ]
 
 
@@ -71,10 +79,132 @@ def search_strategy(frame: pd.DataFrame, query: str) -> pd.DataFrame:
     if not words:
         return frame
     haystack = (
-        frame["code"] + " " + frame["title"] + " " + frame["goal_title"] + " " + frame["justification"] + " "
-        + frame["linkages"] + " " + frame["risks"]
+        frame["code"]
+        + " "
+        + frame["title"]
+        + " "
+        + frame["goal_title"]
+        + " "
+        + frame["justification"]
+        + " "
+        + frame["linkages"]
+        + " "
+        + frame["risks"]
     ).str.lower()
     mask = pd.Series(True, index=frame.index)
     for word in words:
         mask &= haystack.str.contains(word, regex=False)
     return frame[mask]
+
+
+EXPECTED_COLUMNS = [
+    "objective_id",
+    "code",
+    "kind",
+    "objective_title",
+    "position",
+    "goal_code",
+    "goal_title",
+    "agency_id",
+    "agency",
+    "role",
+    "working_group_id",
+    "working_group",
+]
+
+
+def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
+    """Every (objective, agency) pair that owes an update each quarter: the lead and contributing agencies."""
+    sql = text(
+        """
+        SELECT o.id AS objective_id, o.code, o.kind, o.title AS objective_title, o.position,
+               COALESCE(g.code, 'M') AS goal_code, COALESCE(g.title, 'Management') AS goal_title,
+               a.id AS agency_id, a.acronym AS agency, oa.role,
+               wg.id AS working_group_id, wg.name AS working_group
+        FROM objective o
+        JOIN objective_agency oa ON oa.objective_id = o.id
+        JOIN agency a ON a.id = oa.agency_id
+        LEFT JOIN goal g ON g.id = o.goal_id
+        LEFT JOIN (SELECT objective_id, MIN(working_group_id) AS working_group_id
+                   FROM working_group_objective GROUP BY objective_id) wgo ON wgo.objective_id = o.id
+        LEFT JOIN working_group wg ON wg.id = wgo.working_group_id
+        WHERE o.mission_id = :mission_id
+        ORDER BY o.position, CASE oa.role WHEN 'lead' THEN 0 ELSE 1 END, a.acronym
+        """
+    )
+    with engine.connect() as connection:
+        frame = pd.DataFrame(
+            connection.execute(sql, {"mission_id": mission_id}).mappings().all(), columns=EXPECTED_COLUMNS
+        )
+    frame["working_group"] = frame["working_group"].fillna("(no working group)")
+    return frame
+
+
+UPDATE_COLUMNS = [
+    "id",
+    "objective_id",
+    "agency_id",
+    "fiscal_year",
+    "quarter",
+    "qindex",
+    "status",
+    "progress",
+    "risk_level",
+    "revision",
+    "author",
+    "created_at",
+    "is_demo",
+]
+NARRATIVE_COLUMNS = ["accomplishments", "challenges", "next_steps", "risk_note"]
+
+
+def updates_frame(
+    engine: Engine,
+    mission_id: int,
+    *,
+    first_qindex: int | None = None,
+    last_qindex: int | None = None,
+    states: tuple[str, ...] = ("submitted", "approved"),
+    objective_id: int | None = None,
+    agency_id: int | None = None,
+    narratives: bool = False,
+) -> pd.DataFrame:
+    """The latest counted revision of each (objective, agency, quarter) update of a mission.
+
+    ``qindex`` is ``fiscal_year * 4 + quarter - 1`` (see FiscalQuarter.index). Only rows
+    whose state is in ``states`` count, so a draft never shadows a submitted revision.
+    """
+    columns = UPDATE_COLUMNS + (NARRATIVE_COLUMNS if narratives else [])
+    selected = ", ".join(f"su.{c}" for c in columns if c != "qindex")
+    where = ["o.mission_id = :mission_id", "su.state IN :states"]
+    params: dict[str, object] = {"mission_id": mission_id, "states": list(states)}
+    if first_qindex is not None:
+        where.append("su.fiscal_year * 4 + su.quarter - 1 >= :first")
+        params["first"] = first_qindex
+    if last_qindex is not None:
+        where.append("su.fiscal_year * 4 + su.quarter - 1 <= :last")
+        params["last"] = last_qindex
+    if objective_id is not None:
+        where.append("su.objective_id = :objective_id")
+        params["objective_id"] = objective_id
+    if agency_id is not None:
+        where.append("su.agency_id = :agency_id")
+        params["agency_id"] = agency_id
+    sql = text(
+        f"""
+        SELECT {selected}, su.fiscal_year * 4 + su.quarter - 1 AS qindex FROM (
+            SELECT su.*, ROW_NUMBER() OVER (
+                PARTITION BY su.objective_id, su.agency_id, su.fiscal_year, su.quarter
+                ORDER BY su.revision DESC) AS rn
+            FROM status_update su JOIN objective o ON o.id = su.objective_id
+            WHERE {" AND ".join(where)}
+        ) su WHERE su.rn = 1
+        """
+    ).bindparams(bindparam("states", expanding=True))
+    with engine.connect() as connection:
+        rows = connection.execute(sql, params).mappings().all()
+    frame = pd.DataFrame(rows, columns=columns)
+    if not frame.empty:
+        frame["is_demo"] = frame["is_demo"].astype(bool)
+        frame["progress"] = frame["progress"].astype(int)
+    return frame

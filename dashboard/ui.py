@@ -5,14 +5,21 @@ The engine (and first-start set-up) lives in ``st.cache_resource``; reads are
 after any write. Nothing here reads identity: it is passed in as an argument.
 """
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard import queries
 from dashboard.bootstrap import ensure_ready
+from dashboard.charts import Chart
 from dashboard.db import get_engine
+from dashboard.filters import Filters
+from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from dashboard.progress import STATUS_LEVELS
 from dashboard.settings import Settings
+from models.scales import RISK_ORDER
 
 _TTL = Settings.from_env().cache_ttl_seconds
 
@@ -76,3 +83,133 @@ def pick_mission(key: str = "mission") -> int | None:
     index = next((i for i, mid in enumerate(ids) if str(mid) == wanted or labels[mid].startswith(str(wanted))), 0)
     choice = st.sidebar.selectbox("Mission", ids, index=index, format_func=labels.get, key=key)
     return int(choice)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def expected(url: str, mission_id: int) -> pd.DataFrame:
+    return queries.expected_frame(engine_for(url), mission_id)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def updates(url: str, mission_id: int) -> pd.DataFrame:
+    return queries.updates_frame(engine_for(url), mission_id, narratives=True)
+
+
+def show_chart(chart: Chart, key: str) -> None:
+    """A chart with its one-sentence summary and a "view data" table (Section 508)."""
+    st.plotly_chart(chart.figure, key=f"{key}_chart", config={"displaylogo": False})
+    st.caption(chart.summary)
+    with st.expander("View data"):
+        st.dataframe(chart.data, hide_index=True, key=f"{key}_data", width="stretch")
+
+
+def _quarter_options(frame: pd.DataFrame, mission: pd.Series) -> list[FiscalQuarter]:
+    first, last = strategy_quarters(int(mission["strategy_start"]), int(mission["strategy_end"]))
+    if not frame.empty:
+        first = min(first, FiscalQuarter(int(frame["fiscal_year"].min()), 1))
+        newest = frame.loc[frame["qindex"].idxmax()]
+        last = max(last, FiscalQuarter(int(newest["fiscal_year"]), int(newest["quarter"])))
+    return quarter_range(first, last)
+
+
+def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] | None:
+    """Draw the filters in the sidebar, mirrored in the URL; returns the filters and the mission's data.
+
+    Widgets start from ``st.query_params`` so a pasted link reproduces the view,
+    and every change is written back to the URL.
+    """
+    url = database_url()
+    from_url = Filters.from_query_params(st.query_params.get_all)
+    for problem in from_url.problems:
+        st.sidebar.warning(f"Link: {problem}.")
+    all_missions = missions(url)
+    if all_missions.empty:
+        st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
+        return None
+    ids = [int(i) for i in all_missions["mission_id"]]
+    mission_id = from_url.mission_id if from_url.mission_id in ids else ids[0]
+    if len(ids) > 1:
+        names = dict(zip(ids, all_missions["country"], strict=True))
+        mission_id = st.sidebar.selectbox(
+            "Mission", ids, index=ids.index(mission_id), format_func=names.get, key=f"{prefix}_mission"
+        )
+    mission = all_missions.set_index("mission_id").loc[mission_id]
+    exp = expected(url, mission_id)
+    upd = updates(url, mission_id)
+    quarters = _quarter_options(upd, mission)
+    labels = [q.label for q in quarters]
+    default_end = min(reporting_quarter(date.today()), quarters[-1])
+    end = from_url.end if from_url.end in quarters else default_end
+    start = from_url.start if from_url.start in quarters and from_url.start <= end else quarters[0]
+
+    sb = st.sidebar
+    sb.header("Filters")
+    picked = sb.select_slider(
+        "Quarters (as of the last one)", options=labels, value=(start.label, end.label), key=f"{prefix}_quarters"
+    )
+    goal_codes = list(dict.fromkeys(exp["goal_code"]))
+    goal_names = dict(zip(exp["goal_code"], exp["goal_title"], strict=False))
+    goals = sb.multiselect(
+        "Goal",
+        goal_codes,
+        default=[g for g in from_url.goals if g in goal_codes],
+        format_func=lambda g: "Management" if g == "M" else f"Goal {g}: {goal_names[g][:50]}",
+        key=f"{prefix}_goal",
+        placeholder="All goals",
+    )
+    objective_pool = exp[exp["goal_code"].isin(goals)] if goals else exp
+    codes = list(dict.fromkeys(objective_pool["code"]))
+    objectives = sb.multiselect(
+        "Objective",
+        codes,
+        default=[c for c in from_url.objectives if c in codes],
+        key=f"{prefix}_objective",
+        placeholder="All objectives",
+    )
+    agencies_all = sorted(exp["agency"].unique())
+    agencies = sb.multiselect(
+        "Agency",
+        agencies_all,
+        default=[a for a in from_url.agencies if a in agencies_all],
+        key=f"{prefix}_agency",
+        placeholder="All agencies",
+    )
+    groups_all = list(dict.fromkeys(exp["working_group"]))
+    groups = sb.multiselect(
+        "Working group",
+        groups_all,
+        default=[g for g in from_url.working_groups if g in groups_all],
+        key=f"{prefix}_wg",
+        placeholder="All working groups",
+    )
+    statuses = sb.multiselect(
+        "Status (as of the last quarter)",
+        STATUS_LEVELS,
+        default=list(from_url.statuses),
+        key=f"{prefix}_status",
+        placeholder="Any status",
+    )
+    risks = sb.multiselect(
+        "Risk level (as of the last quarter)",
+        RISK_ORDER,
+        default=list(from_url.risks),
+        key=f"{prefix}_risk",
+        placeholder="Any risk level",
+    )
+    chosen = Filters(
+        mission_id=mission_id if len(ids) > 1 else None,
+        goals=tuple(goals),
+        objectives=tuple(objectives),
+        agencies=tuple(agencies),
+        working_groups=tuple(groups),
+        start=quarters[labels.index(picked[0])],
+        end=quarters[labels.index(picked[1])],
+        statuses=tuple(statuses),
+        risks=tuple(risks),
+    )
+    wanted = chosen.to_query_params()
+    if {k: st.query_params.get_all(k) for k in st.query_params} != {
+        k: v if isinstance(v, list) else [v] for k, v in wanted.items()
+    }:
+        st.query_params.from_dict(wanted)
+    return chosen.with_(mission_id=mission_id), exp, upd

@@ -1,0 +1,365 @@
+"""Chart builders. Each returns a ``Chart``: the plotly figure, a one-sentence summary and the
+data behind it (the "view data" table), so every chart is accessible without its colours.
+
+One colour per status and per risk level across the app (Okabe-Ito, colour-blind safe),
+and each also has a symbol or text label, so colour is never the only cue.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.progress import MISSING, NO_UPDATE, STATUS_LEVELS, Headline
+from models.scales import RISK_ORDER
+
+STATUS_COLORS = {
+    "Not started": "#999999",
+    "On track": "#009E73",
+    "At risk": "#E69F00",
+    "Off track": "#D55E00",
+    "Completed": "#0072B2",
+    NO_UPDATE: "#E5E5E5",
+    MISSING: "#FFFFFF",
+}
+STATUS_SYMBOLS = {
+    "Not started": "○",
+    "On track": "●",
+    "At risk": "▲",
+    "Off track": "✖",
+    "Completed": "✔",
+    NO_UPDATE: "–",
+    MISSING: "?",
+}
+STATUS_MARKERS = {
+    "Not started": "circle-open",
+    "On track": "circle",
+    "At risk": "triangle-up",
+    "Off track": "x",
+    "Completed": "star",
+}
+RISK_COLORS = {"Low": "#56B4E9", "Medium": "#F0E442", "High": "#E69F00", "Critical": "#882255"}
+RISK_PATTERNS = {"Low": "", "Medium": ".", "High": "/", "Critical": "x"}
+NEUTRAL = "#4D4D4D"
+
+
+@dataclass
+class Chart:
+    figure: go.Figure
+    summary: str
+    data: pd.DataFrame
+
+
+def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+        plot_bgcolor="white",
+        font={"size": 13},
+    )
+    return figure
+
+
+def status_label(status: str) -> str:
+    return f"{STATUS_SYMBOLS.get(status, '')} {status}"
+
+
+def status_counts_chart(head: Headline) -> Chart:
+    data = pd.DataFrame({"status": list(head.status_counts), "objectives": list(head.status_counts.values())})
+    data = data[data["objectives"] > 0]
+    figure = go.Figure(
+        go.Bar(
+            x=data["objectives"],
+            y=[status_label(s) for s in data["status"]],
+            orientation="h",
+            marker_color=[STATUS_COLORS[s] for s in data["status"]],
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=data["objectives"],
+            textposition="auto",
+            hovertemplate="%{y}: %{x} objectives<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title="Objectives", dtick=1)
+    return Chart(_layout(figure, "Objectives by status", height=280), head.summary, data.reset_index(drop=True))
+
+
+def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
+    """Each goal's mean progress, with its objectives' progress under it, coloured by status."""
+    rows = []
+    for goal in goals.itertuples():
+        label = "Management" if goal.goal_code == "M" else f"Goal {goal.goal_code}"
+        rows.append(
+            {
+                "label": f"<b>{label}</b>",
+                "progress": goal.progress,
+                "status": None,
+                "kind": "goal",
+                "hover": f"{label}: {goal.goal_title}",
+                "code": label,
+            }
+        )
+        for obj in as_of[as_of["goal_code"] == goal.goal_code].itertuples():
+            rows.append(
+                {
+                    "label": f"   {obj.code}",
+                    "progress": obj.progress,
+                    "status": obj.status,
+                    "kind": "objective",
+                    "hover": f"{obj.code}: {obj.title}",
+                    "code": obj.code,
+                }
+            )
+    data = pd.DataFrame(rows, columns=["label", "progress", "status", "kind", "hover", "code"])
+    colors = [NEUTRAL if r.kind == "goal" else STATUS_COLORS[r.status] for r in data.itertuples()]
+    texts = [
+        ("no update" if pd.isna(r.progress) else f"{r.progress:.0f}%")
+        + ("" if r.kind == "goal" else f" {STATUS_SYMBOLS[r.status]} {r.status}")
+        for r in data.itertuples()
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=data["progress"].fillna(0),
+            y=data["label"],
+            orientation="h",
+            marker_color=colors,
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=data["hover"],
+            hovertemplate="%{customdata}<br>Progress: %{x:.0f}%<extra></extra>",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(
+        range=[0, 125], title="Progress toward end-of-strategy result (%)", tickvals=[0, 25, 50, 75, 100]
+    )
+    reported = goals.dropna(subset=["progress"])
+    if reported.empty:
+        summary = "No goal has progress reported for this quarter."
+    else:
+        best = reported.loc[reported["progress"].idxmax()]
+        worst = reported.loc[reported["progress"].idxmin()]
+        summary = (
+            f"Goal {best.goal_code} leads at {best.progress:.0f}% mean progress; "
+            f"Goal {worst.goal_code} trails at {worst.progress:.0f}%."
+        )
+    table = data[["code", "progress", "status"]].rename(columns={"code": "goal or objective"})
+    return Chart(
+        _layout(figure, "Progress by goal, with its objectives", height=max(300, 28 * len(data) + 90)), summary, table
+    )
+
+
+def risk_by_goal_chart(table: pd.DataFrame) -> Chart:
+    figure = go.Figure()
+    labels = ["Management" if g == "M" else f"Goal {g}" for g in table.index]
+    for level in RISK_ORDER:
+        values = table[level] if level in table else [0] * len(table)
+        figure.add_bar(
+            name=level,
+            x=labels,
+            y=values,
+            marker_color=RISK_COLORS[level],
+            marker_pattern_shape=RISK_PATTERNS[level],
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=[v if v else "" for v in values],
+            textposition="inside",
+            hovertemplate="%{x}: %{y} objectives at " + level + " risk<extra></extra>",
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title="Objectives", dtick=1)
+    high = int(table[["High", "Critical"]].sum().sum()) if not table.empty else 0
+    summary = f"{high} objectives are at High or Critical risk" + (
+        f", most in {labels[int(table[['High', 'Critical']].sum(axis=1).argmax())]}." if high else "."
+    )
+    data = table.rename(index=dict(zip(table.index, labels, strict=True))).reset_index(names="goal")
+    return Chart(_layout(figure, "Risk level by goal (objectives)"), summary, data)
+
+
+def risk_trend_chart(trend: pd.DataFrame) -> Chart:
+    figure = go.Figure()
+    for level in RISK_ORDER:
+        part = trend[trend["risk_level"] == level]
+        figure.add_bar(
+            name=level,
+            x=part["quarter"],
+            y=part["objectives"],
+            marker_color=RISK_COLORS[level],
+            marker_pattern_shape=RISK_PATTERNS[level],
+            marker_line={"color": NEUTRAL, "width": 1},
+            hovertemplate="%{x}: %{y} objectives at " + level + " risk<extra></extra>",
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=list(dict.fromkeys(trend["quarter"])))
+    figure.update_yaxes(title="Objectives", dtick=2)
+    if trend.empty:
+        summary = "No risk levels reported in this period."
+    else:
+        high = trend[trend["risk_level"].isin(["High", "Critical"])].groupby("quarter", sort=False)["objectives"].sum()
+        first, last = trend["quarter"].iloc[0], trend["quarter"].iloc[-1]
+        summary = (
+            f"Objectives at High or Critical risk went from {int(high.get(first, 0))} in {first} "
+            f"to {int(high.get(last, 0))} in {last}."
+        )
+    return Chart(_layout(figure, "How risk levels moved over the quarters"), summary, trend.drop(columns=["qindex"]))
+
+
+def progress_trend_chart(trend: pd.DataFrame, title: str = "Progress over the quarters, by goal") -> Chart:
+    figure = go.Figure()
+    quarters = list(dict.fromkeys(trend.sort_values("qindex")["quarter"]))
+    symbols = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
+    for i, (series, part) in enumerate(trend.groupby("series", sort=True)):
+        # Reindex on every quarter so a quarter without reports is a gap, not a carried-forward value.
+        part = part.set_index("quarter").reindex(quarters)
+        figure.add_scatter(
+            name=str(series),
+            x=quarters,
+            y=part["progress"],
+            mode="lines+markers",
+            connectgaps=False,
+            marker={"symbol": symbols[i % len(symbols)], "size": 8},
+            hovertemplate=f"{series}, " + "%{x}: %{y:.0f}%<extra></extra>",
+        )
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(range=[0, 105], title="Mean progress (%)")
+    if trend.empty:
+        summary = "No progress reported in this period."
+    else:
+        last_q = quarters[-1]
+        last = trend[trend["quarter"] == last_q]
+        summary = f"In {last_q}, " + "; ".join(f"{r.series} {r.progress:.0f}%" for r in last.itertuples()) + "."
+    return Chart(_layout(figure, title), summary, trend.drop(columns=["qindex"]))
+
+
+def agency_heatmap_chart(table: pd.DataFrame) -> Chart:
+    levels = ["", MISSING] + STATUS_LEVELS[:-1]
+    codes = {level: i for i, level in enumerate(levels)}
+    z = table.apply(lambda col: col.map(codes)).to_numpy() if not table.empty else []
+    text = (
+        table.apply(lambda col: col.map(lambda s: STATUS_SYMBOLS.get(s, "") if s else "")).to_numpy()
+        if not table.empty
+        else []
+    )
+    hover = table.apply(lambda col: col.map(lambda s: s or "not expected")).to_numpy() if not table.empty else []
+    n = len(levels)
+    colorscale = []
+    for i, level in enumerate(levels):
+        color = "#FFFFFF" if level == "" else ("#F2F2F2" if level == MISSING else STATUS_COLORS[level])
+        colorscale += [[i / n, color], [(i + 1) / n, color]]
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(table.columns),
+            y=list(table.index),
+            zmin=0,
+            zmax=n,
+            colorscale=colorscale,
+            showscale=False,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 16},
+            customdata=hover,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} on %{x}: %{customdata}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(type="category", title="Objective", side="top")
+    figure.update_yaxes(autorange="reversed", title=None)
+    missing = int((table == MISSING).sum().sum()) if not table.empty else 0
+    legend = ", ".join(f"{STATUS_SYMBOLS[s]} {s}" for s in [*STATUS_LEVELS[:-1], MISSING])
+    summary = f"{missing} owed updates are missing. Key: {legend}; blank = not expected from that agency."
+    return Chart(
+        _layout(figure, "Latest status by agency and objective", height=max(260, 36 * len(table) + 110)),
+        summary,
+        table.reset_index(),
+    )
+
+
+def agency_progress_chart(frame: pd.DataFrame) -> Chart:
+    figure = go.Figure(
+        go.Bar(
+            x=frame["agency"],
+            y=frame["progress"].fillna(0),
+            marker_color="#0072B2",
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=[
+                ("no report" if pd.isna(p) else f"{p:.0f}%") + f"<br>{r}/{e} in"
+                for p, r, e in zip(frame["progress"], frame["received"], frame["expected"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: mean progress %{y:.0f}%<extra></extra>",
+        )
+    )
+    figure.update_yaxes(range=[0, 125], title="Mean reported progress (%)", tickvals=[0, 25, 50, 75, 100])
+    late = frame[frame["missing"] > 0]
+    summary = (
+        "Every agency has reported."
+        if late.empty
+        else "Not yet reported in full: "
+        + ", ".join(f"{r.agency} ({r.missing} missing)" for r in late.itertuples())
+        + "."
+    )
+    return Chart(_layout(figure, "Reported progress by agency"), summary, frame)
+
+
+def objective_timeline_chart(history: pd.DataFrame) -> Chart:
+    """Status and risk of one objective (or one agency's reports) across quarters."""
+    figure = go.Figure()
+    for status, part in history.groupby("status", sort=False):
+        figure.add_scatter(
+            name=status_label(str(status)),
+            x=part["quarter"],
+            y=part["progress"],
+            mode="markers",
+            marker={
+                "symbol": STATUS_MARKERS.get(str(status), "circle"),
+                "size": 13,
+                "color": STATUS_COLORS.get(str(status), NEUTRAL),
+                "line": {"color": NEUTRAL, "width": 1},
+            },
+            customdata=part["risk_level"],
+            hovertemplate="%{x}: %{y:.0f}%, " + str(status) + ", %{customdata} risk<extra></extra>",
+        )
+    quarters = list(dict.fromkeys(history.sort_values("qindex")["quarter"])) if not history.empty else []
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
+    figure.update_yaxes(range=[0, 105], title="Progress (%)")
+    if history.empty:
+        summary = "No updates in this period."
+    else:
+        last = history.sort_values("qindex").iloc[-1]
+        summary = f"Latest ({last.quarter}): {last.status}, {last.progress:.0f}% progress, {last.risk_level} risk."
+    return Chart(
+        _layout(figure, "Status and progress over the quarters"),
+        summary,
+        history.drop(columns=["qindex"], errors="ignore"),
+    )
+
+
+def indicator_chart(name: str, unit: str, baseline: float, target: float, values: pd.DataFrame) -> Chart:
+    figure = go.Figure()
+    figure.add_scatter(
+        name="Reported",
+        x=values["quarter"],
+        y=values["value"],
+        mode="lines+markers",
+        marker={"symbol": "circle", "size": 8},
+        line={"color": "#0072B2"},
+        hovertemplate="%{x}: %{y} " + unit + "<extra></extra>",
+    )
+    figure.add_hline(y=baseline, line_dash="dot", line_color=NEUTRAL, annotation_text=f"Baseline {baseline:g}")
+    figure.add_hline(y=target, line_dash="dash", line_color="#009E73", annotation_text=f"Target {target:g}")
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(title=unit)
+    if values.empty:
+        summary = f"{name}: no values reported yet (baseline {baseline:g}, target {target:g} {unit})."
+    else:
+        last = values.iloc[-1]
+        span = target - baseline
+        share = 0 if span == 0 else (last.value - baseline) / span * 100
+        summary = f"{name}: {last.value:g} {unit} in {last.quarter}, {share:.0f}% of the way from baseline to target."
+    return Chart(_layout(figure, name, height=300), summary, values)
