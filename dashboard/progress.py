@@ -308,3 +308,81 @@ def overview(expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters, qu
     upd = upd[upd["objective_id"].isin(keep)] if not upd.empty else upd
     previous = objectives_as_of(exp, upd, quarter.previous()) if not exp.empty else as_of.iloc[0:0]
     return Overview(quarter, exp, upd, as_of, previous, headline(as_of, exp, upd, quarter))
+
+
+def objective_history(expected: pd.DataFrame, updates: pd.DataFrame, objective_id: int) -> pd.DataFrame:
+    """One objective's combined status, progress and risk per quarter, with a row for each quarter it had reports."""
+    per = objective_quarters(updates[updates["objective_id"] == objective_id] if not updates.empty else updates)
+    per = per.assign(quarter=per["qindex"].map(quarter_label))
+    return per[["qindex", "quarter", "status", "progress", "risk_level", "reports"]]
+
+
+def agency_history(updates: pd.DataFrame, agency_id: int, expected: pd.DataFrame) -> pd.DataFrame:
+    """One agency's own reports per quarter and objective: status, progress, risk (latest revisions)."""
+    mine = updates[updates["agency_id"] == agency_id] if not updates.empty else updates
+    meta = expected.drop_duplicates("objective_id")[["objective_id", "code"]]
+    mine = mine.merge(meta, on="objective_id")
+    return mine.assign(quarter=mine["qindex"].map(quarter_label))[
+        ["qindex", "quarter", "code", "status", "progress", "risk_level", "revision"]
+    ].sort_values(["qindex", "code"])
+
+
+def latest_by_agency(updates: pd.DataFrame, expected: pd.DataFrame, objective_id: int) -> pd.DataFrame:
+    """Each agency on an objective with its most recent update in range (or none), newest quarter first."""
+    owed = expected[expected["objective_id"] == objective_id][["agency_id", "agency", "role"]]
+    mine = updates[updates["objective_id"] == objective_id] if not updates.empty else updates
+    latest = mine.sort_values("qindex").groupby("agency_id").tail(1) if not mine.empty else mine
+    out = owed.merge(latest, on="agency_id", how="left")
+    out["quarter"] = out["qindex"].map(lambda q: "" if pd.isna(q) else quarter_label(int(q)))
+    return out
+
+
+def narrative_history(updates: pd.DataFrame, expected: pd.DataFrame, objective_id: int) -> pd.DataFrame:
+    """Every narrative reported on one objective, newest first, with agency and quarter."""
+    columns = [
+        "quarter",
+        "agency",
+        "status",
+        "progress",
+        "risk_level",
+        "accomplishments",
+        "challenges",
+        "next_steps",
+        "risk_note",
+        "author",
+        "revision",
+    ]
+    mine = updates[updates["objective_id"] == objective_id] if not updates.empty else updates
+    if mine.empty or "accomplishments" not in mine:
+        return pd.DataFrame(columns=columns)
+    names = expected.drop_duplicates("agency_id").set_index("agency_id")["agency"]
+    mine = mine.sort_values(["qindex", "agency_id"], ascending=[False, True])
+    out = mine.assign(quarter=mine["qindex"].map(quarter_label), agency=mine["agency_id"].map(names))
+    return out[columns].reset_index(drop=True)
+
+
+def missed_quarters(
+    expected: pd.DataFrame, updates: pd.DataFrame, start: FiscalQuarter | None, end: FiscalQuarter
+) -> pd.DataFrame:
+    """Every (quarter, agency, objective) owed from ``start`` to ``end`` with no update: the missed reports."""
+    first = start or end
+    rows = []
+    sent = set()
+    if not updates.empty:
+        sent = set(zip(updates["objective_id"], updates["agency_id"], updates["qindex"], strict=True))
+    quarter = first
+    while quarter <= end:
+        for pair in expected.itertuples():
+            if (pair.objective_id, pair.agency_id, quarter.index) not in sent:
+                rows.append(
+                    {
+                        "quarter": quarter.label,
+                        "agency": pair.agency,
+                        "code": pair.code,
+                        "objective_title": pair.objective_title,
+                        "role": pair.role,
+                    }
+                )
+        quarter = quarter.next()
+    columns = ["quarter", "agency", "code", "objective_title", "role"]
+    return pd.DataFrame(rows, columns=columns).iloc[::-1].reset_index(drop=True)

@@ -208,3 +208,33 @@ def updates_frame(
         frame["is_demo"] = frame["is_demo"].astype(bool)
         frame["progress"] = frame["progress"].astype(int)
     return frame
+
+
+def indicators_frame(engine: Engine, objective_ids: list[int]) -> pd.DataFrame:
+    """Indicators of the given objectives with every reported value (one row per value; NaN value if none yet)."""
+    columns = [
+        "indicator_id",
+        "objective_id",
+        "name",
+        "unit",
+        "baseline",
+        "target",
+        "direction",
+        "fiscal_year",
+        "quarter",
+        "value",
+    ]
+    if not objective_ids:
+        return pd.DataFrame(columns=columns)
+    sql = text(
+        """
+        SELECT i.id AS indicator_id, i.objective_id, i.name, i.unit, i.baseline, i.target, i.direction,
+               v.fiscal_year, v.quarter, v.value
+        FROM indicator i LEFT JOIN indicator_value v ON v.indicator_id = i.id
+        WHERE i.objective_id IN :ids
+        ORDER BY i.objective_id, i.name, v.fiscal_year, v.quarter
+        """
+    ).bindparams(bindparam("ids", expanding=True))
+    with engine.connect() as connection:
+        rows = connection.execute(sql, {"ids": objective_ids}).mappings().all()
+    return pd.DataFrame(rows, columns=columns)

@@ -213,3 +213,14 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
     }:
         st.query_params.from_dict(wanted)
     return chosen.with_(mission_id=mission_id), exp, upd
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def indicators(url: str, objective_ids: tuple[int, ...]) -> pd.DataFrame:
+    return queries.indicators_frame(engine_for(url), list(objective_ids))
+
+
+def plain_text_block(label: str, text: str) -> None:
+    """A labelled block of user or document text, shown as plain text (never Markdown or HTML)."""
+    st.markdown(f"**{label}**")
+    st.text(text or "—")
