@@ -22,7 +22,7 @@ except Exception as exc:  # noqa: BLE001  (a plain message instead of a tracebac
 PAGES = ROOT / "pages"
 navigation = st.navigation(
     [
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page(PAGES / "objective.py", title="Objective", icon=":material/target:", url_path="objective"),
         st.Page(PAGES / "agency.py", title="Agency", icon=":material/apartment:", url_path="agency"),
         st.Page(PAGES / "strategy.py", title="Strategy", icon=":material/menu_book:", url_path="strategy"),

@@ -62,6 +62,10 @@ def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
     return figure
 
 
+def _goal_name(code: str) -> str:
+    return "Management" if code == "M" else f"Goal {code}"
+
+
 def status_label(status: str) -> str:
     return f"{STATUS_SYMBOLS.get(status, '')} {status}"
 
@@ -133,9 +137,11 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
             hovertemplate="%{customdata}<br>Progress: %{x:.0f}%<extra></extra>",
         )
     )
-    figure.update_yaxes(autorange="reversed")
+    figure.update_traces(textfont_size=12)
+    # Category axis: labels such as "1.1" must not be read as numbers.
+    figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(
-        range=[0, 125], title="Progress toward end-of-strategy result (%)", tickvals=[0, 25, 50, 75, 100]
+        range=[0, 130], title="Progress toward end-of-strategy result (%)", tickvals=[0, 25, 50, 75, 100]
     )
     reported = goals.dropna(subset=["progress"])
     if reported.empty:
@@ -144,8 +150,10 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
         best = reported.loc[reported["progress"].idxmax()]
         worst = reported.loc[reported["progress"].idxmin()]
         summary = (
-            f"Goal {best.goal_code} leads at {best.progress:.0f}% mean progress; "
-            f"Goal {worst.goal_code} trails at {worst.progress:.0f}%."
+            f"{_goal_name(best.goal_code)} is at {best.progress:.0f}% mean progress."
+            if len(reported) == 1
+            else f"{_goal_name(best.goal_code)} leads at {best.progress:.0f}% mean progress; "
+            f"{_goal_name(worst.goal_code)} trails at {worst.progress:.0f}%."
         )
     table = data[["code", "progress", "status"]].rename(columns={"code": "goal or objective"})
     return Chart(
