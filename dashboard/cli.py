@@ -7,13 +7,18 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from dashboard import exports, queries
 from dashboard.bootstrap import demo_through, init_database, sha256_of
-from dashboard.db import get_engine, migrate, write_session
+from dashboard.db import get_engine, migrate, read_session, write_session
 from dashboard.demo import seed_demo
+from dashboard.filters import Filters
+from dashboard.fiscal import FiscalQuarter
 from dashboard.ics_parser import IcsParseError, parse_ics_file
+from dashboard.progress import scope
 from dashboard.settings import Settings
 from dashboard.strategy import import_strategy
 from models import Mission, format_validation_error
@@ -50,8 +55,17 @@ def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
     for warning in strategy.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"mission_id": result.mission_id, "created": result.created, "updated": result.updated,
-                          "unchanged": result.unchanged, "kept": result.missing_from_document}))
+        print(
+            json.dumps(
+                {
+                    "mission_id": result.mission_id,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "kept": result.missing_from_document,
+                }
+            )
+        )
     else:
         print(f"{strategy.mission.country}: {result.summary()}")
     return 0
@@ -72,6 +86,50 @@ def _cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _find_mission(session: Session, wanted: str | None) -> list[Mission]:
+    missions = list(session.exec(select(Mission).order_by(Mission.country)))
+    if wanted is None:
+        return missions
+    chosen = [m for m in missions if str(m.id) == wanted or m.country.lower() == wanted.strip().lower()]
+    if not chosen:
+        known = ", ".join(m.country for m in missions) or "none"
+        raise CliError(f"unknown mission {wanted!r} (known: {known})")
+    return chosen
+
+
+def _cmd_updates_export(args: argparse.Namespace, settings: Settings) -> int:
+    if args.quarter is not None and args.fy is None:
+        raise CliError("--quarter needs --fy")
+    migrate(settings.database_url)
+    engine = get_engine(settings.database_url)
+    with read_session(engine) as session:
+        missions = _find_mission(session, args.mission)
+    filters = Filters(goals=tuple(args.goal or ()), agencies=tuple(args.agency or ()))
+    frames = []
+    for mission in missions:
+        assert mission.id is not None
+        first = last = None
+        if args.fy is not None:
+            first = FiscalQuarter(args.fy, args.quarter or 1).index
+            last = FiscalQuarter(args.fy, args.quarter or 4).index
+        expected = queries.expected_frame(engine, mission.id)
+        updates = queries.updates_frame(engine, mission.id, first_qindex=first, last_qindex=last, narratives=True)
+        expected, updates = scope(expected, updates, filters)
+        frame = exports.export_frame(expected, updates)
+        frame.insert(0, "mission", mission.country)
+        frames.append(frame)
+    data = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["mission", *exports.EXPORT_COLUMNS])
+    )
+    payload = exports.to_csv_bytes(data) if args.format == "csv" else exports.to_xlsx_bytes(data)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CliError(f"folder does not exist: {out.parent}")
+    out.write_bytes(payload)
+    print(f"wrote {len(data)} status updates to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="ICS progress dashboard tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -88,6 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("seed-demo", help="write the deterministic demo history (marked as demo)")
     p.set_defaults(func=_cmd_seed_demo)
+
+    updates = sub.add_parser("updates", help="status updates").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = updates.add_parser("export", help="export the latest revision of each update as CSV or Excel")
+    p.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--mission", help="mission id or country (default: all)")
+    p.add_argument("--goal", action="append", help="goal code, e.g. 2 (repeatable; M = management)")
+    p.add_argument("--agency", action="append", help="agency acronym, e.g. DEA (repeatable)")
+    p.add_argument("--fy", type=int, help="fiscal year, e.g. 2026")
+    p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="fiscal quarter (with --fy)")
+    p.set_defaults(func=_cmd_updates_export)
     return parser
 
 
