@@ -130,6 +130,14 @@ def _cmd_updates_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard import bench  # imported late: only this command needs it
+
+    if args.entries < 1:
+        raise CliError("--entries must be at least 1")
+    return bench.run(args.entries, args.json, Path(args.database) if args.database else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="ICS progress dashboard tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -159,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fy", type=int, help="fiscal year, e.g. 2026")
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="fiscal quarter (with --fy)")
     p.set_defaults(func=_cmd_updates_export)
+
+    p = sub.add_parser("bench", help="benchmark the overview page on a worldwide database of N entries")
+    p.add_argument("--entries", type=int, default=100_000, help="status entries to generate (default 100000)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
+    p.add_argument("--database", help="reuse or keep the generated SQLite file at this path")
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 
