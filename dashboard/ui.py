@@ -11,12 +11,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard import queries
+from dashboard import exports, queries
 from dashboard.bootstrap import ensure_ready
 from dashboard.charts import Chart
 from dashboard.db import get_engine
 from dashboard.filters import Filters
 from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from dashboard.overview_view import OverviewBundle, build_overview
 from dashboard.progress import STATUS_LEVELS
 from dashboard.settings import Settings
 from models.scales import RISK_ORDER
@@ -224,3 +225,17 @@ def plain_text_block(label: str, text: str) -> None:
     """A labelled block of user or document text, shown as plain text (never Markdown or HTML)."""
     st.markdown(f"**{label}**")
     st.text(text or "—")
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
+def overview_bundle(url: str, mission_id: int, filters: Filters) -> OverviewBundle:
+    """The overview's figures and tables for one filter set; a rerun with the same filters draws from here."""
+    assert filters.end is not None
+    return build_overview(expected(url, mission_id), updates(url, mission_id), filters, filters.end)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=16)
+def export_bytes(url: str, mission_id: int, filters: Filters, kind: str) -> bytes:
+    frame = overview_bundle(url, mission_id, filters).export
+    assert frame is not None
+    return exports.to_csv_bytes(frame) if kind == "csv" else exports.to_xlsx_bytes(frame)

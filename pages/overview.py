@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from dashboard import charts, exports, progress, ui
+from dashboard import ui
 
 st.title("Strategy progress")
 picked = ui.sidebar_filters("ov")
 if picked is None:
     st.stop()
-filters, expected, updates = picked
+filters = picked[0]
+assert filters.end is not None and filters.mission_id is not None
 quarter = filters.end
-assert quarter is not None
-view = progress.overview(expected, updates, filters, quarter)
-st.caption(f"As of {quarter.label}: the latest revision of each agency's update for that quarter. "
-           "Missing updates show as missing; nothing is carried forward.")
+view = ui.overview_bundle(ui.database_url(), filters.mission_id, filters)
+st.caption(
+    f"As of {quarter.label}: the latest revision of each agency's update for that quarter. "
+    "Missing updates show as missing; nothing is carried forward."
+)
 if view.empty:
     st.info("No objective matches these filters. Clear a filter in the sidebar to see more.")
     st.stop()
@@ -26,60 +28,70 @@ cols[2].metric("Off track", f"{head.status_counts['Off track']}")
 cols[3].metric("Completed", f"{head.status_counts['Completed']}")
 cols[4].metric("Mean progress", "—" if head.mean_progress is None else f"{head.mean_progress:.0f}%")
 cols[5].metric("High or Critical risk", f"{head.high_risk}")
-st.progress(head.received / head.expected if head.expected else 0.0,
-            text=f"Updates received: {head.received} of {head.expected} expected for {quarter.label}")
+st.progress(
+    head.received / head.expected if head.expected else 0.0,
+    text=f"Updates received: {head.received} of {head.expected} expected for {quarter.label}",
+)
 
 left, right = st.columns([3, 2])
 with left:
-    ui.show_chart(charts.goal_progress_chart(view.as_of, progress.goal_progress(view.as_of)), key="ov_goals")
+    ui.show_chart(view.goals, key="ov_goals")
 with right:
-    ui.show_chart(charts.status_counts_chart(head), key="ov_status")
-    ui.show_chart(charts.risk_by_goal_chart(progress.risk_by_goal(view.as_of)), key="ov_risk_goal")
+    ui.show_chart(view.statuses, key="ov_status")
+    ui.show_chart(view.risk_by_goal, key="ov_risk_goal")
 
 st.header("What changed since last quarter")
-changed = progress.changes_since(view.previous, view.as_of)
-if changed.empty:
+if view.changes.empty:
     st.info(f"No objective changed status or risk level between {quarter.previous().label} and {quarter.label}.")
 else:
-    st.dataframe(changed, hide_index=True, key="ov_changes", width="stretch")
+    st.dataframe(view.changes, hide_index=True, key="ov_changes", width="stretch")
 
 st.header("Objectives")
-table = view.as_of[["code", "title", "status", "progress", "risk_level", "reports", "expected", "working_group"]]
-st.dataframe(table, hide_index=True, key="ov_objectives", width="stretch",
-             column_config={"progress": st.column_config.ProgressColumn("progress", format="%.0f%%", min_value=0,
-                                                                        max_value=100)})
+st.dataframe(
+    view.objectives,
+    hide_index=True,
+    key="ov_objectives",
+    width="stretch",
+    column_config={
+        "progress": st.column_config.ProgressColumn("progress", format="%.0f%%", min_value=0, max_value=100)
+    },
+)
 
 st.header("By agency")
-ui.show_chart(charts.agency_heatmap_chart(progress.agency_heatmap(view.expected, view.updates, quarter)),
-              key="ov_heatmap")
+ui.show_chart(view.heatmap, key="ov_heatmap")
 a_left, a_right = st.columns(2)
 with a_left:
-    ui.show_chart(charts.agency_progress_chart(progress.agency_progress(view.expected, view.updates, quarter)),
-                  key="ov_agency")
+    ui.show_chart(view.agencies, key="ov_agency")
 with a_right:
     st.subheader("Not yet reported", anchor=False)
-    missing = progress.missing_reports(view.expected, view.updates, quarter)
-    if missing.empty:
+    if view.missing.empty:
         st.success(f"Every expected update for {quarter.label} is in.")
     else:
-        st.dataframe(missing, hide_index=True, key="ov_missing", width="stretch")
+        st.dataframe(view.missing, hide_index=True, key="ov_missing", width="stretch")
 
 st.header("Trend")
 t_left, t_right = st.columns(2)
 with t_left:
-    ui.show_chart(charts.progress_trend_chart(progress.progress_trend(view.expected, view.updates, by="goal")),
-                  key="ov_trend_goal")
+    ui.show_chart(view.trend_goal, key="ov_trend_goal")
 with t_right:
-    ui.show_chart(charts.risk_trend_chart(progress.risk_trend(view.expected, view.updates)), key="ov_risk_trend")
+    ui.show_chart(view.trend_risk, key="ov_risk_trend")
 with st.expander("Progress over the quarters, by objective"):
-    ui.show_chart(charts.progress_trend_chart(progress.progress_trend(view.expected, view.updates, by="objective"),
-                                              title="Progress over the quarters, by objective"),
-                  key="ov_trend_objective")
+    ui.show_chart(view.trend_objective, key="ov_trend_objective")
 
 st.header("Download")
-data = exports.export_frame(view.expected, view.updates)
+url, mission_id = ui.database_url(), filters.mission_id
 d1, d2 = st.columns(2)
-d1.download_button("Download CSV", exports.to_csv_bytes(data), file_name=f"ics-updates-{quarter.label}.csv",
-                   mime="text/csv", key="ov_csv")
-d2.download_button("Download Excel", exports.to_xlsx_bytes(data), file_name=f"ics-updates-{quarter.label}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ov_xlsx")
+d1.download_button(
+    "Download CSV",
+    lambda: ui.export_bytes(url, mission_id, filters, "csv"),
+    file_name=f"ics-updates-{quarter.label}.csv",
+    mime="text/csv",
+    key="ov_csv",
+)
+d2.download_button(
+    "Download Excel",
+    lambda: ui.export_bytes(url, mission_id, filters, "xlsx"),
+    file_name=f"ics-updates-{quarter.label}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="ov_xlsx",
+)
