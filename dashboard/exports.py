@@ -70,7 +70,12 @@ def export_frame(expected: pd.DataFrame, updates: pd.DataFrame) -> pd.DataFrame:
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda column: column.map(neutralise) if column.dtype == object else column)
+    # Text columns are "str" dtype in pandas 3 and "object" before: check both.
+    return frame.apply(
+        lambda column: column.map(neutralise)
+        if column.dtype == object or pd.api.types.is_string_dtype(column)
+        else column
+    )
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

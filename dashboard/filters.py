@@ -62,10 +62,11 @@ class Filters:
         """
         problems: list[str] = []
 
-        def many(key: str, allowed: list[str] | None = None) -> tuple[str, ...]:
+        def many(key: str, allowed: list[str] | None = None, split: bool = True) -> tuple[str, ...]:
+            # Codes may come comma-separated; names (working groups) may contain commas, so never split those.
             values: list[str] = []
             for raw in get_all(key):
-                for part in raw.split(","):
+                for part in raw.split(",") if split else [raw]:
                     part = part.strip()
                     if not part:
                         continue
@@ -105,7 +106,7 @@ class Filters:
             goals=many("goal"),
             objectives=many("objective"),
             agencies=many("agency"),
-            working_groups=many("wg"),
+            working_groups=many("wg", split=False),
             start=start,
             end=end,
             statuses=many("status", STATUS_ORDER),

@@ -300,13 +300,14 @@ def overview(expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters, qu
     Status and risk filters keep the objectives whose as-of status and risk match;
     every other figure is then computed over those objectives only.
     """
-    exp, upd = scope(expected, updates, filters)
-    upd = in_range(upd, filters.start, quarter)
-    as_of = apply_outcome_filters(objectives_as_of(exp, upd, quarter), filters)
+    exp, scoped = scope(expected, updates, filters)
+    as_of = apply_outcome_filters(objectives_as_of(exp, scoped, quarter), filters)
     keep = set(as_of["objective_id"])
     exp = exp[exp["objective_id"].isin(keep)]
-    upd = upd[upd["objective_id"].isin(keep)] if not upd.empty else upd
-    previous = objectives_as_of(exp, upd, quarter.previous()) if not exp.empty else as_of.iloc[0:0]
+    scoped = scoped[scoped["objective_id"].isin(keep)] if not scoped.empty else scoped
+    # "Since last quarter" compares with the quarter before, whatever the start of the range.
+    previous = objectives_as_of(exp, scoped, quarter.previous()) if not exp.empty else as_of.iloc[0:0]
+    upd = in_range(scoped, filters.start, quarter)
     return Overview(quarter, exp, upd, as_of, previous, headline(as_of, exp, upd, quarter))
 
 

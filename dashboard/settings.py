@@ -9,7 +9,8 @@ DATA_DIR = ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'ics.db'}"
 
 
-def _bool(value: str | None, default: bool) -> bool:
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     lowered = value.strip().lower()
@@ -17,7 +18,7 @@ def _bool(value: str | None, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ValueError(f"expected true or false, got {value!r}")
+    raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
 def _int(name: str, default: int, minimum: int) -> int:
@@ -55,7 +56,7 @@ class Settings:
         """Read the environment; raises ValueError with a one-line message on a bad value."""
         return cls(
             database_url=os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
-            demo_on_new_database=_bool(os.environ.get("ICS_DEMO_ON_NEW_DATABASE"), True),
+            demo_on_new_database=_bool("ICS_DEMO_ON_NEW_DATABASE", True),
             max_import_bytes=_int("ICS_MAX_IMPORT_BYTES", 10 * 1024 * 1024, 1024),
             cache_ttl_seconds=_int("ICS_CACHE_TTL_SECONDS", 60, 0),
         )

@@ -1,0 +1,197 @@
+"""Every Streamlit page, run headless with ``streamlit.testing.v1.AppTest``."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.db import dispose_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "dashboard" / "app.py"
+STRATEGY_PAGE = ROOT / "pages" / "strategy.py"
+OVERVIEW_PAGE = ROOT / "pages" / "overview.py"
+ALL_CODES = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3", "M1"]
+METRICS = ["On track", "At risk", "Off track", "Completed", "Mean progress", "High or Critical risk"]
+TITLE_11 = (
+    "Peru achieved more inclusive and sustainable economic growth, improving the business climate for U.S. "
+    "trade and investment."
+)
+OBJECTIVE_TABLE_COLUMNS = ["code", "title", "status", "progress", "risk_level", "reports", "expected", "working_group"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    """st.cache_data / st.cache_resource live for the whole process: start and end every test clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    for name in ("ICS_MAX_IMPORT_BYTES", "ICS_DEMO_ON_NEW_DATABASE", "ICS_CACHE_TTL_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    yield url
+    dispose_engine(url)
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def _run_page(page: Path, **query: str) -> AppTest:
+    """Open ``page`` the way a pasted link does: the query parameters are there from the first run."""
+    at = _app()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    if page != OVERVIEW_PAGE:
+        at.switch_page(str(page))
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _objectives_table(at: AppTest) -> pd.DataFrame:
+    tables = [df.value for df in at.dataframe if list(df.value.columns) == OBJECTIVE_TABLE_COLUMNS]
+    assert len(tables) == 1, [list(df.value.columns) for df in at.dataframe]
+    return tables[0]
+
+
+def _objective_expanders(at: AppTest) -> dict[str, str]:
+    """code -> expander label, for the objective expanders on the strategy page."""
+    out: dict[str, str] = {}
+    for expander in at.expander:
+        label = expander.label
+        if label.startswith("Objective "):
+            code, _, _ = label.removeprefix("Objective ").partition(":")
+            out[code] = label
+    return out
+
+
+def _infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def test_overview_shows_the_headline_metrics_and_the_demo_banner(db_url: str) -> None:
+    at = _run_page(OVERVIEW_PAGE)
+    assert [m.label for m in at.metric] == METRICS
+    for metric in at.metric:
+        assert metric.value not in ("", None)
+    assert sum(int(m.value) for m in at.metric[:4]) > 0
+    assert at.metric[4].value.endswith("%")
+    assert any(text.startswith("Demo data") for text in _infos(at))
+    assert [t.value for t in at.title] == ["Strategy progress"]
+    table = _objectives_table(at)
+    assert list(table["code"]) == ALL_CODES
+
+
+def test_overview_filtered_by_goal_in_the_url(db_url: str) -> None:
+    at = _run_page(OVERVIEW_PAGE, goal="2", to="2026Q4")
+    assert not at.warning
+    assert [m.label for m in at.metric] == METRICS
+    table = _objectives_table(at)
+    assert list(table["code"]) == ["2.1", "2.2"]
+    assert at.sidebar.multiselect(key="ov_goal").value == ["2"]
+    assert at.sidebar.select_slider(key="ov_quarters").value[1] == "FY2026 Q4"
+
+
+def test_overview_status_filter_that_matches_nothing(db_url: str) -> None:
+    at = _run_page(OVERVIEW_PAGE, goal="1", status="Not started", to="2026Q4")
+    assert not at.exception
+    assert any(text.startswith("No objective matches these filters") for text in _infos(at))
+    assert not at.metric
+    assert not [df for df in at.dataframe if list(df.value.columns) == OBJECTIVE_TABLE_COLUMNS]
+
+
+def test_overview_bad_quarter_in_the_url_is_a_warning(db_url: str) -> None:
+    at = _run_page(OVERVIEW_PAGE, to="2026Q9")
+    warnings = [w.value for w in at.sidebar.warning]
+    assert any("2026Q9" in w for w in warnings), warnings
+    assert [m.label for m in at.metric] == METRICS  # the page still renders, with the default quarter
+    assert list(_objectives_table(at)["code"]) == ALL_CODES
+
+
+def test_overview_unknown_status_in_the_url_is_a_warning(db_url: str) -> None:
+    at = _run_page(OVERVIEW_PAGE, status="Fantastic")
+    warnings = [w.value for w in at.sidebar.warning]
+    assert any("Fantastic" in w for w in warnings), warnings
+    assert list(_objectives_table(at)["code"]) == ALL_CODES
+
+
+def test_no_demo_banner_when_demo_is_off(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICS_DEMO_ON_NEW_DATABASE", "false")
+    at = _run_page(OVERVIEW_PAGE)
+    assert not any("Demo data" in text for text in _infos(at))
+    # The strategy is loaded even without demo data.
+    at.switch_page(str(STRATEGY_PAGE)).run()
+    assert not at.exception
+    assert sorted(_objective_expanders(at)) == sorted(ALL_CODES)
+    assert not any("Demo data" in text for text in _infos(at))
+
+
+# --------------------------------------------------------------------------- strategy
+
+
+def test_strategy_page_lists_every_objective(db_url: str) -> None:
+    at = _run_page(STRATEGY_PAGE)
+    assert [t.value for t in at.title] == ["Integrated Country Strategy"]
+    expanders = _objective_expanders(at)
+    assert list(expanders) == ALL_CODES
+    assert expanders["1.1"] == f"Objective 1.1: {TITLE_11}"
+    assert [h.value for h in at.header] == [
+        "Mission Goal 1",
+        "Mission Goal 2",
+        "Mission Goal 3",
+        "Mission Goal 4",
+        "Management objectives",
+    ]
+    assert any("Embassy Lima, Peru" in c.value and "2022–2026" in c.value for c in at.caption)
+    assert any(text.startswith("Demo data") for text in _infos(at))
+
+
+def test_strategy_search_narrows_the_objectives(db_url: str) -> None:
+    at = _run_page(STRATEGY_PAGE)
+    at.text_input(key="strategy_search").input("corruption").run()
+    assert not at.exception
+    shown = _objective_expanders(at)
+    assert "4.1" in shown and "2.2" in shown
+    # 1.3 mentions corruption in its Risks ("invite corruption through opaque contracting"), so it matches too.
+    assert list(shown) == ["1.3", "2.1", "2.2", "3.2", "4.1"]
+    assert any(c.value == f"{len(shown)} of {len(ALL_CODES)} objectives match." for c in at.caption)
+
+    at.text_input(key="strategy_search").input("2.1").run()
+    assert "2.1" in _objective_expanders(at)
+
+    at.text_input(key="strategy_search").input("").run()
+    assert list(_objective_expanders(at)) == ALL_CODES
+
+
+def test_strategy_search_without_a_match_shows_an_info(db_url: str) -> None:
+    at = _run_page(STRATEGY_PAGE)
+    at.text_input(key="strategy_search").input("zzqx nothing-like-this").run()
+    assert not at.exception
+    assert not _objective_expanders(at)
+    assert any(text.startswith("No objective mentions") and "zzqx" in text for text in _infos(at))
+
+
+def test_both_pages_run_without_exception_back_and_forth(db_url: str) -> None:
+    at = _run_page(STRATEGY_PAGE)
+    at.switch_page(str(OVERVIEW_PAGE)).run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == METRICS
+    at.switch_page(str(STRATEGY_PAGE)).run()
+    assert not at.exception
+    assert list(_objective_expanders(at)) == ALL_CODES
