@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+
+from dashboard.settings import DEFAULT_DATABASE_URL, SETTINGS_DOC, Settings
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS_DOC))
+def test_every_setting_is_documented_in_the_readme(name: str) -> None:
+    assert f"| `{name}` |" in README
+
+
+def test_every_settings_field_has_a_documented_variable() -> None:
+    assert len(SETTINGS_DOC) == len(Settings.__dataclass_fields__) - 1  # data_dir is not configurable
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SETTINGS_DOC:
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_env()
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.demo_on_new_database is True
+    assert settings.max_import_bytes == 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("ICS_DEMO_ON_NEW_DATABASE", "maybe", "ICS_DEMO_ON_NEW_DATABASE must be true or false"),
+        ("ICS_MAX_IMPORT_BYTES", "ten", "ICS_MAX_IMPORT_BYTES must be a whole number"),
+        ("ICS_CACHE_TTL_SECONDS", "-1", "ICS_CACHE_TTL_SECONDS must be at least 0"),
+    ],
+)
+def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env()
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    setup = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    assert setup.count("```bash") == 2
