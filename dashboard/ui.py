@@ -5,6 +5,7 @@ The engine (and first-start set-up) lives in ``st.cache_resource``; reads are
 after any write. Nothing here reads identity: it is passed in as an argument.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -28,8 +29,7 @@ _TTL = Settings.from_env().cache_ttl_seconds
 @st.cache_resource(show_spinner="Preparing the database…")
 def engine_for(url: str) -> Engine:
     """The engine for ``url``, after migrating it and loading the bundled strategy if new."""
-    settings = Settings.from_env()
-    ensure_ready(Settings(**{**settings.__dict__, "database_url": url}))
+    ensure_ready(replace(Settings.from_env(), database_url=url))
     return get_engine(url)
 
 
