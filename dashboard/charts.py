@@ -178,7 +178,7 @@ def risk_by_goal_chart(table: pd.DataFrame) -> Chart:
             hovertemplate="%{x}: %{y} objectives at " + level + " risk<extra></extra>",
         )
     figure.update_layout(barmode="stack")
-    figure.update_yaxes(title="Objectives", dtick=1)
+    figure.update_yaxes(title="Objectives", dtick=1, rangemode="nonnegative")
     high = int(table[["High", "Critical"]].sum().sum()) if not table.empty else 0
     summary = f"{high} objectives are at High or Critical risk" + (
         f", most in {labels[int(table[['High', 'Critical']].sum(axis=1).argmax())]}." if high else "."

@@ -25,6 +25,26 @@ from models.scales import RISK_ORDER
 
 _TTL = Settings.from_env().cache_ttl_seconds
 
+# Display names for the data columns shown in tables (the data keeps its column names).
+COLUMN_LABELS: dict[str, str] = {
+    "code": "Code",
+    "title": "Objective",
+    "objective_title": "Objective",
+    "status": "Status",
+    "risk_level": "Risk level",
+    "reports": "Updates in",
+    "expected": "Expected",
+    "working_group": "Working group",
+    "agency": "Agency",
+    "role": "Role",
+    "quarter": "Quarter",
+    "status_before": "Status before",
+    "status_now": "Status now",
+    "risk_before": "Risk before",
+    "risk_now": "Risk now",
+    "direction": "Direction",
+}
+
 
 @st.cache_resource(show_spinner="Preparing the database…")
 def engine_for(url: str) -> Engine:

@@ -44,7 +44,7 @@ st.header("What changed since last quarter")
 if view.changes.empty:
     st.info(f"No objective changed status or risk level between {quarter.previous().label} and {quarter.label}.")
 else:
-    st.dataframe(view.changes, hide_index=True, key="ov_changes", width="stretch")
+    st.dataframe(view.changes, hide_index=True, key="ov_changes", width="stretch", column_config=ui.COLUMN_LABELS)
 
 st.header("Objectives")
 st.dataframe(
@@ -53,7 +53,8 @@ st.dataframe(
     key="ov_objectives",
     width="stretch",
     column_config={
-        "progress": st.column_config.ProgressColumn("progress", format="%.0f%%", min_value=0, max_value=100)
+        **ui.COLUMN_LABELS,
+        "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
     },
 )
 
@@ -67,7 +68,7 @@ with a_right:
     if view.missing.empty:
         st.success(f"Every expected update for {quarter.label} is in.")
     else:
-        st.dataframe(view.missing, hide_index=True, key="ov_missing", width="stretch")
+        st.dataframe(view.missing, hide_index=True, key="ov_missing", width="stretch", column_config=ui.COLUMN_LABELS)
 
 st.header("Trend")
 t_left, t_right = st.columns(2)

@@ -11,8 +11,18 @@ from dashboard.db import get_engine, is_empty, migrate, read_session, write_sess
 from models import Agency
 
 EXPECTED_TABLES = {
-    "mission", "goal", "objective", "agency", "objective_agency", "working_group", "working_group_agency",
-    "working_group_objective", "status_update", "indicator", "indicator_value", "alembic_version",
+    "mission",
+    "goal",
+    "objective",
+    "agency",
+    "objective_agency",
+    "working_group",
+    "working_group_agency",
+    "working_group_objective",
+    "status_update",
+    "indicator",
+    "indicator_value",
+    "alembic_version",
 }
 
 
@@ -34,8 +44,10 @@ def test_sqlite_connection_settings(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     migrate(url)
     with get_engine(url).connect() as connection:
-        pragma = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar() for name in
-                  ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")}
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+        }
     assert pragma == {"journal_mode": "wal", "busy_timeout": 10_000, "foreign_keys": 1, "synchronous": 2}
 
 
@@ -71,5 +83,9 @@ def test_write_session_rolls_back_on_error(engine: Engine) -> None:
 def test_foreign_keys_are_enforced(engine: Engine) -> None:
     with pytest.raises(Exception, match="(?i)foreign key"):
         with write_session(engine) as session:
-            session.exec(text("INSERT INTO goal (mission_id, code, title, description, position) "  # type: ignore[call-overload]
-                              "VALUES (999, '1', 't', '', 0)"))
+            session.exec(
+                text(
+                    "INSERT INTO goal (mission_id, code, title, description, position) "  # type: ignore[call-overload]
+                    "VALUES (999, '1', 't', '', 0)"
+                )
+            )

@@ -41,7 +41,10 @@ def test_valid_update_builds_a_table_row() -> None:
         ({"status": "Fine"}, ["status: must be 'Not started', 'On track', 'At risk', 'Off track' or 'Completed'"]),
         ({"risk_level": "Severe"}, ["risk_level: must be 'Low', 'Medium', 'High' or 'Critical'"]),
         ({"author": ""}, ["author: is required"]),
-        ({"challenges": "x" * (NARRATIVE_MAX_CHARS + 1)}, [f"challenges: is too long: at most {NARRATIVE_MAX_CHARS} characters"]),
+        (
+            {"challenges": "x" * (NARRATIVE_MAX_CHARS + 1)},
+            [f"challenges: is too long: at most {NARRATIVE_MAX_CHARS} characters"],
+        ),
         ({"colour": "red"}, ["colour: is not a known field"]),
     ],
 )
