@@ -19,7 +19,7 @@ from dashboard.db import get_engine
 from dashboard.filters import Filters
 from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.overview_view import OverviewBundle, build_overview
-from dashboard.progress import STATUS_LEVELS
+from dashboard.progress import STATUS_LEVELS, Overview, overview
 from dashboard.settings import Settings
 from models.scales import RISK_ORDER
 
@@ -259,3 +259,20 @@ def export_bytes(url: str, mission_id: int, filters: Filters, kind: str) -> byte
     frame = overview_bundle(url, mission_id, filters).export
     assert frame is not None
     return exports.to_csv_bytes(frame) if kind == "csv" else exports.to_xlsx_bytes(frame)
+
+
+NO_MATCH = "No objective matches these filters. Clear a filter in the sidebar to see more."
+
+
+def filtered_view(prefix: str) -> tuple[Filters, Overview]:
+    """Sidebar filters plus the scoped data for pages that drill into it; stops the page when nothing matches."""
+    picked = sidebar_filters(prefix)
+    if picked is None:
+        st.stop()
+    filters, expected_rows, update_rows = picked
+    assert filters.end is not None
+    view = overview(expected_rows, update_rows, filters, filters.end)
+    if view.empty:
+        st.info(NO_MATCH)
+        st.stop()
+    return filters, view

@@ -5,16 +5,8 @@ import streamlit as st
 from dashboard import charts, progress, ui
 
 st.title("Agency")
-picked = ui.sidebar_filters("ag")
-if picked is None:
-    st.stop()
-filters, expected, updates = picked
-quarter = filters.end
-assert quarter is not None
-view = progress.overview(expected, updates, filters, quarter)
-if view.empty:
-    st.info("No objective matches these filters. Clear a filter in the sidebar to see more.")
-    st.stop()
+filters, view = ui.filtered_view("ag")
+quarter = view.quarter
 
 agencies = sorted(view.expected["agency"].unique())
 default = filters.agencies[0] if len(filters.agencies) == 1 and filters.agencies[0] in agencies else agencies[0]

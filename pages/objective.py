@@ -7,16 +7,8 @@ from dashboard import charts, progress, ui
 from dashboard.fiscal import FiscalQuarter
 
 st.title("Objective")
-picked = ui.sidebar_filters("obj")
-if picked is None:
-    st.stop()
-filters, expected, updates = picked
-quarter = filters.end
-assert quarter is not None
-view = progress.overview(expected, updates, filters, quarter)
-if view.empty:
-    st.info("No objective matches these filters. Clear a filter in the sidebar to see more.")
-    st.stop()
+filters, view = ui.filtered_view("obj")
+quarter = view.quarter
 
 options = list(view.as_of["objective_id"])
 titles = dict(zip(view.as_of["objective_id"], view.as_of["code"] + " · " + view.as_of["title"], strict=True))

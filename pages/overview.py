@@ -17,7 +17,7 @@ st.caption(
     "Missing updates show as missing; nothing is carried forward."
 )
 if view.empty:
-    st.info("No objective matches these filters. Clear a filter in the sidebar to see more.")
+    st.info(ui.NO_MATCH)
     st.stop()
 
 head = view.headline
