@@ -1,8 +1,8 @@
 """The Streamlit side of the app: cached resources and reads shared by the pages.
 
 The engine (and first-start set-up) lives in ``st.cache_resource``; reads are
-``st.cache_data`` with the configured TTL and are cleared by ``clear_reads()``
-after any write. Nothing here reads identity: it is passed in as an argument.
+``st.cache_data`` with the configured TTL. The app does not write through the UI
+yet; writes will clear ``st.cache_data``. Nothing here reads identity: it is passed in as an argument.
 """
 
 from dataclasses import replace
@@ -72,11 +72,6 @@ def demo_rows(url: str) -> int:
     return queries.demo_row_count(engine_for(url))
 
 
-def clear_reads() -> None:
-    """Drop every cached read; call after any write."""
-    st.cache_data.clear()
-
-
 def database_url() -> str:
     return Settings.from_env().database_url
 
@@ -90,20 +85,23 @@ def demo_banner() -> None:
         )
 
 
-def pick_mission(key: str = "mission") -> int | None:
-    """A mission chooser in the sidebar when there is more than one; returns the mission id."""
+def pick_mission(key: str, wanted: int | None = None) -> int | None:
+    """The mission to show: a sidebar chooser when there is more than one, starting at ``wanted``.
+
+    ``wanted`` defaults to the ``mission`` id in the URL. Returns None (with a message) when no strategy is loaded.
+    """
     frame = missions(database_url())
     if frame.empty:
         st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
         return None
-    if len(frame) == 1:
-        return int(frame.iloc[0]["mission_id"])
-    labels = dict(zip(frame["mission_id"].astype(int), frame["country"] + " (" + frame["post"] + ")", strict=True))
-    wanted = st.query_params.get("mission")
-    ids = list(labels)
-    index = next((i for i, mid in enumerate(ids) if str(mid) == wanted or labels[mid].startswith(str(wanted))), 0)
-    choice = st.sidebar.selectbox("Mission", ids, index=index, format_func=labels.get, key=key)
-    return int(choice)
+    if wanted is None:
+        wanted = Filters.from_query_params(st.query_params.get_all).mission_id
+    ids = [int(i) for i in frame["mission_id"]]
+    if len(ids) == 1:
+        return ids[0]
+    labels = dict(zip(ids, frame["country"] + " (" + frame["post"] + ")", strict=True))
+    index = ids.index(wanted) if wanted in ids else 0
+    return int(st.sidebar.selectbox("Mission", ids, index=index, format_func=labels.get, key=key))
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
@@ -143,17 +141,10 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
     from_url = Filters.from_query_params(st.query_params.get_all)
     for problem in from_url.problems:
         st.sidebar.warning(f"Link: {problem}.")
-    all_missions = missions(url)
-    if all_missions.empty:
-        st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
+    mission_id = pick_mission(f"{prefix}_mission", from_url.mission_id)
+    if mission_id is None:
         return None
-    ids = [int(i) for i in all_missions["mission_id"]]
-    mission_id = from_url.mission_id if from_url.mission_id in ids else ids[0]
-    if len(ids) > 1:
-        names = dict(zip(ids, all_missions["country"], strict=True))
-        mission_id = st.sidebar.selectbox(
-            "Mission", ids, index=ids.index(mission_id), format_func=names.get, key=f"{prefix}_mission"
-        )
+    all_missions = missions(url)
     mission = all_missions.set_index("mission_id").loc[mission_id]
     exp = expected(url, mission_id)
     upd = updates(url, mission_id)
@@ -218,7 +209,7 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
         placeholder="Any risk level",
     )
     chosen = Filters(
-        mission_id=mission_id if len(ids) > 1 else None,
+        mission_id=mission_id if len(all_missions) > 1 else None,
         goals=tuple(goals),
         objectives=tuple(objectives),
         agencies=tuple(agencies),

@@ -195,3 +195,46 @@ def test_both_pages_run_without_exception_back_and_forth(db_url: str) -> None:
     at.switch_page(str(STRATEGY_PAGE)).run()
     assert not at.exception
     assert list(_objective_expanders(at)) == ALL_CODES
+
+
+def _add_second_mission(url: str) -> int:
+    """A second, small strategy beside Peru (imported through the same importer), so a mission chooser appears."""
+    from dashboard.bootstrap import init_database
+    from dashboard.db import get_engine, write_session
+    from dashboard.ics_parser import parse_ics_text
+    from dashboard.settings import Settings
+    from dashboard.strategy import import_strategy
+
+    init_database(Settings(database_url=url), demo=True)
+    text = (ROOT / "data" / "ics_peru.md").read_text(encoding="utf-8").replace("PERU", "CHILE")
+    text = text.replace("Mission Peru", "Mission Chile").replace("Mission to Peru", "Mission to Chile")
+    strategy = parse_ics_text(text)
+    assert strategy.mission.country == "Chile"
+    with write_session(get_engine(url)) as session:
+        return import_strategy(session=session, strategy=strategy).mission_id
+
+
+@pytest.mark.parametrize("page", [OVERVIEW_PAGE, STRATEGY_PAGE])
+def test_mission_in_the_link_picks_the_mission(db_url: str, page: Path) -> None:
+    chile = _add_second_mission(db_url)
+    peru = 1  # loaded first by init
+
+    def chosen(at: AppTest) -> int:
+        boxes = [box for box in at.sidebar.selectbox if box.label == "Mission"]
+        assert len(boxes) == 1
+        return int(boxes[0].value)
+
+    # Without a link the first mission alphabetically (Chile) shows; the link brings Peru back.
+    assert chosen(_run_page(page)) == chile
+    at = _run_page(page, mission=str(peru))
+    assert chosen(at) == peru
+    if page == OVERVIEW_PAGE:
+        assert [m.label for m in at.metric] == METRICS
+        assert at.query_params["mission"] == str(peru)  # kept in the link for sharing
+    else:
+        assert any("Embassy Lima, Peru" in caption.value for caption in at.caption)
+
+
+def test_one_mission_has_no_mission_chooser(db_url: str) -> None:
+    at = _run_page(OVERVIEW_PAGE)
+    assert not [box for box in at.sidebar.selectbox if box.label == "Mission"]
