@@ -158,6 +158,15 @@ UPDATE_COLUMNS = [
 NARRATIVE_COLUMNS = ["accomplishments", "challenges", "next_steps", "risk_note"]
 
 
+# The newest review decision of each stored revision (one row per reviewed revision).
+LATEST_REVIEW_SQL = """
+    SELECT status_update_id, decision, comment, reviewer FROM (
+        SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.status_update_id ORDER BY r.id DESC) AS review_rank
+        FROM review_event r
+    ) ranked WHERE review_rank = 1
+"""
+
+
 def updates_frame(
     engine: Engine,
     mission_id: int,
@@ -172,11 +181,12 @@ def updates_frame(
     """The latest counted revision of each (objective, agency, quarter) update of a mission.
 
     ``qindex`` is ``fiscal_year * 4 + quarter - 1`` (see FiscalQuarter.index). Only rows
-    whose state is in ``states`` count, so a draft never shadows a submitted revision.
+    whose state now (the newest review decision, else the stored state) is in ``states`` count,
+    so a returned or not-yet-approved revision falls back to the last counted one.
     """
     columns = UPDATE_COLUMNS + (NARRATIVE_COLUMNS if narratives else [])
     selected = ", ".join(f"su.{c}" for c in columns if c != "qindex")
-    where = ["o.mission_id = :mission_id", "su.state IN :states"]
+    where = ["o.mission_id = :mission_id", "su.effective_state IN :states"]
     params: dict[str, object] = {"mission_id": mission_id, "states": list(states)}
     if first_qindex is not None:
         where.append("su.fiscal_year * 4 + su.quarter - 1 >= :first")
@@ -196,7 +206,10 @@ def updates_frame(
             SELECT su.*, ROW_NUMBER() OVER (
                 PARTITION BY su.objective_id, su.agency_id, su.fiscal_year, su.quarter
                 ORDER BY su.revision DESC) AS rn
-            FROM status_update su JOIN objective o ON o.id = su.objective_id
+            FROM (
+                SELECT su.*, COALESCE(re.decision, su.state) AS effective_state
+                FROM status_update su LEFT JOIN ({LATEST_REVIEW_SQL}) re ON re.status_update_id = su.id
+            ) su JOIN objective o ON o.id = su.objective_id
             WHERE {" AND ".join(where)}
         ) su WHERE su.rn = 1
         """
@@ -238,3 +251,54 @@ def indicators_frame(engine: Engine, objective_ids: list[int]) -> pd.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(sql, {"ids": objective_ids}).mappings().all()
     return pd.DataFrame(rows, columns=columns)
+
+
+SUBMISSION_COLUMNS = [
+    "status_update_id",
+    "objective_id",
+    "agency_id",
+    "fiscal_year",
+    "quarter",
+    "revision",
+    "state",
+    "status",
+    "progress",
+    "risk_level",
+    "author",
+    "created_at",
+    "review_comment",
+    "reviewer",
+    "is_demo",
+]
+
+
+def submissions_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
+    """The newest revision of every update of a mission, whatever its state, with the last review decision.
+
+    This is what the tracker, the review queue and the to-do list work from (the dashboard's
+    ``updates_frame`` only keeps counted states).
+    """
+    sql = text(
+        f"""
+        SELECT su.id AS status_update_id, su.objective_id, su.agency_id, su.fiscal_year, su.quarter, su.revision,
+               COALESCE(re.decision, su.state) AS state, su.status, su.progress, su.risk_level, su.author,
+               su.created_at, COALESCE(re.comment, '') AS review_comment, COALESCE(re.reviewer, '') AS reviewer,
+               su.is_demo
+        FROM (
+            SELECT su.*, ROW_NUMBER() OVER (
+                PARTITION BY su.objective_id, su.agency_id, su.fiscal_year, su.quarter ORDER BY su.revision DESC) AS rn
+            FROM status_update su JOIN objective o ON o.id = su.objective_id
+            WHERE o.mission_id = :mission_id
+        ) su LEFT JOIN ({LATEST_REVIEW_SQL}) re ON re.status_update_id = su.id
+        WHERE su.rn = 1
+        """
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
+    frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
+    if not frame.empty:
+        frame["qindex"] = frame["fiscal_year"] * 4 + frame["quarter"] - 1
+        frame["is_demo"] = frame["is_demo"].astype(bool)
+    else:
+        frame["qindex"] = pd.Series(dtype=int)
+    return frame

@@ -40,7 +40,21 @@ SETTINGS_DOC: dict[str, str] = {
     "ICS_DEMO_ON_NEW_DATABASE": "Load the demo history into a new, empty database on first start.",
     "ICS_MAX_IMPORT_BYTES": "Largest ICS document the importer accepts, in bytes.",
     "ICS_CACHE_TTL_SECONDS": "How long the dashboard caches database reads.",
+    "ICS_ANONYMOUS_VIEW": "Let visitors who are not signed in view the dashboard (writing always needs a sign-in).",
+    "ICS_SIGNIN_MAX_FAILURES": "Failed local sign-ins in a row that lock an account.",
+    "ICS_SIGNIN_LOCK_MINUTES": "How long a locked local account stays locked.",
+    "ICS_DUE_DAYS": "Days after a quarter ends that its status updates fall due.",
+    "ICS_COUNT_UPDATES": "Which updates the dashboard counts: `submitted` (submitted and approved) or `approved` only.",
 }
+
+COUNT_CHOICES: dict[str, tuple[str, ...]] = {"submitted": ("submitted", "approved"), "approved": ("approved",)}
+
+
+def _choice(name: str, default: str, choices: dict[str, tuple[str, ...]]) -> str:
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,11 @@ class Settings:
     demo_on_new_database: bool = True
     max_import_bytes: int = 10 * 1024 * 1024
     cache_ttl_seconds: int = 60
+    anonymous_view: bool = True
+    signin_max_failures: int = 5
+    signin_lock_minutes: int = 15
+    due_days: int = 30
+    count_updates: str = "submitted"
     data_dir: Path = field(default=DATA_DIR)
 
     @classmethod
@@ -59,7 +78,17 @@ class Settings:
             demo_on_new_database=_bool("ICS_DEMO_ON_NEW_DATABASE", True),
             max_import_bytes=_int("ICS_MAX_IMPORT_BYTES", 10 * 1024 * 1024, 1024),
             cache_ttl_seconds=_int("ICS_CACHE_TTL_SECONDS", 60, 0),
+            anonymous_view=_bool("ICS_ANONYMOUS_VIEW", True),
+            signin_max_failures=_int("ICS_SIGNIN_MAX_FAILURES", 5, 1),
+            signin_lock_minutes=_int("ICS_SIGNIN_LOCK_MINUTES", 15, 1),
+            due_days=_int("ICS_DUE_DAYS", 30, 0),
+            count_updates=_choice("ICS_COUNT_UPDATES", "submitted", COUNT_CHOICES),
         )
+
+    @property
+    def counted_states(self) -> tuple[str, ...]:
+        """The review states the dashboard counts."""
+        return COUNT_CHOICES[self.count_updates]
 
 
 def get_settings() -> Settings:

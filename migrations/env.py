@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from dashboard import guards
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -21,6 +22,8 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
             # Several replicas may start at once: one migrates, the others wait.
             connection.execute(text("SELECT pg_advisory_xact_lock(724031)"))
         context.run_migrations()
+        # After every run, whatever it rebuilt: stored records stay append-only.
+        guards.install(connection)
 
 
 def run_migrations_online() -> None:

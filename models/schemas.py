@@ -58,6 +58,33 @@ class StatusUpdateCreate(_Input):
         return value
 
 
+class UpdateInput(_Input):
+    """What a contributor types: the form, a spreadsheet row or a draft. The author comes from the sign-in."""
+
+    objective_id: int
+    agency_id: int
+    fiscal_year: int = Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)
+    quarter: int = Field(ge=1, le=4)
+    status: Status
+    progress: int = Field(ge=0, le=100)
+    risk_level: RiskLevel
+    accomplishments: Narrative = ""
+    challenges: Narrative = ""
+    next_steps: Narrative = ""
+    risk_note: Narrative = ""
+    indicator_values: dict[int, float] = Field(default_factory=dict)
+
+    _whole_percent = field_validator("progress", mode="before")(StatusUpdateCreate._whole_percent.__func__)  # type: ignore[attr-defined]
+
+    @field_validator("indicator_values")
+    @classmethod
+    def _finite(cls, values: dict[int, float]) -> dict[int, float]:
+        for value in values.values():
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError("must be a number")
+        return values
+
+
 class IndicatorCreate(_Input):
     objective_id: int
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]

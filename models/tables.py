@@ -123,9 +123,7 @@ class StatusUpdate(SQLModel, table=True):
         CheckConstraint("quarter BETWEEN 1 AND 4", name="ck_status_update_quarter"),
         CheckConstraint(_in("status", STATUS_ORDER), name="ck_status_update_status"),
         CheckConstraint(_in("risk_level", RISK_ORDER), name="ck_status_update_risk_level"),
-        CheckConstraint(
-            "state IN ('draft', 'submitted', 'returned', 'approved')", name="ck_status_update_state"
-        ),
+        CheckConstraint("state IN ('draft', 'submitted', 'returned', 'approved')", name="ck_status_update_state"),
         CheckConstraint("revision >= 1", name="ck_status_update_revision"),
     )
 
@@ -167,10 +165,13 @@ class Indicator(SQLModel, table=True):
 
 
 class IndicatorValue(SQLModel, table=True):
+    """One revision of an indicator's value for a quarter. Append-only like status updates."""
+
     __tablename__ = "indicator_value"
     __table_args__ = (
-        UniqueConstraint("indicator_id", "fiscal_year", "quarter", name="uq_indicator_value_quarter"),
+        UniqueConstraint("indicator_id", "fiscal_year", "quarter", "revision", name="uq_indicator_value_revision"),
         CheckConstraint("quarter BETWEEN 1 AND 4", name="ck_indicator_value_quarter"),
+        CheckConstraint("revision >= 1", name="ck_indicator_value_revision"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -181,3 +182,100 @@ class IndicatorValue(SQLModel, table=True):
     author: str = Field(max_length=254)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     is_demo: bool = False
+    revision: int = 1
+    status_update_id: int | None = Field(default=None, foreign_key="status_update.id")
+
+
+class ReviewEvent(SQLModel, table=True):
+    """A chair's decision on one stored revision. Append-only: the newest event is the revision's state."""
+
+    __tablename__ = "review_event"
+    __table_args__ = (CheckConstraint("decision IN ('approved', 'returned')", name="ck_review_event_decision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    status_update_id: int = Field(foreign_key="status_update.id", index=True)
+    decision: str = Field(max_length=10)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    reviewer: str = Field(max_length=254)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class UpdateDraft(SQLModel, table=True):
+    """Work in progress on one agency's update for one quarter. Not a record: replaced on save, removed on submit."""
+
+    __tablename__ = "update_draft"
+    __table_args__ = (
+        UniqueConstraint("objective_id", "agency_id", "fiscal_year", "quarter", name="uq_update_draft_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    objective_id: int = Field(foreign_key="objective.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    fiscal_year: int
+    quarter: int
+    base_revision: int = 0
+    status: str = Field(max_length=20)
+    progress: int
+    risk_level: str = Field(max_length=10)
+    accomplishments: str = Field(default="", sa_column=Column(Text, nullable=False))
+    challenges: str = Field(default="", sa_column=Column(Text, nullable=False))
+    next_steps: str = Field(default="", sa_column=Column(Text, nullable=False))
+    risk_note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    indicator_values: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    author: str = Field(max_length=254)
+    saved_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class AppUser(SQLModel, table=True):
+    """A person who may sign in. Matched by e-mail (stored lower-case) for both local and OIDC sign-in."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_app_user_email"),
+        CheckConstraint("role IN ('viewer', 'contributor', 'chair', 'admin')", name="ck_app_user_role"),
+        CheckConstraint("failed_attempts >= 0", name="ck_app_user_failed_attempts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    role: str = Field(default="viewer", max_length=12)
+    password_hash: str | None = Field(default=None, max_length=128)
+    password_salt: str | None = Field(default=None, max_length=64)
+    failed_attempts: int = 0
+    last_failed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    locked_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class UserAgency(SQLModel, table=True):
+    """The agencies a user reports for."""
+
+    __tablename__ = "user_agency"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+
+
+class UserWorkingGroup(SQLModel, table=True):
+    """The working groups a chair reviews."""
+
+    __tablename__ = "user_working_group"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    working_group_id: int = Field(foreign_key="working_group.id", primary_key=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, with the before and after as JSON. Append-only."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    actor: str = Field(max_length=254)
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_key: str = Field(max_length=200)
+    before: str = Field(default="null", sa_column=Column(Text, nullable=False))
+    after: str = Field(default="null", sa_column=Column(Text, nullable=False))

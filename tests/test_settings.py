@@ -23,6 +23,13 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.demo_on_new_database is True
     assert settings.max_import_bytes == 10 * 1024 * 1024
+    assert settings.anonymous_view is True
+    assert settings.counted_states == ("submitted", "approved")
+
+
+def test_counting_only_approved_updates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICS_COUNT_UPDATES", "Approved")
+    assert Settings.from_env().counted_states == ("approved",)
 
 
 @pytest.mark.parametrize(
@@ -31,6 +38,10 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         ("ICS_DEMO_ON_NEW_DATABASE", "maybe", "ICS_DEMO_ON_NEW_DATABASE must be true or false"),
         ("ICS_MAX_IMPORT_BYTES", "ten", "ICS_MAX_IMPORT_BYTES must be a whole number"),
         ("ICS_CACHE_TTL_SECONDS", "-1", "ICS_CACHE_TTL_SECONDS must be at least 0"),
+        ("ICS_ANONYMOUS_VIEW", "perhaps", "ICS_ANONYMOUS_VIEW must be true or false"),
+        ("ICS_SIGNIN_MAX_FAILURES", "0", "ICS_SIGNIN_MAX_FAILURES must be at least 1"),
+        ("ICS_DUE_DAYS", "soon", "ICS_DUE_DAYS must be a whole number"),
+        ("ICS_COUNT_UPDATES", "drafts", "ICS_COUNT_UPDATES must be one of submitted, approved"),
     ],
 )
 def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str) -> None:

@@ -1,0 +1,398 @@
+"""Admin changes: users and roles, agencies, working groups and objective roles. Every change is audited.
+
+Plain functions taking a session and the acting user's e-mail, keyword-only. Each
+re-reads the actor inside the caller's ``write_session`` and refuses non-admins,
+then writes one ``audit_log`` row with the before and after as JSON.
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from dashboard.auth import AccessDenied, acting, check_password_rules, find_user, hash_password, normalise_email
+from dashboard.auth import require_admin as _require_admin
+from models import (
+    Agency,
+    AgencyCreate,
+    AppUser,
+    AuditEntry,
+    Objective,
+    ObjectiveAgency,
+    Role,
+    UserAgency,
+    UserWorkingGroup,
+    WorkingGroup,
+    WorkingGroupAgency,
+    WorkingGroupObjective,
+)
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ROLES = [r.value for r in Role]
+
+
+def _admin(session: Session, actor_email: str | None) -> str:
+    actor = acting(session, actor_email)
+    _require_admin(actor)
+    return actor.label
+
+
+def audit(session: Session, *, actor: str, action: str, entity: str, key: str, before: Any, after: Any) -> None:
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_key=key[:200],
+            before=json.dumps(before, sort_keys=True, default=str),
+            after=json.dumps(after, sort_keys=True, default=str),
+        )
+    )
+
+
+def _agency_ids(session: Session, acronyms: list[str]) -> dict[str, int]:
+    wanted = [a.strip() for a in acronyms if a.strip()]
+    rows = session.exec(select(Agency)).all()
+    by_upper = {a.acronym.upper(): a for a in rows}
+    unknown = [a for a in wanted if a.upper() not in by_upper]
+    if unknown:
+        known = ", ".join(sorted(a.acronym for a in rows))
+        raise ValueError(f"agency: unknown {', '.join(unknown)} (known: {known})")
+    return {by_upper[a.upper()].acronym: by_upper[a.upper()].id for a in wanted}  # type: ignore[misc]
+
+
+def _group_ids(session: Session, names: list[str]) -> dict[str, int]:
+    wanted = [n.strip() for n in names if n.strip()]
+    rows = session.exec(select(WorkingGroup)).all()
+    found: dict[str, int] = {}
+    for name in wanted:
+        match = [g for g in rows if g.name.lower() == name.lower()] or [
+            g for g in rows if g.name.lower().startswith(name.lower())
+        ]
+        if len(match) != 1:
+            known = "; ".join(g.name for g in rows)
+            problem = "unknown" if not match else "ambiguous"
+            raise ValueError(f"working group: {problem} {name!r} (known: {known})")
+        assert match[0].id is not None
+        found[match[0].name] = match[0].id
+    return found
+
+
+def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
+    agencies = session.exec(
+        select(Agency.acronym)
+        .join(UserAgency, col(UserAgency.agency_id) == Agency.id)
+        .where(UserAgency.user_id == user.id)
+    ).all()
+    groups = session.exec(
+        select(WorkingGroup.name)
+        .join(UserWorkingGroup, col(UserWorkingGroup.working_group_id) == WorkingGroup.id)
+        .where(UserWorkingGroup.user_id == user.id)
+    ).all()
+    return {
+        "email": user.email,
+        "role": user.role,
+        "agencies": sorted(agencies),
+        "working_groups": sorted(groups),
+        "disabled": user.disabled,
+        "local_password": user.password_hash is not None,
+        "locked_until": user.locked_until,
+    }
+
+
+def _check_role(role: str, agencies: dict[str, int], groups: dict[str, int]) -> None:
+    if role not in ROLES:
+        raise ValueError(f"role: must be one of {', '.join(ROLES)}")
+    if role == Role.CONTRIBUTOR and not agencies:
+        raise ValueError("agency: a contributor needs at least one agency to report for")
+    if role == Role.CHAIR and not groups:
+        raise ValueError("working group: a chair needs at least one working group to review")
+
+
+def _active_admins(session: Session) -> int:
+    return len(session.exec(select(AppUser.id).where(AppUser.role == Role.ADMIN, AppUser.disabled == False)).all())  # noqa: E712
+
+
+def _set_links(session: Session, user_id: int, agencies: dict[str, int], groups: dict[str, int]) -> None:
+    for row in session.exec(select(UserAgency).where(UserAgency.user_id == user_id)).all():
+        session.delete(row)
+    for row in session.exec(select(UserWorkingGroup).where(UserWorkingGroup.user_id == user_id)).all():
+        session.delete(row)
+    session.flush()
+    for agency_id in agencies.values():
+        session.add(UserAgency(user_id=user_id, agency_id=agency_id))
+    for group_id in groups.values():
+        session.add(UserWorkingGroup(user_id=user_id, working_group_id=group_id))
+
+
+def add_user(
+    *,
+    session: Session,
+    actor_email: str | None,
+    email: str,
+    role: str,
+    agencies: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    password: str | None = None,
+) -> AppUser:
+    """Create a user. ``password`` None means the user signs in through OIDC only (or gets one later)."""
+    who = _admin(session, actor_email)
+    email = normalise_email(email)
+    if not EMAIL.match(email) or len(email) > 254:
+        raise ValueError(f"email: {email!r} is not an e-mail address")
+    if find_user(session, email) is not None:
+        raise ValueError(f"email: {email} already has an account (change it instead)")
+    agency_ids = _agency_ids(session, list(agencies))
+    group_ids = _group_ids(session, list(groups))
+    _check_role(role, agency_ids, group_ids)
+    user = AppUser(email=email, role=role)
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash, user.password_salt = hash_password(password)
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    _set_links(session, user.id, agency_ids, group_ids)
+    session.flush()
+    audit(
+        session, actor=who, action="add user", entity="user", key=email, before=None, after=user_snapshot(session, user)
+    )
+    return user
+
+
+def update_user(
+    *,
+    session: Session,
+    actor_email: str | None,
+    email: str,
+    role: str | None = None,
+    agencies: list[str] | None = None,
+    groups: list[str] | None = None,
+    disabled: bool | None = None,
+) -> AppUser:
+    """Change a user's role, bindings or disabled flag. Refuses to leave the database without an active admin."""
+    who = _admin(session, actor_email)
+    user = find_user(session, email)
+    if user is None:
+        raise ValueError(f"email: no account for {normalise_email(email)}")
+    assert user.id is not None
+    before = user_snapshot(session, user)
+    new_role = role if role is not None else user.role
+    agency_ids = (
+        _agency_ids(session, agencies) if agencies is not None else _agency_ids(session, list(before["agencies"]))
+    )
+    group_ids = (
+        _group_ids(session, groups) if groups is not None else _group_ids(session, list(before["working_groups"]))
+    )
+    _check_role(new_role, agency_ids, group_ids)
+    was_active_admin = user.role == Role.ADMIN and not user.disabled
+    user.role = new_role
+    if disabled is not None:
+        user.disabled = disabled
+    session.add(user)
+    session.flush()
+    if was_active_admin and not (user.role == Role.ADMIN and not user.disabled) and _active_admins(session) == 0:
+        raise AccessDenied("This is the last active admin: make someone else an admin first.")
+    _set_links(session, user.id, agency_ids, group_ids)
+    session.flush()
+    after = user_snapshot(session, user)
+    if after != before:
+        audit(session, actor=who, action="change user", entity="user", key=user.email, before=before, after=after)
+    return user
+
+
+def set_password(*, session: Session, actor_email: str | None, email: str, password: str) -> None:
+    """Set a local password and clear any lock. The audit records that it changed, never the hash."""
+    who = _admin(session, actor_email)
+    user = find_user(session, email)
+    if user is None:
+        raise ValueError(f"email: no account for {normalise_email(email)}")
+    check_password_rules(password)
+    user.password_hash, user.password_salt = hash_password(password)
+    user.failed_attempts = 0
+    user.locked_until = None
+    user.last_failed_at = None
+    session.add(user)
+    audit(
+        session,
+        actor=who,
+        action="set password",
+        entity="user",
+        key=user.email,
+        before={"password": "(not recorded)"},
+        after={"password": "changed", "lock": "cleared"},
+    )
+
+
+def list_users(session: Session) -> list[dict[str, Any]]:
+    return [user_snapshot(session, u) for u in session.exec(select(AppUser).order_by(AppUser.email)).all()]
+
+
+def save_agency(*, session: Session, actor_email: str | None, acronym: str, name: str) -> Agency:
+    """Add an agency, or rename the one with this acronym."""
+    who = _admin(session, actor_email)
+    data = AgencyCreate(acronym=acronym, name=name)
+    agency = session.exec(select(Agency).where(col(Agency.acronym).ilike(data.acronym))).first()
+    before = None if agency is None else {"acronym": agency.acronym, "name": agency.name}
+    if agency is None:
+        agency = Agency.model_validate(data)
+    else:
+        agency.name = data.name
+    session.add(agency)
+    session.flush()
+    after = {"acronym": agency.acronym, "name": agency.name}
+    if after != before:
+        action = "add agency" if before is None else "rename agency"
+        audit(session, actor=who, action=action, entity="agency", key=agency.acronym, before=before, after=after)
+    return agency
+
+
+def _group_snapshot(session: Session, group: WorkingGroup) -> dict[str, Any]:
+    chair = session.get(Agency, group.chair_agency_id) if group.chair_agency_id else None
+    members = session.exec(
+        select(Agency.acronym)
+        .join(WorkingGroupAgency, col(WorkingGroupAgency.agency_id) == Agency.id)
+        .where(WorkingGroupAgency.working_group_id == group.id)
+    ).all()
+    objectives = session.exec(
+        select(Objective.code)
+        .join(WorkingGroupObjective, col(WorkingGroupObjective.objective_id) == Objective.id)
+        .where(WorkingGroupObjective.working_group_id == group.id)
+    ).all()
+    return {
+        "name": group.name,
+        "chair": chair.acronym if chair else None,
+        "members": sorted(members),
+        "objectives": sorted(objectives),
+    }
+
+
+def save_working_group(
+    *,
+    session: Session,
+    actor_email: str | None,
+    mission_id: int,
+    name: str,
+    chair: str | None,
+    members: list[str],
+    objectives: list[str],
+    group_id: int | None = None,
+) -> WorkingGroup:
+    """Create a working group (``group_id`` None) or replace its name, chair agency, members and objectives."""
+    who = _admin(session, actor_email)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValueError("name: is required (at most 200 characters)")
+    agency_ids = _agency_ids(session, [*members, *([chair] if chair else [])])
+    codes = {o.code: o for o in session.exec(select(Objective).where(Objective.mission_id == mission_id)).all()}
+    unknown = [c for c in objectives if c not in codes]
+    if unknown:
+        raise ValueError(f"objectives: unknown {', '.join(unknown)}")
+    if group_id is None:
+        group = WorkingGroup(mission_id=mission_id, name=name)
+        before = None
+    else:
+        found = session.get(WorkingGroup, group_id)
+        if found is None or found.mission_id != mission_id:
+            raise ValueError("working group: not found")
+        group = found
+        before = _group_snapshot(session, group)
+    clash = session.exec(
+        select(WorkingGroup).where(WorkingGroup.mission_id == mission_id, WorkingGroup.name == name)
+    ).first()
+    if clash is not None and clash.id != group.id:
+        raise ValueError(f"name: a working group called {name!r} already exists")
+    group.name = name
+    group.chair_agency_id = agency_ids[_agency_key(agency_ids, chair)] if chair else None
+    session.add(group)
+    session.flush()
+    for row in session.exec(select(WorkingGroupAgency).where(WorkingGroupAgency.working_group_id == group.id)).all():
+        session.delete(row)
+    for row in session.exec(
+        select(WorkingGroupObjective).where(WorkingGroupObjective.working_group_id == group.id)
+    ).all():
+        session.delete(row)
+    session.flush()
+    assert group.id is not None
+    for acronym in dict.fromkeys(members):
+        session.add(
+            WorkingGroupAgency(working_group_id=group.id, agency_id=agency_ids[_agency_key(agency_ids, acronym)])
+        )
+    for code in dict.fromkeys(objectives):
+        session.add(WorkingGroupObjective(working_group_id=group.id, objective_id=codes[code].id))  # type: ignore[arg-type]
+    session.flush()
+    after = _group_snapshot(session, group)
+    if after != before:
+        action = "add working group" if before is None else "change working group"
+        audit(session, actor=who, action=action, entity="working group", key=group.name, before=before, after=after)
+    return group
+
+
+def _agency_key(found: dict[str, int], acronym: str) -> str:
+    return next(k for k in found if k.upper() == acronym.strip().upper())
+
+
+def _roles_snapshot(session: Session, objective_id: int) -> dict[str, Any]:
+    rows = session.exec(
+        select(Agency.acronym, ObjectiveAgency.role)
+        .join(ObjectiveAgency, col(ObjectiveAgency.agency_id) == Agency.id)
+        .where(ObjectiveAgency.objective_id == objective_id)
+    ).all()
+    return {
+        "lead": next((a for a, r in rows if r == "lead"), None),
+        "contributing": sorted(a for a, r in rows if r == "contributing"),
+    }
+
+
+def set_objective_agencies(
+    *, session: Session, actor_email: str | None, objective_id: int, lead: str | None, contributing: list[str]
+) -> None:
+    """Replace an objective's lead and contributing agencies. Past status updates are kept as they are."""
+    who = _admin(session, actor_email)
+    objective = session.get(Objective, objective_id)
+    if objective is None:
+        raise ValueError("objective: not found")
+    contributing = [c for c in dict.fromkeys(contributing) if not lead or c.upper() != lead.upper()]
+    found = _agency_ids(session, [*contributing, *([lead] if lead else [])])
+    before = _roles_snapshot(session, objective_id)
+    for row in session.exec(select(ObjectiveAgency).where(ObjectiveAgency.objective_id == objective_id)).all():
+        session.delete(row)
+    session.flush()
+    if lead:
+        session.add(ObjectiveAgency(objective_id=objective_id, agency_id=found[_agency_key(found, lead)], role="lead"))
+    for acronym in contributing:
+        session.add(
+            ObjectiveAgency(
+                objective_id=objective_id, agency_id=found[_agency_key(found, acronym)], role="contributing"
+            )
+        )
+    session.flush()
+    after = _roles_snapshot(session, objective_id)
+    if after != before:
+        audit(
+            session,
+            actor=who,
+            action="change objective agencies",
+            entity="objective",
+            key=objective.code,
+            before=before,
+            after=after,
+        )
+
+
+def audit_entries(session: Session, limit: int = 500) -> list[dict[str, Any]]:
+    rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)).all()
+    return [
+        {
+            "at": r.at,
+            "actor": r.actor,
+            "action": r.action,
+            "entity": r.entity,
+            "key": r.entity_key,
+            "before": r.before,
+            "after": r.after,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,74 @@
+"""Append-only guards: the database itself refuses UPDATE and DELETE on stored records.
+
+SQLite gets BEFORE UPDATE / BEFORE DELETE triggers; PostgreSQL gets a row trigger
+for UPDATE and DELETE plus a statement trigger for TRUNCATE. ``install`` is
+idempotent and runs at the end of every migration run (see migrations/env.py),
+because Alembic's batch mode on SQLite drops triggers when it rebuilds a table.
+"""
+
+from sqlalchemy import Connection, inspect, text
+
+APPEND_ONLY_TABLES: tuple[str, ...] = ("status_update", "indicator_value", "review_event", "audit_log")
+REFUSAL = "is append-only: stored records cannot be changed or deleted"
+
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION ics_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% {REFUSAL}', TG_TABLE_NAME;
+END
+$$
+"""
+
+
+def trigger_names(table: str) -> list[str]:
+    return [f"{table}_no_update", f"{table}_no_delete"]
+
+
+def install(connection: Connection) -> list[str]:
+    """Create (or re-create) the guards on every append-only table that exists; returns the tables guarded."""
+    present = set(inspect(connection).get_table_names())
+    guarded = [t for t in APPEND_ONLY_TABLES if t in present]
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(_PG_FUNCTION))
+        for table in guarded:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}"))
+            connection.execute(
+                text(
+                    f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION ics_refuse_change()"
+                )
+            )
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
+            connection.execute(
+                text(
+                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION ics_refuse_change()"
+                )
+            )
+        return guarded
+    for table in guarded:
+        for name, event in zip(trigger_names(table), ("UPDATE", "DELETE"), strict=True):
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+            connection.execute(
+                text(
+                    f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} {REFUSAL}'); END"
+                )
+            )
+    return guarded
+
+
+def installed(connection: Connection) -> set[str]:
+    """The append-only tables whose guards are present (used by tests and a start-up check)."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(
+            text(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relnamespace = to_regnamespace(current_schema()) AND NOT t.tgisinternal"
+            )
+        ).all()
+        names = {(table, name) for table, name in rows}
+        return {t for t in APPEND_ONLY_TABLES if {(t, f"{t}_no_change"), (t, f"{t}_no_truncate")} <= names}
+    rows = connection.execute(text("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")).all()
+    names = {(table, name) for table, name in rows}
+    return {t for t in APPEND_ONLY_TABLES if all((t, n) in names for n in trigger_names(t))}

@@ -1,0 +1,387 @@
+"""Quarterly status updates: drafts, submissions (append-only revisions), conflicts and review.
+
+Plain functions taking a session and the acting user's e-mail, keyword-only; call
+them inside ``write_session``. The acting user is read fresh in the transaction,
+the author of every stored row is that user's e-mail, and nothing stored is ever
+changed: a change is a new revision, a review is a new ``review_event`` row.
+
+Lifecycle of an update: Draft (``update_draft``, mutable, not a record) →
+Submitted (a ``status_update`` revision) → Returned (with a comment) or Approved.
+A returned or approved update is changed by submitting a new revision, which is
+Submitted again.
+"""
+
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from dashboard.auth import AccessDenied, Actor, acting, require_agency, reviewable_objectives
+from dashboard.fiscal import FiscalQuarter, strategy_quarters
+from models import (
+    Agency,
+    Indicator,
+    IndicatorValue,
+    Mission,
+    Objective,
+    ObjectiveAgency,
+    ReviewEvent,
+    ReviewState,
+    StatusUpdate,
+    StatusUpdateCreate,
+    UpdateDraft,
+    UpdateInput,
+    WorkingGroupObjective,
+)
+
+FIELDS = (
+    "status",
+    "progress",
+    "risk_level",
+    "accomplishments",
+    "challenges",
+    "next_steps",
+    "risk_note",
+)
+FIELD_LABELS = {
+    "status": "Status",
+    "progress": "Progress (%)",
+    "risk_level": "Risk level",
+    "accomplishments": "Accomplishments",
+    "challenges": "Challenges",
+    "next_steps": "Next steps",
+    "risk_note": "Risk and mitigation",
+}
+COMMENT_MAX_CHARS = 2000
+
+
+class Conflict(Exception):
+    """Someone saved a newer revision since this edit began. Carries that revision so the UI can show it."""
+
+    def __init__(self, current: StatusUpdate, base_revision: int) -> None:
+        self.current = current
+        self.base_revision = base_revision
+        super().__init__(
+            f"{current.author} saved revision {current.revision} of this update at "
+            f"{_aware(current.created_at):%Y-%m-%d %H:%M} UTC while you were editing revision {base_revision}. "
+            "Nothing was overwritten: review their change, then submit again."
+        )
+
+
+@dataclass(frozen=True)
+class Target:
+    objective: Objective
+    agency: Agency
+    mission: Mission
+    quarter: FiscalQuarter
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def check_quarter(mission: Mission, quarter: FiscalQuarter, today: date) -> None:
+    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+    if not first <= quarter <= last:
+        raise ValueError(f"quarter: {quarter.label} is outside the strategy period ({first.label} to {last.label})")
+    if quarter > FiscalQuarter.containing(today):
+        raise ValueError(f"quarter: {quarter.label} has not started yet")
+
+
+def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: date) -> Target:
+    """Check that the objective exists, the agency contributes to it, the actor reports for it, the quarter fits."""
+    objective = session.get(Objective, form.objective_id)
+    if objective is None:
+        raise ValueError("objective: not found")
+    agency = session.get(Agency, form.agency_id)
+    if agency is None:
+        raise ValueError("agency: not found")
+    require_agency(actor, form.agency_id, agency.acronym)
+    role = session.get(ObjectiveAgency, (form.objective_id, form.agency_id))
+    if role is None:
+        raise AccessDenied(f"{agency.acronym} is not a lead or contributing agency on objective {objective.code}.")
+    mission = session.get(Mission, objective.mission_id)
+    assert mission is not None
+    quarter = FiscalQuarter(form.fiscal_year, form.quarter)
+    check_quarter(mission, quarter, today)
+    return Target(objective, agency, mission, quarter)
+
+
+def _key(form: UpdateInput | StatusUpdate | UpdateDraft) -> tuple[int, int, int, int]:
+    return (form.objective_id, form.agency_id, form.fiscal_year, form.quarter)
+
+
+def _lock_key(session: Session, key: tuple[int, int, int, int]) -> None:
+    """On PostgreSQL, serialise writers of one update (SQLite's BEGIN IMMEDIATE already does)."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock_id = zlib.crc32(("status_update:" + ":".join(map(str, key))).encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+
+
+def latest_revision(session: Session, key: tuple[int, int, int, int]) -> StatusUpdate | None:
+    objective_id, agency_id, fiscal_year, quarter = key
+    return session.exec(
+        select(StatusUpdate)
+        .where(
+            StatusUpdate.objective_id == objective_id,
+            StatusUpdate.agency_id == agency_id,
+            StatusUpdate.fiscal_year == fiscal_year,
+            StatusUpdate.quarter == quarter,
+        )
+        .order_by(col(StatusUpdate.revision).desc())
+    ).first()
+
+
+def last_review(session: Session, status_update_id: int) -> ReviewEvent | None:
+    return session.exec(
+        select(ReviewEvent).where(ReviewEvent.status_update_id == status_update_id).order_by(col(ReviewEvent.id).desc())
+    ).first()
+
+
+def state_of(session: Session, row: StatusUpdate) -> str:
+    """The revision's state now: its newest review decision, else the state it was stored with."""
+    assert row.id is not None
+    review = last_review(session, row.id)
+    return review.decision if review is not None else row.state
+
+
+def _working_group_id(session: Session, objective_id: int) -> int | None:
+    return session.exec(
+        select(WorkingGroupObjective.working_group_id).where(WorkingGroupObjective.objective_id == objective_id)
+    ).first()
+
+
+def _same_content(row: StatusUpdate, form: UpdateInput) -> bool:
+    return all(str(getattr(row, f)) == str(getattr(form, f)) for f in FIELDS)
+
+
+def submit(
+    *,
+    session: Session,
+    actor_email: str | None,
+    form: UpdateInput,
+    base_revision: int,
+    today: date | None = None,
+) -> StatusUpdate:
+    """Store a new revision (``base_revision + 1``) and its indicator values; removes the draft.
+
+    ``base_revision`` is the revision the user started from (0 for a first report).
+    Raises Conflict when someone stored a newer one meanwhile, AccessDenied or
+    ValueError (with a ``field: message`` text) when the input is not allowed.
+    """
+    today = today or date.today()
+    actor = acting(session, actor_email)
+    target = resolve_target(session, actor, form, today)
+    key = _key(form)
+    _lock_key(session, key)
+    current = latest_revision(session, key)
+    if (current.revision if current else 0) != base_revision:
+        assert current is not None
+        raise Conflict(current, base_revision)
+    assert actor.email is not None
+    data = StatusUpdateCreate(
+        **form.model_dump(exclude={"indicator_values"}),
+        working_group_id=_working_group_id(session, form.objective_id),
+        author=actor.email,
+        state=ReviewState.SUBMITTED,
+    )
+    row = StatusUpdate.model_validate(
+        data, update={"revision": base_revision + 1, "supersedes_id": current.id if current else None}
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    _store_indicator_values(session, target, form, row.id, actor.email)
+    draft = _draft(session, key)
+    if draft is not None:
+        session.delete(draft)
+    return row
+
+
+def _store_indicator_values(
+    session: Session, target: Target, form: UpdateInput, status_update_id: int, author: str
+) -> None:
+    if not form.indicator_values:
+        return
+    own = {i.id: i for i in session.exec(select(Indicator).where(Indicator.objective_id == target.objective.id))}
+    for indicator_id, value in form.indicator_values.items():
+        if indicator_id not in own:
+            raise ValueError(f"indicator_values: indicator {indicator_id} does not belong to this objective")
+        previous = session.exec(
+            select(IndicatorValue)
+            .where(
+                IndicatorValue.indicator_id == indicator_id,
+                IndicatorValue.fiscal_year == form.fiscal_year,
+                IndicatorValue.quarter == form.quarter,
+            )
+            .order_by(col(IndicatorValue.revision).desc())
+        ).first()
+        if previous is not None and previous.value == value:
+            continue
+        session.add(
+            IndicatorValue(
+                indicator_id=indicator_id,
+                fiscal_year=form.fiscal_year,
+                quarter=form.quarter,
+                value=float(value),
+                author=author,
+                revision=(previous.revision + 1) if previous else 1,
+                status_update_id=status_update_id,
+            )
+        )
+    session.flush()
+
+
+def _draft(session: Session, key: tuple[int, int, int, int]) -> UpdateDraft | None:
+    objective_id, agency_id, fiscal_year, quarter = key
+    return session.exec(
+        select(UpdateDraft).where(
+            UpdateDraft.objective_id == objective_id,
+            UpdateDraft.agency_id == agency_id,
+            UpdateDraft.fiscal_year == fiscal_year,
+            UpdateDraft.quarter == quarter,
+        )
+    ).first()
+
+
+def save_draft(
+    *, session: Session, actor_email: str | None, form: UpdateInput, base_revision: int, today: date | None = None
+) -> UpdateDraft:
+    """Keep work in progress for the agency (one draft per objective, agency and quarter; replaced on save)."""
+    today = today or date.today()
+    actor = acting(session, actor_email)
+    resolve_target(session, actor, form, today)
+    assert actor.email is not None
+    draft = _draft(session, _key(form)) or UpdateDraft(
+        objective_id=form.objective_id,
+        agency_id=form.agency_id,
+        fiscal_year=form.fiscal_year,
+        quarter=form.quarter,
+        status=form.status,
+        progress=form.progress,
+        risk_level=form.risk_level,
+        author=actor.email,
+    )
+    for name in FIELDS:
+        setattr(draft, name, str(getattr(form, name)) if name != "progress" else form.progress)
+    draft.base_revision = base_revision
+    draft.indicator_values = json.dumps({str(k): v for k, v in form.indicator_values.items()})
+    draft.author = actor.email
+    draft.saved_at = datetime.now(UTC)
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def load_draft(session: Session, key: tuple[int, int, int, int]) -> UpdateDraft | None:
+    return _draft(session, key)
+
+
+def discard_draft(*, session: Session, actor_email: str | None, key: tuple[int, int, int, int]) -> bool:
+    actor = acting(session, actor_email)
+    draft = _draft(session, key)
+    if draft is None:
+        return False
+    agency = session.get(Agency, draft.agency_id)
+    require_agency(actor, draft.agency_id, agency.acronym if agency else "that agency")
+    session.delete(draft)
+    return True
+
+
+def review(
+    *,
+    session: Session,
+    actor_email: str | None,
+    status_update_id: int,
+    decision: str,
+    comment: str = "",
+) -> ReviewEvent:
+    """Approve or return the newest revision of an update that is waiting for review.
+
+    Only a chair of a working group covering the objective (or an admin) may; never
+    on one's own update; a return needs a comment, which the submitter sees.
+    """
+    actor = acting(session, actor_email)
+    if decision not in (ReviewState.APPROVED, ReviewState.RETURNED):
+        raise ValueError("decision: must be approved or returned")
+    comment = comment.strip()
+    if decision == ReviewState.RETURNED and not comment:
+        raise ValueError("comment: say what needs fixing when you return an update")
+    if len(comment) > COMMENT_MAX_CHARS:
+        raise ValueError(f"comment: is too long: at most {COMMENT_MAX_CHARS} characters")
+    row = session.get(StatusUpdate, status_update_id)
+    if row is None:
+        raise ValueError("update: not found")
+    allowed = reviewable_objectives(session, actor)
+    if allowed is not None and row.objective_id not in allowed:
+        raise AccessDenied("Only the chair of a working group covering this objective can review this update.")
+    if row.author == actor.email:
+        raise AccessDenied("You cannot review your own update: another chair or an admin must.")
+    _lock_key(session, _key(row))
+    newest = latest_revision(session, _key(row))
+    assert newest is not None
+    if newest.id != row.id:
+        raise Conflict(newest, row.revision)
+    state = state_of(session, row)
+    if state != ReviewState.SUBMITTED:
+        raise ValueError(f"update: revision {row.revision} is already {state}")
+    assert actor.email is not None
+    event = ReviewEvent(status_update_id=status_update_id, decision=decision, comment=comment, reviewer=actor.email)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def revisions(session: Session, key: tuple[int, int, int, int]) -> list[dict[str, Any]]:
+    """Every stored revision of one update, oldest first, with its state and review trail."""
+    objective_id, agency_id, fiscal_year, quarter = key
+    rows = session.exec(
+        select(StatusUpdate)
+        .where(
+            StatusUpdate.objective_id == objective_id,
+            StatusUpdate.agency_id == agency_id,
+            StatusUpdate.fiscal_year == fiscal_year,
+            StatusUpdate.quarter == quarter,
+        )
+        .order_by(col(StatusUpdate.revision))
+    ).all()
+    out = []
+    for row in rows:
+        assert row.id is not None
+        events = session.exec(
+            select(ReviewEvent).where(ReviewEvent.status_update_id == row.id).order_by(col(ReviewEvent.id))
+        ).all()
+        out.append(
+            {
+                "id": row.id,
+                "revision": row.revision,
+                "author": row.author,
+                "created_at": _aware(row.created_at),
+                "state": events[-1].decision if events else row.state,
+                "reviews": [
+                    {"decision": e.decision, "comment": e.comment, "reviewer": e.reviewer, "at": _aware(e.created_at)}
+                    for e in events
+                ],
+                **{f: getattr(row, f) for f in FIELDS},
+            }
+        )
+    return out
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """``(field label, before, after)`` for each field that differs; every field when there is no before."""
+    changes = []
+    for name in FIELDS:
+        old = "" if before is None else str(before.get(name, ""))
+        new = str(after.get(name, ""))
+        if before is None or old != new:
+            changes.append((FIELD_LABELS[name], old, new))
+    return changes
+
+
+def count_revisions(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(StatusUpdate)).one())
