@@ -396,3 +396,20 @@ def audit_entries(session: Session, limit: int = 500) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def agencies(session: Session) -> list[dict[str, Any]]:
+    return [{"acronym": a.acronym, "name": a.name} for a in session.exec(select(Agency).order_by(Agency.acronym))]
+
+
+def working_groups(session: Session, mission_id: int) -> list[dict[str, Any]]:
+    groups = session.exec(select(WorkingGroup).where(WorkingGroup.mission_id == mission_id).order_by(WorkingGroup.name))
+    return [{"id": g.id, **_group_snapshot(session, g)} for g in groups]
+
+
+def objective_roles(session: Session, mission_id: int) -> list[dict[str, Any]]:
+    objectives = session.exec(select(Objective).where(Objective.mission_id == mission_id).order_by(Objective.position))
+    return [
+        {"id": o.id, "code": o.code, "title": o.title, **_roles_snapshot(session, o.id)}  # type: ignore[arg-type]
+        for o in objectives
+    ]

@@ -1,4 +1,8 @@
-"""Entrypoint: ``streamlit run dashboard/app.py``. Sets up the database and routes the pages."""
+"""Entrypoint: ``streamlit run dashboard/app.py``. Sets up the database, finds who is signed in and routes the pages.
+
+The navigation holds only the pages the signed-in user's role can use; the
+services check the role again on every write.
+"""
 
 import sys
 from pathlib import Path
@@ -9,24 +13,49 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import ui  # noqa: E402
+from dashboard import identity, ui  # noqa: E402
+from dashboard.navigation import page_names  # noqa: E402
+from dashboard.settings import Settings  # noqa: E402
 
 st.set_page_config(page_title="ICS Progress", page_icon=":material/flag:", layout="wide")
 
 try:
     ui.engine()
+    actor = identity.current_actor()
 except Exception as exc:  # noqa: BLE001  (a plain message instead of a traceback)
     st.error(f"The database could not be opened: {type(exc).__name__}. Check DATABASE_URL and try again.")
     st.stop()
 
 PAGES = ROOT / "pages"
+SPEC = {
+    "overview": ("overview.py", "Overview", ":material/dashboard:"),
+    "objective": ("objective.py", "Objective", ":material/target:"),
+    "agency": ("agency.py", "Agency", ":material/apartment:"),
+    "strategy": ("strategy.py", "Strategy", ":material/menu_book:"),
+    "tracker": ("tracker.py", "Reporting tracker", ":material/event_available:"),
+    "todo": ("todo.py", "My to-do", ":material/checklist:"),
+    "submit": ("submit.py", "Submit update", ":material/edit_note:"),
+    "review": ("review.py", "Review", ":material/rule:"),
+    "admin": ("admin.py", "Admin", ":material/admin_panel_settings:"),
+    "sign_in": ("sign_in.py", "Sign in", ":material/login:"),
+    "account": ("sign_in.py", "Account", ":material/account_circle:"),
+}
+# Signing in or out keeps the browser on the same page (its navigation entry changes title).
+URLS = {"sign_in": "account"}
+names = page_names(actor, anonymous_view=Settings.from_env().anonymous_view)
 navigation = st.navigation(
     [
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page(PAGES / "objective.py", title="Objective", icon=":material/target:", url_path="objective"),
-        st.Page(PAGES / "agency.py", title="Agency", icon=":material/apartment:", url_path="agency"),
-        st.Page(PAGES / "strategy.py", title="Strategy", icon=":material/menu_book:", url_path="strategy"),
+        st.Page(
+            PAGES / SPEC[name][0],
+            title=SPEC[name][1],
+            icon=SPEC[name][2],
+            url_path=URLS.get(name, name),
+            default=i == 0,
+        )
+        for i, name in enumerate(names)
     ]
 )
-ui.demo_banner()
+ui.account_box(actor)
+if names != ["sign_in"]:
+    ui.demo_banner()
 navigation.run()

@@ -1,26 +1,31 @@
 """The Streamlit side of the app: cached resources and reads shared by the pages.
 
 The engine (and first-start set-up) lives in ``st.cache_resource``; reads are
-``st.cache_data`` with the configured TTL. The app does not write through the UI
-yet; writes will clear ``st.cache_data``. Nothing here reads identity: it is passed in as an argument.
+``st.cache_data`` with the configured TTL, cleared after every write (``after_write``).
+Nothing cached reads identity: who is asking is never part of a cached read.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from dashboard import exports, queries
+from dashboard.auth import AccessDenied, Actor
 from dashboard.bootstrap import ensure_ready
 from dashboard.charts import Chart
-from dashboard.db import get_engine
+from dashboard.db import get_engine, write_session
 from dashboard.filters import Filters
 from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.overview_view import OverviewBundle, build_overview
 from dashboard.progress import STATUS_LEVELS, Overview, overview
 from dashboard.settings import Settings
+from models import format_validation_error
 from models.scales import RISK_ORDER
 
 _TTL = Settings.from_env().cache_ttl_seconds
@@ -109,9 +114,25 @@ def expected(url: str, mission_id: int) -> pd.DataFrame:
     return queries.expected_frame(engine_for(url), mission_id)
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
 def updates(url: str, mission_id: int) -> pd.DataFrame:
-    return queries.updates_frame(engine_for(url), mission_id, narratives=True)
+    """The counted updates (``ICS_COUNT_UPDATES``) of a mission, latest revision each."""
+    return _updates(url, mission_id, Settings.from_env().counted_states)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _updates(url: str, mission_id: int, states: tuple[str, ...]) -> pd.DataFrame:
+    return queries.updates_frame(engine_for(url), mission_id, narratives=True, states=states)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def submissions(url: str, mission_id: int) -> pd.DataFrame:
+    """The newest revision of every update in any state (tracker, review queue, to-do list)."""
+    return queries.submissions_frame(engine_for(url), mission_id)
+
+
+def after_write() -> None:
+    """Drop every cached read: the next rerun shows what was just written (caches are shared by all users)."""
+    st.cache_data.clear()
 
 
 def show_chart(chart: Chart, key: str) -> None:
@@ -267,3 +288,56 @@ def filtered_view(prefix: str) -> tuple[Filters, Overview]:
         st.info(NO_MATCH)
         st.stop()
     return filters, view
+
+
+ROLE_LABELS = {"viewer": "Viewer", "contributor": "Contributor", "chair": "Working-group chair", "admin": "Admin"}
+
+
+def describe(actor: Actor) -> str:
+    """ "Contributor for USAID" style one-liner for the signed-in user."""
+    text = ROLE_LABELS.get(actor.role, actor.role)
+    if actor.agencies:
+        text += " for " + ", ".join(actor.agencies)
+    if actor.user_id is None:
+        text = "Viewer (no account here)"
+    return text
+
+
+def account_box(actor: Actor) -> None:
+    """Who is signed in, at the foot of the sidebar, with a sign-out button."""
+    from dashboard import identity  # late: identity imports this module
+
+    if not actor.signed_in:
+        return
+    box = st.sidebar.container(border=True)
+    box.caption("Signed in")
+    box.text(f"{actor.email}\n{describe(actor)}")
+    if actor.disabled:
+        box.warning("This account is disabled: you can view but not change anything.")
+    if box.button("Sign out", key="account_sign_out", icon=":material/logout:"):
+        identity.sign_out()
+        after_write()
+        st.rerun()
+
+
+def run_write(flash_key: str, success: str, write: Callable[[Session], object]) -> None:
+    """Run one write in its own transaction; on success clear caches, flash ``success`` and rerun.
+
+    A refused or invalid write shows its message and writes nothing.
+    """
+    try:
+        with write_session(engine()) as session:
+            write(session)
+    except (AccessDenied, ValueError) as exc:
+        message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)
+        st.error(message)
+        return
+    after_write()
+    st.session_state[flash_key] = success
+    st.rerun()
+
+
+def show_flash(flash_key: str) -> None:
+    message = st.session_state.pop(flash_key, None)
+    if message:
+        st.success(message)

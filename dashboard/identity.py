@@ -1,0 +1,61 @@
+"""Who is looking at the page: OIDC through ``st.user`` when ``[auth]`` is configured, else a local sign-in.
+
+Streamlit glue, kept apart from the services: it turns the browser session into an
+e-mail address and an ``Actor`` read fresh from the database on every rerun (never
+cached, so a role change or a disabled account takes effect at once).
+"""
+
+import streamlit as st
+from sqlmodel import select
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from dashboard import auth
+from dashboard.db import read_session
+from dashboard.ui import engine
+from models import AppUser
+
+LOCAL_KEY = "auth_email"
+
+
+def oidc_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` (or ``secrets.files``) has an ``[auth]`` section."""
+    try:
+        return "auth" in st.secrets
+    except (StreamlitSecretNotFoundError, FileNotFoundError):
+        return False
+
+
+def current_email() -> str | None:
+    if oidc_configured():
+        if not st.user.get("is_logged_in", False):
+            return None
+        email = st.user.get("email")
+        return auth.normalise_email(str(email)) if email else None
+    return st.session_state.get(LOCAL_KEY)
+
+
+def current_actor() -> auth.Actor:
+    with read_session(engine()) as session:
+        return auth.resolve(session, current_email())
+
+
+def remember_local(email: str) -> None:
+    st.session_state[LOCAL_KEY] = auth.normalise_email(email)
+
+
+def sign_out() -> None:
+    """Forget the local sign-in; with OIDC, also end the Streamlit identity cookie."""
+    st.session_state.pop(LOCAL_KEY, None)
+    if oidc_configured():
+        st.logout()
+
+
+def has_any_user() -> bool:
+    with read_session(engine()) as session:
+        return session.exec(select(AppUser.id)).first() is not None
+
+
+def reviewable(actor: auth.Actor) -> set[int] | None:
+    """Objective ids the actor may review (None: all)."""
+    with read_session(engine()) as session:
+        return auth.reviewable_objectives(session, actor)

@@ -1,0 +1,23 @@
+"""Which pages each role sees. Pure, so the role matrix is tested without Streamlit."""
+
+from dashboard.auth import Actor
+
+VIEW_PAGES = ["overview", "objective", "agency", "strategy", "tracker"]
+
+
+def page_names(actor: Actor, *, anonymous_view: bool) -> list[str]:
+    """Page keys in navigation order; the first is the default page."""
+    if not actor.signed_in:
+        return [*VIEW_PAGES, "sign_in"] if anonymous_view else ["sign_in"]
+    names = list(VIEW_PAGES)
+    if actor.can_submit or actor.can_review:
+        names.insert(0, "todo")
+        names.insert(0, names.pop(names.index("overview")))
+    if actor.can_submit:
+        names.append("submit")
+    if actor.can_review:
+        names.append("review")
+    if actor.is_admin:
+        names.append("admin")
+    names.append("account")
+    return names

@@ -1,0 +1,144 @@
+"""What the Submit page needs, read fresh (never cached: a conflict check needs the newest revision).
+
+Plain functions over an engine; the acting user is an argument.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from dashboard import submissions
+from dashboard.auth import Actor
+from dashboard.db import read_session
+from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from models import Agency, Indicator, Mission, Objective, ObjectiveAgency, UpdateDraft
+
+Key = tuple[int, int, int, int]
+STATE_LABELS = {"submitted": "Submitted, waiting for review", "approved": "Approved", "returned": "Returned"}
+
+
+def choices(engine: Engine, actor: Actor, mission_id: int) -> pd.DataFrame:
+    """The (objective, agency) pairs ``actor`` reports on in a mission, in strategy order."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(Objective.id, Objective.code, Objective.title, Agency.id, Agency.acronym, ObjectiveAgency.role)
+            .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
+            .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
+            .where(Objective.mission_id == mission_id, col(Agency.id).in_(actor.agency_ids or {-1}))
+            .order_by(Objective.position, Agency.acronym)
+        ).all()
+    return pd.DataFrame(rows, columns=["objective_id", "code", "title", "agency_id", "agency", "role"])
+
+
+def quarter_options(mission: Mission, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:
+    """Quarters one may report on (strategy start to the current quarter) and the default: the one being reported."""
+    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+    newest = min(last, FiscalQuarter.containing(today))
+    options = quarter_range(first, newest) if first <= newest else [first]
+    default = min(max(reporting_quarter(today), first), options[-1])
+    return options, default
+
+
+def mission(engine: Engine, mission_id: int) -> Mission:
+    with read_session(engine) as session:
+        found = session.get(Mission, mission_id)
+    assert found is not None
+    return found
+
+
+@dataclass
+class SubmitContext:
+    key: Key
+    history: list[dict[str, Any]]
+    draft: UpdateDraft | None
+    previous: dict[str, Any] | None
+    indicators: list[Indicator]
+    indicator_defaults: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> dict[str, Any] | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def base_revision(self) -> int:
+        """The revision an edit starts from: the draft's, else the newest stored one (0 if none)."""
+        if self.draft is not None:
+            return self.draft.base_revision
+        return self.latest["revision"] if self.latest else 0
+
+    def defaults(self) -> dict[str, Any]:
+        """Form values: the draft, else the newest revision, else the previous quarter's scales with empty text."""
+        if self.draft is not None:
+            return {f: getattr(self.draft, f) for f in submissions.FIELDS}
+        if self.latest is not None:
+            return {f: self.latest[f] for f in submissions.FIELDS}
+        values: dict[str, Any] = {"status": "On track", "progress": 0, "risk_level": "Low"}
+        if self.previous is not None:
+            values.update({f: self.previous[f] for f in ("status", "progress", "risk_level")})
+        values.update({"accomplishments": "", "challenges": "", "next_steps": "", "risk_note": ""})
+        return values
+
+    def status_line(self) -> str:
+        if self.latest is None:
+            line = "Not submitted yet."
+        else:
+            latest = self.latest
+            line = (
+                f"Revision {latest['revision']}: {STATE_LABELS.get(latest['state'], latest['state'])} "
+                f"(submitted by {latest['author']}, {latest['created_at']:%d %b %Y %H:%M} UTC)."
+            )
+        if self.draft is not None:
+            line += f" A draft saved by {self.draft.author} is loaded below."
+        return line
+
+    def return_comment(self) -> str | None:
+        latest = self.latest
+        if latest is None or latest["state"] != "returned" or not latest["reviews"]:
+            return None
+        review = latest["reviews"][-1]
+        return f"Returned by {review['reviewer']}: {review['comment']}"
+
+
+def load(engine: Engine, key: Key) -> SubmitContext:
+    objective_id, agency_id, fiscal_year, quarter = key
+    previous_quarter = FiscalQuarter(fiscal_year, quarter).previous()
+    with read_session(engine) as session:
+        history = submissions.revisions(session, key)
+        draft = submissions.load_draft(session, key)
+        before = submissions.revisions(
+            session, (objective_id, agency_id, previous_quarter.fiscal_year, previous_quarter.quarter)
+        )
+        indicators = list(
+            session.exec(select(Indicator).where(Indicator.objective_id == objective_id).order_by(Indicator.id))
+        )
+    draft_values = json.loads(draft.indicator_values) if draft is not None else {}
+    return SubmitContext(
+        key=key,
+        history=history,
+        draft=draft,
+        previous=before[-1] if before else None,
+        indicators=indicators,
+        indicator_defaults={int(k): float(v) for k, v in draft_values.items()},
+    )
+
+
+def key_text(key: Key) -> str:
+    return "_".join(str(part) for part in key)
+
+
+def history_rows(history: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[tuple[str, str, str]]]]:
+    """Each revision, newest first, with what changed from the one before."""
+    out = []
+    for index, revision in enumerate(history):
+        before = history[index - 1] if index else None
+        out.append((revision, submissions.diff(before, revision)))
+    return list(reversed(out))
+
+
+def diff_frame(changes: list[tuple[str, str, str]], before: str = "Before", after: str = "After") -> pd.DataFrame:
+    return pd.DataFrame(changes, columns=["Field", before, after])

@@ -1,0 +1,143 @@
+"""The reporting calendar: what is due, what came in, what is overdue, and each person's to-do list.
+
+Pure functions over the frames from ``dashboard.queries`` (``expected_frame`` and
+``submissions_frame``). "Received" means the newest revision is submitted or
+approved; a returned update is owed again until it is fixed.
+"""
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard.fiscal import FiscalQuarter
+
+RECEIVED_STATES = ("submitted", "approved")
+OUTSTANDING_COLUMNS = [
+    "code",
+    "objective_title",
+    "agency",
+    "working_group",
+    "quarter",
+    "state",
+    "due",
+    "overdue",
+    "review_comment",
+]
+
+
+def due_date(quarter: FiscalQuarter, due_days: int) -> date:
+    """Updates for a quarter fall due ``due_days`` after its last day."""
+    return quarter.end + timedelta(days=due_days)
+
+
+def _for_quarter(submissions: pd.DataFrame, quarter: FiscalQuarter) -> pd.DataFrame:
+    return submissions[
+        (submissions["fiscal_year"] == quarter.fiscal_year) & (submissions["quarter"] == quarter.quarter)
+    ]
+
+
+def _joined(expected: pd.DataFrame, submissions: pd.DataFrame, quarter: FiscalQuarter) -> pd.DataFrame:
+    got = _for_quarter(submissions, quarter)[
+        ["objective_id", "agency_id", "state", "status_update_id", "review_comment", "author"]
+    ]
+    return expected.merge(got, on=["objective_id", "agency_id"], how="left")
+
+
+def tracker(
+    expected: pd.DataFrame,
+    submissions: pd.DataFrame,
+    quarters: list[FiscalQuarter],
+    *,
+    today: date,
+    due_days: int,
+) -> pd.DataFrame:
+    """One row per quarter: expected, received, approved, awaiting review, returned, missing, due date, overdue."""
+    rows = []
+    for quarter in quarters:
+        joined = _joined(expected, submissions, quarter)
+        state = joined["state"].fillna("missing")
+        due = due_date(quarter, due_days)
+        missing = int((state == "missing").sum()) + int((state == "returned").sum())
+        rows.append(
+            {
+                "quarter": quarter.label,
+                "due": due,
+                "expected": len(joined),
+                "received": int(state.isin(RECEIVED_STATES).sum()),
+                "approved": int((state == "approved").sum()),
+                "awaiting_review": int((state == "submitted").sum()),
+                "returned": int((state == "returned").sum()),
+                "missing": int((state == "missing").sum()),
+                "overdue": missing if today > due else 0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def outstanding(
+    expected: pd.DataFrame, submissions: pd.DataFrame, quarter: FiscalQuarter, *, today: date, due_days: int
+) -> pd.DataFrame:
+    """Every expected update for ``quarter`` not yet received (missing, or returned for fixing)."""
+    joined = _joined(expected, submissions, quarter)
+    joined["state"] = joined["state"].fillna("missing")
+    left = joined[joined["state"].isin(["missing", "returned"])].copy()
+    due = due_date(quarter, due_days)
+    left["quarter"] = quarter.label
+    left["due"] = due
+    left["overdue"] = today > due
+    left["review_comment"] = left["review_comment"].fillna("")
+    left["state"] = left["state"].map({"missing": "Not submitted", "returned": "Returned"})
+    return left[[*OUTSTANDING_COLUMNS, "objective_id", "agency_id"]].reset_index(drop=True)
+
+
+def overdue_by(outstanding_rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Overdue counts per working group or per agency, most overdue first."""
+    overdue = outstanding_rows[outstanding_rows["overdue"]]
+    if overdue.empty:
+        return pd.DataFrame(columns=[column, "overdue", "objectives"])
+    grouped = overdue.groupby(column, sort=False).agg(
+        overdue=("code", "size"), objectives=("code", lambda c: ", ".join(dict.fromkeys(c)))
+    )
+    return grouped.reset_index().sort_values(["overdue", column], ascending=[False, True], ignore_index=True)
+
+
+def my_owed(
+    expected: pd.DataFrame,
+    submissions: pd.DataFrame,
+    quarter: FiscalQuarter,
+    agency_ids: frozenset[int],
+    *,
+    today: date,
+    due_days: int,
+) -> pd.DataFrame:
+    """Updates the user's agencies still owe for ``quarter`` (not submitted, or returned)."""
+    rows = outstanding(expected, submissions, quarter, today=today, due_days=due_days)
+    return rows[rows["agency_id"].isin(agency_ids)].reset_index(drop=True)
+
+
+def my_returned(expected: pd.DataFrame, submissions: pd.DataFrame, agency_ids: frozenset[int]) -> pd.DataFrame:
+    """Returned updates (any quarter) of the user's agencies, newest quarter first, with the chair's comment."""
+    returned = submissions[(submissions["state"] == "returned") & submissions["agency_id"].isin(agency_ids)]
+    names = expected[["objective_id", "agency_id", "code", "objective_title", "agency"]]
+    out = returned.merge(names, on=["objective_id", "agency_id"], how="left")
+    out["quarter"] = [
+        FiscalQuarter(int(y), int(q)).label for y, q in zip(out["fiscal_year"], out["quarter"], strict=True)
+    ]
+    return out.sort_values(["qindex", "code"], ascending=[False, True], ignore_index=True)
+
+
+def to_review(
+    expected: pd.DataFrame, submissions: pd.DataFrame, objective_ids: set[int] | None, reviewer: str | None
+) -> pd.DataFrame:
+    """Submitted updates waiting for a decision on the given objectives (None = all), not written by ``reviewer``."""
+    waiting = submissions[submissions["state"] == "submitted"]
+    if objective_ids is not None:
+        waiting = waiting[waiting["objective_id"].isin(objective_ids)]
+    if reviewer is not None:
+        waiting = waiting[waiting["author"] != reviewer]
+    names = expected[["objective_id", "agency_id", "code", "objective_title", "agency", "working_group"]]
+    out = waiting.merge(names, on=["objective_id", "agency_id"], how="left")
+    out["quarter"] = [
+        FiscalQuarter(int(y), int(q)).label for y, q in zip(out["fiscal_year"], out["quarter"], strict=True)
+    ]
+    return out.sort_values(["qindex", "code", "agency"], ascending=[False, True, True], ignore_index=True)

@@ -1,0 +1,225 @@
+"""Admin: users and roles, agencies, working groups, objective roles, and the audit log of every change."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import admin, identity, ui
+from dashboard.db import read_session
+from models.scales import Role
+
+actor = identity.current_actor()
+st.title("Admin")
+if not actor.is_admin:
+    st.info("Only admins can manage users and the strategy's structure.")
+    st.stop()
+mission_id = ui.pick_mission("admin_mission")
+if mission_id is None:
+    st.stop()
+ui.show_flash("admin_flash")
+me = actor.email
+with read_session(ui.engine()) as session:
+    users = admin.list_users(session)
+    agencies = admin.agencies(session)
+    groups = admin.working_groups(session, mission_id)
+    objectives = admin.objective_roles(session, mission_id)
+    log = admin.audit_entries(session)
+acronyms = [a["acronym"] for a in agencies]
+group_names = [g["name"] for g in groups]
+roles = [r.value for r in Role]
+
+tab_users, tab_agencies, tab_groups, tab_objectives, tab_log = st.tabs(
+    ["Users", "Agencies", "Working groups", "Objective agencies", "Audit log"]
+)
+
+with tab_users:
+    table = pd.DataFrame(users, columns=["email", "role", "agencies", "working_groups", "disabled", "local_password"])
+    table["agencies"] = table["agencies"].map(", ".join)
+    table["working_groups"] = table["working_groups"].map(lambda g: "; ".join(g))
+    st.dataframe(
+        table.rename(
+            columns={
+                "email": "E-mail",
+                "role": "Role",
+                "agencies": "Agencies",
+                "working_groups": "Working groups",
+                "disabled": "Disabled",
+                "local_password": "Local password",
+            }
+        ),
+        hide_index=True,
+        key="admin_users_table",
+        width="stretch",
+    )
+    add_col, edit_col = st.columns(2, gap="large")
+    with add_col, st.form("admin_add_user", clear_on_submit=False):
+        st.subheader("Add a user", anchor=False)
+        new_email = st.text_input("E-mail", key="admin_new_email")
+        new_role = st.selectbox("Role", roles, index=1, key="admin_new_role")
+        new_agencies = st.multiselect("Reports for (contributors)", acronyms, key="admin_new_agencies")
+        new_groups = st.multiselect("Chairs (working-group chairs)", group_names, key="admin_new_groups")
+        new_password = st.text_input(
+            "Password for local sign-in (optional with single sign-on)", type="password", key="admin_new_password"
+        )
+        if st.form_submit_button("Add user", type="primary"):
+            ui.run_write(
+                "admin_flash",
+                f"Added {new_email.strip().lower()}.",
+                lambda s: admin.add_user(
+                    session=s,
+                    actor_email=me,
+                    email=new_email,
+                    role=new_role,
+                    agencies=new_agencies,
+                    groups=new_groups,
+                    password=new_password or None,
+                ),
+            )
+    with edit_col:
+        st.subheader("Change a user", anchor=False)
+        if users:
+            emails = [u["email"] for u in users]
+            picked = st.selectbox("User", emails, key="admin_edit_pick")
+            current = next(u for u in users if u["email"] == picked)
+            with st.form(f"admin_edit_user_{picked}"):
+                role = st.selectbox("Role", roles, index=roles.index(current["role"]), key=f"admin_edit_role_{picked}")
+                user_agencies = st.multiselect(
+                    "Reports for", acronyms, default=current["agencies"], key=f"admin_edit_agencies_{picked}"
+                )
+                user_groups = st.multiselect(
+                    "Chairs", group_names, default=current["working_groups"], key=f"admin_edit_groups_{picked}"
+                )
+                disabled = st.checkbox("Disabled", value=current["disabled"], key=f"admin_edit_disabled_{picked}")
+                if st.form_submit_button("Save changes"):
+                    ui.run_write(
+                        "admin_flash",
+                        f"Saved {picked}.",
+                        lambda s: admin.update_user(
+                            session=s,
+                            actor_email=me,
+                            email=picked,
+                            role=role,
+                            agencies=user_agencies,
+                            groups=user_groups,
+                            disabled=disabled,
+                        ),
+                    )
+            with st.form(f"admin_password_{picked}", clear_on_submit=True):
+                password = st.text_input(
+                    f"New password for {picked} (also unlocks the account)", type="password", key="admin_pw"
+                )
+                if st.form_submit_button("Set password"):
+                    ui.run_write(
+                        "admin_flash",
+                        f"Password set for {picked}.",
+                        lambda s: admin.set_password(session=s, actor_email=me, email=picked, password=password),
+                    )
+
+with tab_agencies:
+    st.dataframe(
+        pd.DataFrame(agencies, columns=["acronym", "name"]).rename(columns={"acronym": "Acronym", "name": "Name"}),
+        hide_index=True,
+        key="admin_agencies_table",
+    )
+    with st.form("admin_agency"):
+        st.subheader("Add or rename an agency", anchor=False)
+        acronym = st.text_input("Acronym (an existing one is renamed)", key="admin_agency_acronym")
+        name = st.text_input("Full name", key="admin_agency_name")
+        if st.form_submit_button("Save agency", type="primary"):
+            ui.run_write(
+                "admin_flash",
+                f"Saved agency {acronym.strip()}.",
+                lambda s: admin.save_agency(session=s, actor_email=me, acronym=acronym, name=name),
+            )
+
+with tab_groups:
+    options = [None, *[g["id"] for g in groups]]
+    names_by_id = {g["id"]: g["name"] for g in groups}
+    group_id = st.selectbox(
+        "Working group",
+        options,
+        format_func=lambda i: "New working group…" if i is None else names_by_id[i],
+        key="admin_group_pick",
+    )
+    group = next((g for g in groups if g["id"] == group_id), None) or {
+        "name": "",
+        "chair": None,
+        "members": [],
+        "objectives": [],
+    }
+    codes = [o["code"] for o in objectives]
+    with st.form(f"admin_group_{group_id}"):
+        group_name = st.text_input("Name", value=group["name"], key=f"admin_group_name_{group_id}")
+        chair_options = [None, *acronyms]
+        chair = st.selectbox(
+            "Chair agency",
+            chair_options,
+            index=chair_options.index(group["chair"]) if group["chair"] in chair_options else 0,
+            format_func=lambda a: "(none)" if a is None else a,
+            key=f"admin_group_chair_{group_id}",
+        )
+        members = st.multiselect(
+            "Member agencies", acronyms, default=group["members"], key=f"admin_group_members_{group_id}"
+        )
+        covered = st.multiselect(
+            "Objectives covered", codes, default=group["objectives"], key=f"admin_group_objectives_{group_id}"
+        )
+        if st.form_submit_button("Save working group", type="primary"):
+            ui.run_write(
+                "admin_flash",
+                f"Saved working group {group_name.strip()}.",
+                lambda s: admin.save_working_group(
+                    session=s,
+                    actor_email=me,
+                    mission_id=mission_id,
+                    name=group_name,
+                    chair=chair,
+                    members=members,
+                    objectives=covered,
+                    group_id=group_id,
+                ),
+            )
+
+with tab_objectives:
+    roles_table = pd.DataFrame(objectives, columns=["code", "title", "lead", "contributing"])
+    roles_table["contributing"] = roles_table["contributing"].map(", ".join)
+    st.dataframe(
+        roles_table.rename(
+            columns={"code": "Code", "title": "Objective", "lead": "Lead", "contributing": "Contributing"}
+        ),
+        hide_index=True,
+        key="admin_roles_table",
+        width="stretch",
+    )
+    by_id = {o["id"]: o for o in objectives}
+    objective_id = st.selectbox(
+        "Objective",
+        list(by_id),
+        format_func=lambda i: f"{by_id[i]['code']} · {by_id[i]['title'][:90]}",
+        key="admin_roles_pick",
+    )
+    chosen = by_id[objective_id]
+    with st.form(f"admin_roles_{objective_id}"):
+        lead_options = [None, *acronyms]
+        lead = st.selectbox(
+            "Lead agency",
+            lead_options,
+            index=lead_options.index(chosen["lead"]) if chosen["lead"] in lead_options else 0,
+            format_func=lambda a: "(none)" if a is None else a,
+            key=f"admin_roles_lead_{objective_id}",
+        )
+        contributing = st.multiselect(
+            "Contributing agencies", acronyms, default=chosen["contributing"], key=f"admin_roles_contrib_{objective_id}"
+        )
+        if st.form_submit_button("Save agencies", type="primary"):
+            ui.run_write(
+                "admin_flash",
+                f"Saved the agencies of objective {chosen['code']}.",
+                lambda s: admin.set_objective_agencies(
+                    session=s, actor_email=me, objective_id=objective_id, lead=lead, contributing=contributing
+                ),
+            )
+
+with tab_log:
+    st.caption("Every admin change: who, when, and the before and after.")
+    frame = pd.DataFrame(log, columns=["at", "actor", "action", "entity", "key", "before", "after"])
+    st.dataframe(frame.rename(columns=str.capitalize), hide_index=True, key="admin_log_table", width="stretch")

@@ -1,0 +1,89 @@
+"""Review: a working-group chair approves submitted updates or returns them with a comment."""
+
+import streamlit as st
+
+from dashboard import identity, submissions, submit_view, todo_view, tracker, ui
+from dashboard.auth import AccessDenied
+from dashboard.db import write_session
+
+actor = identity.current_actor()
+st.title("Review")
+if not actor.can_review:
+    st.info("Only working-group chairs and admins review updates.")
+    st.stop()
+mission_id = ui.pick_mission("review_mission")
+if mission_id is None:
+    st.stop()
+flash = st.session_state.pop("review_flash", None)
+if flash:
+    st.success(flash)
+
+url = ui.database_url()
+queue = tracker.to_review(
+    ui.expected(url, mission_id), ui.submissions(url, mission_id), identity.reviewable(actor), actor.email
+)
+if queue.empty:
+    st.success("Nothing is waiting for your review.")
+    st.stop()
+
+st.caption(f"{len(queue)} submitted updates on your working groups' objectives are waiting for a decision.")
+st.dataframe(todo_view.table(queue), hide_index=True, key="review_queue", width="stretch")
+
+labels = {
+    int(r.status_update_id): f"{r.code} · {r.agency} · {r.quarter} · revision {r.revision} by {r.author}"
+    for r in queue.itertuples()
+}
+chosen = st.selectbox("Update to review", list(labels), format_func=labels.get, key="review_pick")
+row = queue.set_index("status_update_id").loc[chosen]
+key = (int(row["objective_id"]), int(row["agency_id"]), int(row["fiscal_year"]), int(row["quarter"]))
+ctx = submit_view.load(ui.engine(), key)
+latest = ctx.latest
+assert latest is not None
+
+st.subheader(f"{row['code']} · {row['objective_title']}", anchor=False)
+st.text(
+    f"{row['agency']}, {row['quarter']}: {latest['status']} · {latest['progress']}% · risk {latest['risk_level']}\n"
+    f"Revision {latest['revision']} by {latest['author']}, {latest['created_at']:%d %b %Y %H:%M} UTC"
+)
+left, right = st.columns(2, gap="large")
+with left:
+    for name in ("accomplishments", "challenges", "next_steps", "risk_note"):
+        ui.plain_text_block(submissions.FIELD_LABELS[name], latest[name])
+with right:
+    if len(ctx.history) > 1:
+        st.markdown(f"**What changed since revision {ctx.history[-2]['revision']}**")
+        changes = submissions.diff(ctx.history[-2], latest)
+        st.dataframe(submit_view.diff_frame(changes), hide_index=True, key="review_diff")
+    else:
+        st.write("First revision of this update.")
+
+with st.form("review_form"):
+    comment = st.text_area(
+        "Comment (required to return; the submitter sees it)",
+        max_chars=submissions.COMMENT_MAX_CHARS,
+        key="review_comment",
+    )
+    a, b = st.columns(2)
+    approve = a.form_submit_button("Approve", type="primary", icon=":material/check:", width="stretch")
+    send_back = b.form_submit_button("Return with comment", icon=":material/undo:", width="stretch")
+
+if approve or send_back:
+    decision = "approved" if approve else "returned"
+    try:
+        with write_session(ui.engine()) as session:
+            submissions.review(
+                session=session,
+                actor_email=actor.email,
+                status_update_id=int(chosen),
+                decision=decision,
+                comment=comment,
+            )
+    except submissions.Conflict as conflict:
+        st.error(f"A newer revision ({conflict.current.revision}) was submitted meanwhile. Review that one instead.")
+        ui.after_write()
+    except (AccessDenied, ValueError) as exc:
+        st.error(str(exc))
+    else:
+        ui.after_write()
+        st.session_state["review_flash"] = f"{labels[chosen]}: {decision}."
+        st.rerun()

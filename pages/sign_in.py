@@ -1,0 +1,60 @@
+"""Sign in (OIDC or a local account) and, once signed in, the account summary and sign-out."""
+
+import streamlit as st
+
+from dashboard import auth, identity, ui
+from dashboard.settings import Settings
+
+actor = identity.current_actor()
+settings = Settings.from_env()
+
+if actor.signed_in:
+    st.title("Account")
+    st.success(f"Signed in as {actor.email}.")
+    st.text(ui.describe(actor))
+    if actor.user_id is None:
+        st.info(
+            "You are signed in but have no account in this dashboard, so you can view only. Ask an admin for access."
+        )
+    if st.button("Sign out", key="signin_out", icon=":material/logout:"):
+        identity.sign_out()
+        ui.after_write()
+        st.rerun()
+    st.stop()
+
+st.title("Sign in")
+if not settings.anonymous_view:
+    st.caption("This dashboard is open to signed-in users only.")
+
+if identity.oidc_configured():
+    st.write("Sign in with your organisation's account.")
+    st.button("Sign in with your organisation", key="signin_oidc", type="primary", on_click=st.login)
+    st.stop()
+
+if not identity.has_any_user():
+    st.warning(
+        "No accounts exist yet. The server's operator creates the first admin on the command line:\n\n"
+        "`python -m dashboard user add you@agency.gov --role admin --password-stdin`"
+    )
+
+with st.form("signin_form"):
+    email = st.text_input("E-mail", key="signin_email", autocomplete="username")
+    password = st.text_input("Password", type="password", key="signin_password", autocomplete="current-password")
+    submitted = st.form_submit_button("Sign in", type="primary")
+
+if submitted:
+    try:
+        signed = auth.sign_in(
+            ui.engine(),
+            email,
+            password,
+            max_failures=settings.signin_max_failures,
+            lock_minutes=settings.signin_lock_minutes,
+        )
+    except auth.SignInError as exc:
+        st.error(str(exc))
+    else:
+        assert signed.email is not None
+        identity.remember_local(signed.email)
+        ui.after_write()
+        st.rerun()

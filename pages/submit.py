@@ -1,0 +1,189 @@
+"""Submit update: a contributor's quarterly status update, with the previous quarter beside the form."""
+
+from datetime import date
+
+import streamlit as st
+from pydantic import ValidationError
+
+from dashboard import identity, submissions, submit_view, ui
+from dashboard.auth import AccessDenied
+from dashboard.db import write_session
+from models import UpdateInput, format_validation_error
+from models.scales import RISK_ORDER, STATUS_ORDER
+from models.schemas import NARRATIVE_MAX_CHARS
+
+actor = identity.current_actor()
+st.title("Submit update")
+if not actor.can_submit:
+    st.info("Only contributors bound to an agency can submit updates. Ask an admin if you should be one.")
+    st.stop()
+mission_id = ui.pick_mission("submit_mission")
+if mission_id is None:
+    st.stop()
+engine = ui.engine()
+pairs = submit_view.choices(engine, actor, mission_id)
+if pairs.empty:
+    st.info(f"{', '.join(actor.agencies)} is not a lead or contributing agency on any objective of this mission.")
+    st.stop()
+
+flash = st.session_state.pop("submit_flash", None)
+if flash:
+    st.success(flash)
+
+c1, c2, c3 = st.columns([4, 1, 1])
+objective_ids = list(dict.fromkeys(pairs["objective_id"]))
+titles = {int(r.objective_id): f"{r.code} · {r.title}" for r in pairs.itertuples()}
+objective_id = c1.selectbox("Objective", objective_ids, format_func=lambda i: titles[i][:110], key="submit_objective")
+agencies = pairs[pairs["objective_id"] == objective_id]
+agency_names = dict(zip(agencies["agency_id"], agencies["agency"], strict=True))
+agency_id = c2.selectbox("Agency", list(agency_names), format_func=agency_names.get, key="submit_agency")
+quarters, default_quarter = submit_view.quarter_options(submit_view.mission(engine, mission_id), date.today())
+quarter = c3.selectbox(
+    "Quarter", quarters, index=quarters.index(default_quarter), format_func=lambda q: q.label, key="submit_quarter"
+)
+
+key = (int(objective_id), int(agency_id), quarter.fiscal_year, quarter.quarter)
+ctx = submit_view.load(engine, key)
+kt = submit_view.key_text(key)
+base_key = f"submit_base_{kt}"
+if base_key not in st.session_state:
+    st.session_state[base_key] = ctx.base_revision
+
+st.text(ctx.status_line())
+comment = ctx.return_comment()
+if comment:
+    st.warning("This update was returned. Fix it and submit again.")
+    st.text(comment)
+
+form_col, previous_col = st.columns([3, 2], gap="large")
+defaults = ctx.defaults()
+with form_col, st.form(f"submit_form_{kt}"):
+    st.subheader(f"{agency_names[agency_id]} on {titles[objective_id].split(' · ')[0]}, {quarter.label}", anchor=False)
+    f1, f2, f3 = st.columns(3)
+    status = f1.selectbox(
+        "Status", STATUS_ORDER, index=STATUS_ORDER.index(defaults["status"]), key=f"submit_status_{kt}"
+    )
+    progress = f2.number_input(
+        "Progress (%)", min_value=0, max_value=100, step=5, value=int(defaults["progress"]), key=f"submit_progress_{kt}"
+    )
+    risk = f3.selectbox(
+        "Risk level", RISK_ORDER, index=RISK_ORDER.index(defaults["risk_level"]), key=f"submit_risk_{kt}"
+    )
+    texts = {}
+    for name in ("accomplishments", "challenges", "next_steps", "risk_note"):
+        texts[name] = st.text_area(
+            submissions.FIELD_LABELS[name],
+            value=defaults[name],
+            max_chars=NARRATIVE_MAX_CHARS,
+            height=110,
+            key=f"submit_{name}_{kt}",
+        )
+    values: dict[int, float] = {}
+    if ctx.indicators:
+        st.markdown("**Indicators** (leave blank if not measured this quarter)")
+        for indicator in ctx.indicators:
+            assert indicator.id is not None
+            entered = st.number_input(
+                f"{indicator.name} ({indicator.unit or 'value'}; target {indicator.target:g})",
+                value=ctx.indicator_defaults.get(indicator.id),
+                key=f"submit_indicator_{indicator.id}_{kt}",
+            )
+            if entered is not None:
+                values[indicator.id] = float(entered)
+    b1, b2 = st.columns(2)
+    save = b1.form_submit_button("Save draft", icon=":material/save:", width="stretch")
+    send = b2.form_submit_button("Submit", type="primary", icon=":material/send:", width="stretch")
+
+with previous_col:
+    previous = ctx.previous
+    st.subheader(f"Previous quarter, {quarter.previous().label}", anchor=False)
+    if previous is None:
+        st.write("No update for the previous quarter.")
+    else:
+        st.text(
+            f"{previous['status']} · {previous['progress']}% · risk {previous['risk_level']}\n"
+            f"Revision {previous['revision']} by {previous['author']} ({previous['state']})"
+        )
+        for name in ("accomplishments", "challenges", "next_steps", "risk_note"):
+            ui.plain_text_block(submissions.FIELD_LABELS[name], previous[name])
+
+
+def _run(action: str, base: int) -> None:
+    """Validate, then save the draft or submit; shows field-level messages and keeps the form on failure."""
+    try:
+        form = UpdateInput(
+            objective_id=key[0],
+            agency_id=key[1],
+            fiscal_year=key[2],
+            quarter=key[3],
+            status=status,
+            progress=progress,
+            risk_level=risk,
+            indicator_values=values,
+            **texts,
+        )
+    except ValidationError as exc:
+        st.error("Please fix these fields:\n\n" + "\n".join(f"- {line}" for line in format_validation_error(exc)))
+        return
+    try:
+        with write_session(engine) as session:
+            if action == "draft":
+                submissions.save_draft(session=session, actor_email=actor.email, form=form, base_revision=base)
+                message = "Draft saved. It is not submitted yet."
+            else:
+                row = submissions.submit(session=session, actor_email=actor.email, form=form, base_revision=base)
+                message = f"Submitted as revision {row.revision}. The working-group chair will review it."
+                st.session_state[base_key] = row.revision
+    except submissions.Conflict as conflict:
+        st.session_state[f"submit_conflict_{kt}"] = conflict.current.revision
+        st.error(str(conflict))
+        theirs = {f: getattr(conflict.current, f) for f in submissions.FIELDS}
+        mine = form.model_dump()
+        st.markdown("**Their revision compared with yours**")
+        changes = submissions.diff(theirs, mine)
+        if changes:
+            st.dataframe(
+                submit_view.diff_frame(changes, "Theirs", "Yours"), hide_index=True, key=f"submit_conflict_diff_{kt}"
+            )
+        else:
+            st.write("Their revision has the same content as yours.")
+        return
+    except (AccessDenied, ValueError) as exc:
+        st.error(str(exc))
+        return
+    ui.after_write()
+    st.session_state["submit_flash"] = message
+    st.rerun()
+
+
+if save or send:
+    _run("draft" if save else "submit", int(st.session_state[base_key]))
+
+pending = st.session_state.get(f"submit_conflict_{kt}")
+if pending is not None and not (save or send):
+    st.info(f"Revision {pending} was saved by someone else while you were editing.")
+    k1, k2 = st.columns(2)
+    if k1.button(f"Start again from revision {pending}", key=f"submit_reload_{kt}"):
+        for name in list(st.session_state):
+            if name.startswith("submit_") and name.endswith(kt):
+                del st.session_state[name]
+        st.rerun()
+    if k2.button(f"Keep my form and edit on top of revision {pending}", key=f"submit_rebase_{kt}"):
+        st.session_state[base_key] = pending
+        del st.session_state[f"submit_conflict_{kt}"]
+        st.rerun()
+
+st.header("History of this update", anchor=False)
+if not ctx.history:
+    st.write("Nothing stored yet for this quarter.")
+for revision, changes in submit_view.history_rows(ctx.history):
+    label = submit_view.STATE_LABELS.get(revision["state"], revision["state"])
+    with st.expander(f"Revision {revision['revision']} · {label} · {revision['author']}"):
+        st.caption(f"Stored {revision['created_at']:%d %b %Y %H:%M} UTC")
+        for review in revision["reviews"]:
+            st.text(f"{review['decision'].capitalize()} by {review['reviewer']}: {review['comment'] or '(no comment)'}")
+        st.dataframe(
+            submit_view.diff_frame(changes, "Before", "This revision"),
+            hide_index=True,
+            key=f"submit_diff_{kt}_{revision['revision']}",
+        )

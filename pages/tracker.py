@@ -1,0 +1,78 @@
+"""Reporting tracker: expected against received per quarter, what is outstanding, and who is overdue."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import submit_view, todo_view, tracker, ui
+from dashboard.settings import Settings
+
+st.title("Reporting tracker")
+mission_id = ui.pick_mission("tracker_mission")
+if mission_id is None:
+    st.stop()
+settings = Settings.from_env()
+today = date.today()
+url = ui.database_url()
+expected = ui.expected(url, mission_id)
+received = ui.submissions(url, mission_id)
+quarters, default = submit_view.quarter_options(submit_view.mission(ui.engine(), mission_id), today)
+quarter = st.selectbox(
+    "Quarter", quarters, index=quarters.index(default), format_func=lambda q: q.label, key="tracker_quarter"
+)
+due = tracker.due_date(quarter, settings.due_days)
+rows = tracker.outstanding(expected, received, quarter, today=today, due_days=settings.due_days)
+summary = tracker.tracker(expected, received, [quarter], today=today, due_days=settings.due_days).iloc[0]
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Expected", int(summary["expected"]))
+c2.metric("Received", int(summary["received"]))
+c3.metric("Waiting for review", int(summary["awaiting_review"]))
+c4.metric("Outstanding", len(rows), help="Not submitted, or returned for fixing.")
+state = "overdue" if today > due else "due"
+st.caption(f"{quarter.label} updates are {state} on {due:%d %b %Y} ({settings.due_days} days after the quarter ends).")
+
+st.header("Outstanding", anchor=False)
+if rows.empty:
+    st.success(f"Every expected update for {quarter.label} is in.")
+else:
+    st.dataframe(
+        todo_view.table(rows, ["code", "agency", "working_group", "state", "overdue", "review_comment"]),
+        hide_index=True,
+        key="tracker_outstanding",
+        width="stretch",
+    )
+    g, a = st.columns(2)
+    with g:
+        st.subheader("Overdue by working group", anchor=False)
+        by_group = tracker.overdue_by(rows, "working_group")
+        if by_group.empty:
+            st.write("Nothing overdue yet.")
+        else:
+            st.dataframe(
+                by_group.rename(
+                    columns={"working_group": "Working group", "overdue": "Overdue", "objectives": "Objectives"}
+                ),
+                hide_index=True,
+                key="tracker_by_group",
+            )
+    with a:
+        st.subheader("Overdue by agency", anchor=False)
+        by_agency = tracker.overdue_by(rows, "agency")
+        if by_agency.empty:
+            st.write("Nothing overdue yet.")
+        else:
+            st.dataframe(
+                by_agency.rename(columns={"agency": "Agency", "overdue": "Overdue", "objectives": "Objectives"}),
+                hide_index=True,
+                key="tracker_by_agency",
+            )
+
+st.header("Every quarter", anchor=False)
+history = tracker.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
+st.dataframe(
+    history.rename(columns=lambda c: c.replace("_", " ").capitalize()),
+    hide_index=True,
+    key="tracker_history",
+    width="stretch",
+)
