@@ -1,6 +1,7 @@
 """The command line: ``python -m dashboard COMMAND``. Errors print one line and exit non-zero."""
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -11,7 +12,8 @@ import pandas as pd
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from dashboard import exports, queries
+from dashboard import admin, exports, queries, spreadsheet
+from dashboard.auth import SYSTEM_ACTOR, AccessDenied, check_password_rules
 from dashboard.bootstrap import demo_through, init_database, sha256_of
 from dashboard.db import get_engine, migrate, read_session, write_session
 from dashboard.demo import seed_demo
@@ -130,6 +132,119 @@ def _cmd_updates_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_updates_import(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.path)
+    if not args.actor.strip():
+        raise CliError("--as needs the e-mail of the account the updates are from")
+    if not path.is_file():
+        raise CliError(f"file not found: {path}")
+    try:
+        spreadsheet.check_size(path.stat().st_size, settings.max_import_bytes)
+        rows = spreadsheet.read_rows(path.read_bytes(), path.name, max_bytes=settings.max_import_bytes)
+    except spreadsheet.SpreadsheetError as exc:
+        raise CliError(f"{path.name}: {exc}") from None
+    migrate(settings.database_url)
+    engine = get_engine(settings.database_url)
+    with read_session(engine) as session:
+        missions = _find_mission(session, args.mission)
+    if not missions:
+        raise CliError("no strategy in the database: run `python -m dashboard init` first")
+    if len(missions) > 1:
+        raise CliError(f"several missions ({', '.join(m.country for m in missions)}): choose one with --mission")
+    assert missions[0].id is not None
+    try:
+        report = spreadsheet.import_rows(
+            engine=engine, actor_email=args.actor, mission_id=missions[0].id, rows=rows, dry_run=args.dry_run
+        )
+    except AccessDenied as exc:
+        raise CliError(str(exc)) from None
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    if not report.ok:
+        print(f"error: {report.summary()}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password from stdin (``--password-stdin``) or a hidden prompt; never from the command line."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("Again: ") != password:
+            raise CliError("the two passwords differ")
+    else:
+        raise CliError("no terminal to ask for the password: pipe it in with --password-stdin")
+    check_password_rules(password)
+    return password
+
+
+def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings.database_url)
+    password = _read_password(args) if args.password_stdin or args.password else None
+    with write_session(get_engine(settings.database_url)) as session:
+        user = admin.add_user(
+            session=session,
+            actor_email=SYSTEM_ACTOR,
+            email=args.email,
+            role=args.role,
+            agencies=args.agency or [],
+            groups=args.group or [],
+            password=password,
+        )
+        line = _user_line(admin.user_snapshot(session, user))
+    print(f"added {line}")
+    if password is None:
+        print("no local password: the user signs in through single sign-on, or set one with `user set-password`")
+    return 0
+
+
+def _user_line(user: dict[str, object]) -> str:
+    parts = [str(user["email"]), str(user["role"])]
+    if user["agencies"]:
+        parts.append("agencies: " + ", ".join(user["agencies"]))  # type: ignore[arg-type]
+    if user["working_groups"]:
+        parts.append("chairs: " + "; ".join(user["working_groups"]))  # type: ignore[arg-type]
+    if user["disabled"]:
+        parts.append("DISABLED")
+    if user["locked_until"]:
+        parts.append(f"locked until {user['locked_until']}")
+    if not user["local_password"]:
+        parts.append("no local password")
+    return " | ".join(parts)
+
+
+def _cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings.database_url)
+    with read_session(get_engine(settings.database_url)) as session:
+        users = admin.list_users(session)
+    if not users:
+        print("no users yet: create the first admin with `python -m dashboard user add EMAIL --role admin`")
+        return 0
+    for user in users:
+        print(_user_line(user))
+    return 0
+
+
+def _cmd_user_disable(args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings.database_url)
+    with write_session(get_engine(settings.database_url)) as session:
+        admin.update_user(session=session, actor_email=SYSTEM_ACTOR, email=args.email, disabled=args.disable)
+    print(f"{'disabled' if args.disable else 'enabled'} {args.email.strip().lower()}")
+    return 0
+
+
+def _cmd_user_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings.database_url)
+    password = _read_password(args)
+    with write_session(get_engine(settings.database_url)) as session:
+        admin.set_password(session=session, actor_email=SYSTEM_ACTOR, email=args.email, password=password)
+    print(f"password set for {args.email.strip().lower()} (any lock cleared)")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard import bench  # imported late: only this command needs it
 
@@ -168,6 +283,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="fiscal quarter (with --fy)")
     p.set_defaults(func=_cmd_updates_export)
 
+    p = updates.add_parser("import", help="import status updates from a filled-in template (CSV or Excel)")
+    p.add_argument("path", metavar="FILE", help="the .xlsx or .csv file")
+    p.add_argument("--as", dest="actor", required=True, metavar="EMAIL", help="e-mail of the account reporting")
+    p.add_argument("--mission", help="mission id or country (default: the only mission)")
+    p.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
+    p.set_defaults(func=_cmd_updates_import)
+
+    users = sub.add_parser("user", help="accounts and roles").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    p = users.add_parser("add", help="add an account")
+    p.add_argument("email", metavar="EMAIL")
+    p.add_argument("--role", required=True, choices=admin.ROLES)
+    p.add_argument("--agency", action="append", metavar="ACR", help="agency the user reports for (repeatable)")
+    p.add_argument("--group", action="append", metavar="NAME", help="working group a chair reviews (repeatable)")
+    p.add_argument("--password", action="store_true", help="ask for a local password at a hidden prompt")
+    p.add_argument("--password-stdin", action="store_true", help="read a local password from the first stdin line")
+    p.set_defaults(func=_cmd_user_add)
+    p = users.add_parser("list", help="list accounts with their roles")
+    p.set_defaults(func=_cmd_user_list)
+    p = users.add_parser("disable", help="disable an account (it can still be re-enabled)")
+    p.add_argument("email", metavar="EMAIL")
+    p.set_defaults(func=_cmd_user_disable, disable=True)
+    p = users.add_parser("enable", help="re-enable a disabled account")
+    p.add_argument("email", metavar="EMAIL")
+    p.set_defaults(func=_cmd_user_disable, disable=False)
+    p = users.add_parser("set-password", help="set a local password (also unlocks the account)")
+    p.add_argument("email", metavar="EMAIL")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first stdin line")
+    p.set_defaults(func=_cmd_user_set_password)
+
     p = sub.add_parser("bench", help="benchmark the overview page on a worldwide database of N entries")
     p.add_argument("--entries", type=int, default=100_000, help="status entries to generate (default 100000)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
@@ -182,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return int(args.func(args, settings))
-    except (CliError, IcsParseError, ValueError) as exc:
+    except (CliError, IcsParseError, ValueError, AccessDenied) as exc:
         message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)
         print(f"error: {message}", file=sys.stderr)
         return 1

@@ -34,7 +34,7 @@ if identity.oidc_configured():
 if not identity.has_any_user():
     st.warning(
         "No accounts exist yet. The server's operator creates the first admin on the command line:\n\n"
-        "`python -m dashboard user add you@agency.gov --role admin --password-stdin`"
+        "`python -m dashboard user add you@agency.gov --role admin --password`"
     )
 
 with st.form("signin_form"):

@@ -85,16 +85,17 @@ class _Server:
 
 @pytest.fixture
 def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartApp]:
-    """Factory: ``start_app(env=None) -> base_url`` runs ``streamlit run dashboard/app.py``.
+    """Factory: ``start_app(env=None, args=None) -> base_url`` runs ``streamlit run dashboard/app.py``.
 
     Each call gets a free port and a fresh SQLite database (``DATABASE_URL`` can be overridden
-    through ``env``). All servers are stopped (whole process group) at teardown.
+    through ``env``; ``args`` are extra ``streamlit run`` flags). All servers are stopped (whole
+    process group) at teardown.
     """
     servers: list[_Server] = []
 
-    def start(env: dict[str, str] | None = None) -> str:
+    def start(env: dict[str, str] | None = None, args: list[str] | None = None, port: int | None = None) -> str:
         workdir = tmp_path_factory.mktemp("app")
-        port = _free_port()
+        port = port or _free_port()
         base_url = f"http://127.0.0.1:{port}"
         full_env = {
             **os.environ,
@@ -115,6 +116,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartApp]:
                     *STREAMLIT_FLAGS,
                     "--server.port",
                     str(port),
+                    *(args or []),
                 ],
                 cwd=ROOT,
                 env=full_env,

@@ -1,8 +1,9 @@
 """Helpers for the real-browser tests (Playwright driving headless Chromium)."""
 
+import time
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 # Streamlit 1.67 marks the app root with the script run state ("initial", "running", "notRunning",
 # "rerunRequested", "stopRequested", "compilationError") and the websocket state ("CONNECTED", ...).
@@ -39,3 +40,60 @@ def screenshot(page: Page, path: str | Path, full_page: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def prepare_database(path: Path, users: list[tuple[str, str, list[str], list[str]]], *, demo: bool = False) -> str:
+    """A SQLite database with the bundled strategy and these ``(email, role, agencies, groups)`` users.
+
+    Every user gets ``PASSWORD``. Returns the URL to pass to the app as ``DATABASE_URL``.
+    """
+    from dashboard import admin, auth
+    from dashboard.bootstrap import init_database
+    from dashboard.db import dispose_engine, get_engine, write_session
+    from dashboard.settings import Settings
+
+    url = f"sqlite:///{path}"
+    init_database(Settings(database_url=url), demo=demo)
+    with write_session(get_engine(url)) as session:
+        for email, role, agencies, groups in users:
+            admin.add_user(
+                session=session,
+                actor_email=auth.SYSTEM_ACTOR,
+                email=email,
+                role=role,
+                agencies=agencies,
+                groups=groups,
+                password=PASSWORD,
+            )
+    dispose_engine(url)
+    return url
+
+
+def go(page: Page, name: str) -> None:
+    """Follow a sidebar navigation link (keeps the browser session, and so the sign-in)."""
+    deadline = time.monotonic() + 30
+    while name not in (titles := nav_titles(page)) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)  # the navigation changes after a sign-in's rerun
+    assert name in titles, f"{name!r} is not in the navigation: {titles}"
+    page.locator('[data-testid="stSidebarNav"] a').nth(titles.index(name)).click()
+    wait_for_app_idle(page)
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD, *, succeeds: bool = True) -> None:
+    """Open the sign-in page and sign in with a local account; waits for the greeting when ``succeeds``."""
+    page.goto(f"{base_url}/account")
+    wait_for_app_idle(page, timeout_ms=60_000)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    if succeeds:
+        expect(page.get_by_text(f"Signed in as {email}.")).to_be_visible()
+    wait_for_app_idle(page)
+
+
+def nav_titles(page: Page) -> list[str]:
+    """The page titles in the sidebar navigation (without the icon names)."""
+    return [t.strip().split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
