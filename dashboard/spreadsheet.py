@@ -26,6 +26,7 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 
 import openpyxl
+import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -116,6 +117,11 @@ class RowError:
 
     def line(self) -> str:
         return f"row {self.row}, {self.column}: {self.message}"
+
+
+def errors_frame(errors: list[RowError]) -> pd.DataFrame:
+    """The per-row error report as a table: row, column, problem."""
+    return pd.DataFrame([(e.row, e.column, e.message) for e in errors], columns=["Row", "Column", "Problem"])
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from datetime import date
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import identity, submissions, submit_view, ui
+from dashboard import identity, spreadsheet, submissions, submit_view, ui
 from dashboard.auth import AccessDenied
-from dashboard.db import write_session
+from dashboard.db import read_session, write_session
+from dashboard.settings import Settings
 from models import UpdateInput, format_validation_error
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
@@ -41,6 +42,45 @@ quarters, default_quarter = submit_view.quarter_options(submit_view.mission(engi
 quarter = c3.selectbox(
     "Quarter", quarters, index=quarters.index(default_quarter), format_func=lambda q: q.label, key="submit_quarter"
 )
+
+with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.label})", icon=":material/table:"):
+    st.write(
+        "Download the template for your objectives, fill it in Excel, and upload it as .xlsx or .csv. "
+        "Every row is checked first: if any row has a problem, nothing is saved and each problem is listed."
+    )
+    with read_session(engine) as session:
+        template = spreadsheet.template_xlsx(
+            session=session, actor_email=actor.email, mission_id=mission_id, quarter=quarter
+        )
+    st.download_button(
+        "Download the template",
+        template,
+        file_name=f"status-updates-{quarter.fiscal_year}-Q{quarter.quarter}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="submit_template",
+        icon=":material/download:",
+    )
+    upload = st.file_uploader("Filled-in template", type=["xlsx", "csv"], key="submit_upload")
+    if upload is not None and st.button("Check and import", key="submit_import", type="primary"):
+        try:
+            data = upload.getvalue()
+            spreadsheet.check_size(len(data), Settings.from_env().max_import_bytes)
+            rows = spreadsheet.read_rows(data, upload.name, max_bytes=Settings.from_env().max_import_bytes)
+            report = spreadsheet.import_rows(engine=engine, actor_email=actor.email, mission_id=mission_id, rows=rows)
+        except (spreadsheet.SpreadsheetError, AccessDenied) as exc:
+            st.error(f"{upload.name}: {exc}")
+        else:
+            if report.ok:
+                ui.after_write()
+                st.success(report.summary())
+            else:
+                st.error(report.summary())
+                st.dataframe(
+                    spreadsheet.errors_frame(report.errors),
+                    hide_index=True,
+                    key="submit_import_errors",
+                    width="stretch",
+                )
 
 key = (int(objective_id), int(agency_id), quarter.fiscal_year, quarter.quarter)
 ctx = submit_view.load(engine, key)
@@ -160,8 +200,10 @@ if save or send:
     _run("draft" if save else "submit", int(st.session_state[base_key]))
 
 pending = st.session_state.get(f"submit_conflict_{kt}")
-if pending is not None and not (save or send):
-    st.info(f"Revision {pending} was saved by someone else while you were editing.")
+if pending is not None:
+    # Also on the run that found the conflict: nothing reruns the page until the user acts on one of these.
+    if not (save or send):
+        st.info(f"Revision {pending} was saved by someone else while you were editing.")
     k1, k2 = st.columns(2)
     if k1.button(f"Start again from revision {pending}", key=f"submit_reload_{kt}"):
         for name in list(st.session_state):
