@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from dashboard.auth import AccessDenied, acting, check_password_rules, find_user, hash_password, normalise_email
@@ -33,7 +34,14 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLES = [r.value for r in Role]
 
 
+# Admin changes take this PostgreSQL lock first, one at a time (SQLite's BEGIN IMMEDIATE already does), so the
+# actor's rights and the last-admin check are read after any concurrent admin change has committed.
+ADMIN_LOCK_ID = 724032
+
+
 def _admin(session: Session, actor_email: str | None) -> str:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADMIN_LOCK_ID})
     actor = acting(session, actor_email)
     _require_admin(actor)
     return actor.label

@@ -189,7 +189,10 @@ def authenticate(
     Writes the failure count (call inside ``write_session``). Raises SignInError with the message to show.
     """
     now = now or datetime.now(UTC)
-    user = find_user(session, email) if email.strip() else None
+    # FOR UPDATE: on PostgreSQL, parallel attempts on one account wait for each other, so each sees the
+    # previous one's failure count and retry time (SQLite's BEGIN IMMEDIATE already serialises them).
+    query = select(AppUser).where(AppUser.email == normalise_email(email)).with_for_update()
+    user = session.exec(query).first() if email.strip() else None
     if user is None or user.password_hash is None or user.password_salt is None:
         hash_password(password)  # same work as a real check, so timing does not reveal unknown accounts
         raise SignInError(BAD_CREDENTIALS)
@@ -201,9 +204,6 @@ def authenticate(
         )
     if user.last_failed_at is not None and now - _aware(user.last_failed_at) < RETRY_INTERVAL:
         raise SignInError("Too many attempts. Wait a moment and try again.")
-    if user.disabled:
-        hash_password(password)
-        raise SignInError("This account is disabled. Ask an admin if you need access.")
     if not verify_password(password, user.password_hash, user.password_salt):
         user.failed_attempts += 1
         user.last_failed_at = now
@@ -220,6 +220,8 @@ def authenticate(
     user.last_failed_at = None
     user.locked_until = None
     session.add(user)
+    if user.disabled:  # said only to someone who knows the password, so it reveals nothing to a guesser
+        raise SignInError("This account is disabled. Ask an admin if you need access.")
     return resolve(session, user.email)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -27,7 +27,7 @@ def _is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, *, foreign_keys: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the driver so "begin" below decides.
@@ -35,7 +35,7 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
@@ -91,10 +91,34 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@contextmanager
+def migration_connection(url: str) -> Iterator[Connection]:
+    """A connection in one transaction for schema changes; commits on success.
+
+    On SQLite, foreign keys are off while it runs, as SQLite's docs require for the copy-drop-rename
+    rebuilds of Alembic's batch mode (a referenced table could not be dropped otherwise); the
+    references are checked with ``PRAGMA foreign_key_check`` before the commit.
+    """
+    if not _is_sqlite(url):
+        with get_engine(url).begin() as connection:
+            yield connection
+        return
+    get_engine(url)  # creates the file's folder
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    _install_sqlite_pragmas(engine, foreign_keys=False)
+    try:
+        with engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).begin() as connection:
+            yield connection
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} broken references, first: {broken[0]}")
+    finally:
+        engine.dispose()
+
+
 def migrate(url: str) -> None:
     """Bring the database to the newest schema (Alembic ``upgrade head``). Idempotent."""
-    engine = get_engine(url)
-    with engine.begin() as connection:
+    with migration_connection(url) as connection:
         config = alembic_config(url)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -224,7 +224,7 @@ def updates_frame(
 
 
 def indicators_frame(engine: Engine, objective_ids: list[int]) -> pd.DataFrame:
-    """Indicators of the given objectives with every reported value (one row per value; NaN value if none yet)."""
+    """Indicators of the given objectives with each quarter's value (its newest revision; NaN value if none yet)."""
     columns = [
         "indicator_id",
         "objective_id",
@@ -243,7 +243,11 @@ def indicators_frame(engine: Engine, objective_ids: list[int]) -> pd.DataFrame:
         """
         SELECT i.id AS indicator_id, i.objective_id, i.name, i.unit, i.baseline, i.target, i.direction,
                v.fiscal_year, v.quarter, v.value
-        FROM indicator i LEFT JOIN indicator_value v ON v.indicator_id = i.id
+        FROM indicator i LEFT JOIN (
+            SELECT v.*, ROW_NUMBER() OVER (
+                PARTITION BY v.indicator_id, v.fiscal_year, v.quarter ORDER BY v.revision DESC) AS rn
+            FROM indicator_value v
+        ) v ON v.indicator_id = i.id AND v.rn = 1
         WHERE i.objective_id IN :ids
         ORDER BY i.objective_id, i.name, v.fiscal_year, v.quarter
         """

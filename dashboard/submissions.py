@@ -115,11 +115,17 @@ def _key(form: UpdateInput | StatusUpdate | UpdateDraft) -> tuple[int, int, int,
     return (form.objective_id, form.agency_id, form.fiscal_year, form.quarter)
 
 
-def _lock_key(session: Session, key: tuple[int, int, int, int]) -> None:
+def _lock_key(session: Session, key: tuple[int, ...], kind: str = "status_update") -> None:
     """On PostgreSQL, serialise writers of one update (SQLite's BEGIN IMMEDIATE already does)."""
     if session.get_bind().dialect.name == "postgresql":
-        lock_id = zlib.crc32(("status_update:" + ":".join(map(str, key))).encode())
+        lock_id = zlib.crc32((kind + ":" + ":".join(map(str, key))).encode())
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+
+
+def _detached(session: Session, row: StatusUpdate) -> StatusUpdate:
+    """The row, out of the session, so its values stay readable after the caller's rollback (for Conflict)."""
+    session.expunge(row)
+    return row
 
 
 def latest_revision(session: Session, key: tuple[int, int, int, int]) -> StatusUpdate | None:
@@ -180,8 +186,9 @@ def submit(
     _lock_key(session, key)
     current = latest_revision(session, key)
     if (current.revision if current else 0) != base_revision:
-        assert current is not None
-        raise Conflict(current, base_revision)
+        if current is None:
+            raise ValueError(f"base_revision: this update has no revision {base_revision} to start from")
+        raise Conflict(_detached(session, current), base_revision)
     assert actor.email is not None
     data = StatusUpdateCreate(
         **form.model_dump(exclude={"indicator_values"}),
@@ -208,6 +215,9 @@ def _store_indicator_values(
     if not form.indicator_values:
         return
     own = {i.id: i for i in session.exec(select(Indicator).where(Indicator.objective_id == target.objective.id))}
+    for indicator_id in sorted(form.indicator_values):
+        # every agency on the objective reports the same indicator: one value revision at a time
+        _lock_key(session, (indicator_id, form.fiscal_year, form.quarter), "indicator_value")
     for indicator_id, value in form.indicator_values.items():
         if indicator_id not in own:
             raise ValueError(f"indicator_values: indicator {indicator_id} does not belong to this objective")
@@ -256,6 +266,7 @@ def save_draft(
     actor = acting(session, actor_email)
     resolve_target(session, actor, form, today)
     assert actor.email is not None
+    _lock_key(session, _key(form))  # two saves at once on PostgreSQL would both insert the one draft
     draft = _draft(session, _key(form)) or UpdateDraft(
         objective_id=form.objective_id,
         agency_id=form.agency_id,
@@ -325,7 +336,7 @@ def review(
     newest = latest_revision(session, _key(row))
     assert newest is not None
     if newest.id != row.id:
-        raise Conflict(newest, row.revision)
+        raise Conflict(_detached(session, newest), row.revision)
     state = state_of(session, row)
     if state != ReviewState.SUBMITTED:
         raise ValueError(f"update: revision {row.revision} is already {state}")

@@ -54,9 +54,14 @@ def build(
     reviewable: set[int] | None,
     today: date,
     due_days: int,
+    quarter: FiscalQuarter | None = None,
 ) -> TodoView:
-    """What ``actor`` has to do now: the reporting quarter's owed updates, returned ones, and the review queue."""
-    quarter = reporting_quarter(today)
+    """What ``actor`` has to do now: the reporting quarter's owed updates, returned ones, and the review queue.
+
+    ``quarter`` is the quarter owed (default: the one being reported on ``today``); the page passes the submit
+    page's default, which stops at the strategy's last quarter.
+    """
+    quarter = quarter or reporting_quarter(today)
     owed = tracker.my_owed(expected, submissions, quarter, actor.agency_ids, today=today, due_days=due_days)
     returned = tracker.my_returned(expected, submissions, actor.agency_ids)
     waiting = (

@@ -24,11 +24,12 @@ from dashboard.filters import Filters
 from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.overview_view import OverviewBundle, build_overview
 from dashboard.progress import STATUS_LEVELS, Overview, overview
-from dashboard.settings import Settings
+from dashboard.settings import ROOT, Settings
 from models import format_validation_error
 from models.scales import RISK_ORDER
 
 _TTL = Settings.from_env().cache_ttl_seconds
+SIGN_IN_PAGE = ROOT / "pages" / "sign_in.py"
 
 # Display names for the data columns shown in tables (the data keeps its column names).
 COLUMN_LABELS: dict[str, str] = {
@@ -303,12 +304,41 @@ def describe(actor: Actor) -> str:
     return text
 
 
+# What a signed-in user can do, as the navigation decides it; a right lost mid-session is explained (lost_rights).
+RIGHTS = {"can_submit": "submit updates", "can_review": "review updates", "is_admin": "administer the dashboard"}
+_RIGHTS_KEY = "account_rights"
+
+
+def lost_rights(actor: Actor) -> list[str]:
+    """The rights ``actor`` had on this session's previous run and no longer has (disabled or demoted meanwhile).
+
+    Remembers this run's rights in the session (per user, never in a cache).
+    """
+    now = [name for name in RIGHTS if getattr(actor, name)]
+    before = st.session_state.get(_RIGHTS_KEY)
+    st.session_state[_RIGHTS_KEY] = (actor.email, now)
+    if not before or before[0] != actor.email:
+        return []
+    return [RIGHTS[name] for name in before[1] if name not in now]
+
+
 def account_box(actor: Actor) -> None:
-    """Who is signed in, at the foot of the sidebar, with a sign-out button."""
+    """Who is signed in, at the foot of the sidebar, with a sign-out button.
+
+    When the account was disabled or demoted since the last run, the page the user was on (a form they just sent)
+    is no longer in the navigation: say so plainly instead of silently showing another page.
+    """
     from dashboard import identity  # late: identity imports this module
 
+    lost = lost_rights(actor)
     if not actor.signed_in:
         return
+    if lost:
+        why = f"The account {actor.email} was disabled" if actor.disabled else "Your access changed"
+        st.error(
+            f"{why} while you were signed in, so you can no longer {' or '.join(lost)}. "
+            "Anything you had not saved yet was not stored."
+        )
     box = st.sidebar.container(border=True)
     box.caption("Signed in")
     box.text(f"{actor.email}\n{describe(actor)}")
@@ -317,7 +347,8 @@ def account_box(actor: Actor) -> None:
     if box.button("Sign out", key="account_sign_out", icon=":material/logout:"):
         identity.sign_out()
         after_write()
-        st.rerun()
+        # The sign-in page is in every navigation (same URL as "Account"); the page the user was on may not be.
+        st.switch_page(SIGN_IN_PAGE)
 
 
 def run_write(flash_key: str, success: str, write: Callable[[Session], object]) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import identity, submissions, submit_view, todo_view, tracker, ui
 from dashboard.auth import AccessDenied
 from dashboard.db import write_session
+from dashboard.fiscal import FiscalQuarter
 
 actor = identity.current_actor()
 st.title("Review")
@@ -35,7 +36,8 @@ labels = {
 }
 chosen = st.selectbox("Update to review", list(labels), format_func=labels.get, key="review_pick")
 row = queue.set_index("status_update_id").loc[chosen]
-key = (int(row["objective_id"]), int(row["agency_id"]), int(row["fiscal_year"]), int(row["quarter"]))
+quarter = FiscalQuarter.parse(str(row["quarter"]))  # the queue holds the quarter as its label, "FY2026 Q4"
+key = (int(row["objective_id"]), int(row["agency_id"]), quarter.fiscal_year, quarter.quarter)
 ctx = submit_view.load(ui.engine(), key)
 latest = ctx.latest
 assert latest is not None
@@ -61,7 +63,7 @@ with st.form("review_form"):
     comment = st.text_area(
         "Comment (required to return; the submitter sees it)",
         max_chars=submissions.COMMENT_MAX_CHARS,
-        key="review_comment",
+        key=f"review_comment_{chosen}",  # one box per update: a comment never carries over to the next decision
     )
     a, b = st.columns(2)
     approve = a.form_submit_button("Approve", type="primary", icon=":material/check:", width="stretch")

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import identity, todo_view, ui
+from dashboard import identity, submit_view, todo_view, ui
 from dashboard.settings import Settings
 
 actor = identity.current_actor()
@@ -13,13 +13,17 @@ mission_id = ui.pick_mission("todo_mission")
 if mission_id is None:
     st.stop()
 settings = Settings.from_env()
+today = date.today()
+# Owed for the quarter the submit page opens on: the one being reported, never past the strategy's end.
+_, quarter = submit_view.quarter_options(submit_view.mission(ui.engine(), mission_id), today)
 view = todo_view.build(
     actor,
     ui.expected(ui.database_url(), mission_id),
     ui.submissions(ui.database_url(), mission_id),
     reviewable=identity.reviewable(actor),
-    today=date.today(),
+    today=today,
     due_days=settings.due_days,
+    quarter=quarter,
 )
 
 st.caption(view.summary)

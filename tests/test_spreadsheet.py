@@ -666,7 +666,10 @@ def test_cli_import_one_line_errors(
 
 
 def test_the_error_report_is_a_row_column_problem_table() -> None:
-    errors = [spreadsheet.RowError(3, "progress", "150 is not between 0 and 100"), spreadsheet.RowError(4, "objective", "x")]
+    errors = [
+        spreadsheet.RowError(3, "progress", "150 is not between 0 and 100"),
+        spreadsheet.RowError(4, "objective", "x"),
+    ]
     frame = spreadsheet.errors_frame(errors)
     assert list(frame.columns) == ["Row", "Column", "Problem"]
     assert frame.values.tolist() == [[3, "progress", "150 is not between 0 and 100"], [4, "objective", "x"]]

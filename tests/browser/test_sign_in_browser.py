@@ -45,4 +45,6 @@ def test_local_sign_in_and_out(start_app: StartApp, page: Page, tmp_path: Path) 
 
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
     wait_for_app_idle(page)
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
     assert "Submit update" not in _nav(page) and "Sign in" in _nav(page), _nav(page)
+    expect(page.get_by_text("Page not found")).to_have_count(0)

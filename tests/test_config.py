@@ -1,0 +1,100 @@
+"""The hardened Streamlit configuration, secrets kept out of git, and no identity inside a shared cache."""
+
+import ast
+import inspect
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from dashboard import ui
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / ".streamlit" / "config.toml"
+UI_SOURCE = ROOT / "dashboard" / "ui.py"
+CACHE_DECORATORS = {"cache_data", "cache_resource"}
+IDENTITY_WORDS = ("st.user", "session_state", "identity", "auth_email")
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    with CONFIG.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_errors_show_no_details(config: dict) -> None:
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_no_usage_statistics(config: dict) -> None:
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_uploads_are_small(config: dict) -> None:
+    size = config["server"]["maxUploadSize"]
+    assert isinstance(size, int) and not isinstance(size, bool)
+    assert 1 <= size <= 10
+
+
+def test_built_in_table_download_is_off(config: dict) -> None:
+    # The app's own exports neutralise spreadsheet formulas; the built-in download would not.
+    assert config["client"]["disableDataExport"] is True
+
+
+def test_xsrf_protection_is_not_turned_off(config: dict) -> None:
+    assert config.get("server", {}).get("enableXsrfProtection", True) is True
+
+
+def test_secrets_are_ignored_and_untracked() -> None:
+    ignored = [line.strip() for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()]
+    assert ".streamlit/secrets.toml" in ignored
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", "*secrets.toml"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert tracked == []
+    # git agrees that the file would be ignored (no negation elsewhere brings it back).
+    check = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", ".streamlit/secrets.toml"], cwd=ROOT, capture_output=True
+    )
+    assert check.returncode == 0
+
+
+def _decorator_name(node: ast.expr) -> str | None:
+    """``cache_data`` for ``@st.cache_data`` and ``@st.cache_data(...)``; None for anything else."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "st":
+        return node.attr if node.attr in CACHE_DECORATORS else None
+    return None
+
+
+def _cached_functions() -> dict[str, str]:
+    """name -> source of every function in dashboard/ui.py decorated with st.cache_data or st.cache_resource."""
+    source = UI_SOURCE.read_text(encoding="utf-8")
+    found = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if any(_decorator_name(d) for d in node.decorator_list):
+                found[node.name] = ast.get_source_segment(source, node) or ""
+    return found
+
+
+def test_the_cached_functions_are_found() -> None:
+    cached = _cached_functions()
+    # A sanity floor, so the next test cannot pass by finding nothing.
+    assert {"engine_for", "missions", "expected", "submissions", "overview_bundle"} <= set(cached)
+    for name in cached:
+        function = getattr(ui, name)
+        assert callable(getattr(function, "clear", None)), f"ui.{name} is not a Streamlit cached function"
+        assert hasattr(function, "__wrapped__"), name
+
+
+@pytest.mark.parametrize("name", sorted(_cached_functions()))
+def test_no_cached_function_reads_identity(name: str) -> None:
+    """Caches are shared by every user: who is asking must never be read inside one (pass it as an argument)."""
+    source = _cached_functions()[name]
+    body = inspect.getsource(inspect.unwrap(getattr(ui, name)))
+    for text in (source, body):
+        used = [word for word in IDENTITY_WORDS if word in text]
+        assert not used, f"ui.{name} reads {used}"

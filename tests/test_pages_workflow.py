@@ -1,0 +1,425 @@
+"""The reporting workflow through the pages: sign in, submit (drafts, conflicts), review, to-do, tracker and admin.
+
+Run headless with AppTest on a fresh database per test (see tests/appcast.py for the cast). Each test checks what
+the page shows and what the database holds afterwards.
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button, TextArea
+
+from dashboard import auth, queries, submissions, submit_view, todo_view
+from dashboard.auth import BAD_CREDENTIALS
+from dashboard.db import dispose_engine, read_session
+from dashboard.fiscal import reporting_quarter
+from models import AppUser, AuditEntry, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
+from tests.appcast import (
+    ADMIN,
+    CHAIR,
+    DEA,
+    PASSWORD,
+    STRATEGY_END,
+    USAID,
+    USAID2,
+    Cast,
+    build,
+    default_quarter,
+    form_key,
+    frame_with,
+    fresh_database,
+    open_page,
+    page,
+    reachable,
+    start,
+    texts,
+)
+
+NARRATIVES = {
+    "accomplishments": "Trained 40 customs officers in Callao.",
+    "challenges": "Two trainers left in August.",
+    "next_steps": "Second cohort in January.",
+    "risk_note": "Budget cut would delay the second cohort; mitigation: shared trainers with FAS.",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    """st.cache_data / st.cache_resource live for the whole process: start and end every test clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = fresh_database(tmp_path, monkeypatch)
+    yield url
+    dispose_engine(url)
+
+
+@pytest.fixture
+def cast(db_url: str) -> Cast:
+    return build(db_url)
+
+
+def _button(at: AppTest, form: str, label: str) -> Button:
+    return at.button(key=f"FormSubmitter:{form}-{label}")
+
+
+def _fill_update(at: AppTest, key: str, status: str, progress: int, risk: str, **narratives: str) -> None:
+    at.selectbox(key=f"submit_status_{key}").set_value(status)
+    at.number_input(key=f"submit_progress_{key}").set_value(progress)
+    at.selectbox(key=f"submit_risk_{key}").set_value(risk)
+    for name, value in narratives.items():
+        at.text_area(key=f"submit_{name}_{key}").set_value(value)
+
+
+def _stored(row: StatusUpdate) -> dict[str, object]:
+    return {name: getattr(row, name) for name in submissions.FIELDS}
+
+
+# --------------------------------------------------------------------------- sign-in
+
+
+def test_local_sign_in_form(db_url: str) -> None:
+    build(db_url, passwords={USAID: PASSWORD, USAID2: PASSWORD})
+    at = start(None)
+    open_page(at, "sign_in")
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert not at.warning  # accounts exist: no first-admin instruction
+
+    at.text_input(key="signin_email").input(USAID2)
+    at.text_input(key="signin_password").input("not the password at all")
+    _button(at, "signin_form", "Sign in").click().run()
+    assert not at.exception
+    assert texts(at.error) == [BAD_CREDENTIALS] == ["E-mail or password is incorrect."]
+    assert "auth_email" not in at.session_state
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert not reachable(at, "submit")
+
+    at.text_input(key="signin_email").input("  USAID@Example.gov ")  # as people type it
+    at.text_input(key="signin_password").input(PASSWORD)
+    _button(at, "signin_form", "Sign in").click().run()
+    assert not at.exception
+    assert at.session_state["auth_email"] == USAID
+    assert [t.value for t in at.title] == ["Account"]
+    assert texts(at.success) == [f"Signed in as {USAID}."]
+    assert "Contributor for USAID" in texts(at.text)
+    assert not at.error
+    assert reachable(at, "submit") and reachable(at, "todo")
+
+
+def test_sign_in_page_without_any_user_explains_the_first_admin(db_url: str) -> None:
+    build(db_url, cast=[])
+    at = start(None)
+    open_page(at, "sign_in")
+    warnings = texts(at.warning)
+    assert len(warnings) == 1 and "python -m dashboard user add" in warnings[0], warnings
+    assert "--role admin" in warnings[0]
+    assert at.text_input(key="signin_email")  # the form is still there
+
+
+# --------------------------------------------------------------------------- submit
+
+
+def test_submit_page_defaults_draft_then_submit(cast: Cast) -> None:
+    at = start(USAID)
+    open_page(at, "submit")
+    quarter = default_quarter()
+    box = at.selectbox(key="submit_quarter")
+    assert box.value == quarter
+    assert box.options[box.index] == quarter.label
+    assert at.selectbox(key="submit_objective").value == cast.objectives["1.1"]
+    assert at.selectbox(key="submit_agency").options == ["USAID"]
+    assert "Not submitted yet." in texts(at.text)
+
+    key = form_key(cast, "1.1", "USAID", quarter)
+    _fill_update(at, key, "At risk", 55, "Medium", **NARRATIVES)
+    _button(at, f"submit_form_{key}", "Save draft").click().run()
+    assert not at.exception
+    assert texts(at.success) == ["Draft saved. It is not submitted yet."]
+    assert cast.count(StatusUpdate) == 0
+    [draft] = cast.all(UpdateDraft)
+    assert (draft.author, draft.base_revision) == (USAID, 0)
+    assert _stored(draft) == {"status": "At risk", "progress": 55, "risk_level": "Medium", **NARRATIVES}
+    assert any(f"A draft saved by {USAID} is loaded below." in t for t in texts(at.text))
+
+    _button(at, f"submit_form_{key}", "Submit").click().run()
+    assert not at.exception
+    assert [s for s in texts(at.success) if s.startswith("Submitted")] == [
+        "Submitted as revision 1. The working-group chair will review it."
+    ]
+    [row] = cast.all(StatusUpdate)
+    assert (row.author, row.revision, row.state) == (USAID, 1, "submitted")
+    assert (row.objective_id, row.agency_id) == (cast.objectives["1.1"], cast.agencies["USAID"])
+    assert (row.fiscal_year, row.quarter) == (quarter.fiscal_year, quarter.quarter)
+    assert _stored(row) == {"status": "At risk", "progress": 55, "risk_level": "Medium", **NARRATIVES}
+    assert cast.count(UpdateDraft) == 0  # submitting removes the draft
+    history = [e.label for e in at.expander if e.label.startswith("Revision ")]
+    assert history == [f"Revision 1 · Submitted, waiting for review · {USAID}"]
+
+
+def test_submit_conflict_keeps_theirs_then_rebases_mine(cast: Cast) -> None:
+    at = start(USAID)
+    open_page(at, "submit")
+    key = form_key(cast)
+    _fill_update(at, key, "Off track", 15, "High", accomplishments="Mine: customs reform stalled.")
+    cast.submit(USAID2, cast.form(accomplishments="Theirs: 40 officers trained."))  # between the two runs
+
+    _button(at, f"submit_form_{key}", "Submit").click().run()
+    assert not at.exception
+    errors = texts(at.error)
+    assert len(errors) == 1 and errors[0].startswith(f"{USAID2} saved revision 1 of this update"), errors
+    assert "Nothing was overwritten" in errors[0]
+    [theirs] = cast.all(StatusUpdate)
+    assert (theirs.author, theirs.revision, theirs.accomplishments) == (USAID2, 1, "Theirs: 40 officers trained.")
+    diff = frame_with(at, "Theirs")
+    assert dict(zip(diff["Field"], diff["Yours"], strict=True))["Accomplishments"] == "Mine: customs reform stalled."
+    # The way out is offered on the run that found the conflict: nothing else reruns the page.
+    assert at.button(key=f"submit_reload_{key}").label == "Start again from revision 1"
+    rebase = at.button(key=f"submit_rebase_{key}")
+    assert rebase.label == "Keep my form and edit on top of revision 1"
+
+    _button(at, f"submit_form_{key}", "Submit").click().run()  # again without rebasing: still refused
+    assert len(texts(at.error)) == 1 and cast.count(StatusUpdate) == 1
+
+    at.button(key=f"submit_rebase_{key}").click().run()
+    assert not at.exception and not at.error
+    assert at.text_area(key=f"submit_accomplishments_{key}").value == "Mine: customs reform stalled."
+    _button(at, f"submit_form_{key}", "Submit").click().run()
+    assert not at.exception and not at.error
+    assert any(s.startswith("Submitted as revision 2.") for s in texts(at.success))
+    rows = cast.all(StatusUpdate)
+    assert [(r.revision, r.author) for r in rows] == [(1, USAID2), (2, USAID)]
+    assert _stored(rows[0])["accomplishments"] == "Theirs: 40 officers trained."
+    assert (rows[1].status, rows[1].progress, rows[1].risk_level) == ("Off track", 15, "High")
+    assert rows[1].accomplishments == "Mine: customs reform stalled."
+    assert rows[1].supersedes_id == rows[0].id
+
+
+def test_narratives_that_look_like_formulas_are_stored_verbatim(cast: Cast) -> None:
+    typed = {
+        "accomplishments": '=HYPERLINK("http://evil.example","Click")',
+        "challenges": "+1 staff",
+        "next_steps": "-2 weeks",
+        "risk_note": "@SUM(A1:A9)",
+    }
+    at = start(USAID)
+    open_page(at, "submit")
+    key = form_key(cast)
+    _fill_update(at, key, "On track", 60, "Low", **typed)
+    _button(at, f"submit_form_{key}", "Submit").click().run()
+    assert not at.exception and not at.error
+    [row] = cast.all(StatusUpdate)
+    assert {name: getattr(row, name) for name in typed} == typed
+
+
+# --------------------------------------------------------------------------- review and to-do
+
+
+def _review_pick(at: AppTest) -> str:
+    box = at.selectbox(key="review_pick")
+    return box.options[box.index]
+
+
+def _comment_box(at: AppTest) -> TextArea:
+    [box] = [area for area in at.text_area if area.label.startswith("Comment (required to return")]
+    return box
+
+
+def test_review_return_fix_and_approve(cast: Cast) -> None:
+    first = cast.submit(USAID, cast.form("1.1"))
+    other = cast.submit(USAID, cast.form("1.2", accomplishments="Two exchange programmes."))
+    chair = start(CHAIR)
+    open_page(chair, "review")
+    assert chair.selectbox(key="review_pick").options == [
+        f"1.1 · USAID · {default_quarter().label} · revision 1 by {USAID}",
+        f"1.2 · USAID · {default_quarter().label} · revision 1 by {USAID}",
+    ]
+    assert "Trained 40 customs officers." in texts(chair.text)
+
+    _button(chair, "review_form", "Return with comment").click().run()  # no comment
+    assert texts(chair.error) == ["comment: say what needs fixing when you return an update"]
+    assert cast.count(ReviewEvent) == 0
+
+    _comment_box(chair).input("Add the customs clearance numbers.")
+    _button(chair, "review_form", "Return with comment").click().run()
+    assert not chair.exception and not chair.error
+    assert f"1.1 · USAID · {default_quarter().label} · revision 1 by {USAID}: returned." in texts(chair.success)
+    [event] = cast.all(ReviewEvent)
+    assert (event.status_update_id, event.decision, event.reviewer) == (first.id, "returned", CHAIR)
+    assert event.comment == "Add the customs clearance numbers."
+
+    # The next update in the queue starts with an empty comment box: approving it records no stale comment.
+    assert _review_pick(chair).startswith("1.2 · USAID")
+    assert _comment_box(chair).value == ""
+    _button(chair, "review_form", "Approve").click().run()
+    assert not chair.exception and not chair.error
+    assert [(e.status_update_id, e.decision, e.comment) for e in cast.all(ReviewEvent)][1:] == [
+        (other.id, "approved", "")
+    ]
+    assert "Nothing is waiting for your review." in texts(chair.success)
+
+    contributor = start(USAID)
+    open_page(contributor, "todo")
+    returned = frame_with(contributor, "Returned by")
+    assert list(returned["Objective"]) == ["1.1"]
+    assert list(returned["Chair's comment"]) == ["Add the customs clearance numbers."]
+    assert list(returned["Returned by"]) == [CHAIR]
+    owed = frame_with(contributor, "Due")
+    assert dict(zip(owed["Objective"], owed["State"], strict=True))["1.1"] == "Returned"
+    assert "1.2" not in set(owed["Objective"])  # approved: received
+    assert " · 1 returned · " in texts(contributor.caption)[0]
+
+    contributor.button(key="todo_go_submit").click().run()
+    assert not contributor.exception
+    assert [t.value for t in contributor.title] == ["Submit update"]
+    assert texts(contributor.warning) == ["This update was returned. Fix it and submit again."]
+    assert f"Returned by {CHAIR}: Add the customs clearance numbers." in texts(contributor.text)
+    # AppTest keeps requesting the page of its own last switch_page (the to-do page) on later runs; a browser stays
+    # on the URL st.switch_page moved it to. Point AppTest there too.
+    contributor.switch_page(page("submit"))
+    key = form_key(cast, "1.1")
+    contributor.text_area(key=f"submit_accomplishments_{key}").set_value("Trained 40 officers; 1,200 clearances.")
+    _button(contributor, f"submit_form_{key}", "Submit").click().run()
+    assert not contributor.exception and not contributor.error
+    assert any(s.startswith("Submitted as revision 2.") for s in texts(contributor.success))
+
+    chair.run()
+    assert not chair.exception
+    assert _review_pick(chair) == f"1.1 · USAID · {default_quarter().label} · revision 2 by {USAID}"
+    changes = frame_with(chair, "Before")
+    assert list(changes["Field"]) == ["Accomplishments"]
+    _button(chair, "review_form", "Approve").click().run()
+    assert not chair.exception and not chair.error
+    second = cast.all(StatusUpdate)[-1]
+    assert (second.revision, second.author) == (2, USAID)
+    last = cast.all(ReviewEvent)[-1]
+    assert (last.status_update_id, last.decision, last.reviewer, last.comment) == (second.id, "approved", CHAIR, "")
+    with read_session(cast.engine) as session:
+        assert submissions.state_of(session, second) == "approved"
+
+
+def test_review_of_an_update_that_was_resubmitted_meanwhile(cast: Cast) -> None:
+    cast.submit(USAID, cast.form())
+    chair = start(CHAIR)
+    open_page(chair, "review")
+    cast.submit(USAID2, cast.form(progress=70), base_revision=1)  # while the chair reads revision 1
+
+    _button(chair, "review_form", "Approve").click().run()
+    assert not chair.exception
+    assert texts(chair.error) == ["A newer revision (2) was submitted meanwhile. Review that one instead."]
+    assert cast.count(ReviewEvent) == 0
+    chair.run()
+    assert _review_pick(chair) == f"1.1 · USAID · {default_quarter().label} · revision 2 by {USAID2}"
+
+
+def test_after_the_strategy_ends_the_to_do_owes_its_last_quarter(cast: Cast) -> None:
+    """What pages/todo.py does, on a day AppTest cannot fake: February 2027, after the strategy's last quarter.
+
+    The to-do owes the quarter the submit page opens on (FY2026 Q4), not FY2027 Q1, which nobody can submit.
+    """
+    today = date(2027, 2, 1)
+    options, quarter = submit_view.quarter_options(submit_view.mission(cast.engine, cast.mission_id), today)
+    assert quarter == options[-1] == STRATEGY_END
+    with read_session(cast.engine) as session:
+        actor = auth.resolve(session, DEA)
+    view = todo_view.build(
+        actor,
+        queries.expected_frame(cast.engine, cast.mission_id),
+        queries.submissions_frame(cast.engine, cast.mission_id),
+        reviewable=set(),
+        today=today,
+        due_days=30,
+        quarter=quarter,
+    )
+    assert view.quarter == STRATEGY_END
+    assert list(view.owed["code"]) == ["2.1", "2.2", "3.2"]
+    assert view.summary.startswith("3 owed for FY2026 Q4")
+    with pytest.raises(ValueError, match="outside the strategy period"):
+        submissions.check_quarter(submit_view.mission(cast.engine, cast.mission_id), reporting_quarter(today), today)
+
+
+# --------------------------------------------------------------------------- tracker
+
+
+def test_tracker_counts_and_due_date(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICS_DUE_DAYS", "45")
+    cast.submit(USAID, cast.form())
+    with read_session(cast.engine) as session:
+        expected = len(
+            session.exec(
+                select(ObjectiveAgency)
+                .join(Objective, Objective.id == ObjectiveAgency.objective_id)
+                .where(Objective.mission_id == cast.mission_id)
+            ).all()
+        )
+    assert expected == 33  # the bundled Peru structure
+
+    at = start(None)  # the tracker is public while anonymous viewing is on
+    open_page(at, "tracker")
+    quarter = default_quarter()
+    assert at.selectbox(key="tracker_quarter").value == quarter
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Expected": str(expected),
+        "Received": "1",
+        "Waiting for review": "1",
+        "Outstanding": str(expected - 1),
+    }
+    due = quarter.end + timedelta(days=45)
+    state = "overdue" if date.today() > due else "due"
+    assert f"{quarter.label} updates are {state} on {due:%d %b %Y} (45 days after the quarter ends)." in texts(
+        at.caption
+    )
+    outstanding = frame_with(at, "State")
+    assert len(outstanding) == expected - 1
+    assert ("1.1", "USAID") not in set(zip(outstanding["Objective"], outstanding["Agency"], strict=True))
+    history = frame_with(at, "Awaiting review")
+    row = history[history["Quarter"] == quarter.label].iloc[0]
+    assert (row["Expected"], row["Received"], row["Awaiting review"], row["Due"]) == (expected, 1, 1, due)
+
+
+# --------------------------------------------------------------------------- admin
+
+
+def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> None:
+    before = cast.count(AuditEntry)
+    at = start(ADMIN)
+    open_page(at, "admin")
+    new = "new.person@example.gov"
+    at.text_input(key="admin_new_email").input("Not an e-mail")
+    _button(at, "admin_add_user", "Add user").click().run()
+    assert any("is not an e-mail address" in e for e in texts(at.error))
+    assert cast.count(AuditEntry) == before
+
+    at.text_input(key="admin_new_email").input(f"  {new.upper()} ")
+    at.selectbox(key="admin_new_role").set_value("contributor")
+    at.multiselect(key="admin_new_agencies").set_value(["DEA"])
+    _button(at, "admin_add_user", "Add user").click().run()
+    assert not at.exception and not at.error
+    assert texts(at.success) == [f"Added {new}."]
+    with read_session(cast.engine) as session:
+        user = session.exec(select(AppUser).where(AppUser.email == new)).one()
+        assert (user.role, user.disabled, user.password_hash) == ("contributor", False, None)
+    entries = cast.all(AuditEntry)
+    assert len(entries) == before + 1
+    entry = entries[-1]
+    assert (entry.actor, entry.action, entry.entity, entry.entity_key) == (ADMIN, "add user", "user", new)
+    assert json.loads(entry.before) is None
+    assert json.loads(entry.after)["agencies"] == ["DEA"]
+    assert new in list(frame_with(at, "E-mail")["E-mail"])
+
+    newcomer = start(new)
+    assert reachable(newcomer, "submit") and not reachable(newcomer, "admin")
+    for email in (CHAIR, USAID, DEA):
+        assert not reachable(start(email), "admin"), email
