@@ -28,7 +28,14 @@ if queue.empty:
     st.stop()
 
 st.caption(f"{len(queue)} submitted updates on your working groups' objectives are waiting for a decision.")
-st.dataframe(todo_view.table(queue), hide_index=True, key="review_queue", width="stretch")
+st.dataframe(
+    todo_view.table(
+        queue, ["code", "agency", "quarter", "revision", "author", "status", "progress", "risk_level", "working_group"]
+    ),
+    hide_index=True,
+    key="review_queue",
+    width="stretch",
+)
 
 labels = {
     int(r.status_update_id): f"{r.code} · {r.agency} · {r.quarter} · revision {r.revision} by {r.author}"
@@ -55,7 +62,7 @@ with right:
     if len(ctx.history) > 1:
         st.markdown(f"**What changed since revision {ctx.history[-2]['revision']}**")
         changes = submissions.diff(ctx.history[-2], latest)
-        st.dataframe(submit_view.diff_frame(changes), hide_index=True, key="review_diff")
+        st.dataframe(submit_view.diff_frame(changes), hide_index=True, key="review_diff", width="stretch")
     else:
         st.write("First revision of this update.")
 
