@@ -351,10 +351,10 @@ def account_box(actor: Actor) -> None:
         st.switch_page(SIGN_IN_PAGE)
 
 
-def run_write(flash_key: str, success: str, write: Callable[[Session], object]) -> None:
-    """Run one write in its own transaction; on success clear caches, flash ``success`` and rerun.
+def run_write(flash_key: str, success: str, write: Callable[[Session], object], clear: tuple[str, ...] = ()) -> None:
+    """Run one write in its own transaction; on success clear caches and the ``clear`` widget keys, flash and rerun.
 
-    A refused or invalid write shows its message and writes nothing.
+    A refused or invalid write shows its message, keeps what was typed and writes nothing.
     """
     try:
         with write_session(engine()) as session:
@@ -364,6 +364,8 @@ def run_write(flash_key: str, success: str, write: Callable[[Session], object]) 
         st.error(message)
         return
     after_write()
+    for key in clear:
+        st.session_state.pop(key, None)
     st.session_state[flash_key] = success
     st.rerun()
 

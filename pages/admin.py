@@ -73,6 +73,7 @@ with tab_users:
                     groups=new_groups,
                     password=new_password or None,
                 ),
+                clear=("admin_new_email", "admin_new_agencies", "admin_new_groups", "admin_new_password"),
             )
     with edit_col:
         st.subheader("Change a user", anchor=False)

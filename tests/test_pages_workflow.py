@@ -418,6 +418,9 @@ def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> N
     assert json.loads(entry.before) is None
     assert json.loads(entry.after)["agencies"] == ["DEA"]
     assert new in list(frame_with(at, "E-mail")["E-mail"])
+    # the form is empty again for the next person, and a refused add kept what was typed (above)
+    assert at.text_input(key="admin_new_email").value == ""
+    assert at.multiselect(key="admin_new_agencies").value == []
 
     newcomer = start(new)
     assert reachable(newcomer, "submit") and not reachable(newcomer, "admin")
