@@ -15,30 +15,19 @@ STRANGER is a signed-in identity with no account. Passwords only where a test si
 ``st.session_state["auth_email"]``, in "oidc" mode through an ``[auth]`` secrets section and ``st.user``.
 """
 
-import json
-import sqlite3
-import tempfile
-from contextlib import closing
-from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func
-from sqlmodel import select
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard import admin, submissions
-from dashboard.auth import SYSTEM_ACTOR
-from dashboard.bootstrap import init_database
-from dashboard.db import dispose_engine, get_engine, read_session, write_session
 from dashboard.fiscal import FiscalQuarter, reporting_quarter
-from dashboard.settings import SETTINGS_DOC, Settings
-from models import Agency, Mission, Objective, StatusUpdate, UpdateInput
-from models.tables import SQLModel
+from dashboard.settings import SETTINGS_DOC
+from tests.people import World as Cast
+from tests.people import build as build_world
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
@@ -79,44 +68,6 @@ def default_quarter(today: date | None = None) -> FiscalQuarter:
     return min(reporting_quarter(today or date.today()), STRATEGY_END)
 
 
-@dataclass
-class Cast:
-    url: str
-    engine: Engine
-    mission_id: int
-    objectives: dict[str, int]  # code -> id
-    agencies: dict[str, int]  # acronym -> id
-
-    def form(
-        self, code: str = "1.1", agency: str = "USAID", quarter: FiscalQuarter | None = None, **fields: Any
-    ) -> UpdateInput:
-        quarter = quarter or default_quarter()
-        data: dict[str, Any] = {
-            "objective_id": self.objectives[code],
-            "agency_id": self.agencies[agency],
-            "fiscal_year": quarter.fiscal_year,
-            "quarter": quarter.quarter,
-            "status": "On track",
-            "progress": 40,
-            "risk_level": "Low",
-            "accomplishments": "Trained 40 customs officers.",
-        }
-        data.update(fields)
-        return UpdateInput(**data)
-
-    def submit(self, email: str, form: UpdateInput, base_revision: int = 0) -> StatusUpdate:
-        with write_session(self.engine) as session:
-            return submissions.submit(session=session, actor_email=email, form=form, base_revision=base_revision)
-
-    def count(self, table: type[SQLModel]) -> int:
-        with read_session(self.engine) as session:
-            return int(session.exec(select(func.count()).select_from(table)).one())
-
-    def all(self, table: type[SQLModel]) -> list[Any]:
-        with read_session(self.engine) as session:
-            return list(session.exec(select(table).order_by(table.id)).all())  # type: ignore[attr-defined]
-
-
 def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the app at a new SQLite file with no demo data and every other setting at its default."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
@@ -128,40 +79,14 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-_TEMPLATES: dict[str, tuple[Path, Cast]] = {}
-_TEMPLATE_DIR = tempfile.TemporaryDirectory(prefix="appcast-")  # removed when the test process ends
-
-
-def _build(url: str, cast: list[dict[str, Any]], passwords: dict[str, str]) -> Cast:
-    init_database(Settings(database_url=url), demo=False)
-    engine = get_engine(url)
-    with write_session(engine) as session:
-        for person in cast:
-            admin.add_user(session=session, actor_email=SYSTEM_ACTOR, password=passwords.get(person["email"]), **person)
-    with read_session(engine) as session:
-        mission = session.exec(select(Mission).where(Mission.country == "Peru")).one()
-        objectives = {o.code: o.id for o in session.exec(select(Objective).where(Objective.mission_id == mission.id))}
-        agencies = {a.acronym: a.id for a in session.exec(select(Agency))}
-    return Cast(url, engine, mission.id, objectives, agencies)  # type: ignore[arg-type]
-
-
 def build(url: str, cast: list[dict[str, Any]] = CAST, passwords: dict[str, str] | None = None) -> Cast:
-    """Migrate, load the bundled strategy without demo data, add ``cast`` (``passwords`` by e-mail).
+    """Migrate, load the bundled strategy without demo data, and add ``cast`` (``passwords`` by e-mail).
 
-    The first call for a cast builds a template database; later calls copy it with SQLite's backup API
-    (the same database, without repeating the migrations and the password hashing).
+    Built like the service tests' world (``tests.people.build``: a template copied per test).
     """
     passwords = passwords or {}
-    name = json.dumps([cast, passwords], sort_keys=True)
-    if name not in _TEMPLATES:
-        path = Path(_TEMPLATE_DIR.name) / f"template{len(_TEMPLATES)}.db"
-        _TEMPLATES[name] = (path, _build(f"sqlite:///{path}", cast, passwords))
-        dispose_engine(f"sqlite:///{path}")
-    path, template = _TEMPLATES[name]
-    target = url.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
-        source.backup(copy)
-    return replace(template, url=url, engine=get_engine(url))
+    people = [{**person, "password": passwords.get(person["email"])} for person in cast]
+    return build_world(url, people)
 
 
 @cache

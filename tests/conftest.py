@@ -8,13 +8,18 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import streamlit as st
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from dashboard.db import dispose_engine, get_engine, migrate
 from dashboard.settings import Settings
+
+if TYPE_CHECKING:
+    from tests.people import World as Cast
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "").strip()
@@ -58,3 +63,31 @@ def engine(database_url: str) -> Engine:
     """A migrated, empty database."""
     migrate(database_url)
     return get_engine(database_url)
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    """st.cache_data / st.cache_resource live for the whole process: start and end every test clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def cast_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app pointed at a new SQLite file without demo data (see tests/appcast.py)."""
+    from tests.appcast import fresh_database
+
+    url = fresh_database(tmp_path, monkeypatch)
+    yield url
+    dispose_engine(url)
+
+
+@pytest.fixture
+def cast(cast_db_url: str) -> "Cast":
+    """The bundled strategy and the standard page-test cast of users (tests/appcast.py)."""
+    from tests.appcast import build
+
+    return build(cast_db_url)

@@ -99,6 +99,10 @@ class World:
         with read_session(self.engine) as session:
             return int(session.exec(select(func.count()).select_from(table)).one())
 
+    def all(self, table: type[SQLModel]) -> list[Any]:
+        with read_session(self.engine) as session:
+            return list(session.exec(select(table).order_by(table.id)).all())  # type: ignore[attr-defined]
+
     def audit_count(self) -> int:
         return self.count(AuditEntry)
 

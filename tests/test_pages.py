@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.db import dispose_engine
@@ -21,16 +20,6 @@ TITLE_11 = (
     "trade and investment."
 )
 OBJECTIVE_TABLE_COLUMNS = ["code", "title", "status", "progress", "risk_level", "reports", "expected", "working_group"]
-
-
-@pytest.fixture(autouse=True)
-def _clear_streamlit_caches() -> Iterator[None]:
-    """st.cache_data / st.cache_resource live for the whole process: start and end every test clean."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -3,18 +3,14 @@
 Run headless with AppTest on a fresh database per test (see tests/appcast.py for the cast).
 """
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from dashboard import admin, auth, submissions
 from dashboard.auth import SYSTEM_ACTOR, AccessDenied, Actor
-from dashboard.db import dispose_engine, read_session, write_session
+from dashboard.db import read_session, write_session
 from dashboard.navigation import page_names
 from models import AppUser, StatusUpdate, UpdateDraft
 from tests.appcast import (
@@ -26,10 +22,8 @@ from tests.appcast import (
     USAID,
     VIEWER,
     Cast,
-    build,
     form_key,
     frame_with,
-    fresh_database,
     open_page,
     reachable,
     start,
@@ -51,28 +45,6 @@ ROLES: dict[str, tuple[str | None, set[str], str]] = {
 TITLES = {"submit": "Submit update", "review": "Review", "admin": "Admin", "todo": "My to-do"}
 USAID_OBJECTIVES = ["1.1", "1.2", "1.3", "2.2", "3.1", "3.2", "4.1", "4.2", "M1"]
 DEA_OBJECTIVES = ["2.1", "2.2", "3.2"]
-
-
-@pytest.fixture(autouse=True)
-def _clear_streamlit_caches() -> Iterator[None]:
-    """st.cache_data / st.cache_resource live for the whole process: start and end every test clean."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = fresh_database(tmp_path, monkeypatch)
-    yield url
-    dispose_engine(url)
-
-
-@pytest.fixture
-def cast(db_url: str) -> Cast:
-    return build(db_url)
 
 
 def _actor(cast: Cast, email: str | None) -> Actor:

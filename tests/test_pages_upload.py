@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import admin, auth
@@ -22,8 +21,6 @@ BAD = "1.3,USAID,FY2026 Q4,On track,150,Low,Scholarships awarded,,,\n"
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
     path = tmp_path / "upload.db"
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
@@ -34,8 +31,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             session=session, actor_email=auth.SYSTEM_ACTOR, email=OFFICER, role="contributor", agencies=["USAID"]
         )
     yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
     dispose_engine(url)
 
 

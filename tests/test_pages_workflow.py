@@ -5,19 +5,16 @@ the page shows and what the database holds afterwards.
 """
 
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, TextArea
 
 from dashboard import auth, queries, submissions, submit_view, todo_view
 from dashboard.auth import BAD_CREDENTIALS
-from dashboard.db import dispose_engine, read_session
+from dashboard.db import read_session
 from dashboard.fiscal import reporting_quarter
 from models import AppUser, AuditEntry, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
 from tests.appcast import (
@@ -33,7 +30,6 @@ from tests.appcast import (
     default_quarter,
     form_key,
     frame_with,
-    fresh_database,
     open_page,
     page,
     reachable,
@@ -47,28 +43,6 @@ NARRATIVES = {
     "next_steps": "Second cohort in January.",
     "risk_note": "Budget cut would delay the second cohort; mitigation: shared trainers with FAS.",
 }
-
-
-@pytest.fixture(autouse=True)
-def _clear_streamlit_caches() -> Iterator[None]:
-    """st.cache_data / st.cache_resource live for the whole process: start and end every test clean."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = fresh_database(tmp_path, monkeypatch)
-    yield url
-    dispose_engine(url)
-
-
-@pytest.fixture
-def cast(db_url: str) -> Cast:
-    return build(db_url)
 
 
 def _button(at: AppTest, form: str, label: str) -> Button:
@@ -90,8 +64,8 @@ def _stored(row: StatusUpdate) -> dict[str, object]:
 # --------------------------------------------------------------------------- sign-in
 
 
-def test_local_sign_in_form(db_url: str) -> None:
-    build(db_url, passwords={USAID: PASSWORD, USAID2: PASSWORD})
+def test_local_sign_in_form(cast_db_url: str) -> None:
+    build(cast_db_url, passwords={USAID: PASSWORD, USAID2: PASSWORD})
     at = start(None)
     open_page(at, "sign_in")
     assert [t.value for t in at.title] == ["Sign in"]
@@ -118,8 +92,8 @@ def test_local_sign_in_form(db_url: str) -> None:
     assert reachable(at, "submit") and reachable(at, "todo")
 
 
-def test_sign_in_page_without_any_user_explains_the_first_admin(db_url: str) -> None:
-    build(db_url, cast=[])
+def test_sign_in_page_without_any_user_explains_the_first_admin(cast_db_url: str) -> None:
+    build(cast_db_url, cast=[])
     at = start(None)
     open_page(at, "sign_in")
     warnings = texts(at.warning)
