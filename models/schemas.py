@@ -30,12 +30,11 @@ class AgencyCreate(_Input):
     name: Annotated[str, StringConstraints(min_length=2, max_length=200)]
 
 
-class StatusUpdateCreate(_Input):
-    """What a contributor reports on one objective for one fiscal quarter."""
+class _UpdateFields(_Input):
+    """One agency's update on one objective for one fiscal quarter: the fields every kind of input shares."""
 
     objective_id: int
     agency_id: int
-    working_group_id: int | None = None
     fiscal_year: int = Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)
     quarter: int = Field(ge=1, le=4)
     status: Status
@@ -45,9 +44,6 @@ class StatusUpdateCreate(_Input):
     challenges: Narrative = ""
     next_steps: Narrative = ""
     risk_note: Narrative = ""
-    state: ReviewState = ReviewState.SUBMITTED
-    author: Annotated[str, StringConstraints(min_length=1, max_length=254)]
-    is_demo: bool = False
 
     @field_validator("progress", mode="before")
     @classmethod
@@ -58,23 +54,19 @@ class StatusUpdateCreate(_Input):
         return value
 
 
-class UpdateInput(_Input):
+class StatusUpdateCreate(_UpdateFields):
+    """A stored revision: the update plus its working group, state and author (set by the service)."""
+
+    working_group_id: int | None = None
+    state: ReviewState = ReviewState.SUBMITTED
+    author: Annotated[str, StringConstraints(min_length=1, max_length=254)]
+    is_demo: bool = False
+
+
+class UpdateInput(_UpdateFields):
     """What a contributor types: the form, a spreadsheet row or a draft. The author comes from the sign-in."""
 
-    objective_id: int
-    agency_id: int
-    fiscal_year: int = Field(ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR)
-    quarter: int = Field(ge=1, le=4)
-    status: Status
-    progress: int = Field(ge=0, le=100)
-    risk_level: RiskLevel
-    accomplishments: Narrative = ""
-    challenges: Narrative = ""
-    next_steps: Narrative = ""
-    risk_note: Narrative = ""
     indicator_values: dict[int, float] = Field(default_factory=dict)
-
-    _whole_percent = field_validator("progress", mode="before")(StatusUpdateCreate._whole_percent.__func__)  # type: ignore[attr-defined]
 
     @field_validator("indicator_values")
     @classmethod
