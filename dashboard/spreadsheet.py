@@ -583,7 +583,7 @@ def validate_rows(
         latest = submissions.latest_revision(session, (objective.id, agency.id, quarter.fiscal_year, quarter.quarter))
         stored = latest.revision if latest is not None else 0
         label = f"{objective.code} {agency.acronym} {quarter.label}"
-        if latest is not None and submissions._same_content(latest, form):
+        if latest is not None and submissions.same_content(latest, form):
             planned.append(PlannedWrite(number, form, stored, "unchanged", label))
         elif given is not None and given != stored:
             if latest is not None and given < stored:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from dashboard.auth import AccessDenied, Actor, acting, require_agency, reviewable_objectives
@@ -161,7 +161,8 @@ def _working_group_id(session: Session, objective_id: int) -> int | None:
     ).first()
 
 
-def _same_content(row: StatusUpdate, form: UpdateInput) -> bool:
+def same_content(row: StatusUpdate, form: UpdateInput) -> bool:
+    """True when ``form`` would store exactly what ``row`` holds (a re-uploaded spreadsheet row)."""
     return all(str(getattr(row, f)) == str(getattr(form, f)) for f in FIELDS)
 
 
@@ -392,7 +393,3 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str
         if before is None or old != new:
             changes.append((FIELD_LABELS[name], old, new))
     return changes
-
-
-def count_revisions(session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(StatusUpdate)).one())

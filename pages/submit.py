@@ -90,6 +90,13 @@ if base_key not in st.session_state:
     st.session_state[base_key] = ctx.base_revision
 
 st.text(ctx.status_line())
+if ctx.draft is not None and st.button("Discard the draft", key=f"submit_discard_{kt}", icon=":material/delete:"):
+    ui.run_write(
+        "submit_flash",
+        "Draft discarded.",
+        lambda session: submissions.discard_draft(session=session, actor_email=actor.email, key=key),
+        clear=tuple(name for name in st.session_state if str(name).startswith("submit_") and str(name).endswith(kt)),
+    )
 comment = ctx.return_comment()
 if comment:
     st.warning("This update was returned. Fix it and submit again.")

@@ -142,6 +142,23 @@ def test_submit_page_defaults_draft_then_submit(cast: Cast) -> None:
     assert history == [f"Revision 1 · Submitted, waiting for review · {USAID}"]
 
 
+def test_a_draft_can_be_discarded(cast: Cast) -> None:
+    at = start(USAID)
+    open_page(at, "submit")
+    key = form_key(cast, "1.1", "USAID", default_quarter())
+    _fill_update(at, key, "Off track", 5, "Critical", **NARRATIVES)
+    _button(at, f"submit_form_{key}", "Save draft").click().run()
+    assert cast.count(UpdateDraft) == 1
+    at.button(key=f"submit_discard_{key}").click().run()
+    assert not at.exception
+    assert texts(at.success) == ["Draft discarded."]
+    assert cast.count(UpdateDraft) == 0 and cast.count(StatusUpdate) == 0
+    # the form starts again from the defaults, not from what the draft held
+    assert at.selectbox(key=f"submit_status_{key}").value != "Off track"
+    assert at.text_area(key=f"submit_accomplishments_{key}").value == ""
+    assert "Not submitted yet." in texts(at.text)
+
+
 def test_submit_conflict_keeps_theirs_then_rebases_mine(cast: Cast) -> None:
     at = start(USAID)
     open_page(at, "submit")
