@@ -9,14 +9,24 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from dashboard import submissions
-from dashboard.auth import Actor
-from dashboard.db import read_session
+from dashboard.auth import AccessDenied, Actor
+from dashboard.db import read_session, write_session
 from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
-from models import Agency, Indicator, Mission, Objective, ObjectiveAgency, UpdateDraft
+from models import (
+    Agency,
+    Indicator,
+    Mission,
+    Objective,
+    ObjectiveAgency,
+    UpdateDraft,
+    UpdateInput,
+    format_validation_error,
+)
 
 Key = tuple[int, int, int, int]
 STATE_LABELS = {"submitted": "Submitted, waiting for review", "approved": "Approved", "returned": "Returned"}
@@ -142,3 +152,51 @@ def history_rows(history: list[dict[str, Any]]) -> list[tuple[dict[str, Any], li
 
 def diff_frame(changes: list[tuple[str, str, str]], before: str = "Before", after: str = "After") -> pd.DataFrame:
     return pd.DataFrame(changes, columns=["Field", before, after])
+
+
+@dataclass
+class SaveOutcome:
+    """What became of a "Save draft" or "Submit": a message, field problems, a refusal, or a conflict."""
+
+    message: str | None = None
+    revision: int | None = None
+    field_errors: list[str] = field(default_factory=list)
+    refusal: str | None = None
+    conflict: submissions.Conflict | None = None
+    conflict_changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.message is not None
+
+
+def save(
+    engine: Engine, actor_email: str | None, key: Key, values: dict[str, Any], *, action: str, base_revision: int
+) -> SaveOutcome:
+    """Validate the form's ``values`` and save them as a draft (``action="draft"``) or submit them.
+
+    Nothing raises: a bad field, a refusal or a newer revision by someone else comes back in the outcome,
+    with the differences between their revision and this form when it is a conflict.
+    """
+    objective_id, agency_id, fiscal_year, quarter = key
+    try:
+        form = UpdateInput(
+            objective_id=objective_id, agency_id=agency_id, fiscal_year=fiscal_year, quarter=quarter, **values
+        )
+    except ValidationError as exc:
+        return SaveOutcome(field_errors=format_validation_error(exc))
+    try:
+        with write_session(engine) as session:
+            if action == "draft":
+                submissions.save_draft(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
+                return SaveOutcome(message="Draft saved. It is not submitted yet.")
+            row = submissions.submit(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
+            return SaveOutcome(
+                message=f"Submitted as revision {row.revision}. The working-group chair will review it.",
+                revision=row.revision,
+            )
+    except submissions.Conflict as conflict:
+        theirs = {name: getattr(conflict.current, name) for name in submissions.FIELDS}
+        return SaveOutcome(conflict=conflict, conflict_changes=submissions.diff(theirs, form.model_dump()))
+    except (AccessDenied, ValueError) as exc:
+        return SaveOutcome(refusal=str(exc))

@@ -3,13 +3,11 @@
 from datetime import date
 
 import streamlit as st
-from pydantic import ValidationError
 
 from dashboard import identity, spreadsheet, submissions, submit_view, ui
 from dashboard.auth import AccessDenied
-from dashboard.db import read_session, write_session
+from dashboard.db import read_session
 from dashboard.settings import Settings
-from models import UpdateInput, format_validation_error
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
 
@@ -155,56 +153,37 @@ with previous_col:
             ui.plain_text_block(submissions.FIELD_LABELS[name], previous[name])
 
 
-def _run(action: str, base: int) -> None:
-    """Validate, then save the draft or submit; shows field-level messages and keeps the form on failure."""
-    try:
-        form = UpdateInput(
-            objective_id=key[0],
-            agency_id=key[1],
-            fiscal_year=key[2],
-            quarter=key[3],
-            status=status,
-            progress=progress,
-            risk_level=risk,
-            indicator_values=values,
-            **texts,
-        )
-    except ValidationError as exc:
-        st.error("Please fix these fields:\n\n" + "\n".join(f"- {line}" for line in format_validation_error(exc)))
-        return
-    try:
-        with write_session(engine) as session:
-            if action == "draft":
-                submissions.save_draft(session=session, actor_email=actor.email, form=form, base_revision=base)
-                message = "Draft saved. It is not submitted yet."
-            else:
-                row = submissions.submit(session=session, actor_email=actor.email, form=form, base_revision=base)
-                message = f"Submitted as revision {row.revision}. The working-group chair will review it."
-                st.session_state[base_key] = row.revision
-    except submissions.Conflict as conflict:
-        st.session_state[f"submit_conflict_{kt}"] = conflict.current.revision
-        st.error(str(conflict))
-        theirs = {f: getattr(conflict.current, f) for f in submissions.FIELDS}
-        mine = form.model_dump()
+if save or send:
+    outcome = submit_view.save(
+        engine,
+        actor.email,
+        key,
+        {"status": status, "progress": progress, "risk_level": risk, "indicator_values": values, **texts},
+        action="draft" if save else "submit",
+        base_revision=int(st.session_state[base_key]),
+    )
+    if outcome.ok:
+        if outcome.revision is not None:
+            st.session_state[base_key] = outcome.revision
+        ui.after_write()
+        st.session_state["submit_flash"] = outcome.message
+        st.rerun()
+    elif outcome.field_errors:
+        st.error("Please fix these fields:\n\n" + "\n".join(f"- {line}" for line in outcome.field_errors))
+    elif outcome.conflict is not None:
+        st.session_state[f"submit_conflict_{kt}"] = outcome.conflict.current.revision
+        st.error(str(outcome.conflict))
         st.markdown("**Their revision compared with yours**")
-        changes = submissions.diff(theirs, mine)
-        if changes:
+        if outcome.conflict_changes:
             st.dataframe(
-                submit_view.diff_frame(changes, "Theirs", "Yours"), hide_index=True, key=f"submit_conflict_diff_{kt}"
+                submit_view.diff_frame(outcome.conflict_changes, "Theirs", "Yours"),
+                hide_index=True,
+                key=f"submit_conflict_diff_{kt}",
             )
         else:
             st.write("Their revision has the same content as yours.")
-        return
-    except (AccessDenied, ValueError) as exc:
-        st.error(str(exc))
-        return
-    ui.after_write()
-    st.session_state["submit_flash"] = message
-    st.rerun()
-
-
-if save or send:
-    _run("draft" if save else "submit", int(st.session_state[base_key]))
+    else:
+        st.error(outcome.refusal)
 
 pending = st.session_state.get(f"submit_conflict_{kt}")
 if pending is not None:
