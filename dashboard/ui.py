@@ -5,6 +5,7 @@ The engine (and first-start set-up) lives in ``st.cache_resource``; reads are
 Nothing cached reads identity: who is asking is never part of a cached read.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -254,6 +255,16 @@ def indicators(url: str, objective_ids: tuple[int, ...]) -> pd.DataFrame:
     return queries.indicators_frame(engine_for(url), list(objective_ids))
 
 
+# Characters that make links, autolinks, emphasis, code, HTML, colour or emoji directives, or maths.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|<>~@:$])")
+
+
+def plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped, for messages and labels that Streamlit renders
+    as Markdown but that hold user or database text (e-mails, names, file names): no links, no formatting."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
 def plain_text_block(label: str, text: str) -> None:
     """A labelled block of user or document text, shown as plain text (never Markdown or HTML)."""
     st.markdown(f"**{label}**")
@@ -334,7 +345,7 @@ def account_box(actor: Actor) -> None:
     if not actor.signed_in:
         return
     if lost:
-        why = f"The account {actor.email} was disabled" if actor.disabled else "Your access changed"
+        why = f"The account {plain(actor.email or '')} was disabled" if actor.disabled else "Your access changed"
         st.error(
             f"{why} while you were signed in, so you can no longer {' or '.join(lost)}. "
             "Anything you had not saved yet was not stored."
@@ -361,7 +372,7 @@ def run_write(flash_key: str, success: str, write: Callable[[Session], object], 
             write(session)
     except (AccessDenied, ValueError) as exc:
         message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)
-        st.error(message)
+        st.error(plain(message))
         return
     after_write()
     for key in clear:
@@ -373,4 +384,4 @@ def run_write(flash_key: str, success: str, write: Callable[[Session], object], 
 def show_flash(flash_key: str) -> None:
     message = st.session_state.pop(flash_key, None)
     if message:
-        st.success(message)
+        st.success(plain(message))

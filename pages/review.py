@@ -17,7 +17,7 @@ if mission_id is None:
     st.stop()
 flash = st.session_state.pop("review_flash", None)
 if flash:
-    st.success(flash)
+    st.success(ui.plain(flash))
 
 url = ui.database_url()
 queue = tracker.to_review(
@@ -91,7 +91,7 @@ if approve or send_back:
         st.error(f"A newer revision ({conflict.current.revision}) was submitted meanwhile. Review that one instead.")
         ui.after_write()
     except (AccessDenied, ValueError) as exc:
-        st.error(str(exc))
+        st.error(ui.plain(str(exc)))
     else:
         ui.after_write()
         st.session_state["review_flash"] = f"{labels[chosen]}: {decision}."

@@ -10,7 +10,7 @@ settings = Settings.from_env()
 
 if actor.signed_in:
     st.title("Account")
-    st.success(f"Signed in as {actor.email}.")
+    st.success(f"Signed in as {ui.plain(actor.email or '')}.")
     st.text(ui.describe(actor))
     if actor.user_id is None:
         st.info(

@@ -27,7 +27,7 @@ if pairs.empty:
 
 flash = st.session_state.pop("submit_flash", None)
 if flash:
-    st.success(flash)
+    st.success(ui.plain(flash))
 
 c1, c2, c3 = st.columns([4, 1, 1])
 objective_ids = list(dict.fromkeys(pairs["objective_id"]))
@@ -66,7 +66,7 @@ with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.l
             rows = spreadsheet.read_rows(data, upload.name, max_bytes=Settings.from_env().max_import_bytes)
             report = spreadsheet.import_rows(engine=engine, actor_email=actor.email, mission_id=mission_id, rows=rows)
         except (spreadsheet.SpreadsheetError, AccessDenied) as exc:
-            st.error(f"{upload.name}: {exc}")
+            st.error(ui.plain(f"{upload.name}: {exc}"))
         else:
             if report.ok:
                 ui.after_write()
@@ -169,10 +169,10 @@ if save or send:
         st.session_state["submit_flash"] = outcome.message
         st.rerun()
     elif outcome.field_errors:
-        st.error("Please fix these fields:\n\n" + "\n".join(f"- {line}" for line in outcome.field_errors))
+        st.error("Please fix these fields:\n\n" + "\n".join(f"- {ui.plain(line)}" for line in outcome.field_errors))
     elif outcome.conflict is not None:
         st.session_state[f"submit_conflict_{kt}"] = outcome.conflict.current.revision
-        st.error(str(outcome.conflict))
+        st.error(ui.plain(str(outcome.conflict)))
         st.markdown("**Their revision compared with yours**")
         if outcome.conflict_changes:
             st.dataframe(
@@ -183,7 +183,7 @@ if save or send:
         else:
             st.write("Their revision has the same content as yours.")
     else:
-        st.error(outcome.refusal)
+        st.error(ui.plain(outcome.refusal or ""))
 
 pending = st.session_state.get(f"submit_conflict_{kt}")
 if pending is not None:
@@ -206,7 +206,7 @@ if not ctx.history:
     st.write("Nothing stored yet for this quarter.")
 for revision, changes in submit_view.history_rows(ctx.history):
     label = submit_view.STATE_LABELS.get(revision["state"], revision["state"])
-    with st.expander(f"Revision {revision['revision']} · {label} · {revision['author']}"):
+    with st.expander(f"Revision {revision['revision']} · {label} · {ui.plain(revision['author'])}"):
         st.caption(f"Stored {revision['created_at']:%d %b %Y %H:%M} UTC")
         for review in revision["reviews"]:
             st.text(f"{review['decision'].capitalize()} by {review['reviewer']}: {review['comment'] or '(no comment)'}")

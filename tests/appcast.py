@@ -15,6 +15,7 @@ STRANGER is a signed-in identity with no account. Passwords only where a test si
 ``st.session_state["auth_email"]``, in "oidc" mode through an ``[auth]`` secrets section and ``st.user``.
 """
 
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -138,8 +139,14 @@ def open_page(at: AppTest, name: str) -> AppTest:
     return ok(at.run())
 
 
+def rendered(markdown: str) -> str:
+    """What a person reads: the Markdown source without its backslash escapes (see ``ui.plain``)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(elements: Any) -> list[str]:
-    return [str(e.value) for e in elements]
+    """The text of each element as shown on the page."""
+    return [rendered(str(e.value)) for e in elements]
 
 
 def form_key(cast: Cast, code: str = "1.1", agency: str = "USAID", quarter: FiscalQuarter | None = None) -> str:

@@ -33,6 +33,7 @@ from tests.appcast import (
     open_page,
     page,
     reachable,
+    rendered,
     start,
     texts,
 )
@@ -138,7 +139,7 @@ def test_submit_page_defaults_draft_then_submit(cast: Cast) -> None:
     assert (row.fiscal_year, row.quarter) == (quarter.fiscal_year, quarter.quarter)
     assert _stored(row) == {"status": "At risk", "progress": 55, "risk_level": "Medium", **NARRATIVES}
     assert cast.count(UpdateDraft) == 0  # submitting removes the draft
-    history = [e.label for e in at.expander if e.label.startswith("Revision ")]
+    history = [rendered(e.label) for e in at.expander if e.label.startswith("Revision ")]
     assert history == [f"Revision 1 · Submitted, waiting for review · {USAID}"]
 
 
