@@ -14,7 +14,7 @@ TABLE_LABELS = {
     "objective_title": "Title",
     "agency": "Agency",
     "working_group": "Working group",
-    "quarter": "Quarter",
+    "quarter_label": "Quarter",
     "state": "State",
     "due": "Due",
     "overdue": "Overdue",

@@ -17,12 +17,20 @@ OUTSTANDING_COLUMNS = [
     "objective_title",
     "agency",
     "working_group",
-    "quarter",
+    "quarter_label",
     "state",
     "due",
     "overdue",
     "review_comment",
 ]
+
+
+def _with_quarter_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``quarter_label`` ("FY2026 Q4") beside the numeric ``fiscal_year`` and ``quarter``."""
+    frame["quarter_label"] = [
+        FiscalQuarter(int(y), int(q)).label for y, q in zip(frame["fiscal_year"], frame["quarter"], strict=True)
+    ]
+    return frame
 
 
 def due_date(quarter: FiscalQuarter, due_days: int) -> date:
@@ -82,7 +90,7 @@ def outstanding(
     joined["state"] = joined["state"].fillna("missing")
     left = joined[joined["state"].isin(["missing", "returned"])].copy()
     due = due_date(quarter, due_days)
-    left["quarter"] = quarter.label
+    left["quarter_label"] = quarter.label
     left["due"] = due
     left["overdue"] = today > due
     left["review_comment"] = left["review_comment"].fillna("")
@@ -119,10 +127,7 @@ def my_returned(expected: pd.DataFrame, submissions: pd.DataFrame, agency_ids: f
     """Returned updates (any quarter) of the user's agencies, newest quarter first, with the chair's comment."""
     returned = submissions[(submissions["state"] == "returned") & submissions["agency_id"].isin(agency_ids)]
     names = expected[["objective_id", "agency_id", "code", "objective_title", "agency"]]
-    out = returned.merge(names, on=["objective_id", "agency_id"], how="left")
-    out["quarter"] = [
-        FiscalQuarter(int(y), int(q)).label for y, q in zip(out["fiscal_year"], out["quarter"], strict=True)
-    ]
+    out = _with_quarter_label(returned.merge(names, on=["objective_id", "agency_id"], how="left"))
     return out.sort_values(["qindex", "code"], ascending=[False, True], ignore_index=True)
 
 
@@ -136,8 +141,5 @@ def to_review(
     if reviewer is not None:
         waiting = waiting[waiting["author"] != reviewer]
     names = expected[["objective_id", "agency_id", "code", "objective_title", "agency", "working_group"]]
-    out = waiting.merge(names, on=["objective_id", "agency_id"], how="left")
-    out["quarter"] = [
-        FiscalQuarter(int(y), int(q)).label for y, q in zip(out["fiscal_year"], out["quarter"], strict=True)
-    ]
+    out = _with_quarter_label(waiting.merge(names, on=["objective_id", "agency_id"], how="left"))
     return out.sort_values(["qindex", "code", "agency"], ascending=[False, True, True], ignore_index=True)

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import identity, submissions, submit_view, todo_view, tracker, ui
 from dashboard.auth import AccessDenied
 from dashboard.db import write_session
-from dashboard.fiscal import FiscalQuarter
+from dashboard.queries import NARRATIVE_COLUMNS
 
 actor = identity.current_actor()
 st.title("Review")
@@ -30,7 +30,8 @@ if queue.empty:
 st.caption(f"{len(queue)} submitted updates on your working groups' objectives are waiting for a decision.")
 st.dataframe(
     todo_view.table(
-        queue, ["code", "agency", "quarter", "revision", "author", "status", "progress", "risk_level", "working_group"]
+        queue,
+        ["code", "agency", "quarter_label", "revision", "author", "status", "progress", "risk_level", "working_group"],
     ),
     hide_index=True,
     key="review_queue",
@@ -38,25 +39,25 @@ st.dataframe(
 )
 
 labels = {
-    int(r.status_update_id): f"{r.code} · {r.agency} · {r.quarter} · revision {r.revision} by {r.author}"
+    int(r.status_update_id): f"{r.code} · {r.agency} · {r.quarter_label} · revision {r.revision} by {r.author}"
     for r in queue.itertuples()
 }
 chosen = st.selectbox("Update to review", list(labels), format_func=labels.get, key="review_pick")
 row = queue.set_index("status_update_id").loc[chosen]
-quarter = FiscalQuarter.parse(str(row["quarter"]))  # the queue holds the quarter as its label, "FY2026 Q4"
-key = (int(row["objective_id"]), int(row["agency_id"]), quarter.fiscal_year, quarter.quarter)
+key = (int(row["objective_id"]), int(row["agency_id"]), int(row["fiscal_year"]), int(row["quarter"]))
 ctx = submit_view.load(ui.engine(), key)
 latest = ctx.latest
 assert latest is not None
 
 st.subheader(f"{row['code']} · {row['objective_title']}", anchor=False)
 st.text(
-    f"{row['agency']}, {row['quarter']}: {latest['status']} · {latest['progress']}% · risk {latest['risk_level']}\n"
+    f"{row['agency']}, {row['quarter_label']}: "
+    f"{latest['status']} · {latest['progress']}% · risk {latest['risk_level']}\n"
     f"Revision {latest['revision']} by {latest['author']}, {latest['created_at']:%d %b %Y %H:%M} UTC"
 )
 left, right = st.columns(2, gap="large")
 with left:
-    for name in ("accomplishments", "challenges", "next_steps", "risk_note"):
+    for name in NARRATIVE_COLUMNS:
         ui.plain_text_block(submissions.FIELD_LABELS[name], latest[name])
 with right:
     if len(ctx.history) > 1:
