@@ -41,11 +41,12 @@ from dashboard.auth import AccessDenied, acting, require_agency
 from dashboard.db import read_session, write_session
 from dashboard.exports import FORMULA_PREFIXES, neutralise
 from dashboard.fiscal import FiscalQuarter
+from dashboard.queries import NARRATIVE_COLUMNS
 from models import Agency, Mission, Objective, ObjectiveAgency, UpdateInput, format_validation_error
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
 
-NARRATIVES = ("accomplishments", "challenges", "next_steps", "risk_note")
+NARRATIVES = tuple(NARRATIVE_COLUMNS)
 REQUIRED_COLUMNS = ("objective", "agency", "quarter", "status", "progress", "risk_level", *NARRATIVES)
 HELPER_COLUMNS = ("objective_title", "current_revision")
 TEMPLATE_COLUMNS = (*REQUIRED_COLUMNS, *HELPER_COLUMNS)

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from dashboard.auth import AccessDenied, Actor, acting, require_agency, reviewable_objectives
 from dashboard.fiscal import FiscalQuarter, strategy_quarters
+from dashboard.queries import NARRATIVE_COLUMNS
 from models import (
     Agency,
     Indicator,
@@ -38,15 +39,7 @@ from models import (
     WorkingGroupObjective,
 )
 
-FIELDS = (
-    "status",
-    "progress",
-    "risk_level",
-    "accomplishments",
-    "challenges",
-    "next_steps",
-    "risk_note",
-)
+FIELDS = ("status", "progress", "risk_level", *NARRATIVE_COLUMNS)
 FIELD_LABELS = {
     "status": "Status",
     "progress": "Progress (%)",
@@ -128,17 +121,20 @@ def _detached(session: Session, row: StatusUpdate) -> StatusUpdate:
     return row
 
 
-def latest_revision(session: Session, key: tuple[int, int, int, int]) -> StatusUpdate | None:
+def _of_key(table: type[StatusUpdate] | type[UpdateDraft], key: tuple[int, int, int, int]) -> tuple[Any, ...]:
+    """The WHERE clauses picking one (objective, agency, fiscal year, quarter) in ``table``."""
     objective_id, agency_id, fiscal_year, quarter = key
+    return (
+        table.objective_id == objective_id,
+        table.agency_id == agency_id,
+        table.fiscal_year == fiscal_year,
+        table.quarter == quarter,
+    )
+
+
+def latest_revision(session: Session, key: tuple[int, int, int, int]) -> StatusUpdate | None:
     return session.exec(
-        select(StatusUpdate)
-        .where(
-            StatusUpdate.objective_id == objective_id,
-            StatusUpdate.agency_id == agency_id,
-            StatusUpdate.fiscal_year == fiscal_year,
-            StatusUpdate.quarter == quarter,
-        )
-        .order_by(col(StatusUpdate.revision).desc())
+        select(StatusUpdate).where(*_of_key(StatusUpdate, key)).order_by(col(StatusUpdate.revision).desc())
     ).first()
 
 
@@ -248,15 +244,7 @@ def _store_indicator_values(
 
 
 def _draft(session: Session, key: tuple[int, int, int, int]) -> UpdateDraft | None:
-    objective_id, agency_id, fiscal_year, quarter = key
-    return session.exec(
-        select(UpdateDraft).where(
-            UpdateDraft.objective_id == objective_id,
-            UpdateDraft.agency_id == agency_id,
-            UpdateDraft.fiscal_year == fiscal_year,
-            UpdateDraft.quarter == quarter,
-        )
-    ).first()
+    return session.exec(select(UpdateDraft).where(*_of_key(UpdateDraft, key))).first()
 
 
 def save_draft(
@@ -350,16 +338,8 @@ def review(
 
 def revisions(session: Session, key: tuple[int, int, int, int]) -> list[dict[str, Any]]:
     """Every stored revision of one update, oldest first, with its state and review trail."""
-    objective_id, agency_id, fiscal_year, quarter = key
     rows = session.exec(
-        select(StatusUpdate)
-        .where(
-            StatusUpdate.objective_id == objective_id,
-            StatusUpdate.agency_id == agency_id,
-            StatusUpdate.fiscal_year == fiscal_year,
-            StatusUpdate.quarter == quarter,
-        )
-        .order_by(col(StatusUpdate.revision))
+        select(StatusUpdate).where(*_of_key(StatusUpdate, key)).order_by(col(StatusUpdate.revision))
     ).all()
     out = []
     for row in rows:

@@ -17,6 +17,7 @@ from dashboard import submissions
 from dashboard.auth import AccessDenied, Actor
 from dashboard.db import read_session, write_session
 from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from dashboard.queries import NARRATIVE_COLUMNS
 from models import (
     Agency,
     Indicator,
@@ -90,7 +91,7 @@ class SubmitContext:
         values: dict[str, Any] = {"status": "On track", "progress": 0, "risk_level": "Low"}
         if self.previous is not None:
             values.update({f: self.previous[f] for f in ("status", "progress", "risk_level")})
-        values.update({"accomplishments": "", "challenges": "", "next_steps": "", "risk_note": ""})
+        values.update({name: "" for name in NARRATIVE_COLUMNS})
         return values
 
     def status_line(self) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import identity, spreadsheet, submissions, submit_view, ui
 from dashboard.auth import AccessDenied
 from dashboard.db import read_session
+from dashboard.queries import NARRATIVE_COLUMNS
 from dashboard.settings import Settings
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
@@ -46,13 +47,16 @@ with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.l
         "Download the template for your objectives, fill it in Excel, and upload it as .xlsx or .csv. "
         "Every row is checked first: if any row has a problem, nothing is saved and each problem is listed."
     )
-    with read_session(engine) as session:
-        template = spreadsheet.template_xlsx(
-            session=session, actor_email=actor.email, mission_id=mission_id, quarter=quarter
-        )
+
+    def _template() -> bytes:  # built when the button is clicked, not on every run of the page
+        with read_session(engine) as session:
+            return spreadsheet.template_xlsx(
+                session=session, actor_email=actor.email, mission_id=mission_id, quarter=quarter
+            )
+
     st.download_button(
         "Download the template",
-        template,
+        _template,
         file_name=f"status-updates-{quarter.fiscal_year}-Q{quarter.quarter}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="submit_template",
@@ -115,7 +119,7 @@ with form_col, st.form(f"submit_form_{kt}"):
         "Risk level", RISK_ORDER, index=RISK_ORDER.index(defaults["risk_level"]), key=f"submit_risk_{kt}"
     )
     texts = {}
-    for name in ("accomplishments", "challenges", "next_steps", "risk_note"):
+    for name in NARRATIVE_COLUMNS:
         texts[name] = st.text_area(
             submissions.FIELD_LABELS[name],
             value=defaults[name],
@@ -149,7 +153,7 @@ with previous_col:
             f"{previous['status']} · {previous['progress']}% · risk {previous['risk_level']}\n"
             f"Revision {previous['revision']} by {previous['author']} ({previous['state']})"
         )
-        for name in ("accomplishments", "challenges", "next_steps", "risk_note"):
+        for name in NARRATIVE_COLUMNS:
             ui.plain_text_block(submissions.FIELD_LABELS[name], previous[name])
 
 
