@@ -61,6 +61,7 @@ def audit(session: Session, *, actor: str, action: str, entity: str, key: str, b
 
 
 def _agency_ids(session: Session, acronyms: list[str]) -> dict[str, int]:
+    """Upper-case acronym -> agency id for each given acronym (any case); ValueError naming the unknown ones."""
     wanted = [a.strip() for a in acronyms if a.strip()]
     rows = session.exec(select(Agency)).all()
     by_upper = {a.acronym.upper(): a for a in rows}
@@ -68,7 +69,7 @@ def _agency_ids(session: Session, acronyms: list[str]) -> dict[str, int]:
     if unknown:
         known = ", ".join(sorted(a.acronym for a in rows))
         raise ValueError(f"agency: unknown {', '.join(unknown)} (known: {known})")
-    return {by_upper[a.upper()].acronym: by_upper[a.upper()].id for a in wanted}  # type: ignore[misc]
+    return {a.upper(): by_upper[a.upper()].id for a in wanted}  # type: ignore[misc]
 
 
 def _group_ids(session: Session, names: list[str]) -> dict[str, int]:
@@ -313,7 +314,7 @@ def save_working_group(
     if clash is not None and clash.id != group.id:
         raise ValueError(f"name: a working group called {name!r} already exists")
     group.name = name
-    group.chair_agency_id = agency_ids[_agency_key(agency_ids, chair)] if chair else None
+    group.chair_agency_id = agency_ids[chair.strip().upper()] if chair else None
     session.add(group)
     session.flush()
     for row in session.exec(select(WorkingGroupAgency).where(WorkingGroupAgency.working_group_id == group.id)).all():
@@ -325,9 +326,7 @@ def save_working_group(
     session.flush()
     assert group.id is not None
     for acronym in dict.fromkeys(members):
-        session.add(
-            WorkingGroupAgency(working_group_id=group.id, agency_id=agency_ids[_agency_key(agency_ids, acronym)])
-        )
+        session.add(WorkingGroupAgency(working_group_id=group.id, agency_id=agency_ids[acronym.strip().upper()]))
     for code in dict.fromkeys(objectives):
         session.add(WorkingGroupObjective(working_group_id=group.id, objective_id=codes[code].id))  # type: ignore[arg-type]
     session.flush()
@@ -336,10 +335,6 @@ def save_working_group(
         action = "add working group" if before is None else "change working group"
         audit(session, actor=who, action=action, entity="working group", key=group.name, before=before, after=after)
     return group
-
-
-def _agency_key(found: dict[str, int], acronym: str) -> str:
-    return next(k for k in found if k.upper() == acronym.strip().upper())
 
 
 def _roles_snapshot(session: Session, objective_id: int) -> dict[str, Any]:
@@ -369,12 +364,10 @@ def set_objective_agencies(
         session.delete(row)
     session.flush()
     if lead:
-        session.add(ObjectiveAgency(objective_id=objective_id, agency_id=found[_agency_key(found, lead)], role="lead"))
+        session.add(ObjectiveAgency(objective_id=objective_id, agency_id=found[lead.strip().upper()], role="lead"))
     for acronym in contributing:
         session.add(
-            ObjectiveAgency(
-                objective_id=objective_id, agency_id=found[_agency_key(found, acronym)], role="contributing"
-            )
+            ObjectiveAgency(objective_id=objective_id, agency_id=found[acronym.strip().upper()], role="contributing")
         )
     session.flush()
     after = _roles_snapshot(session, objective_id)
