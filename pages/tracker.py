@@ -42,31 +42,18 @@ else:
         key="tracker_outstanding",
         width="stretch",
     )
-    g, a = st.columns(2)
-    with g:
-        st.subheader("Overdue by working group", anchor=False)
-        by_group = tracker.overdue_by(rows, "working_group")
-        if by_group.empty:
-            st.write("Nothing overdue yet.")
-        else:
-            st.dataframe(
-                by_group.rename(
-                    columns={"working_group": "Working group", "overdue": "Overdue", "objectives": "Objectives"}
-                ),
-                hide_index=True,
-                key="tracker_by_group",
-            )
-    with a:
-        st.subheader("Overdue by agency", anchor=False)
-        by_agency = tracker.overdue_by(rows, "agency")
-        if by_agency.empty:
-            st.write("Nothing overdue yet.")
-        else:
-            st.dataframe(
-                by_agency.rename(columns={"agency": "Agency", "overdue": "Overdue", "objectives": "Objectives"}),
-                hide_index=True,
-                key="tracker_by_agency",
-            )
+    for box, column, label in zip(st.columns(2), ("working_group", "agency"), ("Working group", "Agency"), strict=True):
+        with box:
+            st.subheader(f"Overdue by {label.lower()}", anchor=False)
+            overdue = tracker.overdue_by(rows, column)
+            if overdue.empty:
+                st.write("Nothing overdue yet.")
+            else:
+                st.dataframe(
+                    overdue.rename(columns={column: label, "overdue": "Overdue", "objectives": "Objectives"}),
+                    hide_index=True,
+                    key=f"tracker_by_{column}",
+                )
 
 st.header("Every quarter", anchor=False)
 history = tracker.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
