@@ -285,7 +285,10 @@ def test_writer_processes_on_one_sqlite_file(tmp_path: Path) -> None:
     contested, keys = keys[0], keys[1:] + [keys[0]] * racing
     emails = _contributors(world, [agency for _, agency, _ in keys])
     dispose_engine(url)  # nothing open in the parent while the children write
-    context = multiprocessing.get_context("fork")
+    # forkserver: writers fork from a clean single-threaded server that has imported this module, never from the
+    # test worker itself (forking a process that runs threads, such as AppTest's or the browser driver's, is unsafe)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     barrier, results = context.Barrier(len(keys)), context.Queue()
     processes = [
         context.Process(target=_process_writer, args=(url, email, _form(*key).model_dump(), barrier, results))
