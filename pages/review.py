@@ -15,9 +15,7 @@ if not actor.can_review:
 mission_id = ui.pick_mission("review_mission")
 if mission_id is None:
     st.stop()
-flash = st.session_state.pop("review_flash", None)
-if flash:
-    st.success(ui.plain(flash))
+ui.show_flash("review_flash")
 
 url = ui.database_url()
 queue = tracker.to_review(

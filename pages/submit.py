@@ -26,9 +26,7 @@ if pairs.empty:
     st.info(f"{', '.join(actor.agencies)} is not a lead or contributing agency on any objective of this mission.")
     st.stop()
 
-flash = st.session_state.pop("submit_flash", None)
-if flash:
-    st.success(ui.plain(flash))
+ui.show_flash("submit_flash")
 
 c1, c2, c3 = st.columns([4, 1, 1])
 objective_ids = list(dict.fromkeys(pairs["objective_id"]))
