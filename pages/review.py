@@ -25,7 +25,8 @@ if queue.empty:
     st.success("Nothing is waiting for your review.")
     st.stop()
 
-st.caption(f"{len(queue)} submitted updates on your working groups' objectives are waiting for a decision.")
+waiting = "1 submitted update is" if len(queue) == 1 else f"{len(queue)} submitted updates are"
+st.caption(f"{waiting} waiting for a decision on your working groups' objectives.")
 st.dataframe(
     todo_view.table(
         queue,
