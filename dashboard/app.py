@@ -13,14 +13,14 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard import identity, ui  # noqa: E402
-from dashboard.navigation import page_names  # noqa: E402
+from dashboard.domain.navigation import page_names  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
+from dashboard.web import account, cache, identity, widgets  # noqa: E402
 
 st.set_page_config(page_title="ICS Progress", page_icon=":material/flag:", layout="wide")
 
 try:
-    ui.engine()
+    cache.engine()
     actor = identity.current_actor()
 except Exception as exc:  # noqa: BLE001  (a plain message instead of a traceback)
     st.error(f"The database could not be opened: {type(exc).__name__}. Check DATABASE_URL and try again.")
@@ -55,7 +55,7 @@ navigation = st.navigation(
         for i, name in enumerate(names)
     ]
 )
-ui.account_box(actor)
+account.account_box(actor)
 if names != ["sign_in"]:
-    ui.demo_banner()
+    widgets.demo_banner()
 navigation.run()

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard.db import migrate
 from dashboard.settings import ROOT
+from dashboard.store.database import migrate
 
 MISSIONS = 270
 GOALS_PER_MISSION = 4

@@ -12,17 +12,20 @@ import pandas as pd
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from dashboard import admin, exports, queries, spreadsheet
-from dashboard.auth import SYSTEM_ACTOR, AccessDenied, check_password_rules
-from dashboard.bootstrap import demo_through, init_database, sha256_of
-from dashboard.db import get_engine, migrate, read_session, write_session
-from dashboard.demo import seed_demo
-from dashboard.filters import Filters
-from dashboard.fiscal import FiscalQuarter
-from dashboard.ics_parser import IcsParseError, parse_ics_file
-from dashboard.progress import scope
+from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
+from dashboard.domain.aggregation import scope
+from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.formats import exports, spreadsheet
+from dashboard.formats.ics_document import IcsParseError, parse_ics_file
+from dashboard.services import admin, bulk_updates
+from dashboard.services.bootstrap import demo_through, init_database, sha256_of
+from dashboard.services.demo import seed_demo
+from dashboard.services.passwords import check_password_rules
+from dashboard.services.strategy_import import import_strategy
 from dashboard.settings import Settings
-from dashboard.strategy import import_strategy
+from dashboard.store import queries
+from dashboard.store.database import get_engine, migrate, read_session, write_session
 from models import Mission, format_validation_error
 
 
@@ -153,7 +156,7 @@ def _cmd_updates_import(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"several missions ({', '.join(m.country for m in missions)}): choose one with --mission")
     assert missions[0].id is not None
     try:
-        report = spreadsheet.import_rows(
+        report = bulk_updates.import_rows(
             engine=engine, actor_email=args.actor, mission_id=missions[0].id, rows=rows, dry_run=args.dry_run
         )
     except AccessDenied as exc:

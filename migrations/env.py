@@ -5,7 +5,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from dashboard import guards
+from dashboard.store import append_only
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -23,7 +23,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
             connection.execute(text("SELECT pg_advisory_xact_lock(724031)"))
         context.run_migrations()
         # After every run, whatever it rebuilt: stored records stay append-only.
-        guards.install(connection)
+        append_only.install(connection)
 
 
 def run_migrations_online() -> None:

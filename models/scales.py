@@ -1,4 +1,4 @@
-"""The fixed scales of the domain (see DOMAIN.md). Stored as their string values."""
+"""The fixed scales of the domain: status, risk level, roles and review states. Stored as their string values."""
 
 from enum import StrEnum
 

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import admin, identity, ui
-from dashboard.db import read_session
+from dashboard.services import admin
+from dashboard.store.database import read_session
+from dashboard.web import cache, identity, sidebar, widgets, writes
 from models.scales import Role
 
 actor = identity.current_actor()
@@ -12,12 +13,12 @@ st.title("Admin")
 if not actor.is_admin:
     st.info("Only admins can manage users and the strategy's structure.")
     st.stop()
-mission_id = ui.pick_mission("admin_mission")
+mission_id = sidebar.pick_mission("admin_mission")
 if mission_id is None:
     st.stop()
-ui.show_flash("admin_flash")
+widgets.show_flash("admin_flash")
 me = actor.email
-with read_session(ui.engine()) as session:
+with read_session(cache.engine()) as session:
     users = admin.list_users(session)
     agencies = admin.agencies(session)
     groups = admin.working_groups(session, mission_id)
@@ -61,7 +62,7 @@ with tab_users:
             "Password for local sign-in (optional with single sign-on)", type="password", key="admin_new_password"
         )
         if st.form_submit_button("Add user", type="primary"):
-            ui.run_write(
+            writes.run_write(
                 "admin_flash",
                 f"Added {new_email.strip().lower()}.",
                 lambda s: admin.add_user(
@@ -91,7 +92,7 @@ with tab_users:
                 )
                 disabled = st.checkbox("Disabled", value=current["disabled"], key=f"admin_edit_disabled_{picked}")
                 if st.form_submit_button("Save changes"):
-                    ui.run_write(
+                    writes.run_write(
                         "admin_flash",
                         f"Saved {picked}.",
                         lambda s: admin.update_user(
@@ -109,7 +110,7 @@ with tab_users:
                     f"New password for {picked} (also unlocks the account)", type="password", key="admin_pw"
                 )
                 if st.form_submit_button("Set password"):
-                    ui.run_write(
+                    writes.run_write(
                         "admin_flash",
                         f"Password set for {picked}.",
                         lambda s: admin.set_password(session=s, actor_email=me, email=picked, password=password),
@@ -126,7 +127,7 @@ with tab_agencies:
         acronym = st.text_input("Acronym (an existing one is renamed)", key="admin_agency_acronym")
         name = st.text_input("Full name", key="admin_agency_name")
         if st.form_submit_button("Save agency", type="primary"):
-            ui.run_write(
+            writes.run_write(
                 "admin_flash",
                 f"Saved agency {acronym.strip()}.",
                 lambda s: admin.save_agency(session=s, actor_email=me, acronym=acronym, name=name),
@@ -165,7 +166,7 @@ with tab_groups:
             "Objectives covered", codes, default=group["objectives"], key=f"admin_group_objectives_{group_id}"
         )
         if st.form_submit_button("Save working group", type="primary"):
-            ui.run_write(
+            writes.run_write(
                 "admin_flash",
                 f"Saved working group {group_name.strip()}.",
                 lambda s: admin.save_working_group(
@@ -212,7 +213,7 @@ with tab_objectives:
             "Contributing agencies", acronyms, default=chosen["contributing"], key=f"admin_roles_contrib_{objective_id}"
         )
         if st.form_submit_button("Save agencies", type="primary"):
-            ui.run_write(
+            writes.run_write(
                 "admin_flash",
                 f"Saved the agencies of objective {chosen['code']}.",
                 lambda s: admin.set_objective_agencies(

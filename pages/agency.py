@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from dashboard import charts, progress, ui
+from dashboard.domain import aggregation
+from dashboard.views import charts
+from dashboard.web import sidebar, widgets
 
 st.title("Agency")
-filters, view = ui.filtered_view("ag")
+filters, view = sidebar.filtered_view("ag")
 quarter = view.quarter
 
 agencies = sorted(view.expected["agency"].unique())
@@ -14,7 +16,7 @@ agency = st.selectbox("Agency", agencies, index=agencies.index(default), key="ag
 owed = view.expected[view.expected["agency"] == agency]
 agency_id = int(owed["agency_id"].iloc[0])
 
-pairs = progress.received_pairs(owed, view.updates, quarter)
+pairs = aggregation.received_pairs(owed, view.updates, quarter)
 missing = pairs[~pairs["received"]]
 c1, c2, c3 = st.columns(3)
 c1.metric("Objectives reported on", f"{owed['objective_id'].nunique()}")
@@ -23,19 +25,21 @@ mean = pairs["progress"].dropna()
 c3.metric("Mean reported progress", "—" if mean.empty else f"{mean.mean():.0f}%")
 
 st.header(f"{agency} objectives, {quarter.label}", anchor=False)
-table = pairs.assign(status=pairs["status"].fillna(progress.MISSING))[
+table = pairs.assign(status=pairs["status"].fillna(aggregation.MISSING))[
     ["code", "objective_title", "role", "status", "progress", "risk_level", "working_group"]
 ]
 st.dataframe(table, hide_index=True, key="ag_table", width="stretch")
 
 st.header("Missed updates", anchor=False)
-missed = progress.missed_quarters(owed, view.updates, filters.start, quarter)
+missed = aggregation.missed_quarters(owed, view.updates, filters.start, quarter)
 if missed.empty:
     st.success(f"{agency} has sent every expected update in this period.")
 else:
     st.caption(f"{len(missed)} expected updates were not sent in the selected quarters.")
     st.dataframe(missed, hide_index=True, key="ag_missed", width="stretch")
 
-history = progress.agency_history(view.updates, agency_id, view.expected)
+history = aggregation.agency_history(view.updates, agency_id, view.expected)
 trend = history.rename(columns={"code": "series"})[["qindex", "quarter", "series", "progress"]]
-ui.show_chart(charts.progress_trend_chart(trend, title=f"{agency}: reported progress by objective"), key="ag_trend")
+widgets.show_chart(
+    charts.progress_trend_chart(trend, title=f"{agency}: reported progress by objective"), key="ag_trend"
+)

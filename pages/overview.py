@@ -2,22 +2,22 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.web import cache, sidebar, widgets
 
 st.title("Strategy progress")
-picked = ui.sidebar_filters("ov")
+picked = sidebar.sidebar_filters("ov")
 if picked is None:
     st.stop()
 filters = picked[0]
 assert filters.end is not None and filters.mission_id is not None
 quarter = filters.end
-view = ui.overview_bundle(ui.database_url(), filters.mission_id, filters)
+view = cache.overview_bundle(cache.database_url(), filters.mission_id, filters)
 st.caption(
     f"As of {quarter.label}: the latest revision of each agency's update for that quarter. "
     "Missing updates show as missing; nothing is carried forward."
 )
 if view.empty:
-    st.info(ui.NO_MATCH)
+    st.info(sidebar.NO_MATCH)
     st.stop()
 
 head = view.headline
@@ -35,16 +35,16 @@ st.progress(
 
 left, right = st.columns([3, 2])
 with left:
-    ui.show_chart(view.goals, key="ov_goals")
+    widgets.show_chart(view.goals, key="ov_goals")
 with right:
-    ui.show_chart(view.statuses, key="ov_status")
-    ui.show_chart(view.risk_by_goal, key="ov_risk_goal")
+    widgets.show_chart(view.statuses, key="ov_status")
+    widgets.show_chart(view.risk_by_goal, key="ov_risk_goal")
 
 st.header("What changed since last quarter")
 if view.changes.empty:
     st.info(f"No objective changed status or risk level between {quarter.previous().label} and {quarter.label}.")
 else:
-    st.dataframe(view.changes, hide_index=True, key="ov_changes", width="stretch", column_config=ui.COLUMN_LABELS)
+    st.dataframe(view.changes, hide_index=True, key="ov_changes", width="stretch", column_config=widgets.COLUMN_LABELS)
 
 st.header("Objectives")
 st.dataframe(
@@ -53,45 +53,47 @@ st.dataframe(
     key="ov_objectives",
     width="stretch",
     column_config={
-        **ui.COLUMN_LABELS,
+        **widgets.COLUMN_LABELS,
         "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
     },
 )
 
 st.header("By agency")
-ui.show_chart(view.heatmap, key="ov_heatmap")
+widgets.show_chart(view.heatmap, key="ov_heatmap")
 a_left, a_right = st.columns(2)
 with a_left:
-    ui.show_chart(view.agencies, key="ov_agency")
+    widgets.show_chart(view.agencies, key="ov_agency")
 with a_right:
     st.subheader("Not yet reported", anchor=False)
     if view.missing.empty:
         st.success(f"Every expected update for {quarter.label} is in.")
     else:
-        st.dataframe(view.missing, hide_index=True, key="ov_missing", width="stretch", column_config=ui.COLUMN_LABELS)
+        st.dataframe(
+            view.missing, hide_index=True, key="ov_missing", width="stretch", column_config=widgets.COLUMN_LABELS
+        )
 
 st.header("Trend")
 t_left, t_right = st.columns(2)
 with t_left:
-    ui.show_chart(view.trend_goal, key="ov_trend_goal")
+    widgets.show_chart(view.trend_goal, key="ov_trend_goal")
 with t_right:
-    ui.show_chart(view.trend_risk, key="ov_risk_trend")
+    widgets.show_chart(view.trend_risk, key="ov_risk_trend")
 with st.expander("Progress over the quarters, by objective"):
-    ui.show_chart(view.trend_objective, key="ov_trend_objective")
+    widgets.show_chart(view.trend_objective, key="ov_trend_objective")
 
 st.header("Download")
-url, mission_id = ui.database_url(), filters.mission_id
+url, mission_id = cache.database_url(), filters.mission_id
 d1, d2 = st.columns(2)
 d1.download_button(
     "Download CSV",
-    lambda: ui.export_bytes(url, mission_id, filters, "csv"),
+    lambda: cache.export_bytes(url, mission_id, filters, "csv"),
     file_name=f"ics-updates-{quarter.label}.csv",
     mime="text/csv",
     key="ov_csv",
 )
 d2.download_button(
     "Download Excel",
-    lambda: ui.export_bytes(url, mission_id, filters, "xlsx"),
+    lambda: cache.export_bytes(url, mission_id, filters, "xlsx"),
     file_name=f"ics-updates-{quarter.label}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="ov_xlsx",

@@ -2,24 +2,27 @@
 
 import streamlit as st
 
-from dashboard import identity, submissions, submit_view, todo_view, tracker, ui
-from dashboard.auth import AccessDenied
-from dashboard.db import write_session
-from dashboard.queries import NARRATIVE_COLUMNS
+from dashboard.domain import reporting
+from dashboard.domain.actor import AccessDenied
+from dashboard.services import submissions
+from dashboard.store.database import write_session
+from dashboard.views import todo, update_form
+from dashboard.web import cache, identity, sidebar, widgets
+from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
 
 actor = identity.current_actor()
 st.title("Review")
 if not actor.can_review:
     st.info("Only working-group chairs and admins review updates.")
     st.stop()
-mission_id = ui.pick_mission("review_mission")
+mission_id = sidebar.pick_mission("review_mission")
 if mission_id is None:
     st.stop()
-ui.show_flash("review_flash")
+widgets.show_flash("review_flash")
 
-url = ui.database_url()
-queue = tracker.to_review(
-    ui.expected(url, mission_id), ui.submissions(url, mission_id), identity.reviewable(actor), actor.email
+url = cache.database_url()
+queue = reporting.to_review(
+    cache.expected(url, mission_id), cache.submissions(url, mission_id), identity.reviewable(actor), actor.email
 )
 if queue.empty:
     st.success("Nothing is waiting for your review.")
@@ -28,7 +31,7 @@ if queue.empty:
 waiting = "1 submitted update is" if len(queue) == 1 else f"{len(queue)} submitted updates are"
 st.caption(f"{waiting} waiting for a decision on your working groups' objectives.")
 st.dataframe(
-    todo_view.table(
+    todo.table(
         queue,
         ["code", "agency", "quarter_label", "revision", "author", "status", "progress", "risk_level", "working_group"],
     ),
@@ -44,7 +47,7 @@ labels = {
 chosen = st.selectbox("Update to review", list(labels), format_func=labels.get, key="review_pick")
 row = queue.set_index("status_update_id").loc[chosen]
 key = (int(row["objective_id"]), int(row["agency_id"]), int(row["fiscal_year"]), int(row["quarter"]))
-ctx = submit_view.load(ui.engine(), key)
+ctx = update_form.load(cache.engine(), key)
 latest = ctx.latest
 assert latest is not None
 
@@ -56,13 +59,13 @@ st.text(
 )
 left, right = st.columns(2, gap="large")
 with left:
-    for name in NARRATIVE_COLUMNS:
-        ui.plain_text_block(submissions.FIELD_LABELS[name], latest[name])
+    for name in NARRATIVE_FIELDS:
+        widgets.plain_text_block(FIELD_LABELS[name], latest[name])
 with right:
     if len(ctx.history) > 1:
         st.markdown(f"**What changed since revision {ctx.history[-2]['revision']}**")
         changes = submissions.diff(ctx.history[-2], latest)
-        st.dataframe(submit_view.diff_frame(changes), hide_index=True, key="review_diff", width="stretch")
+        st.dataframe(update_form.diff_frame(changes), hide_index=True, key="review_diff", width="stretch")
     else:
         st.write("First revision of this update.")
 
@@ -79,7 +82,7 @@ with st.form("review_form"):
 if approve or send_back:
     decision = "approved" if approve else "returned"
     try:
-        with write_session(ui.engine()) as session:
+        with write_session(cache.engine()) as session:
             submissions.review(
                 session=session,
                 actor_email=actor.email,
@@ -89,10 +92,10 @@ if approve or send_back:
             )
     except submissions.Conflict as conflict:
         st.error(f"A newer revision ({conflict.current.revision}) was submitted meanwhile. Review that one instead.")
-        ui.after_write()
+        cache.after_write()
     except (AccessDenied, ValueError) as exc:
-        st.error(ui.plain(str(exc)))
+        st.error(widgets.plain(str(exc)))
     else:
-        ui.after_write()
+        cache.after_write()
         st.session_state["review_flash"] = f"{labels[chosen]}: {decision}."
         st.rerun()

@@ -2,23 +2,24 @@
 
 import streamlit as st
 
-from dashboard import auth, identity, ui
+from dashboard.services import sign_in
 from dashboard.settings import Settings
+from dashboard.web import account, cache, identity, widgets
 
 actor = identity.current_actor()
 settings = Settings.from_env()
 
 if actor.signed_in:
     st.title("Account")
-    st.success(f"Signed in as {ui.plain(actor.email or '')}.")
-    st.text(ui.describe(actor))
+    st.success(f"Signed in as {widgets.plain(actor.email or '')}.")
+    st.text(account.describe(actor))
     if actor.user_id is None:
         st.info(
             "You are signed in but have no account in this dashboard, so you can view only. Ask an admin for access."
         )
     if st.button("Sign out", key="signin_out", icon=":material/logout:"):
         identity.sign_out()
-        ui.after_write()
+        cache.after_write()
         st.rerun()
     st.stop()
 
@@ -44,17 +45,17 @@ with st.form("signin_form"):
 
 if submitted:
     try:
-        signed = auth.sign_in(
-            ui.engine(),
+        signed = sign_in.sign_in(
+            cache.engine(),
             email,
             password,
             max_failures=settings.signin_max_failures,
             lock_minutes=settings.signin_lock_minutes,
         )
-    except auth.SignInError as exc:
+    except sign_in.SignInError as exc:
         st.error(str(exc))
     else:
         assert signed.email is not None
         identity.remember_local(signed.email)
-        ui.after_write()
+        cache.after_write()
         st.rerun()

@@ -2,23 +2,24 @@
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard.domain import search
+from dashboard.web import cache, sidebar
 
 st.title("Integrated Country Strategy")
-mission_id = ui.pick_mission(key="strategy_mission")
+mission_id = sidebar.pick_mission(key="strategy_mission")
 if mission_id is None:
     st.stop()
 
-mission = ui.missions(ui.database_url()).set_index("mission_id").loc[mission_id]
+mission = cache.missions(cache.database_url()).set_index("mission_id").loc[mission_id]
 st.caption(
     f"{mission['post']}, {mission['country']} · strategy {mission['strategy_start']}–{mission['strategy_end']}"
     + (f" · approved {mission['approved_on']}" if mission["approved_on"] else "")
     + (f" · updated {mission['updated_on']}" if mission["updated_on"] else "")
 )
 
-frame = ui.strategy(ui.database_url(), mission_id)
+frame = cache.strategy_texts(cache.database_url(), mission_id)
 query = st.text_input("Search the strategy", key="strategy_search", placeholder="e.g. corruption, climate, 2.1")
-shown = queries.search_strategy(frame, query)
+shown = search.search_strategy(frame, query)
 if shown.empty:
     st.info(f"No objective mentions “{query}”. Try fewer or other words.")
     st.stop()

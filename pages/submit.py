@@ -4,11 +4,15 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import identity, spreadsheet, submissions, submit_view, ui
-from dashboard.auth import AccessDenied
-from dashboard.db import read_session
-from dashboard.queries import NARRATIVE_COLUMNS
+from dashboard.domain.actor import AccessDenied
+from dashboard.formats import spreadsheet
+from dashboard.services import bulk_updates, form_save, submissions
 from dashboard.settings import Settings
+from dashboard.store import queries
+from dashboard.store.database import read_session
+from dashboard.views import update_form
+from dashboard.web import cache, identity, sidebar, widgets, writes
+from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
 
@@ -17,16 +21,16 @@ st.title("Submit update")
 if not actor.can_submit:
     st.info("Only contributors bound to an agency can submit updates. Ask an admin if you should be one.")
     st.stop()
-mission_id = ui.pick_mission("submit_mission")
+mission_id = sidebar.pick_mission("submit_mission")
 if mission_id is None:
     st.stop()
-engine = ui.engine()
-pairs = submit_view.choices(engine, actor, mission_id)
+engine = cache.engine()
+pairs = queries.reporting_pairs(engine, actor.agency_ids, mission_id)
 if pairs.empty:
     st.info(f"{', '.join(actor.agencies)} is not a lead or contributing agency on any objective of this mission.")
     st.stop()
 
-ui.show_flash("submit_flash")
+widgets.show_flash("submit_flash")
 
 c1, c2, c3 = st.columns([4, 1, 1])
 objective_ids = list(dict.fromkeys(pairs["objective_id"]))
@@ -35,7 +39,7 @@ objective_id = c1.selectbox("Objective", objective_ids, format_func=lambda i: ti
 agencies = pairs[pairs["objective_id"] == objective_id]
 agency_names = dict(zip(agencies["agency_id"], agencies["agency"], strict=True))
 agency_id = c2.selectbox("Agency", list(agency_names), format_func=agency_names.get, key="submit_agency")
-quarters, default_quarter = submit_view.quarter_options(submit_view.mission(engine, mission_id), date.today())
+quarters, default_quarter = update_form.quarter_options(queries.mission_row(engine, mission_id), date.today())
 quarter = c3.selectbox(
     "Quarter", quarters, index=quarters.index(default_quarter), format_func=lambda q: q.label, key="submit_quarter"
 )
@@ -48,7 +52,7 @@ with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.l
 
     def _template() -> bytes:  # built when the button is clicked, not on every run of the page
         with read_session(engine) as session:
-            return spreadsheet.template_xlsx(
+            return bulk_updates.template_xlsx(
                 session=session, actor_email=actor.email, mission_id=mission_id, quarter=quarter
             )
 
@@ -66,32 +70,32 @@ with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.l
             data = upload.getvalue()
             spreadsheet.check_size(len(data), Settings.from_env().max_import_bytes)
             rows = spreadsheet.read_rows(data, upload.name, max_bytes=Settings.from_env().max_import_bytes)
-            report = spreadsheet.import_rows(engine=engine, actor_email=actor.email, mission_id=mission_id, rows=rows)
+            report = bulk_updates.import_rows(engine=engine, actor_email=actor.email, mission_id=mission_id, rows=rows)
         except (spreadsheet.SpreadsheetError, AccessDenied) as exc:
-            st.error(ui.plain(f"{upload.name}: {exc}"))
+            st.error(widgets.plain(f"{upload.name}: {exc}"))
         else:
             if report.ok:
-                ui.after_write()
+                cache.after_write()
                 st.success(report.summary())
             else:
                 st.error(report.summary())
                 st.dataframe(
-                    spreadsheet.errors_frame(report.errors),
+                    bulk_updates.errors_frame(report.errors),
                     hide_index=True,
                     key="submit_import_errors",
                     width="stretch",
                 )
 
 key = (int(objective_id), int(agency_id), quarter.fiscal_year, quarter.quarter)
-ctx = submit_view.load(engine, key)
-kt = submit_view.key_text(key)
+ctx = update_form.load(engine, key)
+kt = update_form.key_text(key)
 base_key = f"submit_base_{kt}"
 if base_key not in st.session_state:
     st.session_state[base_key] = ctx.base_revision
 
 st.text(ctx.status_line())
 if ctx.draft is not None and st.button("Discard the draft", key=f"submit_discard_{kt}", icon=":material/delete:"):
-    ui.run_write(
+    writes.run_write(
         "submit_flash",
         "Draft discarded.",
         lambda session: submissions.discard_draft(session=session, actor_email=actor.email, key=key),
@@ -117,9 +121,9 @@ with form_col, st.form(f"submit_form_{kt}"):
         "Risk level", RISK_ORDER, index=RISK_ORDER.index(defaults["risk_level"]), key=f"submit_risk_{kt}"
     )
     texts = {}
-    for name in NARRATIVE_COLUMNS:
+    for name in NARRATIVE_FIELDS:
         texts[name] = st.text_area(
-            submissions.FIELD_LABELS[name],
+            FIELD_LABELS[name],
             value=defaults[name],
             max_chars=NARRATIVE_MAX_CHARS,
             height=110,
@@ -151,12 +155,12 @@ with previous_col:
             f"{previous['status']} · {previous['progress']}% · risk {previous['risk_level']}\n"
             f"Revision {previous['revision']} by {previous['author']} ({previous['state']})"
         )
-        for name in NARRATIVE_COLUMNS:
-            ui.plain_text_block(submissions.FIELD_LABELS[name], previous[name])
+        for name in NARRATIVE_FIELDS:
+            widgets.plain_text_block(FIELD_LABELS[name], previous[name])
 
 
 if save or send:
-    outcome = submit_view.save(
+    outcome = form_save.save(
         engine,
         actor.email,
         key,
@@ -167,25 +171,27 @@ if save or send:
     if outcome.ok:
         if outcome.revision is not None:
             st.session_state[base_key] = outcome.revision
-        ui.after_write()
+        cache.after_write()
         st.session_state["submit_flash"] = outcome.message
         st.rerun()
     elif outcome.field_errors:
-        st.error("Please fix these fields:\n\n" + "\n".join(f"- {ui.plain(line)}" for line in outcome.field_errors))
+        st.error(
+            "Please fix these fields:\n\n" + "\n".join(f"- {widgets.plain(line)}" for line in outcome.field_errors)
+        )
     elif outcome.conflict is not None:
         st.session_state[f"submit_conflict_{kt}"] = outcome.conflict.current.revision
-        st.error(ui.plain(str(outcome.conflict)))
+        st.error(widgets.plain(str(outcome.conflict)))
         st.markdown("**Their revision compared with yours**")
         if outcome.conflict_changes:
             st.dataframe(
-                submit_view.diff_frame(outcome.conflict_changes, "Theirs", "Yours"),
+                update_form.diff_frame(outcome.conflict_changes, "Theirs", "Yours"),
                 hide_index=True,
                 key=f"submit_conflict_diff_{kt}",
             )
         else:
             st.write("Their revision has the same content as yours.")
     else:
-        st.error(ui.plain(outcome.refusal or ""))
+        st.error(widgets.plain(outcome.refusal or ""))
 
 pending = st.session_state.get(f"submit_conflict_{kt}")
 if pending is not None:
@@ -206,14 +212,14 @@ if pending is not None:
 st.header("History of this update", anchor=False)
 if not ctx.history:
     st.write("Nothing stored yet for this quarter.")
-for revision, changes in submit_view.history_rows(ctx.history):
-    label = submit_view.STATE_LABELS.get(revision["state"], revision["state"])
-    with st.expander(f"Revision {revision['revision']} · {label} · {ui.plain(revision['author'])}"):
+for revision, changes in update_form.history_rows(ctx.history):
+    label = update_form.STATE_LABELS.get(revision["state"], revision["state"])
+    with st.expander(f"Revision {revision['revision']} · {label} · {widgets.plain(revision['author'])}"):
         st.caption(f"Stored {revision['created_at']:%d %b %Y %H:%M} UTC")
         for review in revision["reviews"]:
             st.text(f"{review['decision'].capitalize()} by {review['reviewer']}: {review['comment'] or '(no comment)'}")
         st.dataframe(
-            submit_view.diff_frame(changes, "Before", "This revision"),
+            update_form.diff_frame(changes, "Before", "This revision"),
             hide_index=True,
             key=f"submit_diff_{kt}_{revision['revision']}",
         )

@@ -4,25 +4,28 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import submit_view, todo_view, tracker, ui
+from dashboard.domain import reporting
 from dashboard.settings import Settings
+from dashboard.store import queries
+from dashboard.views import todo, update_form
+from dashboard.web import cache, sidebar
 
 st.title("Reporting tracker")
-mission_id = ui.pick_mission("tracker_mission")
+mission_id = sidebar.pick_mission("tracker_mission")
 if mission_id is None:
     st.stop()
 settings = Settings.from_env()
 today = date.today()
-url = ui.database_url()
-expected = ui.expected(url, mission_id)
-received = ui.submissions(url, mission_id)
-quarters, default = submit_view.quarter_options(submit_view.mission(ui.engine(), mission_id), today)
+url = cache.database_url()
+expected = cache.expected(url, mission_id)
+received = cache.submissions(url, mission_id)
+quarters, default = update_form.quarter_options(queries.mission_row(cache.engine(), mission_id), today)
 quarter = st.selectbox(
     "Quarter", quarters, index=quarters.index(default), format_func=lambda q: q.label, key="tracker_quarter"
 )
-due = tracker.due_date(quarter, settings.due_days)
-rows = tracker.outstanding(expected, received, quarter, today=today, due_days=settings.due_days)
-summary = tracker.tracker(expected, received, [quarter], today=today, due_days=settings.due_days).iloc[0]
+due = reporting.due_date(quarter, settings.due_days)
+rows = reporting.outstanding(expected, received, quarter, today=today, due_days=settings.due_days)
+summary = reporting.tracker(expected, received, [quarter], today=today, due_days=settings.due_days).iloc[0]
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Expected", int(summary["expected"]))
@@ -37,7 +40,7 @@ if rows.empty:
     st.success(f"Every expected update for {quarter.label} is in.")
 else:
     st.dataframe(
-        todo_view.table(rows, ["code", "agency", "working_group", "state", "overdue", "review_comment"]),
+        todo.table(rows, ["code", "agency", "working_group", "state", "overdue", "review_comment"]),
         hide_index=True,
         key="tracker_outstanding",
         width="stretch",
@@ -45,7 +48,7 @@ else:
     for box, column, label in zip(st.columns(2), ("working_group", "agency"), ("Working group", "Agency"), strict=True):
         with box:
             st.subheader(f"Overdue by {label.lower()}", anchor=False)
-            overdue = tracker.overdue_by(rows, column)
+            overdue = reporting.overdue_by(rows, column)
             if overdue.empty:
                 st.write("Nothing overdue yet.")
             else:
@@ -56,7 +59,7 @@ else:
                 )
 
 st.header("Every quarter", anchor=False)
-history = tracker.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
+history = reporting.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
 st.dataframe(
     history.rename(columns=lambda c: c.replace("_", " ").capitalize()),
     hide_index=True,

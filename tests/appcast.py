@@ -25,7 +25,7 @@ import pytest
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
-from dashboard.fiscal import FiscalQuarter, reporting_quarter
+from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
 from dashboard.settings import SETTINGS_DOC
 from tests.people import World as Cast
 from tests.people import build as build_world

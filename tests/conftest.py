@@ -15,8 +15,8 @@ import streamlit as st
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard.db import dispose_engine, get_engine, migrate
 from dashboard.settings import Settings
+from dashboard.store.database import dispose_engine, get_engine, migrate
 
 if TYPE_CHECKING:
     from tests.people import World as Cast

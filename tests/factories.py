@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.fiscal import FiscalQuarter
 
 Q1 = FiscalQuarter(2026, 1)
 Q2 = FiscalQuarter(2026, 2)

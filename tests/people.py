@@ -30,12 +30,12 @@ from sqlalchemy import Engine, func
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from dashboard import admin, submissions
-from dashboard.auth import SYSTEM_ACTOR
-from dashboard.bootstrap import init_database
-from dashboard.db import dispose_engine, get_engine, read_session, write_session
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.actor import SYSTEM_ACTOR
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.services import admin, submissions
+from dashboard.services.bootstrap import init_database
 from dashboard.settings import Settings
+from dashboard.store.database import dispose_engine, get_engine, read_session, write_session
 from models import Agency, AuditEntry, Mission, Objective, StatusUpdate, UpdateInput
 from models.tables import SQLModel
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from dashboard import admin, auth
-from dashboard.auth import SYSTEM_ACTOR, AccessDenied
-from dashboard.db import read_session, write_session
+from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
+from dashboard.services import access, admin
+from dashboard.store.database import read_session, write_session
 from models import AppUser, AuditEntry, WorkingGroup
 from tests import people
 from tests.people import ADMIN, CHAIR1, DEA, STATE, USAID, VIEWER, World
@@ -170,7 +170,7 @@ def test_every_admin_change_is_audited(world: World) -> None:
 
     # the password change recorded that it happened, never the password or its hash
     with read_session(world.engine) as session:
-        user = auth.find_user(session, VIEWER)
+        user = access.find_user(session, VIEWER)
         texts = [e.before + e.after for e in session.exec(select(AuditEntry))]
     assert user is not None and user.password_hash and user.password_salt
     assert not [t for t in texts if people.PASSWORD in t or user.password_hash in t or user.password_salt in t]
@@ -246,7 +246,7 @@ def test_the_last_active_admin_cannot_be_demoted_or_disabled(world: World) -> No
                 with write_session(world.engine) as session:
                     admin.update_user(session=session, actor_email=actor, email=ADMIN, **change)
     with read_session(world.engine) as session:
-        assert auth.resolve(session, ADMIN).is_admin
+        assert access.resolve(session, ADMIN).is_admin
     # with a second admin, the first may step down; then the second is the last one
     with write_session(world.engine) as session:
         admin.update_user(session=session, actor_email=ADMIN, email=CHAIR1, role="admin")
@@ -256,13 +256,13 @@ def test_the_last_active_admin_cannot_be_demoted_or_disabled(world: World) -> No
         with write_session(world.engine) as session:
             admin.update_user(session=session, actor_email=SYSTEM_ACTOR, email=CHAIR1, disabled=True)
     with read_session(world.engine) as session:
-        assert auth.resolve(session, CHAIR1).is_admin
-        assert not auth.resolve(session, ADMIN).is_admin
+        assert access.resolve(session, CHAIR1).is_admin
+        assert not access.resolve(session, ADMIN).is_admin
 
 
 def test_working_groups_decide_who_reviews(world: World) -> None:
     with read_session(world.engine) as session:
-        before = auth.reviewable_objectives(session, auth.resolve(session, CHAIR1))
+        before = access.reviewable_objectives(session, access.resolve(session, CHAIR1))
     assert before == {world.objectives[c] for c in ("1.1", "1.2", "1.3")}
     with write_session(world.engine) as session:
         admin.save_working_group(
@@ -276,7 +276,7 @@ def test_working_groups_decide_who_reviews(world: World) -> None:
             objectives=["1.1", "M1"],
         )
     with read_session(world.engine) as session:
-        after = auth.reviewable_objectives(session, auth.resolve(session, CHAIR1))
+        after = access.reviewable_objectives(session, access.resolve(session, CHAIR1))
     assert after == {world.objectives["1.1"], world.objectives["M1"]}
     row = world.submit(USAID, world.form("1.1", "USAID"))
     world.review(CHAIR1, row.id, "approved")

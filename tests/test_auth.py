@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from dashboard import admin, auth, submissions
-from dashboard.auth import SYSTEM_ACTOR, AccessDenied, SignInError
-from dashboard.db import read_session, write_session
-from dashboard.fiscal import FiscalQuarter, quarter_range
+from dashboard.domain import actor
+from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range
+from dashboard.services import access, admin, passwords, sign_in, submissions
+from dashboard.services.sign_in import SignInError
+from dashboard.store.database import read_session, write_session
 from models import AppUser, AuditEntry, ReviewEvent, StatusUpdate
 from tests import people
 from tests.people import (
@@ -39,7 +41,7 @@ def world(database_url: str) -> World:
 @pytest.fixture
 def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheaper scrypt for the sign-in tests, which are about counting attempts, not about the hash's cost."""
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**10)
 
 
 def _add_password_user(world: World, email: str = "pw@example.gov", password: str = PASSWORD) -> None:
@@ -54,8 +56,8 @@ def _add_password_user(world: World, email: str = "pw@example.gov", password: st
         )
 
 
-def _sign_in(world: World, email: str, password: str, now: datetime) -> auth.Actor:
-    return auth.sign_in(world.engine, email, password, max_failures=MAX_FAILURES, lock_minutes=LOCK_MINUTES, now=now)
+def _sign_in(world: World, email: str, password: str, now: datetime) -> actor.Actor:
+    return sign_in.sign_in(world.engine, email, password, max_failures=MAX_FAILURES, lock_minutes=LOCK_MINUTES, now=now)
 
 
 def _audit(world: World) -> list[AuditEntry]:
@@ -65,7 +67,7 @@ def _audit(world: World) -> list[AuditEntry]:
 
 def _user(world: World, email: str) -> AppUser:
     with read_session(world.engine) as session:
-        user = auth.find_user(session, email)
+        user = access.find_user(session, email)
         assert user is not None
         return user
 
@@ -74,27 +76,27 @@ def _user(world: World, email: str) -> AppUser:
 
 
 def test_hash_uses_a_fresh_salt_and_verifies() -> None:
-    first_hash, first_salt = auth.hash_password(PASSWORD)
-    second_hash, second_salt = auth.hash_password(PASSWORD)
+    first_hash, first_salt = passwords.hash_password(PASSWORD)
+    second_hash, second_salt = passwords.hash_password(PASSWORD)
     assert first_salt != second_salt and first_hash != second_hash
     assert len(bytes.fromhex(first_salt)) == 16
-    assert auth.verify_password(PASSWORD, first_hash, first_salt)
-    assert auth.verify_password(PASSWORD, second_hash, second_salt)
-    assert not auth.verify_password(PASSWORD + "x", first_hash, first_salt)
-    assert not auth.verify_password(PASSWORD, first_hash, second_salt)  # the salt is part of the hash
+    assert passwords.verify_password(PASSWORD, first_hash, first_salt)
+    assert passwords.verify_password(PASSWORD, second_hash, second_salt)
+    assert not passwords.verify_password(PASSWORD + "x", first_hash, first_salt)
+    assert not passwords.verify_password(PASSWORD, first_hash, second_salt)  # the salt is part of the hash
 
 
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("x" * (auth.MIN_PASSWORD_LENGTH - 1), "at least 12 characters"),
+        ("x" * (passwords.MIN_PASSWORD_LENGTH - 1), "at least 12 characters"),
         ("", "at least 12 characters"),
-        ("x" * (auth.MAX_PASSWORD_LENGTH + 1), "at most 1024 characters"),
+        ("x" * (passwords.MAX_PASSWORD_LENGTH + 1), "at most 1024 characters"),
     ],
 )
 def test_password_rules(password: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        auth.check_password_rules(password)
+        passwords.check_password_rules(password)
 
 
 def test_stored_passwords_are_salted_per_user_and_short_ones_refused(database_url: str) -> None:
@@ -106,8 +108,8 @@ def test_stored_passwords_are_salted_per_user_and_short_ones_refused(database_ur
     assert PASSWORD not in (a.password_hash, b.password_hash)
     assert a.password_salt != b.password_salt
     assert a.password_hash != b.password_hash
-    assert auth.verify_password(PASSWORD, a.password_hash, a.password_salt)
-    assert not auth.verify_password("wrong password!", a.password_hash, a.password_salt)
+    assert passwords.verify_password(PASSWORD, a.password_hash, a.password_salt)
+    assert not passwords.verify_password("wrong password!", a.password_hash, a.password_salt)
 
     with pytest.raises(ValueError, match="password: must be at least 12 characters"):
         _add_password_user(world, "short@example.gov", "elevenchars")
@@ -153,11 +155,11 @@ def test_only_the_own_agency_contributor_can_submit(world: World) -> None:
 
     # what the pages see before any write
     with read_session(world.engine) as session:
-        anonymous = auth.resolve(session, None)
-        stranger = auth.resolve(session, "  Stranger@Example.GOV ")
-        usaid = auth.resolve(session, USAID.upper())
-        chair = auth.resolve(session, CHAIR1)
-        disabled = auth.resolve(session, DISABLED)
+        anonymous = access.resolve(session, None)
+        stranger = access.resolve(session, "  Stranger@Example.GOV ")
+        usaid = access.resolve(session, USAID.upper())
+        chair = access.resolve(session, CHAIR1)
+        disabled = access.resolve(session, DISABLED)
     assert not anonymous.signed_in and not anonymous.can_submit and not anonymous.can_review
     assert stranger.email == STRANGER and stranger.user_id is None and stranger.role == "viewer"
     assert usaid.email == USAID and usaid.agencies == ("USAID",) and usaid.can_submit and not usaid.can_review
@@ -241,7 +243,7 @@ def test_five_failures_lock_the_account_until_the_lock_expires(world: World) -> 
     for attempt in range(1, MAX_FAILURES):
         with pytest.raises(SignInError) as failure:
             _sign_in(world, email, f"wrong password {attempt}", moment)
-        assert str(failure.value) == auth.BAD_CREDENTIALS
+        assert str(failure.value) == sign_in.BAD_CREDENTIALS
         # each attempt is its own transaction: the count is stored, not kept in memory
         assert _user(world, email).failed_attempts == attempt
         moment += timedelta(seconds=2)
@@ -250,7 +252,7 @@ def test_five_failures_lock_the_account_until_the_lock_expires(world: World) -> 
     locked_at = moment
     stored = _user(world, email)
     assert stored.locked_until is not None
-    assert auth._aware(stored.locked_until) == locked_at + timedelta(minutes=LOCK_MINUTES)
+    assert sign_in._aware(stored.locked_until) == locked_at + timedelta(minutes=LOCK_MINUTES)
 
     # the right password does not open a locked account
     for later in (timedelta(seconds=5), timedelta(minutes=LOCK_MINUTES) - timedelta(seconds=1)):
@@ -299,7 +301,7 @@ def test_unknown_email_gets_the_same_message_as_a_wrong_password(world: World) -
         with pytest.raises(SignInError) as failure:
             _sign_in(world, email, password, T0)
         messages.add(str(failure.value))
-    assert messages == {auth.BAD_CREDENTIALS}
+    assert messages == {sign_in.BAD_CREDENTIALS}
     assert world.count(AppUser) == len(people.CAST) + 1  # nothing created for unknown e-mails
 
 
@@ -324,14 +326,14 @@ def test_set_password_clears_the_lock(world: World) -> None:
 def test_disabled_users_cannot_sign_in_or_write(world: World) -> None:
     _add_password_user(world)
     with read_session(world.engine) as session:
-        signed_in = auth.resolve(session, USAID)  # signed in before being disabled
+        signed_in = access.resolve(session, USAID)  # signed in before being disabled
     assert signed_in.can_submit
     with write_session(world.engine) as session:
         admin.update_user(session=session, actor_email=ADMIN, email="pw@example.gov", disabled=True)
         admin.update_user(session=session, actor_email=ADMIN, email=USAID, disabled=True)
     with pytest.raises(SignInError) as guessed:
         _sign_in(world, "pw@example.gov", "a wrong guess entirely", T0)
-    assert str(guessed.value) == auth.BAD_CREDENTIALS  # a guesser does not learn that the account exists
+    assert str(guessed.value) == sign_in.BAD_CREDENTIALS  # a guesser does not learn that the account exists
     with pytest.raises(SignInError, match="This account is disabled."):
         _sign_in(world, "pw@example.gov", PASSWORD, T0 + timedelta(seconds=5))
     with pytest.raises(AccessDenied, match=f"The account {USAID} is disabled"):
@@ -357,7 +359,7 @@ def test_bindings_are_read_at_each_write(world: World) -> None:
 
     # the account is deleted outright (plain SQL, as an operator might)
     with read_session(world.engine) as session:
-        signed_in = auth.resolve(session, USAID)
+        signed_in = access.resolve(session, USAID)
     with write_session(world.engine) as session:
         user_id = {"id": signed_in.user_id}
         session.execute(text("DELETE FROM user_agency WHERE user_id = :id"), user_id)

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import func, select
 
-from dashboard.bootstrap import demo_through, ensure_ready, init_database
-from dashboard.db import dispose_engine, get_engine, is_empty, read_session, write_session
-from dashboard.demo import DEMO_START, LATE_REPORTERS, seed_demo
-from dashboard.fiscal import FiscalQuarter, quarter_range
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range
+from dashboard.services.bootstrap import demo_through, ensure_ready, init_database
+from dashboard.services.demo import DEMO_START, LATE_REPORTERS, seed_demo
 from dashboard.settings import DATA_DIR, Settings
+from dashboard.store.database import dispose_engine, get_engine, is_empty, read_session, write_session
 from models import (
     Agency,
     Goal,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
-from dashboard.db import dispose_engine
+from dashboard.store.database import dispose_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 ICS = ROOT / "data" / "ics_peru.md"

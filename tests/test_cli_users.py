@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.auth import verify_password
 from dashboard.cli import main
-from dashboard.db import dispose_engine
+from dashboard.services.passwords import verify_password
+from dashboard.store.database import dispose_engine
 
 PASSWORD = "a long enough password"
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlmodel import select
 
-from dashboard import admin, auth, submissions
-from dashboard.auth import SYSTEM_ACTOR, AccessDenied, SignInError
-from dashboard.db import dispose_engine, get_engine, read_session, write_session
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.services import access, admin, sign_in, submissions
+from dashboard.services.sign_in import SignInError
+from dashboard.store.database import dispose_engine, get_engine, read_session, write_session
 from models import Indicator, IndicatorValue, ObjectiveAgency, StatusUpdate, UpdateDraft, UpdateInput
 from tests import people
 from tests.people import ADMIN, TODAY, World
@@ -222,20 +223,20 @@ def test_parallel_wrong_passwords_are_counted_one_at_a_time(database_url: str) -
     guesses = 10
 
     def guess(number: int) -> Any:
-        return auth.sign_in(
+        return sign_in.sign_in(
             world.engine, "pw@example.gov", f"guess number {number}", max_failures=5, lock_minutes=15, now=now
         )
 
     results = _together([(lambda n=number: guess(n)) for number in range(guesses)])
     messages = sorted(str(r) for r in results)
     assert all(isinstance(r, SignInError) for r in results), messages
-    assert messages.count(auth.BAD_CREDENTIALS) == 1, messages  # only one guess was checked
+    assert messages.count(sign_in.BAD_CREDENTIALS) == 1, messages  # only one guess was checked
     assert messages.count("Too many attempts. Wait a moment and try again.") == guesses - 1
     with read_session(world.engine) as session:
-        user = auth.find_user(session, "pw@example.gov")
+        user = access.find_user(session, "pw@example.gov")
         assert user is not None and user.failed_attempts == 1
     later = now + timedelta(seconds=2)
-    assert auth.sign_in(world.engine, "pw@example.gov", people.PASSWORD, max_failures=5, lock_minutes=15, now=later)
+    assert sign_in.sign_in(world.engine, "pw@example.gov", people.PASSWORD, max_failures=5, lock_minutes=15, now=later)
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(database_url: str) -> None:
@@ -253,7 +254,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(database_url: st
         assert sum(r is None for r in results) == 1, results
         assert all(r is None or isinstance(r, AccessDenied) for r in results), results
         with read_session(world.engine) as session:
-            admins = [e for e in (ADMIN, other) if auth.resolve(session, e).is_admin]
+            admins = [e for e in (ADMIN, other) if access.resolve(session, e).is_admin]
         assert len(admins) == 1
         with write_session(world.engine) as session:  # back to two admins for the next round
             admin.update_user(

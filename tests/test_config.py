@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import ui
+from dashboard.web import cache
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / ".streamlit" / "config.toml"
-UI_SOURCE = ROOT / "dashboard" / "ui.py"
+CACHE_SOURCE = ROOT / "dashboard" / "web" / "cache.py"
 CACHE_DECORATORS = {"cache_data", "cache_resource"}
 IDENTITY_WORDS = ("st.user", "session_state", "identity", "auth_email")
 
@@ -70,8 +70,8 @@ def _decorator_name(node: ast.expr) -> str | None:
 
 
 def _cached_functions() -> dict[str, str]:
-    """name -> source of every function in dashboard/ui.py decorated with st.cache_data or st.cache_resource."""
-    source = UI_SOURCE.read_text(encoding="utf-8")
+    """name -> source of every function in dashboard/web/cache.py decorated with st.cache_data or st.cache_resource."""
+    source = CACHE_SOURCE.read_text(encoding="utf-8")
     found = {}
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -85,8 +85,8 @@ def test_the_cached_functions_are_found() -> None:
     # A sanity floor, so the next test cannot pass by finding nothing.
     assert {"engine_for", "missions", "expected", "submissions", "overview_bundle"} <= set(cached)
     for name in cached:
-        function = getattr(ui, name)
-        assert callable(getattr(function, "clear", None)), f"ui.{name} is not a Streamlit cached function"
+        function = getattr(cache, name)
+        assert callable(getattr(function, "clear", None)), f"cache.{name} is not a Streamlit cached function"
         assert hasattr(function, "__wrapped__"), name
 
 
@@ -94,7 +94,7 @@ def test_the_cached_functions_are_found() -> None:
 def test_no_cached_function_reads_identity(name: str) -> None:
     """Caches are shared by every user: who is asking must never be read inside one (pass it as an argument)."""
     source = _cached_functions()[name]
-    body = inspect.getsource(inspect.unwrap(getattr(ui, name)))
+    body = inspect.getsource(inspect.unwrap(getattr(cache, name)))
     for text in (source, body):
         used = [word for word in IDENTITY_WORDS if word in text]
-        assert not used, f"ui.{name} reads {used}"
+        assert not used, f"cache.{name} reads {used}"

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
-from dashboard.db import get_engine, is_empty, migrate, read_session, write_session
+from dashboard.store.database import get_engine, is_empty, migrate, read_session, write_session
 from models import Agency
 
 EXPECTED_TABLES = {

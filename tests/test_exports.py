@@ -7,8 +7,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import exports, progress
-from dashboard.filters import Filters
+from dashboard.domain import aggregation
+from dashboard.domain.filters import Filters
+from dashboard.formats import exports
 from tests.factories import Q3, make_expected, make_updates
 
 HYPERLINK = '=HYPERLINK("http://x")'
@@ -113,7 +114,7 @@ def test_export_frame_without_narratives_has_empty_narrative_columns() -> None:
 
 
 def test_export_frame_of_a_filtered_view() -> None:
-    view = progress.overview(make_expected(), make_updates(), Filters(working_groups=("Management WG",)), Q3)
+    view = aggregation.overview(make_expected(), make_updates(), Filters(working_groups=("Management WG",)), Q3)
     out = exports.export_frame(view.expected, view.updates)
     assert len(out) == 6  # M1: State and USAID x 3 quarters
     assert set(out["objective"]) == {"M1"}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from dashboard.filters import Filters
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter
 
 Q1 = FiscalQuarter(2026, 1)
 Q3 = FiscalQuarter(2026, 3)

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
 
 
 @pytest.mark.parametrize(

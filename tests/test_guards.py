@@ -11,8 +11,8 @@ from alembic.operations import Operations
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import guards
-from dashboard.db import alembic_config, get_engine, migrate, migration_connection, write_session
+from dashboard.store import append_only
+from dashboard.store.database import alembic_config, get_engine, migrate, migration_connection, write_session
 from models import (
     Agency,
     AuditEntry,
@@ -87,7 +87,7 @@ def _rows(engine: Engine) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
         return {
             table: [tuple(r) for r in connection.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
-            for table in guards.APPEND_ONLY_TABLES
+            for table in append_only.APPEND_ONLY_TABLES
         }
 
 
@@ -98,7 +98,7 @@ def _refused(engine: Engine, sql: str) -> str:
     return str(refused.value)
 
 
-@pytest.mark.parametrize("table", guards.APPEND_ONLY_TABLES)
+@pytest.mark.parametrize("table", append_only.APPEND_ONLY_TABLES)
 def test_stored_records_cannot_be_changed_or_deleted(engine: Engine, table: str) -> None:
     before = _one_row_each(engine)
     assert all(len(rows) == 1 for rows in before.values())
@@ -112,10 +112,10 @@ def test_stored_records_cannot_be_changed_or_deleted(engine: Engine, table: str)
 
 def test_every_guard_is_installed_after_migrating(engine: Engine) -> None:
     with engine.connect() as connection:
-        assert guards.installed(connection) == set(guards.APPEND_ONLY_TABLES)
+        assert append_only.installed(connection) == set(append_only.APPEND_ONLY_TABLES)
         # install is idempotent: running it again (as every migration run does) changes nothing
-        assert guards.install(connection) == list(guards.APPEND_ONLY_TABLES)
-        assert guards.installed(connection) == set(guards.APPEND_ONLY_TABLES)
+        assert append_only.install(connection) == list(append_only.APPEND_ONLY_TABLES)
+        assert append_only.installed(connection) == set(append_only.APPEND_ONLY_TABLES)
 
     # a guard dropped by hand is reported missing, and install puts it back
     with engine.begin() as connection:
@@ -124,11 +124,11 @@ def test_every_guard_is_installed_after_migrating(engine: Engine) -> None:
         else:
             connection.execute(text("DROP TRIGGER review_event_no_delete"))
     with engine.connect() as connection:
-        assert guards.installed(connection) == set(guards.APPEND_ONLY_TABLES) - {"review_event"}
+        assert append_only.installed(connection) == set(append_only.APPEND_ONLY_TABLES) - {"review_event"}
     with engine.begin() as connection:
-        assert guards.install(connection) == list(guards.APPEND_ONLY_TABLES)
+        assert append_only.install(connection) == list(append_only.APPEND_ONLY_TABLES)
     with engine.connect() as connection:
-        assert guards.installed(connection) == set(guards.APPEND_ONLY_TABLES)
+        assert append_only.installed(connection) == set(append_only.APPEND_ONLY_TABLES)
 
 
 def test_guards_hold_after_every_migration_step(database_url: str) -> None:
@@ -140,13 +140,13 @@ def test_guards_hold_after_every_migration_step(database_url: str) -> None:
             command.upgrade(config, step)
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
-            expected = {t for t in guards.APPEND_ONLY_TABLES if t in tables}
-            assert guards.installed(connection) == expected, step
+            expected = {t for t in append_only.APPEND_ONLY_TABLES if t in tables}
+            assert append_only.installed(connection) == expected, step
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         if step == "0001":
             assert expected == {"status_update", "indicator_value"} and version == "0001"
     with engine.connect() as connection:
-        assert guards.installed(connection) == set(guards.APPEND_ONLY_TABLES)
+        assert append_only.installed(connection) == set(append_only.APPEND_ONLY_TABLES)
 
 
 # TRUNCATE is a PostgreSQL statement (SQLite has only DELETE, guarded above).
@@ -155,7 +155,7 @@ def test_postgresql_refuses_truncate(database_url: str) -> None:
     migrate(database_url)
     engine = get_engine(database_url)
     before = _one_row_each(engine)
-    for table in guards.APPEND_ONLY_TABLES:
+    for table in append_only.APPEND_ONLY_TABLES:
         assert f"{table} is append-only" in _refused(engine, f"TRUNCATE {table} CASCADE")
     assert _rows(engine) == before
 
@@ -172,14 +172,14 @@ def test_a_sqlite_batch_rebuild_drops_the_guards_and_migrating_restores_them(tmp
             batch.add_column(sa.Column("note", sa.Text(), nullable=True))
     with engine.connect() as connection:
         assert "note" in {c["name"] for c in inspect(connection).get_columns("status_update")}
-        assert guards.installed(connection) == set(guards.APPEND_ONLY_TABLES) - {"status_update"}
+        assert append_only.installed(connection) == set(append_only.APPEND_ONLY_TABLES) - {"status_update"}
     with engine.begin() as connection:
         connection.execute(text("UPDATE status_update SET progress = 99"))  # unguarded now: this is the danger
         connection.execute(text("UPDATE status_update SET progress = 40"))
 
     migrate(url)  # nothing to upgrade, but every migration run ends by reinstalling the guards
     with engine.connect() as connection:
-        assert guards.installed(connection) == set(guards.APPEND_ONLY_TABLES)
+        assert append_only.installed(connection) == set(append_only.APPEND_ONLY_TABLES)
     assert "status_update is append-only" in _refused(engine, "DELETE FROM status_update")
     after = _rows(engine)
     assert [row[:-1] for row in after["status_update"]] == before["status_update"]  # the copy kept the row

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
-from dashboard.ics_parser import (
+from dashboard.formats.ics_document import (
     DEFAULT_MAX_BYTES,
     IcsParseError,
     ParsedObjective,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.db import dispose_engine
+from dashboard.store.database import dispose_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
@@ -188,11 +188,11 @@ def test_both_pages_run_without_exception_back_and_forth(db_url: str) -> None:
 
 def _add_second_mission(url: str) -> int:
     """A second, small strategy beside Peru (imported through the same importer), so a mission chooser appears."""
-    from dashboard.bootstrap import init_database
-    from dashboard.db import get_engine, write_session
-    from dashboard.ics_parser import parse_ics_text
+    from dashboard.formats.ics_document import parse_ics_text
+    from dashboard.services.bootstrap import init_database
+    from dashboard.services.strategy_import import import_strategy
     from dashboard.settings import Settings
-    from dashboard.strategy import import_strategy
+    from dashboard.store.database import get_engine, write_session
 
     init_database(Settings(database_url=url), demo=True)
     text = (ROOT / "data" / "ics_peru.md").read_text(encoding="utf-8").replace("PERU", "CHILE")

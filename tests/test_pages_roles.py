@@ -8,10 +8,10 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from dashboard import admin, auth, submissions
-from dashboard.auth import SYSTEM_ACTOR, AccessDenied, Actor
-from dashboard.db import read_session, write_session
-from dashboard.navigation import page_names
+from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied, Actor
+from dashboard.domain.navigation import page_names
+from dashboard.services import access, admin, submissions
+from dashboard.store.database import read_session, write_session
 from models import AppUser, StatusUpdate, UpdateDraft
 from tests.appcast import (
     ADMIN,
@@ -49,7 +49,7 @@ DEA_OBJECTIVES = ["2.1", "2.2", "3.2"]
 
 def _actor(cast: Cast, email: str | None) -> Actor:
     with read_session(cast.engine) as session:
-        return auth.resolve(session, email)
+        return access.resolve(session, email)
 
 
 def _change_user(cast: Cast, email: str, by: str = SYSTEM_ACTOR, **change: object) -> None:

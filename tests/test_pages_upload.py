@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import admin, auth
-from dashboard.bootstrap import init_database
-from dashboard.db import dispose_engine, get_engine, write_session
+from dashboard.domain import actor
+from dashboard.services import admin
+from dashboard.services.bootstrap import init_database
 from dashboard.settings import Settings
+from dashboard.store.database import dispose_engine, get_engine, write_session
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICER = "officer@usaid.gov"
@@ -28,7 +29,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     init_database(Settings(database_url=url), demo=False)
     with write_session(get_engine(url)) as session:
         admin.add_user(
-            session=session, actor_email=auth.SYSTEM_ACTOR, email=OFFICER, role="contributor", agencies=["USAID"]
+            session=session, actor_email=actor.SYSTEM_ACTOR, email=OFFICER, role="contributor", agencies=["USAID"]
         )
     yield path
     dispose_engine(url)

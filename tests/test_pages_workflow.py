@@ -12,11 +12,14 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, TextArea
 
-from dashboard import auth, queries, submissions, submit_view, todo_view
-from dashboard.auth import BAD_CREDENTIALS
-from dashboard.db import read_session
-from dashboard.fiscal import reporting_quarter
+from dashboard.domain.fiscal import reporting_quarter
+from dashboard.services import access, submissions
+from dashboard.services.sign_in import BAD_CREDENTIALS
+from dashboard.store import queries
+from dashboard.store.database import read_session
+from dashboard.views import todo, update_form
 from models import AppUser, AuditEntry, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
+from models.fields import UPDATE_FIELDS
 from tests.appcast import (
     ADMIN,
     CHAIR,
@@ -59,7 +62,7 @@ def _fill_update(at: AppTest, key: str, status: str, progress: int, risk: str, *
 
 
 def _stored(row: StatusUpdate) -> dict[str, object]:
-    return {name: getattr(row, name) for name in submissions.FIELDS}
+    return {name: getattr(row, name) for name in UPDATE_FIELDS}
 
 
 # --------------------------------------------------------------------------- sign-in
@@ -321,11 +324,11 @@ def test_after_the_strategy_ends_the_to_do_owes_its_last_quarter(cast: Cast) -> 
     The to-do owes the quarter the submit page opens on (FY2026 Q4), not FY2027 Q1, which nobody can submit.
     """
     today = date(2027, 2, 1)
-    options, quarter = submit_view.quarter_options(submit_view.mission(cast.engine, cast.mission_id), today)
+    options, quarter = update_form.quarter_options(queries.mission_row(cast.engine, cast.mission_id), today)
     assert quarter == options[-1] == STRATEGY_END
     with read_session(cast.engine) as session:
-        actor = auth.resolve(session, DEA)
-    view = todo_view.build(
+        actor = access.resolve(session, DEA)
+    view = todo.build(
         actor,
         queries.expected_frame(cast.engine, cast.mission_id),
         queries.submissions_frame(cast.engine, cast.mission_id),
@@ -338,7 +341,7 @@ def test_after_the_strategy_ends_the_to_do_owes_its_last_quarter(cast: Cast) -> 
     assert list(view.owed["code"]) == ["2.1", "2.2", "3.2"]
     assert view.summary.startswith("3 owed for FY2026 Q4")
     with pytest.raises(ValueError, match="outside the strategy period"):
-        submissions.check_quarter(submit_view.mission(cast.engine, cast.mission_id), reporting_quarter(today), today)
+        submissions.check_quarter(queries.mission_row(cast.engine, cast.mission_id), reporting_quarter(today), today)
 
 
 # --------------------------------------------------------------------------- tracker

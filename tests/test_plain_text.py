@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from dashboard.ui import plain
+from dashboard.web.widgets import plain
 from tests.appcast import rendered
 
 UNESCAPED_SPECIAL = re.compile(r"(?<!\\)[\[\]()*_`<>@:$~|#!+{}]")

@@ -1,4 +1,4 @@
-"""Aggregation rules of dashboard/progress.py against figures worked out by hand from tests/factories.py.
+"""Aggregation rules of dashboard/aggregation.py against figures worked out by hand from tests/factories.py.
 
 Per-objective figures used throughout (progress = mean of the agencies that reported;
 status by the combination rule; risk = highest):
@@ -15,9 +15,9 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import progress
-from dashboard.filters import Filters
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain import aggregation
+from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter
 from tests.factories import DEA, O11, O12, O21, OM1, Q1, Q2, Q3, STATE, USAID, make_expected, make_updates
 
 Q4 = FiscalQuarter(2026, 4)  # nobody has reported yet
@@ -35,7 +35,7 @@ def updates() -> pd.DataFrame:
 
 
 def as_of(quarter: FiscalQuarter) -> pd.DataFrame:
-    return progress.objectives_as_of(make_expected(), make_updates(), quarter)
+    return aggregation.objectives_as_of(make_expected(), make_updates(), quarter)
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
@@ -71,7 +71,7 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
     ],
 )
 def test_combine_status(statuses: list[str], combined: str) -> None:
-    assert progress.combine_status(pd.Series(statuses)) == combined
+    assert aggregation.combine_status(pd.Series(statuses)) == combined
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_combine_status(statuses: list[str], combined: str) -> None:
     ],
 )
 def test_combine_risk_is_the_highest_level(levels: list[str], highest: str) -> None:
-    assert progress.combine_risk(pd.Series(levels)) == highest
+    assert aggregation.combine_risk(pd.Series(levels)) == highest
 
 
 # ---------------------------------------------------------------- scope
@@ -131,20 +131,20 @@ def pairs(frame: pd.DataFrame) -> set[tuple[int, int]]:
 def test_scope(
     expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters, expected_pairs: set, n_updates: int
 ) -> None:
-    exp, upd = progress.scope(expected, updates, filters)
+    exp, upd = aggregation.scope(expected, updates, filters)
     assert pairs(exp) == expected_pairs
     assert len(upd) == n_updates
     assert pairs(upd) <= expected_pairs
 
 
 def test_scope_without_filters_keeps_everything(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = progress.scope(expected, updates, Filters())
+    exp, upd = aggregation.scope(expected, updates, Filters())
     assert len(exp) == 9
     assert len(upd) == 24
 
 
 def test_scope_ignores_status_and_risk(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = progress.scope(expected, updates, Filters(statuses=("Completed",), risks=("Critical",)))
+    exp, upd = aggregation.scope(expected, updates, Filters(statuses=("Completed",), risks=("Critical",)))
     assert len(exp) == 9
     assert len(upd) == 24
 
@@ -153,7 +153,7 @@ def test_scope_ignores_status_and_risk(expected: pd.DataFrame, updates: pd.DataF
 
 
 def test_objective_quarters(updates: pd.DataFrame) -> None:
-    out = progress.objective_quarters(updates)
+    out = aggregation.objective_quarters(updates)
     assert records(out, ["objective_id", "qindex", "status", "risk_level", "reports"]) == [
         (O11, Q1.index, "On track", "Medium", 2),
         (O11, Q2.index, "On track", "Medium", 2),
@@ -171,7 +171,7 @@ def test_objective_quarters(updates: pd.DataFrame) -> None:
 
 
 def test_objective_quarters_of_nothing_is_empty() -> None:
-    out = progress.objective_quarters(make_updates().iloc[0:0])
+    out = aggregation.objective_quarters(make_updates().iloc[0:0])
     assert out.empty
     assert list(out.columns) == ["objective_id", "qindex", "status", "progress", "risk_level", "reports"]
 
@@ -200,7 +200,7 @@ def test_missing_objective_is_not_carried_forward() -> None:
     assert q2.loc["1.2", "status"] == "On track"
     assert q2.loc["1.2", "progress"] == pytest.approx(15)
     q3 = as_of(Q3).set_index("code")
-    assert q3.loc["1.2", "status"] == progress.NO_UPDATE == "No update"
+    assert q3.loc["1.2", "status"] == aggregation.NO_UPDATE == "No update"
     assert math.isnan(q3.loc["1.2", "progress"])
     assert q3.loc["1.2", "reports"] == 0
 
@@ -240,14 +240,14 @@ def test_objectives_as_of_a_quarter_without_any_update() -> None:
     ],
 )
 def test_apply_outcome_filters(filters: Filters, codes: list[str]) -> None:
-    assert list(progress.apply_outcome_filters(as_of(Q3), filters)["code"]) == codes
+    assert list(aggregation.apply_outcome_filters(as_of(Q3), filters)["code"]) == codes
 
 
 # ---------------------------------------------------------------- headline
 
 
 def test_headline_latest_quarter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    head = progress.headline(as_of(Q3), expected, updates, Q3)
+    head = aggregation.headline(as_of(Q3), expected, updates, Q3)
     assert head.status_counts == {
         "Not started": 0,
         "On track": 1,
@@ -268,7 +268,7 @@ def test_headline_latest_quarter(expected: pd.DataFrame, updates: pd.DataFrame) 
 
 
 def test_headline_previous_quarter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    head = progress.headline(as_of(Q2), expected, updates, Q2)
+    head = aggregation.headline(as_of(Q2), expected, updates, Q2)
     assert head.status_counts["On track"] == 3
     assert head.status_counts["At risk"] == 1
     assert head.status_counts["No update"] == 0
@@ -278,7 +278,7 @@ def test_headline_previous_quarter(expected: pd.DataFrame, updates: pd.DataFrame
 
 
 def test_headline_without_any_update(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    head = progress.headline(as_of(Q4), expected, updates, Q4)
+    head = aggregation.headline(as_of(Q4), expected, updates, Q4)
     assert head.status_counts["No update"] == 4
     assert head.mean_progress is None
     assert head.high_risk == 0
@@ -287,8 +287,8 @@ def test_headline_without_any_update(expected: pd.DataFrame, updates: pd.DataFra
 
 
 def test_headline_counts_only_pairs_of_the_objectives_shown(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    shown = progress.apply_outcome_filters(as_of(Q3), Filters(risks=("Medium", "High")))  # 1.1 and 2.1
-    head = progress.headline(shown, expected, updates, Q3)
+    shown = aggregation.apply_outcome_filters(as_of(Q3), Filters(risks=("Medium", "High")))  # 1.1 and 2.1
+    head = aggregation.headline(shown, expected, updates, Q3)
     assert head.expected == 5  # 1.1: 2 agencies, 2.1: 3 agencies
     assert head.received == 4  # 2.1 DEA missing
     assert head.mean_progress == pytest.approx((45 + 75) / 2)
@@ -298,7 +298,7 @@ def test_headline_counts_only_pairs_of_the_objectives_shown(expected: pd.DataFra
 
 
 def test_missing_reports_latest_quarter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    out = progress.missing_reports(expected, updates, Q3)
+    out = aggregation.missing_reports(expected, updates, Q3)
     assert list(out.columns) == ["agency", "code", "objective_title", "role", "working_group"]
     assert sorted(records(out, ["agency", "code", "role", "working_group"])) == sorted(
         [
@@ -310,18 +310,18 @@ def test_missing_reports_latest_quarter(expected: pd.DataFrame, updates: pd.Data
 
 
 def test_missing_reports_none_when_everyone_reported(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    assert progress.missing_reports(expected, updates, Q2).empty
+    assert aggregation.missing_reports(expected, updates, Q2).empty
 
 
 def test_missing_reports_everything_when_nobody_reported(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    assert len(progress.missing_reports(expected, updates, Q4)) == 9
+    assert len(aggregation.missing_reports(expected, updates, Q4)) == 9
 
 
 # ---------------------------------------------------------------- goals and risk
 
 
 def test_goal_progress() -> None:
-    out = progress.goal_progress(as_of(Q3))
+    out = aggregation.goal_progress(as_of(Q3))
     assert records(out, ["goal_code", "goal_title", "objectives", "reporting"]) == [
         ("1", "Security", 2, 1),  # 1.2 did not report
         ("2", "Prosperity", 1, 1),
@@ -332,13 +332,13 @@ def test_goal_progress() -> None:
 
 
 def test_goal_progress_previous_quarter() -> None:
-    out = progress.goal_progress(as_of(Q2))
+    out = aggregation.goal_progress(as_of(Q2))
     assert list(out["progress"]) == pytest.approx([(35 + 15) / 2, 50, 85])
     assert list(out["reporting"]) == [2, 1, 1]
 
 
 def test_risk_by_goal() -> None:
-    out = progress.risk_by_goal(as_of(Q3))
+    out = aggregation.risk_by_goal(as_of(Q3))
     assert list(out.index) == ["1", "2", "M"]
     assert list(out.columns) == ["Low", "Medium", "High", "Critical"]
     assert out.values.tolist() == [
@@ -349,7 +349,7 @@ def test_risk_by_goal() -> None:
 
 
 def test_risk_by_goal_previous_quarter() -> None:
-    out = progress.risk_by_goal(as_of(Q2))
+    out = aggregation.risk_by_goal(as_of(Q2))
     assert out.values.tolist() == [
         [1, 1, 0, 0],  # 1.2 Low, 1.1 Medium
         [0, 0, 0, 1],  # 2.1 Critical
@@ -358,13 +358,13 @@ def test_risk_by_goal_previous_quarter() -> None:
 
 
 def test_risk_by_goal_without_updates_is_all_zero() -> None:
-    out = progress.risk_by_goal(as_of(Q4))
+    out = aggregation.risk_by_goal(as_of(Q4))
     assert list(out.index) == ["1", "2", "M"]
     assert out.values.tolist() == [[0, 0, 0, 0]] * 3
 
 
 def test_risk_trend(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    out = progress.risk_trend(expected, updates)
+    out = aggregation.risk_trend(expected, updates)
     assert [(q, str(r), n) for q, r, n in records(out, ["quarter", "risk_level", "objectives"])] == [
         # Q1: 1.2 Low, M1 Low, 1.1 Medium, 2.1 High
         ("FY2026 Q1", "Low", 2),
@@ -383,8 +383,8 @@ def test_risk_trend(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
 
 
 def test_risk_trend_in_scope(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = progress.scope(expected, updates, Filters(goals=("1",)))
-    out = progress.risk_trend(exp, upd)
+    exp, upd = aggregation.scope(expected, updates, Filters(goals=("1",)))
+    out = aggregation.risk_trend(exp, upd)
     assert [(q, str(r), n) for q, r, n in records(out, ["quarter", "risk_level", "objectives"])] == [
         ("FY2026 Q1", "Low", 1),  # 1.2
         ("FY2026 Q1", "Medium", 1),  # 1.1
@@ -395,11 +395,11 @@ def test_risk_trend_in_scope(expected: pd.DataFrame, updates: pd.DataFrame) -> N
 
 
 def test_risk_trend_empty(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    assert progress.risk_trend(expected, updates.iloc[0:0]).empty
+    assert aggregation.risk_trend(expected, updates.iloc[0:0]).empty
 
 
 def test_progress_trend_by_goal(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    out = progress.progress_trend(expected, updates, by="goal")
+    out = aggregation.progress_trend(expected, updates, by="goal")
     assert records(out, ["series", "quarter"]) == [
         ("Goal 1", "FY2026 Q1"),
         ("Goal 1", "FY2026 Q2"),
@@ -427,7 +427,7 @@ def test_progress_trend_by_goal(expected: pd.DataFrame, updates: pd.DataFrame) -
 
 
 def test_progress_trend_by_objective(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    out = progress.progress_trend(expected, updates, by="objective")
+    out = aggregation.progress_trend(expected, updates, by="objective")
     assert records(out, ["series", "qindex"]) == [
         ("1.1", Q1.index),
         ("1.1", Q2.index),
@@ -445,8 +445,8 @@ def test_progress_trend_by_objective(expected: pd.DataFrame, updates: pd.DataFra
 
 
 def test_progress_trend_only_objectives_in_scope(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = progress.scope(expected, updates, Filters(working_groups=("Management WG",)))
-    out = progress.progress_trend(exp, upd, by="goal")
+    exp, upd = aggregation.scope(expected, updates, Filters(working_groups=("Management WG",)))
+    out = aggregation.progress_trend(exp, upd, by="goal")
     assert set(out["series"]) == {"Management"}
     assert list(out["progress"]) == pytest.approx([45, 85, 100])
 
@@ -455,7 +455,7 @@ def test_progress_trend_only_objectives_in_scope(expected: pd.DataFrame, updates
 
 
 def test_agency_progress_latest_quarter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    out = progress.agency_progress(expected, updates, Q3)
+    out = aggregation.agency_progress(expected, updates, Q3)
     assert records(out, ["agency", "received", "expected", "missing"]) == [
         ("DEA", 1, 2, 1),  # 1.1 sent, 2.1 missing
         ("State", 3, 4, 1),  # 1.1, 2.1, M1 sent, 1.2 missing
@@ -465,7 +465,7 @@ def test_agency_progress_latest_quarter(expected: pd.DataFrame, updates: pd.Data
 
 
 def test_agency_progress_previous_quarter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    out = progress.agency_progress(expected, updates, Q2)
+    out = aggregation.agency_progress(expected, updates, Q2)
     assert records(out, ["agency", "received", "expected", "missing"]) == [
         ("DEA", 2, 2, 0),
         ("State", 4, 4, 0),
@@ -475,7 +475,7 @@ def test_agency_progress_previous_quarter(expected: pd.DataFrame, updates: pd.Da
 
 
 def test_agency_heatmap(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    out = progress.agency_heatmap(expected, updates, Q3)
+    out = aggregation.agency_heatmap(expected, updates, Q3)
     assert list(out.columns) == ["1.1", "1.2", "2.1", "M1"]
     assert list(out.index) == ["DEA", "State", "USAID"]
     assert out.values.tolist() == [
@@ -491,7 +491,7 @@ def test_agency_heatmap(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
 
 
 def test_changes_since_previous_quarter() -> None:
-    out = progress.changes_since(as_of(Q2), as_of(Q3))
+    out = aggregation.changes_since(as_of(Q2), as_of(Q3))
     assert list(out.columns) == ["code", "title", "status_before", "status_now", "risk_before", "risk_now", "direction"]
     assert records(out, ["code", "status_before", "status_now", "risk_before", "risk_now", "direction"]) == [
         # status +3 (On track -> Off track), risk +1: worse
@@ -505,7 +505,7 @@ def test_changes_since_previous_quarter() -> None:
 
 
 def test_changes_between_first_quarters() -> None:
-    out = progress.changes_since(as_of(Q1), as_of(Q2))
+    out = aggregation.changes_since(as_of(Q1), as_of(Q2))
     assert records(out, ["code", "direction"]) == [
         ("1.2", "better"),  # Not started -> On track, Low -> Low
         ("2.1", "worse"),  # At risk -> At risk, High -> Critical
@@ -513,8 +513,8 @@ def test_changes_between_first_quarters() -> None:
 
 
 def test_a_no_update_quarter_is_not_a_change() -> None:
-    assert progress.changes_since(as_of(Q3), as_of(Q4)).empty  # nothing reported now
-    assert progress.changes_since(as_of(BEFORE), as_of(Q1)).empty  # nothing reported before
+    assert aggregation.changes_since(as_of(Q3), as_of(Q4)).empty  # nothing reported now
+    assert aggregation.changes_since(as_of(BEFORE), as_of(Q1)).empty  # nothing reported before
 
 
 def _frame(status: str, risk: str) -> pd.DataFrame:
@@ -538,19 +538,19 @@ def _frame(status: str, risk: str) -> pd.DataFrame:
     ],
 )
 def test_changes_direction(before: tuple[str, str], now: tuple[str, str], direction: str) -> None:
-    out = progress.changes_since(_frame(*before), _frame(*now))
+    out = aggregation.changes_since(_frame(*before), _frame(*now))
     assert list(out["direction"]) == [direction]
 
 
 def test_unchanged_objective_is_not_listed() -> None:
-    assert progress.changes_since(_frame("At risk", "High"), _frame("At risk", "High")).empty
+    assert aggregation.changes_since(_frame("At risk", "High"), _frame("At risk", "High")).empty
 
 
 # ---------------------------------------------------------------- overview end to end
 
 
 def test_overview_without_filters(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(), Q3)
+    view = aggregation.overview(expected, updates, Filters(), Q3)
     assert not view.empty
     assert list(view.as_of["code"]) == ["1.1", "1.2", "2.1", "M1"]
     assert list(view.as_of["status"]) == ["Off track", "No update", "On track", "Completed"]
@@ -562,32 +562,30 @@ def test_overview_without_filters(expected: pd.DataFrame, updates: pd.DataFrame)
     assert (head.received, head.expected, head.high_risk, head.objectives) == (6, 9, 1, 4)
 
 
-def test_overview_as_of_an_earlier_quarter_ignores_later_updates(
-    expected: pd.DataFrame, updates: pd.DataFrame
-) -> None:
-    view = progress.overview(expected, updates, Filters(), Q2)
+def test_overview_as_of_an_earlier_quarter_ignores_later_updates(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
+    view = aggregation.overview(expected, updates, Filters(), Q2)
     assert len(view.updates) == 18  # Q1 + Q2, 9 each
     assert list(view.as_of["progress"]) == pytest.approx([35, 15, 50, 85])
     assert list(view.previous["progress"]) == pytest.approx([15, 0, 20, 45])
     assert (view.headline.received, view.headline.expected) == (9, 9)
     # trends stop at the as-of quarter
-    trend = progress.progress_trend(view.expected, view.updates, by="goal")
+    trend = aggregation.progress_trend(view.expected, view.updates, by="goal")
     assert set(trend["quarter"]) == {"FY2026 Q1", "FY2026 Q2"}
 
 
 def test_overview_goal_filter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(goals=("2",)), Q3)
+    view = aggregation.overview(expected, updates, Filters(goals=("2",)), Q3)
     assert list(view.as_of["code"]) == ["2.1"]
     head = view.headline
     assert head.status_counts["On track"] == 1
     assert sum(head.status_counts.values()) == 1
     assert head.mean_progress == pytest.approx(75)
     assert (head.received, head.expected, head.high_risk) == (2, 3, 0)
-    assert records(progress.missing_reports(view.expected, view.updates, Q3), ["agency", "code"]) == [("DEA", "2.1")]
+    assert records(aggregation.missing_reports(view.expected, view.updates, Q3), ["agency", "code"]) == [("DEA", "2.1")]
 
 
 def test_overview_objective_filter_shows_no_update(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(objectives=("1.2",)), Q3)
+    view = aggregation.overview(expected, updates, Filters(objectives=("1.2",)), Q3)
     assert list(view.as_of["status"]) == ["No update"]
     assert view.as_of["progress"].isna().all()
     assert view.headline.mean_progress is None
@@ -596,11 +594,11 @@ def test_overview_objective_filter_shows_no_update(expected: pd.DataFrame, updat
     assert list(view.previous["status"]) == ["On track"]
     assert list(view.previous["progress"]) == pytest.approx([15])
     # and "No update" now is not reported as a change
-    assert progress.changes_since(view.previous, view.as_of).empty
+    assert aggregation.changes_since(view.previous, view.as_of).empty
 
 
 def test_overview_agency_filter_uses_only_that_agencys_updates(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(agencies=("DEA",)), Q3)
+    view = aggregation.overview(expected, updates, Filters(agencies=("DEA",)), Q3)
     assert list(view.as_of["code"]) == ["1.1", "2.1"]
     # 1.1: DEA alone said Off track 30 High; 2.1: DEA missed Q3
     assert list(view.as_of["status"]) == ["Off track", "No update"]
@@ -609,11 +607,11 @@ def test_overview_agency_filter_uses_only_that_agencys_updates(expected: pd.Data
     head = view.headline
     assert head.mean_progress == pytest.approx(30)
     assert (head.received, head.expected, head.high_risk) == (1, 2, 1)
-    assert list(progress.agency_progress(view.expected, view.updates, Q3)["agency"]) == ["DEA"]
+    assert list(aggregation.agency_progress(view.expected, view.updates, Q3)["agency"]) == ["DEA"]
 
 
 def test_overview_working_group_filter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(working_groups=("Management WG",)), Q3)
+    view = aggregation.overview(expected, updates, Filters(working_groups=("Management WG",)), Q3)
     assert list(view.as_of["code"]) == ["M1"]
     assert list(view.as_of["status"]) == ["Completed"]
     assert view.headline.mean_progress == pytest.approx(100)
@@ -621,7 +619,7 @@ def test_overview_working_group_filter(expected: pd.DataFrame, updates: pd.DataF
 
 
 def test_overview_status_filter_narrows_every_figure(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(statuses=("Off track",)), Q3)
+    view = aggregation.overview(expected, updates, Filters(statuses=("Off track",)), Q3)
     assert list(view.as_of["code"]) == ["1.1"]
     assert set(view.expected["objective_id"]) == {O11}
     assert set(view.updates["objective_id"]) == {O11}
@@ -635,7 +633,7 @@ def test_overview_status_filter_narrows_every_figure(expected: pd.DataFrame, upd
 
 
 def test_overview_risk_filter(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(risks=("Low",)), Q3)
+    view = aggregation.overview(expected, updates, Filters(risks=("Low",)), Q3)
     assert list(view.as_of["code"]) == ["M1"]
     assert view.headline.high_risk == 0
     assert view.headline.mean_progress == pytest.approx(100)
@@ -643,7 +641,9 @@ def test_overview_risk_filter(expected: pd.DataFrame, updates: pd.DataFrame) -> 
 
 def test_overview_combined_filters(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
     # goal 1 and State: 1.1 (State: On track 60 Medium) and 1.2 (no update); On track keeps 1.1
-    view = progress.overview(expected, updates, Filters(goals=("1",), agencies=("State",), statuses=("On track",)), Q3)
+    view = aggregation.overview(
+        expected, updates, Filters(goals=("1",), agencies=("State",), statuses=("On track",)), Q3
+    )
     assert list(view.as_of["code"]) == ["1.1"]
     assert view.as_of["progress"].iloc[0] == pytest.approx(60)
     assert view.as_of["risk_level"].iloc[0] == "Medium"
@@ -652,7 +652,7 @@ def test_overview_combined_filters(expected: pd.DataFrame, updates: pd.DataFrame
 
 def test_overview_status_filter_matching_nothing_is_empty(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
     # goal 1 has no Completed objective in Q3 (1.1 Off track, 1.2 no update)
-    view = progress.overview(expected, updates, Filters(goals=("1",), statuses=("Completed",)), Q3)
+    view = aggregation.overview(expected, updates, Filters(goals=("1",), statuses=("Completed",)), Q3)
     assert view.empty is True
     assert view.expected.empty
     assert view.headline.objectives == 0
@@ -668,10 +668,8 @@ def test_overview_status_filter_matching_nothing_is_empty(expected: pd.DataFrame
         Filters(working_groups=("Security WG",), objectives=("M1",)),
     ],
 )
-def test_overview_filter_excluding_everything(
-    expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters
-) -> None:
-    view = progress.overview(expected, updates, filters, Q3)
+def test_overview_filter_excluding_everything(expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters) -> None:
+    view = aggregation.overview(expected, updates, filters, Q3)
     assert view.empty is True
     assert view.updates.empty
     assert view.headline.objectives == 0
@@ -679,10 +677,10 @@ def test_overview_filter_excluding_everything(
 
 
 def test_overview_start_narrows_the_trend(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates, Filters(start=Q2), Q3)
+    view = aggregation.overview(expected, updates, Filters(start=Q2), Q3)
     assert set(view.updates["qindex"]) == {Q2.index, Q3.index}
     assert len(view.updates) == 15  # 9 in Q2 + 6 in Q3
-    trend = progress.progress_trend(view.expected, view.updates, by="objective")
+    trend = aggregation.progress_trend(view.expected, view.updates, by="objective")
     assert set(trend["quarter"]) == {"FY2026 Q2", "FY2026 Q3"}
     # the as-of figures do not depend on the start
     assert list(view.as_of["status"]) == ["Off track", "No update", "On track", "Completed"]
@@ -693,17 +691,17 @@ def test_overview_changes_since_last_quarter_do_not_depend_on_start(
 ) -> None:
     # "What changed since last quarter" compares Q3 with Q2 whatever range the trends show;
     # with the range narrowed to Q3 alone the Q2 updates still exist.
-    view = progress.overview(expected, updates, Filters(start=Q3), Q3)
+    view = aggregation.overview(expected, updates, Filters(start=Q3), Q3)
     assert list(view.previous["status"]) == ["On track", "On track", "At risk", "On track"]
-    assert list(progress.changes_since(view.previous, view.as_of)["code"]) == ["1.1", "2.1", "M1"]
+    assert list(aggregation.changes_since(view.previous, view.as_of)["code"]) == ["1.1", "2.1", "M1"]
 
 
 def test_overview_with_no_updates_at_all(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    view = progress.overview(expected, updates.iloc[0:0], Filters(), Q3)
+    view = aggregation.overview(expected, updates.iloc[0:0], Filters(), Q3)
     assert not view.empty
     assert set(view.as_of["status"]) == {"No update"}
     assert (view.headline.received, view.headline.expected) == (0, 9)
-    assert progress.agency_heatmap(view.expected, view.updates, Q3).values.tolist() == [
+    assert aggregation.agency_heatmap(view.expected, view.updates, Q3).values.tolist() == [
         ["Missing", "", "Missing", ""],  # DEA owes 1.1 and 2.1
         ["Missing", "Missing", "Missing", "Missing"],
         ["", "Missing", "Missing", "Missing"],
@@ -711,6 +709,5 @@ def test_overview_with_no_updates_at_all(expected: pd.DataFrame, updates: pd.Dat
 
 
 def test_quarter_label() -> None:
-    assert progress.quarter_label(2026 * 4 + 2) == "FY2026 Q3"
-    assert progress.quarter_label(Q1.index) == "FY2026 Q1"
-
+    assert aggregation.quarter_label(2026 * 4 + 2) == "FY2026 Q3"
+    assert aggregation.quarter_label(Q1.index) == "FY2026 Q1"

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import Engine
 
-from dashboard.db import write_session
-from dashboard.queries import EXPECTED_COLUMNS, NARRATIVE_COLUMNS, UPDATE_COLUMNS, expected_frame, updates_frame
+from dashboard.store.database import write_session
+from dashboard.store.queries import EXPECTED_COLUMNS, UPDATE_COLUMNS, expected_frame, updates_frame
 from models import (
     Agency,
     Goal,
@@ -30,6 +30,7 @@ from models import (
     WorkingGroup,
     WorkingGroupObjective,
 )
+from models.fields import NARRATIVE_FIELDS
 
 Q4_2025, Q1_2026, Q2_2026, Q3_2026 = 8103, 8104, 8105, 8106
 
@@ -79,12 +80,29 @@ def ids(engine: Engine) -> Ids:
             ]
         )
 
-        def update(objective: Objective, agency: Agency, fy: int, q: int, rev: int, state_: str, status: str,
-                   progress: int, risk: str) -> StatusUpdate:
+        def update(
+            objective: Objective,
+            agency: Agency,
+            fy: int,
+            q: int,
+            rev: int,
+            state_: str,
+            status: str,
+            progress: int,
+            risk: str,
+        ) -> StatusUpdate:
             return StatusUpdate(
-                objective_id=objective.id, agency_id=agency.id, fiscal_year=fy, quarter=q, revision=rev,
-                state=state_, status=status, progress=progress, risk_level=risk,
-                author=f"{agency.acronym.lower()}@example.gov", accomplishments=f"{status} rev {rev}",
+                objective_id=objective.id,
+                agency_id=agency.id,
+                fiscal_year=fy,
+                quarter=q,
+                revision=rev,
+                state=state_,
+                status=status,
+                progress=progress,
+                risk_level=risk,
+                author=f"{agency.acronym.lower()}@example.gov",
+                accomplishments=f"{status} rev {rev}",
             )
 
         session.add_all(
@@ -258,7 +276,7 @@ def test_updates_frame_other_mission(engine: Engine, ids: Ids) -> None:
 
 def test_updates_frame_with_narratives_comes_from_the_winning_revision(engine: Engine, ids: Ids) -> None:
     frame = updates_frame(engine, ids.peru, narratives=True)
-    assert list(frame.columns) == UPDATE_COLUMNS + NARRATIVE_COLUMNS
+    assert list(frame.columns) == UPDATE_COLUMNS + list(NARRATIVE_FIELDS)
     texts = {(r.agency_id, r.qindex): r.accomplishments for r in frame.itertuples(index=False)}
     assert texts[(ids.state, Q1_2026)] == "On track rev 2"
     assert texts[(ids.state, Q2_2026)] == "On track rev 1"

@@ -13,13 +13,17 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from dashboard import admin, auth, exports, queries, spreadsheet, submissions
-from dashboard.bootstrap import init_database
 from dashboard.cli import main
-from dashboard.db import get_engine, read_session, write_session
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain import actor
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.formats import exports, spreadsheet
+from dashboard.formats.spreadsheet import SpreadsheetError
+from dashboard.services import admin, bulk_updates, submissions
+from dashboard.services.bootstrap import init_database
+from dashboard.services.bulk_updates import RowError
 from dashboard.settings import Settings
-from dashboard.spreadsheet import RowError, SpreadsheetError
+from dashboard.store import queries
+from dashboard.store.database import get_engine, read_session, write_session
 from models import Agency, Mission, Objective, StatusUpdate, UpdateInput
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +73,7 @@ def db(database_url: str) -> Engine:
     with write_session(engine) as session:
         for email, agency in ((USAID_EMAIL, "USAID"), (DEA_EMAIL, "DEA")):
             admin.add_user(
-                session=session, actor_email=auth.SYSTEM_ACTOR, email=email, role="contributor", agencies=[agency]
+                session=session, actor_email=actor.SYSTEM_ACTOR, email=email, role="contributor", agencies=[agency]
             )
     return engine
 
@@ -83,7 +87,7 @@ def _mission_id(engine: Engine) -> int:
 
 def _template(engine: Engine, email: str = USAID_EMAIL, quarter: FiscalQuarter = Q4) -> bytes:
     with read_session(engine) as session:
-        return spreadsheet.template_xlsx(
+        return bulk_updates.template_xlsx(
             session=session, actor_email=email, mission_id=_mission_id(engine), quarter=quarter
         )
 
@@ -136,9 +140,9 @@ def _import(
     email: str = USAID_EMAIL,
     today: date = TODAY,
     dry_run: bool = False,
-) -> spreadsheet.ImportReport:
+) -> bulk_updates.ImportReport:
     rows = spreadsheet.read_rows(data, filename, max_bytes=BIG)
-    return spreadsheet.import_rows(
+    return bulk_updates.import_rows(
         engine=engine, actor_email=email, mission_id=_mission_id(engine), rows=rows, today=today, dry_run=dry_run
     )
 
@@ -199,7 +203,7 @@ def test_template_orders_by_objective_then_agency_for_several_agencies(db: Engin
     with write_session(db) as session:
         admin.add_user(
             session=session,
-            actor_email=auth.SYSTEM_ACTOR,
+            actor_email=actor.SYSTEM_ACTOR,
             email="sam@state.example.org",
             role="contributor",
             agencies=["USAID", "State"],
@@ -211,9 +215,9 @@ def test_template_orders_by_objective_then_agency_for_several_agencies(db: Engin
 
 def test_template_refuses_someone_who_cannot_report(db: Engine) -> None:
     with write_session(db) as session:
-        admin.add_user(session=session, actor_email=auth.SYSTEM_ACTOR, email="vi@example.org", role="viewer")
+        admin.add_user(session=session, actor_email=actor.SYSTEM_ACTOR, email="vi@example.org", role="viewer")
     for email in ("vi@example.org", "nobody@example.org", None):
-        with pytest.raises(auth.AccessDenied):
+        with pytest.raises(actor.AccessDenied):
             _template(db, email)  # type: ignore[arg-type]
 
 
@@ -451,7 +455,7 @@ def test_a_revision_saved_since_the_template_was_downloaded_is_a_conflict(db: En
     rows = spreadsheet.read_rows(filled, "u.xlsx", max_bytes=BIG)
     for row in rows:
         row["current_revision"] = ""
-    report = spreadsheet.import_rows(
+    report = bulk_updates.import_rows(
         engine=db, actor_email=USAID_EMAIL, mission_id=_mission_id(db), rows=rows, today=TODAY
     )
     assert report.written == 9
@@ -462,7 +466,7 @@ def test_a_revision_saved_since_the_template_was_downloaded_is_a_conflict(db: En
 def test_a_current_revision_that_cannot_be_right_is_an_error(db: Engine, value: str, expected: str) -> None:
     rows = spreadsheet.read_rows(_fill(_template(db)), "u.xlsx", max_bytes=BIG)
     rows[0]["current_revision"] = value
-    report = spreadsheet.import_rows(
+    report = bulk_updates.import_rows(
         engine=db, actor_email=USAID_EMAIL, mission_id=_mission_id(db), rows=rows, today=TODAY
     )
     assert [(e.row, e.column) for e in report.errors] == [(2, "current_revision")]
@@ -491,14 +495,14 @@ def test_a_failure_while_writing_rolls_back_every_row(db: Engine, monkeypatch: p
 def test_only_an_account_that_may_write_can_import(db: Engine) -> None:
     filled = _fill(_template(db))
     with write_session(db) as session:
-        admin.add_user(session=session, actor_email=auth.SYSTEM_ACTOR, email="vi@example.org", role="viewer")
-        admin.update_user(session=session, actor_email=auth.SYSTEM_ACTOR, email=DEA_EMAIL, disabled=True)
+        admin.add_user(session=session, actor_email=actor.SYSTEM_ACTOR, email="vi@example.org", role="viewer")
+        admin.update_user(session=session, actor_email=actor.SYSTEM_ACTOR, email=DEA_EMAIL, disabled=True)
     for email, expected in (
         ("nobody@example.org", "has no account here"),
         ("vi@example.org", "viewer access"),
         (DEA_EMAIL, "is disabled"),
     ):
-        with pytest.raises(auth.AccessDenied, match=expected):
+        with pytest.raises(actor.AccessDenied, match=expected):
             _import(db, filled, email=email)
     assert _stored(db) == []
 
@@ -667,9 +671,9 @@ def test_cli_import_one_line_errors(
 
 def test_the_error_report_is_a_row_column_problem_table() -> None:
     errors = [
-        spreadsheet.RowError(3, "progress", "150 is not between 0 and 100"),
-        spreadsheet.RowError(4, "objective", "x"),
+        bulk_updates.RowError(3, "progress", "150 is not between 0 and 100"),
+        bulk_updates.RowError(4, "objective", "x"),
     ]
-    frame = spreadsheet.errors_frame(errors)
+    frame = bulk_updates.errors_frame(errors)
     assert list(frame.columns) == ["Row", "Column", "Problem"]
     assert frame.values.tolist() == [[3, "progress", "150 is not between 0 and 100"], [4, "objective", "x"]]

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from dashboard.db import read_session, write_session
-from dashboard.ics_parser import ParsedStrategy, parse_ics_file, parse_ics_text
+from dashboard.formats.ics_document import ParsedStrategy, parse_ics_file, parse_ics_text
+from dashboard.services.strategy_import import ImportResult, apply_structure, import_strategy, load_agencies
 from dashboard.settings import DATA_DIR
-from dashboard.strategy import ImportResult, apply_structure, import_strategy, load_agencies
+from dashboard.store.database import read_session, write_session
 from models import (
     Agency,
     Goal,

@@ -8,10 +8,11 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from dashboard import admin, queries, submissions
-from dashboard.auth import AccessDenied
-from dashboard.db import read_session, write_session
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.actor import AccessDenied
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.services import admin, submissions
+from dashboard.store import queries
+from dashboard.store.database import read_session, write_session
 from models import (
     Indicator,
     IndicatorValue,
@@ -21,6 +22,7 @@ from models import (
     UpdateInput,
     format_validation_error,
 )
+from models.fields import FIELD_LABELS
 from tests import people
 from tests.people import ADMIN, CHAIR1, CHAIR2, DEA, QUARTER, STATE, STATE2, TODAY, USAID, World
 
@@ -155,7 +157,7 @@ def test_earlier_revisions_stay_readable_and_diff_lists_changes(world: World) ->
     assert submissions.diff(first, second) == [("Progress (%)", "20", "45")]
     assert submissions.diff(first, first) == []
     everything = submissions.diff(None, second)
-    assert [label for label, _, _ in everything] == list(submissions.FIELD_LABELS.values())
+    assert [label for label, _, _ in everything] == list(FIELD_LABELS.values())
     assert ("Challenges", "", "Budget delayed") in everything
 
 

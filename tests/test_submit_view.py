@@ -1,9 +1,9 @@
-"""``submit_view.save``: what the Submit page gets back for each kind of outcome (never an exception)."""
+"""``form_save.save``: what the Submit page gets back for each kind of outcome (never an exception)."""
 
 import pytest
 
-from dashboard import submit_view
-from dashboard.fiscal import reporting_quarter
+from dashboard.domain.fiscal import reporting_quarter
+from dashboard.services import form_save
 from models import StatusUpdate, UpdateDraft
 from tests import people
 from tests.people import DEA, STATE, STATE2, World
@@ -22,32 +22,32 @@ def _key(world: World, agency: str = "State") -> tuple[int, int, int, int]:
 
 
 def test_submit_then_draft_messages(world: World) -> None:
-    submitted = submit_view.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=0)
+    submitted = form_save.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=0)
     assert submitted.ok and submitted.revision == 1
     assert submitted.message == "Submitted as revision 1. The working-group chair will review it."
-    drafted = submit_view.save(world.engine, STATE, _key(world), VALUES, action="draft", base_revision=1)
+    drafted = form_save.save(world.engine, STATE, _key(world), VALUES, action="draft", base_revision=1)
     assert drafted.ok and drafted.revision is None and drafted.message == "Draft saved. It is not submitted yet."
     assert world.count(StatusUpdate) == 1 and world.count(UpdateDraft) == 1
 
 
 def test_bad_fields_come_back_one_message_each_and_nothing_is_written(world: World) -> None:
     values = {**VALUES, "progress": 150, "challenges": "x" * 100_000}
-    outcome = submit_view.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0)
+    outcome = form_save.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0)
     assert not outcome.ok
     assert outcome.field_errors == ["progress: must be at most 100", "challenges: is too long: at most 5000 characters"]
     assert world.count(StatusUpdate) == 0
 
 
 def test_a_refusal_is_a_message(world: World) -> None:
-    outcome = submit_view.save(world.engine, DEA, _key(world, "USAID"), VALUES, action="submit", base_revision=0)
+    outcome = form_save.save(world.engine, DEA, _key(world, "USAID"), VALUES, action="submit", base_revision=0)
     assert not outcome.ok and outcome.refusal == "You report for DEA, not for USAID."
     assert world.count(StatusUpdate) == 0
 
 
 def test_a_conflict_carries_their_revision_and_the_differences(world: World) -> None:
-    assert submit_view.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=0).ok
+    assert form_save.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=0).ok
     mine = {**VALUES, "progress": 55}
-    outcome = submit_view.save(world.engine, STATE2, _key(world), mine, action="submit", base_revision=0)
+    outcome = form_save.save(world.engine, STATE2, _key(world), mine, action="submit", base_revision=0)
     assert not outcome.ok and outcome.conflict is not None
     assert outcome.conflict.current.author == STATE and outcome.conflict.current.revision == 1
     assert outcome.conflict_changes == [("Progress (%)", "40", "55")]

@@ -19,8 +19,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import tracker
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain import reporting
+from dashboard.domain.fiscal import FiscalQuarter
 
 Q3, Q4 = FiscalQuarter(2026, 3), FiscalQuarter(2026, 4)
 EXPECTED = pd.DataFrame(
@@ -61,12 +61,12 @@ BEFORE_DUE, AFTER_DUE = date(2026, 10, 30), date(2026, 10, 31)
 
 
 def test_due_date_is_days_after_the_quarter_ends() -> None:
-    assert tracker.due_date(Q4, 30) == date(2026, 10, 30)
-    assert tracker.due_date(Q4, 0) == date(2026, 9, 30)
+    assert reporting.due_date(Q4, 30) == date(2026, 10, 30)
+    assert reporting.due_date(Q4, 0) == date(2026, 9, 30)
 
 
 def test_tracker_counts_per_quarter_and_overdue_only_after_the_due_date() -> None:
-    before = tracker.tracker(EXPECTED, SUBMISSIONS, [Q4], today=BEFORE_DUE, due_days=30).iloc[0].to_dict()
+    before = reporting.tracker(EXPECTED, SUBMISSIONS, [Q4], today=BEFORE_DUE, due_days=30).iloc[0].to_dict()
     assert before == {
         "quarter": "FY2026 Q4",
         "due": date(2026, 10, 30),
@@ -78,12 +78,12 @@ def test_tracker_counts_per_quarter_and_overdue_only_after_the_due_date() -> Non
         "missing": 1,
         "overdue": 0,
     }
-    after = tracker.tracker(EXPECTED, SUBMISSIONS, [Q3, Q4], today=AFTER_DUE, due_days=30)
+    after = reporting.tracker(EXPECTED, SUBMISSIONS, [Q3, Q4], today=AFTER_DUE, due_days=30)
     assert after["overdue"].tolist() == [4, 2]  # Q3: one returned + three missing; Q4: one returned + one missing
 
 
 def test_outstanding_lists_missing_and_returned_with_the_comment() -> None:
-    rows = tracker.outstanding(EXPECTED, SUBMISSIONS, Q4, today=AFTER_DUE, due_days=30)
+    rows = reporting.outstanding(EXPECTED, SUBMISSIONS, Q4, today=AFTER_DUE, due_days=30)
     assert rows[["code", "agency", "state", "quarter_label", "overdue", "review_comment"]].values.tolist() == [
         ["1.1", "USAID", "Returned", "FY2026 Q4", True, "Add figures"],
         ["2.1", "DEA", "Not submitted", "FY2026 Q4", True, ""],
@@ -91,20 +91,20 @@ def test_outstanding_lists_missing_and_returned_with_the_comment() -> None:
 
 
 def test_overdue_by_working_group_and_agency() -> None:
-    rows = tracker.outstanding(EXPECTED, SUBMISSIONS, Q3, today=AFTER_DUE, due_days=30)
-    by_group = tracker.overdue_by(rows, "working_group")
+    rows = reporting.outstanding(EXPECTED, SUBMISSIONS, Q3, today=AFTER_DUE, due_days=30)
+    by_group = reporting.overdue_by(rows, "working_group")
     assert by_group.values.tolist() == [["WG A", 2, "1.1"], ["WG B", 2, "2.1"]]
-    by_agency = tracker.overdue_by(rows, "agency")
+    by_agency = reporting.overdue_by(rows, "agency")
     assert by_agency.values.tolist() == [["USAID", 2, "1.1, 2.1"], ["DEA", 1, "2.1"], ["State", 1, "1.1"]]
-    assert tracker.overdue_by(
-        tracker.outstanding(EXPECTED, SUBMISSIONS, Q4, today=BEFORE_DUE, due_days=30), "agency"
+    assert reporting.overdue_by(
+        reporting.outstanding(EXPECTED, SUBMISSIONS, Q4, today=BEFORE_DUE, due_days=30), "agency"
     ).empty
 
 
 def test_my_lists_keep_the_numeric_quarter_beside_its_label() -> None:
-    owed = tracker.my_owed(EXPECTED, SUBMISSIONS, Q4, frozenset({2}), today=AFTER_DUE, due_days=30)
+    owed = reporting.my_owed(EXPECTED, SUBMISSIONS, Q4, frozenset({2}), today=AFTER_DUE, due_days=30)
     assert owed[["code", "state"]].values.tolist() == [["1.1", "Returned"]]
-    returned = tracker.my_returned(EXPECTED, SUBMISSIONS, frozenset({2}))
+    returned = reporting.my_returned(EXPECTED, SUBMISSIONS, frozenset({2}))
     assert returned[["code", "quarter_label", "fiscal_year", "quarter", "review_comment"]].values.tolist() == [
         ["1.1", "FY2026 Q4", 2026, 4, "Add figures"],
         ["2.1", "FY2026 Q3", 2026, 3, "Wrong quarter"],
@@ -112,7 +112,7 @@ def test_my_lists_keep_the_numeric_quarter_beside_its_label() -> None:
 
 
 def test_to_review_leaves_out_other_groups_and_the_reviewers_own_updates() -> None:
-    everything = tracker.to_review(EXPECTED, SUBMISSIONS, None, None)
+    everything = reporting.to_review(EXPECTED, SUBMISSIONS, None, None)
     assert everything[["status_update_id", "quarter_label", "quarter"]].values.tolist() == [[12, "FY2026 Q4", 4]]
-    assert tracker.to_review(EXPECTED, SUBMISSIONS, {1}, None).empty  # objective 2.1 is not the chair's
-    assert tracker.to_review(EXPECTED, SUBMISSIONS, None, "usaid@x").empty  # nobody reviews their own update
+    assert reporting.to_review(EXPECTED, SUBMISSIONS, {1}, None).empty  # objective 2.1 is not the chair's
+    assert reporting.to_review(EXPECTED, SUBMISSIONS, None, "usaid@x").empty  # nobody reviews their own update

@@ -50,10 +50,11 @@ def prepare_database(path: Path, users: list[tuple[str, str, list[str], list[str
 
     Every user gets ``PASSWORD``. Returns the URL to pass to the app as ``DATABASE_URL``.
     """
-    from dashboard import admin, auth
-    from dashboard.bootstrap import init_database
-    from dashboard.db import dispose_engine, get_engine, write_session
+    from dashboard.domain import actor
+    from dashboard.services import admin
+    from dashboard.services.bootstrap import init_database
     from dashboard.settings import Settings
+    from dashboard.store.database import dispose_engine, get_engine, write_session
 
     url = f"sqlite:///{path}"
     init_database(Settings(database_url=url), demo=demo)
@@ -61,7 +62,7 @@ def prepare_database(path: Path, users: list[tuple[str, str, list[str], list[str
         for email, role, agencies, groups in users:
             admin.add_user(
                 session=session,
-                actor_email=auth.SYSTEM_ACTOR,
+                actor_email=actor.SYSTEM_ACTOR,
                 email=email,
                 role=role,
                 agencies=agencies,

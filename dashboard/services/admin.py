@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from dashboard.auth import AccessDenied, acting, check_password_rules, find_user, hash_password, normalise_email
-from dashboard.auth import require_admin as _require_admin
+from dashboard.domain.actor import AccessDenied
+from dashboard.domain.actor import require_admin as _require_admin
+from dashboard.services.access import acting, find_user, normalise_email
+from dashboard.services.passwords import check_password_rules, hash_password
 from models import (
     Agency,
     AgencyCreate,

@@ -4,8 +4,8 @@ import io
 
 import pandas as pd
 
-from dashboard.progress import quarter_label
-from dashboard.queries import NARRATIVE_COLUMNS
+from dashboard.domain.aggregation import quarter_label
+from models.fields import NARRATIVE_FIELDS
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = [
@@ -21,7 +21,7 @@ EXPORT_COLUMNS = [
     "status",
     "progress",
     "risk_level",
-    *NARRATIVE_COLUMNS,
+    *NARRATIVE_FIELDS,
     "author",
     "created_at",
     "revision",
@@ -59,7 +59,7 @@ def export_frame(expected: pd.DataFrame, updates: pd.DataFrame) -> pd.DataFrame:
             "status": merged["status"],
             "progress": merged["progress"],
             "risk_level": merged["risk_level"],
-            **{c: merged[c] if c in merged else "" for c in NARRATIVE_COLUMNS},
+            **{c: merged[c] if c in merged else "" for c in NARRATIVE_FIELDS},
             "author": merged["author"],
             "created_at": merged["created_at"].astype(str),
             "revision": merged["revision"],
@@ -72,9 +72,9 @@ def export_frame(expected: pd.DataFrame, updates: pd.DataFrame) -> pd.DataFrame:
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     # Text columns are "str" dtype in pandas 3 and "object" before: check both.
     return frame.apply(
-        lambda column: column.map(neutralise)
-        if column.dtype == object or pd.api.types.is_string_dtype(column)
-        else column
+        lambda column: (
+            column.map(neutralise) if column.dtype == object or pd.api.types.is_string_dtype(column) else column
+        )
     )
 
 

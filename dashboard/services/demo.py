@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, func, select
 
-from dashboard.fiscal import FiscalQuarter, quarter_range
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range
 from models import (
     Agency,
     Indicator,

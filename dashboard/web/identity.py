@@ -9,9 +9,10 @@ import streamlit as st
 from sqlmodel import select
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from dashboard import auth
-from dashboard.db import read_session
-from dashboard.ui import engine
+from dashboard.domain import actor
+from dashboard.services import access
+from dashboard.store.database import read_session
+from dashboard.web.cache import engine
 from models import AppUser
 
 LOCAL_KEY = "auth_email"
@@ -30,17 +31,17 @@ def current_email() -> str | None:
         if not st.user.get("is_logged_in", False):
             return None
         email = st.user.get("email")
-        return auth.normalise_email(str(email)) if email else None
+        return access.normalise_email(str(email)) if email else None
     return st.session_state.get(LOCAL_KEY)
 
 
-def current_actor() -> auth.Actor:
+def current_actor() -> actor.Actor:
     with read_session(engine()) as session:
-        return auth.resolve(session, current_email())
+        return access.resolve(session, current_email())
 
 
 def remember_local(email: str) -> None:
-    st.session_state[LOCAL_KEY] = auth.normalise_email(email)
+    st.session_state[LOCAL_KEY] = access.normalise_email(email)
 
 
 def sign_out() -> None:
@@ -55,7 +56,7 @@ def has_any_user() -> bool:
         return session.exec(select(AppUser.id)).first() is not None
 
 
-def reviewable(actor: auth.Actor) -> set[int] | None:
+def reviewable(actor: actor.Actor) -> set[int] | None:
     """Objective ids the actor may review (None: all)."""
     with read_session(engine()) as session:
-        return auth.reviewable_objectives(session, actor)
+        return access.reviewable_objectives(session, actor)

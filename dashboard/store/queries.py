@@ -2,9 +2,11 @@
 
 import pandas as pd
 from sqlalchemy import Engine, bindparam, func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models import Goal, Mission, Objective, StatusUpdate
+from dashboard.store.database import read_session
+from models import Agency, Goal, Mission, Objective, ObjectiveAgency, StatusUpdate
+from models.fields import NARRATIVE_FIELDS
 
 
 def missions_frame(engine: Engine) -> pd.DataFrame:
@@ -155,7 +157,6 @@ UPDATE_COLUMNS = [
     "created_at",
     "is_demo",
 ]
-NARRATIVE_COLUMNS = ["accomplishments", "challenges", "next_steps", "risk_note"]
 
 
 # The newest review decision of each stored revision (one row per reviewed revision).
@@ -184,7 +185,7 @@ def updates_frame(
     whose state now (the newest review decision, else the stored state) is in ``states`` count,
     so a returned or not-yet-approved revision falls back to the last counted one.
     """
-    columns = UPDATE_COLUMNS + (NARRATIVE_COLUMNS if narratives else [])
+    columns = UPDATE_COLUMNS + (list(NARRATIVE_FIELDS) if narratives else [])
     selected = ", ".join(f"su.{c}" for c in columns if c != "qindex")
     where = ["o.mission_id = :mission_id", "su.effective_state IN :states"]
     params: dict[str, object] = {"mission_id": mission_id, "states": list(states)}
@@ -306,3 +307,23 @@ def submissions_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
     else:
         frame["qindex"] = pd.Series(dtype=int)
     return frame
+
+
+def reporting_pairs(engine: Engine, agency_ids: frozenset[int], mission_id: int) -> pd.DataFrame:
+    """The (objective, agency) pairs of ``agency_ids`` in a mission, in strategy order."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(Objective.id, Objective.code, Objective.title, Agency.id, Agency.acronym, ObjectiveAgency.role)
+            .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
+            .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
+            .where(Objective.mission_id == mission_id, col(Agency.id).in_(agency_ids or {-1}))
+            .order_by(Objective.position, Agency.acronym)
+        ).all()
+    return pd.DataFrame(rows, columns=["objective_id", "code", "title", "agency_id", "agency", "role"])
+
+
+def mission_row(engine: Engine, mission_id: int) -> Mission:
+    with read_session(engine) as session:
+        found = session.get(Mission, mission_id)
+    assert found is not None
+    return found

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.fiscal import FiscalQuarter
 
 RECEIVED_STATES = ("submitted", "approved")
 OUTSTANDING_COLUMNS = [

@@ -1,6 +1,5 @@
-"""What the Submit page needs, read fresh (never cached: a conflict check needs the newest revision).
-
-Plain functions over an engine; the acting user is an argument.
+"""What the Submit and Review pages show of one update, read fresh (never cached: a conflict check needs
+the newest revision). Plain functions over an engine; the acting user is an argument.
 """
 
 import json
@@ -9,41 +8,20 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
-from dashboard import submissions
-from dashboard.auth import AccessDenied, Actor
-from dashboard.db import read_session, write_session
-from dashboard.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
-from dashboard.queries import NARRATIVE_COLUMNS
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from dashboard.services import submissions
+from dashboard.store.database import read_session
 from models import (
-    Agency,
     Indicator,
     Mission,
-    Objective,
-    ObjectiveAgency,
     UpdateDraft,
-    UpdateInput,
-    format_validation_error,
 )
+from models.fields import NARRATIVE_FIELDS, UPDATE_FIELDS, UpdateKey
 
-Key = tuple[int, int, int, int]
 STATE_LABELS = {"submitted": "Submitted, waiting for review", "approved": "Approved", "returned": "Returned"}
-
-
-def choices(engine: Engine, actor: Actor, mission_id: int) -> pd.DataFrame:
-    """The (objective, agency) pairs ``actor`` reports on in a mission, in strategy order."""
-    with read_session(engine) as session:
-        rows = session.exec(
-            select(Objective.id, Objective.code, Objective.title, Agency.id, Agency.acronym, ObjectiveAgency.role)
-            .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
-            .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
-            .where(Objective.mission_id == mission_id, col(Agency.id).in_(actor.agency_ids or {-1}))
-            .order_by(Objective.position, Agency.acronym)
-        ).all()
-    return pd.DataFrame(rows, columns=["objective_id", "code", "title", "agency_id", "agency", "role"])
 
 
 def quarter_options(mission: Mission, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:
@@ -55,16 +33,9 @@ def quarter_options(mission: Mission, today: date) -> tuple[list[FiscalQuarter],
     return options, default
 
 
-def mission(engine: Engine, mission_id: int) -> Mission:
-    with read_session(engine) as session:
-        found = session.get(Mission, mission_id)
-    assert found is not None
-    return found
-
-
 @dataclass
 class SubmitContext:
-    key: Key
+    key: UpdateKey
     history: list[dict[str, Any]]
     draft: UpdateDraft | None
     previous: dict[str, Any] | None
@@ -85,13 +56,13 @@ class SubmitContext:
     def defaults(self) -> dict[str, Any]:
         """Form values: the draft, else the newest revision, else the previous quarter's scales with empty text."""
         if self.draft is not None:
-            return {f: getattr(self.draft, f) for f in submissions.FIELDS}
+            return {f: getattr(self.draft, f) for f in UPDATE_FIELDS}
         if self.latest is not None:
-            return {f: self.latest[f] for f in submissions.FIELDS}
+            return {f: self.latest[f] for f in UPDATE_FIELDS}
         values: dict[str, Any] = {"status": "On track", "progress": 0, "risk_level": "Low"}
         if self.previous is not None:
             values.update({f: self.previous[f] for f in ("status", "progress", "risk_level")})
-        values.update({name: "" for name in NARRATIVE_COLUMNS})
+        values.update({name: "" for name in NARRATIVE_FIELDS})
         return values
 
     def status_line(self) -> str:
@@ -115,7 +86,7 @@ class SubmitContext:
         return f"Returned by {review['reviewer']}: {review['comment']}"
 
 
-def load(engine: Engine, key: Key) -> SubmitContext:
+def load(engine: Engine, key: UpdateKey) -> SubmitContext:
     objective_id, agency_id, fiscal_year, quarter = key
     previous_quarter = FiscalQuarter(fiscal_year, quarter).previous()
     with read_session(engine) as session:
@@ -138,7 +109,7 @@ def load(engine: Engine, key: Key) -> SubmitContext:
     )
 
 
-def key_text(key: Key) -> str:
+def key_text(key: UpdateKey) -> str:
     return "_".join(str(part) for part in key)
 
 
@@ -153,51 +124,3 @@ def history_rows(history: list[dict[str, Any]]) -> list[tuple[dict[str, Any], li
 
 def diff_frame(changes: list[tuple[str, str, str]], before: str = "Before", after: str = "After") -> pd.DataFrame:
     return pd.DataFrame(changes, columns=["Field", before, after])
-
-
-@dataclass
-class SaveOutcome:
-    """What became of a "Save draft" or "Submit": a message, field problems, a refusal, or a conflict."""
-
-    message: str | None = None
-    revision: int | None = None
-    field_errors: list[str] = field(default_factory=list)
-    refusal: str | None = None
-    conflict: submissions.Conflict | None = None
-    conflict_changes: list[tuple[str, str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.message is not None
-
-
-def save(
-    engine: Engine, actor_email: str | None, key: Key, values: dict[str, Any], *, action: str, base_revision: int
-) -> SaveOutcome:
-    """Validate the form's ``values`` and save them as a draft (``action="draft"``) or submit them.
-
-    Nothing raises: a bad field, a refusal or a newer revision by someone else comes back in the outcome,
-    with the differences between their revision and this form when it is a conflict.
-    """
-    objective_id, agency_id, fiscal_year, quarter = key
-    try:
-        form = UpdateInput(
-            objective_id=objective_id, agency_id=agency_id, fiscal_year=fiscal_year, quarter=quarter, **values
-        )
-    except ValidationError as exc:
-        return SaveOutcome(field_errors=format_validation_error(exc))
-    try:
-        with write_session(engine) as session:
-            if action == "draft":
-                submissions.save_draft(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
-                return SaveOutcome(message="Draft saved. It is not submitted yet.")
-            row = submissions.submit(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
-            return SaveOutcome(
-                message=f"Submitted as revision {row.revision}. The working-group chair will review it.",
-                revision=row.revision,
-            )
-    except submissions.Conflict as conflict:
-        theirs = {name: getattr(conflict.current, name) for name in submissions.FIELDS}
-        return SaveOutcome(conflict=conflict, conflict_changes=submissions.diff(theirs, form.model_dump()))
-    except (AccessDenied, ValueError) as exc:
-        return SaveOutcome(refusal=str(exc))

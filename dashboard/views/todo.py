@@ -5,9 +5,9 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import tracker
-from dashboard.auth import Actor
-from dashboard.fiscal import FiscalQuarter, reporting_quarter
+from dashboard.domain import reporting
+from dashboard.domain.actor import Actor
+from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
 
 TABLE_LABELS = {
     "code": "Objective",
@@ -62,12 +62,14 @@ def build(
     page's default, which stops at the strategy's last quarter.
     """
     quarter = quarter or reporting_quarter(today)
-    owed = tracker.my_owed(expected, submissions, quarter, actor.agency_ids, today=today, due_days=due_days)
-    returned = tracker.my_returned(expected, submissions, actor.agency_ids)
+    owed = reporting.my_owed(expected, submissions, quarter, actor.agency_ids, today=today, due_days=due_days)
+    returned = reporting.my_returned(expected, submissions, actor.agency_ids)
     waiting = (
-        tracker.to_review(expected, submissions, reviewable, actor.email) if actor.can_review else submissions.iloc[0:0]
+        reporting.to_review(expected, submissions, reviewable, actor.email)
+        if actor.can_review
+        else submissions.iloc[0:0]
     )
-    return TodoView(quarter, tracker.due_date(quarter, due_days), owed, returned, waiting)
+    return TodoView(quarter, reporting.due_date(quarter, due_days), owed, returned, waiting)
 
 
 def table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:

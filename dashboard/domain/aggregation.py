@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.filters import Filters
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter
 from models.scales import RISK_ORDER, STATUS_ORDER
 
 NO_UPDATE = "No update"

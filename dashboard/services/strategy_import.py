@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from dashboard.ics_parser import ParsedObjective, ParsedStrategy
+from dashboard.formats.ics_document import ParsedObjective, ParsedStrategy
 from models import (
     Agency,
     AgencyCreate,
@@ -173,9 +173,7 @@ def apply_structure(*, session: Session, path: Path) -> int:
                 added += 1
     session.flush()
 
-    existing_groups = {
-        g.name for g in session.exec(select(WorkingGroup).where(WorkingGroup.mission_id == mission.id))
-    }
+    existing_groups = {g.name for g in session.exec(select(WorkingGroup).where(WorkingGroup.mission_id == mission.id))}
     for spec in structure["working_groups"]:
         if spec["name"] in existing_groups:
             continue

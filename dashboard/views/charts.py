@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.progress import MISSING, NO_UPDATE, STATUS_LEVELS, Headline
+from dashboard.domain.aggregation import MISSING, NO_UPDATE, STATUS_LEVELS, Headline
 from models.scales import RISK_ORDER
 
 STATUS_COLORS = {

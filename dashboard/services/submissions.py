@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from dashboard.auth import AccessDenied, Actor, acting, require_agency, reviewable_objectives
-from dashboard.fiscal import FiscalQuarter, strategy_quarters
-from dashboard.queries import NARRATIVE_COLUMNS
+from dashboard.domain.actor import AccessDenied, Actor, require_agency
+from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
+from dashboard.services.access import acting, reviewable_objectives
 from models import (
     Agency,
     Indicator,
@@ -38,17 +38,8 @@ from models import (
     UpdateInput,
     WorkingGroupObjective,
 )
+from models.fields import FIELD_LABELS, UPDATE_FIELDS
 
-FIELDS = ("status", "progress", "risk_level", *NARRATIVE_COLUMNS)
-FIELD_LABELS = {
-    "status": "Status",
-    "progress": "Progress (%)",
-    "risk_level": "Risk level",
-    "accomplishments": "Accomplishments",
-    "challenges": "Challenges",
-    "next_steps": "Next steps",
-    "risk_note": "Risk and mitigation",
-}
 COMMENT_MAX_CHARS = 2000
 
 
@@ -159,7 +150,7 @@ def _working_group_id(session: Session, objective_id: int) -> int | None:
 
 def same_content(row: StatusUpdate, form: UpdateInput) -> bool:
     """True when ``form`` would store exactly what ``row`` holds (a re-uploaded spreadsheet row)."""
-    return all(str(getattr(row, f)) == str(getattr(form, f)) for f in FIELDS)
+    return all(str(getattr(row, f)) == str(getattr(form, f)) for f in UPDATE_FIELDS)
 
 
 def submit(
@@ -266,7 +257,7 @@ def save_draft(
         risk_level=form.risk_level,
         author=actor.email,
     )
-    for name in FIELDS:
+    for name in UPDATE_FIELDS:
         setattr(draft, name, str(getattr(form, name)) if name != "progress" else form.progress)
     draft.base_revision = base_revision
     draft.indicator_values = json.dumps({str(k): v for k, v in form.indicator_values.items()})
@@ -358,7 +349,7 @@ def revisions(session: Session, key: tuple[int, int, int, int]) -> list[dict[str
                     {"decision": e.decision, "comment": e.comment, "reviewer": e.reviewer, "at": _aware(e.created_at)}
                     for e in events
                 ],
-                **{f: getattr(row, f) for f in FIELDS},
+                **{f: getattr(row, f) for f in UPDATE_FIELDS},
             }
         )
     return out
@@ -367,7 +358,7 @@ def revisions(session: Session, key: tuple[int, int, int, int]) -> list[dict[str
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str, str]]:
     """``(field label, before, after)`` for each field that differs; every field when there is no before."""
     changes = []
-    for name in FIELDS:
+    for name in UPDATE_FIELDS:
         old = "" if before is None else str(before.get(name, ""))
         new = str(after.get(name, ""))
         if before is None or old != new:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from dashboard.db import get_engine, is_empty, migrate, read_session, write_session
-from dashboard.demo import seed_demo
-from dashboard.fiscal import FiscalQuarter, reporting_quarter
-from dashboard.ics_parser import parse_ics_file
+from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
+from dashboard.formats.ics_document import parse_ics_file
+from dashboard.services.demo import seed_demo
+from dashboard.services.strategy_import import ImportResult, apply_structure, import_strategy, load_agencies
 from dashboard.settings import DATA_DIR, Settings
-from dashboard.strategy import ImportResult, apply_structure, import_strategy, load_agencies
+from dashboard.store.database import get_engine, is_empty, migrate, read_session, write_session
 from models import Mission
 
 BUNDLED_ICS = DATA_DIR / "ics_peru.md"

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from dashboard.fiscal import FiscalQuarter
+from dashboard.domain.fiscal import FiscalQuarter
 from models.scales import RISK_ORDER, STATUS_ORDER
 
 # query parameter -> Filters attribute

@@ -1,6 +1,6 @@
 """Which pages each role sees. Pure, so the role matrix is tested without Streamlit."""
 
-from dashboard.auth import Actor
+from dashboard.domain.actor import Actor
 
 VIEW_PAGES = ["overview", "objective", "agency", "strategy", "tracker"]
 

@@ -1,0 +1,71 @@
+"""Who is acting, as every rule sees them: the ``Actor`` and the checks that need nothing but the actor.
+
+Identity comes from outside (OIDC or a local sign-in) as an e-mail address; ``services.access`` turns it
+into an ``Actor`` read from the database. Nothing here touches the database or Streamlit.
+"""
+
+from dataclasses import dataclass, field
+
+from models import Role
+
+SYSTEM_ACTOR = "operator (command line)"
+
+
+class AccessDenied(Exception):
+    """A write the acting user may not make. The message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person as the services see them. ``email`` None means nobody is signed in."""
+
+    email: str | None
+    role: str = Role.VIEWER
+    user_id: int | None = None
+    agency_ids: frozenset[int] = field(default_factory=frozenset)
+    agencies: tuple[str, ...] = ()
+    working_group_ids: frozenset[int] = field(default_factory=frozenset)
+    disabled: bool = False
+    system: bool = False
+
+    @property
+    def signed_in(self) -> bool:
+        return self.email is not None
+
+    @property
+    def label(self) -> str:
+        return self.email or "anonymous"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.system or (self.role == Role.ADMIN and not self.disabled)
+
+    @property
+    def can_submit(self) -> bool:
+        """Has at least one agency to report for (contributors, and chairs or admins bound to one)."""
+        return not self.disabled and self.role != Role.VIEWER and bool(self.agency_ids)
+
+    @property
+    def can_review(self) -> bool:
+        return not self.disabled and (self.is_admin or (self.role == Role.CHAIR and bool(self.working_group_ids)))
+
+    @classmethod
+    def anonymous(cls) -> "Actor":
+        return cls(email=None)
+
+    @classmethod
+    def operator(cls) -> "Actor":
+        """The command line, run by whoever operates the server: full rights, recorded as such."""
+        return cls(email=SYSTEM_ACTOR, role=Role.ADMIN, system=True)
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise AccessDenied("Only an admin can do this.")
+
+
+def require_agency(actor: Actor, agency_id: int, agency_name: str) -> None:
+    """Refuse a report for an agency the actor does not report for."""
+    if agency_id not in actor.agency_ids:
+        mine = ", ".join(actor.agencies) or "no agency"
+        raise AccessDenied(f"You report for {mine}, not for {agency_name}.")

@@ -1,0 +1,317 @@
+"""Quarterly status updates through a spreadsheet: download a template, fill it in, upload it again.
+
+``template_xlsx`` builds an Excel workbook with one row per (objective, agency) the
+user reports for; ``read_rows`` reads a filled-in CSV or XLSX back into plain rows;
+``validate_rows`` checks every row and every column and plans the writes;
+``import_rows`` stores them all in one transaction or nothing at all.
+
+Text in and out:
+
+* Every text cell the template writes goes through ``exports.neutralise``, so text a
+  spreadsheet would run as a formula (``=SUM(A1:A3)``) is written as ``'=SUM(A1:A3)``.
+* On reading, cell text is kept exactly as typed except for surrounding whitespace,
+  with one exception: a leading apostrophe directly followed by ``= + - @``, a tab or a
+  carriage return is the prefix ``neutralise`` added, so that one apostrophe is removed
+  (``'=1+1`` reads as ``=1+1``). A formula typed into a cell is read as its text.
+* Re-uploading a file is safe: a row whose content equals the newest stored revision
+  is "unchanged" and writes nothing; the ``current_revision`` column detects a newer
+  revision saved by someone else since the template was downloaded.
+"""
+
+import csv
+import io
+from datetime import date, datetime, time
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
+
+from dashboard.formats.exports import FORMULA_PREFIXES, neutralise
+from models.fields import NARRATIVE_FIELDS
+from models.scales import RISK_ORDER, STATUS_ORDER
+from models.schemas import NARRATIVE_MAX_CHARS
+
+NARRATIVES = tuple(NARRATIVE_FIELDS)
+
+
+REQUIRED_COLUMNS = ("objective", "agency", "quarter", "status", "progress", "risk_level", *NARRATIVES)
+
+
+HELPER_COLUMNS = ("objective_title", "current_revision")
+
+
+TEMPLATE_COLUMNS = (*REQUIRED_COLUMNS, *HELPER_COLUMNS)
+
+
+ROW_KEY = "_row"
+
+
+MAX_ROWS = 5000
+
+
+TEMPLATE_SPARE_ROWS = 50
+
+
+SHEET_TITLE = "Updates"
+
+
+_COLUMN_WIDTHS = {
+    "objective": 11,
+    "agency": 10,
+    "quarter": 12,
+    "status": 13,
+    "progress": 10,
+    "risk_level": 11,
+    "accomplishments": 50,
+    "challenges": 50,
+    "next_steps": 50,
+    "risk_note": 50,
+    "objective_title": 60,
+    "current_revision": 17,
+}
+
+
+_INSTRUCTIONS = [
+    ("Column", "What to enter"),
+    ("objective", "Objective code from the strategy, e.g. 1.1 or M1. Pre-filled: leave as is."),
+    ("agency", "Acronym of the agency reporting, e.g. USAID. You can only report for your own agencies."),
+    ("quarter", "Fiscal quarter reported on, e.g. FY2026 Q4 (FY2026 Q4 = July to September 2026)."),
+    ("status", "One of: " + ", ".join(STATUS_ORDER) + " (pick from the drop-down)."),
+    ("progress", "Progress towards the objective, a whole number from 0 to 100 (no % sign needed)."),
+    ("risk_level", "One of: " + ", ".join(RISK_ORDER) + " (pick from the drop-down)."),
+    ("accomplishments", f"What was achieved this quarter. At most {NARRATIVE_MAX_CHARS:,} characters."),
+    ("challenges", f"What held progress back. At most {NARRATIVE_MAX_CHARS:,} characters."),
+    ("next_steps", f"What comes next quarter. At most {NARRATIVE_MAX_CHARS:,} characters."),
+    ("risk_note", f"Risks and how they are mitigated. At most {NARRATIVE_MAX_CHARS:,} characters."),
+    ("objective_title", "Read only: the objective's title, for reference. Ignored on upload."),
+    (
+        "current_revision",
+        "Read only: the revision stored when this template was made (0 = none yet). Leave it as is: if someone "
+        "saves a newer revision before you upload, the upload stops instead of overwriting their change.",
+    ),
+    ("", ""),
+    ("Uploading", "Upload this workbook (first sheet) or a CSV UTF-8 file with the same column headers."),
+    ("", "Every row is checked; if any row has a problem nothing is saved and each problem is listed by row."),
+    ("", "Rows identical to the stored update are skipped, so uploading the same file twice saves nothing new."),
+    ("", "Text starting with = + - or @ is shown with a leading apostrophe; it is saved without it."),
+]
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be used (size, format, columns). The message is shown to the user as is."""
+
+
+def _safe_text(value: str) -> str:
+    return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
+
+
+def template_workbook(rows: list[dict[str, Any]]) -> bytes:
+    """An Excel workbook to fill in: one row per template row (keyed by ``TEMPLATE_COLUMNS``), with drop-downs."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET_TITLE
+    helper_fill = PatternFill("solid", fgColor="EEEEEE")
+    sheet.append(list(TEMPLATE_COLUMNS))
+    for number, name in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=number)
+        cell.font = Font(bold=True)
+        if name in HELPER_COLUMNS:
+            cell.fill = helper_fill
+        sheet.column_dimensions[get_column_letter(number)].width = _COLUMN_WIDTHS[name]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row_number, row in enumerate(rows, start=2):
+        for number, name in enumerate(TEMPLATE_COLUMNS, start=1):
+            value = row[name]
+            cell = sheet.cell(row=row_number, column=number)
+            if isinstance(value, str):
+                cell.value = _safe_text(value)
+                cell.data_type = "s"  # text, never a formula
+            else:
+                cell.value = value
+            if name in NARRATIVES or name == "objective_title":
+                cell.alignment = wrap
+            if name in HELPER_COLUMNS:
+                cell.fill = helper_fill
+    last = len(rows) + 1 + TEMPLATE_SPARE_ROWS
+    position = {name: get_column_letter(i) for i, name in enumerate(TEMPLATE_COLUMNS, start=1)}
+    for name, choices in (("status", STATUS_ORDER), ("risk_level", RISK_ORDER)):
+        check = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"Not a {name.replace('_', ' ')}",
+            error="Pick one of: " + ", ".join(choices),
+        )
+        check.add(f"{position[name]}2:{position[name]}{last}")
+        sheet.add_data_validation(check)
+    percent = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not a percentage",
+        error="Enter a whole number from 0 to 100.",
+    )
+    percent.add(f"{position['progress']}2:{position['progress']}{last}")
+    sheet.add_data_validation(percent)
+    sheet.freeze_panes = "A2"
+
+    notes = workbook.create_sheet("Instructions")
+    for line in _INSTRUCTIONS:
+        notes.append([_safe_text(text) for text in line])
+    notes["A1"].font = notes["B1"].font = Font(bold=True)
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 110
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB"
+
+
+def check_size(size: int, max_bytes: int) -> None:
+    """Raise SpreadsheetError when a file of ``size`` bytes is over the limit."""
+    if size > max_bytes:
+        shown, limit = _size(size), _size(max_bytes)
+        if shown == limit:
+            shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes"
+        raise SpreadsheetError(f"The file is {shown}; the limit is {limit}.")
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text: whitespace stripped, the export's neutralising apostrophe removed, 40.0 as 40."""
+    if value is None:
+        return ""
+    if isinstance(value, ArrayFormula):
+        value = value.text or ""
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, datetime):
+        text = value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    elif isinstance(value, date | time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    text = text.strip()
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:].strip()
+    return text
+
+
+def _header_name(value: object) -> str:
+    return _cell_text(value).replace("\ufeff", "").strip().lower().replace(" ", "_")
+
+
+def _csv_rows(data: bytes) -> list[tuple[int, list[object]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            "The CSV file is not UTF-8 text: in Excel choose Save As → CSV UTF-8 (or upload the .xlsx)."
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        return [(n, list(r)) for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]
+    except csv.Error as exc:
+        raise SpreadsheetError(f"The CSV file cannot be read: {exc}.") from None
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001  (any failure means the same thing to the user)
+        raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
+    try:
+        if not workbook.worksheets:
+            raise SpreadsheetError("The workbook has no sheet.")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the size the file claims
+        out: list[tuple[int, list[object]]] = []
+        data_rows = 0
+        for number, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
+            values = [getattr(c, "value", None) for c in cells]
+            number = next((c.row for c in cells if getattr(c, "row", None)), number)
+            if any(_cell_text(v) for v in values):
+                out.append((number, values))
+                data_rows += 1
+                if data_rows > MAX_ROWS + 1:
+                    raise SpreadsheetError(f"The file has more than {MAX_ROWS:,} rows: split it.")
+        return out
+    except SpreadsheetError:
+        raise
+    except Exception:  # noqa: BLE001
+        raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
+    finally:
+        workbook.close()
+
+
+def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, Any]]:
+    """The data rows of a CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX file (first sheet).
+
+    Each row is a dict of column name → text (see the module docstring for how cells are read), plus
+    ``ROW_KEY`` with its row number; ``current_revision`` is kept ("" when the column is absent),
+    ``objective_title`` is dropped; fully empty rows are skipped. Raises SpreadsheetError.
+    """
+    check_size(len(data), max_bytes)
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    name = filename.lower().strip()
+    if name.endswith(".csv"):
+        table = _csv_rows(data)
+    elif name.endswith(".xlsx"):
+        table = _xlsx_rows(data)
+    elif name.endswith(".xls"):
+        raise SpreadsheetError("Old Excel .xls files are not supported: save it as .xlsx or CSV UTF-8.")
+    else:
+        raise SpreadsheetError(f"{filename or 'The file'} is not a .csv or .xlsx file.")
+    table = [(n, cells) for n, cells in table if any(_cell_text(v) for v in cells)]
+    if not table:
+        raise SpreadsheetError("The file is empty: it needs a header row and at least one data row.")
+    _, header_cells = table[0]
+    headers = [_header_name(v) for v in header_cells]
+    named = [h for h in headers if h]
+    missing = [c for c in REQUIRED_COLUMNS if c not in named]
+    unknown = [h for h in dict.fromkeys(named) if h not in TEMPLATE_COLUMNS]
+    twice = [h for h in dict.fromkeys(named) if named.count(h) > 1]
+    problems = []
+    if missing:
+        problems.append("missing columns: " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown columns: " + ", ".join(unknown))
+    if twice:
+        problems.append("columns given twice: " + ", ".join(twice))
+    if problems:
+        raise SpreadsheetError(
+            "The header row does not match the template (" + "; ".join(problems) + "). "
+            "Expected: " + ", ".join(REQUIRED_COLUMNS) + " (optional: " + ", ".join(HELPER_COLUMNS) + ")."
+        )
+    rows: list[dict[str, Any]] = []
+    for number, cells in table[1:]:
+        texts = [_cell_text(v) for v in cells]
+        stray = [i for i, t in enumerate(texts) if t and (i >= len(headers) or not headers[i])]
+        if stray:
+            raise SpreadsheetError(
+                f"Row {number} has a value in column {get_column_letter(stray[0] + 1)}, which has no header."
+            )
+        row: dict[str, Any] = {c: "" for c in (*REQUIRED_COLUMNS, "current_revision")}
+        row.update({h: t for h, t in zip(headers, texts, strict=False) if h and h != "objective_title"})
+        row[ROW_KEY] = number
+        rows.append(row)
+    if not rows:
+        raise SpreadsheetError("The file has a header row but no data rows.")
+    if len(rows) > MAX_ROWS:
+        raise SpreadsheetError(f"The file has {len(rows):,} rows; the limit is {MAX_ROWS:,}: split it.")
+    return rows

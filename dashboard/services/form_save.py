@@ -1,0 +1,64 @@
+"""Saving the Submit page's form: validate, then save a draft or submit, with every outcome returned, never raised."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from dashboard.domain.actor import AccessDenied
+from dashboard.services import submissions
+from dashboard.store.database import write_session
+from models import (
+    UpdateInput,
+    format_validation_error,
+)
+from models.fields import UPDATE_FIELDS, UpdateKey
+
+
+@dataclass
+class SaveOutcome:
+    """What became of a "Save draft" or "Submit": a message, field problems, a refusal, or a conflict."""
+
+    message: str | None = None
+    revision: int | None = None
+    field_errors: list[str] = field(default_factory=list)
+    refusal: str | None = None
+    conflict: submissions.Conflict | None = None
+    conflict_changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.message is not None
+
+
+def save(
+    engine: Engine, actor_email: str | None, key: UpdateKey, values: dict[str, Any], *, action: str, base_revision: int
+) -> SaveOutcome:
+    """Validate the form's ``values`` and save them as a draft (``action="draft"``) or submit them.
+
+    Nothing raises: a bad field, a refusal or a newer revision by someone else comes back in the outcome,
+    with the differences between their revision and this form when it is a conflict.
+    """
+    objective_id, agency_id, fiscal_year, quarter = key
+    try:
+        form = UpdateInput(
+            objective_id=objective_id, agency_id=agency_id, fiscal_year=fiscal_year, quarter=quarter, **values
+        )
+    except ValidationError as exc:
+        return SaveOutcome(field_errors=format_validation_error(exc))
+    try:
+        with write_session(engine) as session:
+            if action == "draft":
+                submissions.save_draft(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
+                return SaveOutcome(message="Draft saved. It is not submitted yet.")
+            row = submissions.submit(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
+            return SaveOutcome(
+                message=f"Submitted as revision {row.revision}. The working-group chair will review it.",
+                revision=row.revision,
+            )
+    except submissions.Conflict as conflict:
+        theirs = {name: getattr(conflict.current, name) for name in UPDATE_FIELDS}
+        return SaveOutcome(conflict=conflict, conflict_changes=submissions.diff(theirs, form.model_dump()))
+    except (AccessDenied, ValueError) as exc:
+        return SaveOutcome(refusal=str(exc))

@@ -1,0 +1,96 @@
+"""Cached reads shared by every page: the engine in ``st.cache_resource``, reads in ``st.cache_data``.
+
+Reads carry the configured TTL and are cleared after every write (``after_write``). Nothing cached reads
+identity: who is asking is never part of a cached read, because the caches are shared by all users.
+"""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.domain.filters import Filters
+from dashboard.formats import exports
+from dashboard.services.bootstrap import ensure_ready
+from dashboard.settings import Settings
+from dashboard.store import queries
+from dashboard.store.database import get_engine
+from dashboard.views.overview import OverviewBundle, build_overview
+
+_TTL = Settings.from_env().cache_ttl_seconds
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def engine_for(url: str) -> Engine:
+    """The engine for ``url``, after migrating it and loading the bundled strategy if new."""
+    ensure_ready(replace(Settings.from_env(), database_url=url))
+    return get_engine(url)
+
+
+def engine() -> Engine:
+    return engine_for(Settings.from_env().database_url)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def missions(url: str) -> pd.DataFrame:
+    return queries.missions_frame(engine_for(url))
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def strategy_texts(url: str, mission_id: int) -> pd.DataFrame:
+    return queries.strategy_frame(engine_for(url), mission_id)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def demo_rows(url: str) -> int:
+    return queries.demo_row_count(engine_for(url))
+
+
+def database_url() -> str:
+    return Settings.from_env().database_url
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def expected(url: str, mission_id: int) -> pd.DataFrame:
+    return queries.expected_frame(engine_for(url), mission_id)
+
+
+def updates(url: str, mission_id: int) -> pd.DataFrame:
+    """The counted updates (``ICS_COUNT_UPDATES``) of a mission, latest revision each."""
+    return _updates(url, mission_id, Settings.from_env().counted_states)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _updates(url: str, mission_id: int, states: tuple[str, ...]) -> pd.DataFrame:
+    return queries.updates_frame(engine_for(url), mission_id, narratives=True, states=states)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def submissions(url: str, mission_id: int) -> pd.DataFrame:
+    """The newest revision of every update in any state (tracker, review queue, to-do list)."""
+    return queries.submissions_frame(engine_for(url), mission_id)
+
+
+def after_write() -> None:
+    """Drop every cached read: the next rerun shows what was just written (caches are shared by all users)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def indicators(url: str, objective_ids: tuple[int, ...]) -> pd.DataFrame:
+    return queries.indicators_frame(engine_for(url), list(objective_ids))
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
+def overview_bundle(url: str, mission_id: int, filters: Filters) -> OverviewBundle:
+    """The overview's figures and tables for one filter set; a rerun with the same filters draws from here."""
+    assert filters.end is not None
+    return build_overview(expected(url, mission_id), updates(url, mission_id), filters, filters.end)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=16)
+def export_bytes(url: str, mission_id: int, filters: Filters, kind: str) -> bytes:
+    frame = overview_bundle(url, mission_id, filters).export
+    assert frame is not None
+    return exports.to_csv_bytes(frame) if kind == "csv" else exports.to_xlsx_bytes(frame)

@@ -1,0 +1,153 @@
+"""The mission chooser and the sidebar filters, mirrored in the URL so a pasted link reproduces the view."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.domain.aggregation import STATUS_LEVELS, Overview, overview
+from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from dashboard.web.cache import database_url, expected, missions, updates
+from models.scales import RISK_ORDER
+
+
+def pick_mission(key: str, wanted: int | None = None) -> int | None:
+    """The mission to show: a sidebar chooser when there is more than one, starting at ``wanted``.
+
+    ``wanted`` defaults to the ``mission`` id in the URL. Returns None (with a message) when no strategy is loaded.
+    """
+    frame = missions(database_url())
+    if frame.empty:
+        st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
+        return None
+    if wanted is None:
+        wanted = Filters.from_query_params(st.query_params.get_all).mission_id
+    ids = [int(i) for i in frame["mission_id"]]
+    if len(ids) == 1:
+        return ids[0]
+    labels = dict(zip(ids, frame["country"] + " (" + frame["post"] + ")", strict=True))
+    index = ids.index(wanted) if wanted in ids else 0
+    return int(st.sidebar.selectbox("Mission", ids, index=index, format_func=labels.get, key=key))
+
+
+def _quarter_options(frame: pd.DataFrame, mission: pd.Series) -> list[FiscalQuarter]:
+    first, last = strategy_quarters(int(mission["strategy_start"]), int(mission["strategy_end"]))
+    if not frame.empty:
+        first = min(first, FiscalQuarter(int(frame["fiscal_year"].min()), 1))
+        newest = frame.loc[frame["qindex"].idxmax()]
+        last = max(last, FiscalQuarter(int(newest["fiscal_year"]), int(newest["quarter"])))
+    return quarter_range(first, last)
+
+
+def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] | None:
+    """Draw the filters in the sidebar, mirrored in the URL; returns the filters and the mission's data.
+
+    Widgets start from ``st.query_params`` so a pasted link reproduces the view,
+    and every change is written back to the URL.
+    """
+    url = database_url()
+    from_url = Filters.from_query_params(st.query_params.get_all)
+    for problem in from_url.problems:
+        st.sidebar.warning(f"Link: {problem}.")
+    mission_id = pick_mission(f"{prefix}_mission", from_url.mission_id)
+    if mission_id is None:
+        return None
+    all_missions = missions(url)
+    mission = all_missions.set_index("mission_id").loc[mission_id]
+    exp = expected(url, mission_id)
+    upd = updates(url, mission_id)
+    quarters = _quarter_options(upd, mission)
+    labels = [q.label for q in quarters]
+    default_end = min(reporting_quarter(date.today()), quarters[-1])
+    end = from_url.end if from_url.end in quarters else default_end
+    start = from_url.start if from_url.start in quarters and from_url.start <= end else quarters[0]
+
+    sb = st.sidebar
+    sb.header("Filters")
+    picked = sb.select_slider(
+        "Quarters (as of the last one)", options=labels, value=(start.label, end.label), key=f"{prefix}_quarters"
+    )
+    goal_codes = list(dict.fromkeys(exp["goal_code"]))
+    goal_names = dict(zip(exp["goal_code"], exp["goal_title"], strict=False))
+    goals = sb.multiselect(
+        "Goal",
+        goal_codes,
+        default=[g for g in from_url.goals if g in goal_codes],
+        format_func=lambda g: "Management" if g == "M" else f"Goal {g}: {goal_names[g][:50]}",
+        key=f"{prefix}_goal",
+        placeholder="All goals",
+    )
+    objective_pool = exp[exp["goal_code"].isin(goals)] if goals else exp
+    codes = list(dict.fromkeys(objective_pool["code"]))
+    objectives = sb.multiselect(
+        "Objective",
+        codes,
+        default=[c for c in from_url.objectives if c in codes],
+        key=f"{prefix}_objective",
+        placeholder="All objectives",
+    )
+    agencies_all = sorted(exp["agency"].unique())
+    agencies = sb.multiselect(
+        "Agency",
+        agencies_all,
+        default=[a for a in from_url.agencies if a in agencies_all],
+        key=f"{prefix}_agency",
+        placeholder="All agencies",
+    )
+    groups_all = list(dict.fromkeys(exp["working_group"]))
+    groups = sb.multiselect(
+        "Working group",
+        groups_all,
+        default=[g for g in from_url.working_groups if g in groups_all],
+        key=f"{prefix}_wg",
+        placeholder="All working groups",
+    )
+    statuses = sb.multiselect(
+        "Status (as of the last quarter)",
+        STATUS_LEVELS,
+        default=list(from_url.statuses),
+        key=f"{prefix}_status",
+        placeholder="Any status",
+    )
+    risks = sb.multiselect(
+        "Risk level (as of the last quarter)",
+        RISK_ORDER,
+        default=list(from_url.risks),
+        key=f"{prefix}_risk",
+        placeholder="Any risk level",
+    )
+    chosen = Filters(
+        mission_id=mission_id if len(all_missions) > 1 else None,
+        goals=tuple(goals),
+        objectives=tuple(objectives),
+        agencies=tuple(agencies),
+        working_groups=tuple(groups),
+        start=quarters[labels.index(picked[0])],
+        end=quarters[labels.index(picked[1])],
+        statuses=tuple(statuses),
+        risks=tuple(risks),
+    )
+    wanted = chosen.to_query_params()
+    if {k: st.query_params.get_all(k) for k in st.query_params} != {
+        k: v if isinstance(v, list) else [v] for k, v in wanted.items()
+    }:
+        st.query_params.from_dict(wanted)
+    return chosen.with_(mission_id=mission_id), exp, upd
+
+
+NO_MATCH = "No objective matches these filters. Clear a filter in the sidebar to see more."
+
+
+def filtered_view(prefix: str) -> tuple[Filters, Overview]:
+    """Sidebar filters plus the scoped data for pages that drill into it; stops the page when nothing matches."""
+    picked = sidebar_filters(prefix)
+    if picked is None:
+        st.stop()
+    filters, expected_rows, update_rows = picked
+    assert filters.end is not None
+    view = overview(expected_rows, update_rows, filters, filters.end)
+    if view.empty:
+        st.info(NO_MATCH)
+        st.stop()
+    return filters, view

@@ -1,0 +1,32 @@
+"""The one way a page writes: a transaction, a plain message on refusal, caches cleared and a flash on success."""
+
+from collections.abc import Callable
+
+import streamlit as st
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from dashboard.domain.actor import AccessDenied
+from dashboard.store.database import write_session
+from dashboard.web.cache import after_write, engine
+from dashboard.web.widgets import plain
+from models import format_validation_error
+
+
+def run_write(flash_key: str, success: str, write: Callable[[Session], object], clear: tuple[str, ...] = ()) -> None:
+    """Run one write in its own transaction; on success clear caches and the ``clear`` widget keys, flash and rerun.
+
+    A refused or invalid write shows its message, keeps what was typed and writes nothing.
+    """
+    try:
+        with write_session(engine()) as session:
+            write(session)
+    except (AccessDenied, ValueError) as exc:
+        message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)
+        st.error(plain(message))
+        return
+    after_write()
+    for key in clear:
+        st.session_state.pop(key, None)
+    st.session_state[flash_key] = success
+    st.rerun()
