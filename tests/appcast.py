@@ -1,13 +1,7 @@
 """A cast of users on a fresh database, and AppTest helpers, for the page tests that depend on who is signed in.
 
-``build(url)`` loads the bundled Peru strategy (no demo data) and adds:
-
-    ADMIN    admin
-    USAID    contributor for USAID (lead on 1.1)
-    USAID2   a second contributor for USAID (for conflicts)
-    DEA      contributor for DEA (contributing on 2.1, not an agency on 1.1)
-    CHAIR    chair of the Goal 1 working group (objectives 1.1 to 1.3)
-    VIEWER   viewer
+``build(url)`` loads the bundled Peru strategy (no demo data) and adds the cast of ``tests/people.py``
+(ADMIN, USAID, USAID2, DEA, CHAIR = CHAIR1 of Goal 1, VIEWER and the others).
 
 STRANGER is a signed-in identity with no account. Passwords only where a test signs in through the form.
 
@@ -27,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
 from dashboard.settings import SETTINGS_DOC
+from tests.people import CAST
 from tests.people import World as Cast
 from tests.people import build as build_world
 
@@ -35,23 +30,6 @@ APP = ROOT / "dashboard" / "app.py"
 PAGES = ROOT / "pages"
 MODES = ["local", "oidc"]
 
-ADMIN = "admin@example.gov"
-USAID = "usaid@example.gov"
-USAID2 = "usaid2@example.gov"
-DEA = "dea@example.gov"
-CHAIR = "chair1@example.gov"
-VIEWER = "viewer@example.gov"
-STRANGER = "stranger@example.gov"
-PASSWORD = "correct horse battery staple"
-
-CAST: list[dict[str, Any]] = [
-    {"email": ADMIN, "role": "admin"},
-    {"email": USAID, "role": "contributor", "agencies": ["USAID"]},
-    {"email": USAID2, "role": "contributor", "agencies": ["USAID"]},
-    {"email": DEA, "role": "contributor", "agencies": ["DEA"]},
-    {"email": CHAIR, "role": "chair", "groups": ["Goal 1"]},
-    {"email": VIEWER, "role": "viewer"},
-]
 
 OIDC_SECRETS: dict[str, Any] = {
     "redirect_uri": "http://localhost:8501/oauth2callback",

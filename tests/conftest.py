@@ -5,6 +5,7 @@ set (``.ci/run`` sets it), on a fresh PostgreSQL schema as well.
 """
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,8 +77,8 @@ def _clear_streamlit_caches() -> Iterator[None]:
 
 
 @pytest.fixture
-def cast_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The app pointed at a new SQLite file without demo data (see tests/appcast.py)."""
+def app_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app pointed at a new SQLite file without demo data, every other setting at its default."""
     from tests.appcast import fresh_database
 
     url = fresh_database(tmp_path, monkeypatch)
@@ -86,8 +87,17 @@ def cast_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
 
 
 @pytest.fixture
-def cast(cast_db_url: str) -> "Cast":
-    """The bundled strategy and the standard page-test cast of users (tests/appcast.py)."""
+def demo_app_url(app_url: str) -> str:
+    """``app_url`` holding the bundled strategy and the demo history: a copy of one built once per process."""
+    from tests.people import demo_template
+
+    shutil.copyfile(demo_template(), make_url(app_url).database or "")
+    return app_url
+
+
+@pytest.fixture
+def cast(app_url: str) -> "Cast":
+    """The bundled strategy and the standard cast of users (tests/people.py) in the app's database."""
     from tests.appcast import build
 
-    return build(cast_db_url)
+    return build(app_url)

@@ -6,6 +6,7 @@ slow; the sign-in tests add the one password they need):
 
     ADMIN      admin
     USAID      contributor for USAID (lead on 1.1)
+    USAID2     a second contributor for USAID (for conflicts on the pages)
     STATE      contributor for State (contributing on 1.1; State is an agency on every Peru objective)
     STATE2     a second contributor for State (for conflicts)
     DEA        contributor for DEA (not an agency on 1.1; contributing on 2.1)
@@ -37,6 +38,7 @@ from dashboard.services.bootstrap import init_database
 from dashboard.settings import Settings
 from dashboard.store.database import dispose_engine, get_engine, read_session, write_session
 from models import Agency, AuditEntry, Mission, Objective, StatusUpdate, UpdateInput
+from models.fields import UpdateKey
 from models.tables import SQLModel
 
 TODAY = date(2026, 11, 23)  # in FY2027 Q1: FY2026 Q4 has ended, the strategy ran FY2022..FY2026
@@ -47,6 +49,7 @@ ADMIN = "admin@example.gov"
 USAID = "usaid@example.gov"
 STATE = "state@example.gov"
 STATE2 = "state2@example.gov"
+USAID2 = "usaid2@example.gov"
 DEA = "dea@example.gov"
 CHAIR1 = "chair1@example.gov"
 CHAIR2 = "chair2@example.gov"
@@ -57,6 +60,7 @@ STRANGER = "stranger@example.gov"
 CAST: list[dict[str, Any]] = [
     {"email": ADMIN, "role": "admin"},
     {"email": USAID, "role": "contributor", "agencies": ["USAID"]},
+    {"email": USAID2, "role": "contributor", "agencies": ["USAID"]},
     {"email": STATE, "role": "contributor", "agencies": ["State"]},
     {"email": STATE2, "role": "contributor", "agencies": ["State"]},
     {"email": DEA, "role": "contributor", "agencies": ["DEA"]},
@@ -92,8 +96,8 @@ class World:
         data.update(fields)
         return UpdateInput(**data)
 
-    def key(self, code: str = "1.1", agency: str = "USAID", quarter: FiscalQuarter = QUARTER) -> tuple[int, ...]:
-        return (self.objectives[code], self.agencies[agency], quarter.fiscal_year, quarter.quarter)
+    def key(self, code: str = "1.1", agency: str = "USAID", quarter: FiscalQuarter = QUARTER) -> UpdateKey:
+        return UpdateKey(self.objectives[code], self.agencies[agency], quarter.fiscal_year, quarter.quarter)
 
     def count(self, table: type[SQLModel]) -> int:
         with read_session(self.engine) as session:
@@ -153,6 +157,20 @@ def _populate(url: str, cast: list[dict[str, Any]]) -> None:
 
 
 _TEMPLATES: dict[str, Path] = {}
+
+
+def demo_template() -> Path:
+    """A SQLite file with the bundled strategy and the demo history, built once per process (no users)."""
+    if "demo" not in _TEMPLATES:
+        path = Path(tempfile.mkdtemp(prefix="ics-demo-")) / "demo.db"
+        atexit.register(shutil.rmtree, path.parent, ignore_errors=True)
+        url = f"sqlite:///{path}"
+        init_database(Settings(database_url=url), demo=True)
+        with get_engine(url).connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        dispose_engine(url)
+        _TEMPLATES["demo"] = path
+    return _TEMPLATES["demo"]
 
 
 def _sqlite_template(cast: list[dict[str, Any]]) -> Path:

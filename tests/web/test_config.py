@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.web import cache
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / ".streamlit" / "config.toml"
 CACHE_SOURCE = ROOT / "dashboard" / "web" / "cache.py"
 CACHE_DECORATORS = {"cache_data", "cache_resource"}

@@ -1,4 +1,4 @@
-"""Aggregation rules of dashboard/aggregation.py against figures worked out by hand from tests/factories.py.
+"""Aggregation rules of dashboard/domain/aggregation.py against figures worked out by hand from tests/frames.py.
 
 Per-objective figures used throughout (progress = mean of the agencies that reported;
 status by the combination rule; risk = highest):
@@ -18,7 +18,7 @@ import pytest
 from dashboard.domain import aggregation
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
-from tests.factories import DEA, O11, O12, O21, OM1, Q1, Q2, Q3, STATE, USAID, make_expected, make_updates
+from tests.frames import DEA, O11, O12, O21, OM1, Q1, Q2, Q3, STATE, USAID, make_expected, make_updates
 
 Q4 = FiscalQuarter(2026, 4)  # nobody has reported yet
 BEFORE = FiscalQuarter(2025, 4)  # before the first update

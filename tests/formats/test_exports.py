@@ -10,7 +10,7 @@ import pytest
 from dashboard.domain import aggregation
 from dashboard.domain.filters import Filters
 from dashboard.formats import exports
-from tests.factories import Q3, make_expected, make_updates
+from tests.frames import Q3, make_expected, make_updates
 
 HYPERLINK = '=HYPERLINK("http://x")'
 

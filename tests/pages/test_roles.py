@@ -13,22 +13,9 @@ from dashboard.domain.navigation import page_names
 from dashboard.services import access, admin, submissions
 from dashboard.store.database import read_session, write_session
 from models import AppUser, StatusUpdate, UpdateDraft
-from tests.appcast import (
-    ADMIN,
-    CHAIR,
-    DEA,
-    MODES,
-    STRANGER,
-    USAID,
-    VIEWER,
-    Cast,
-    form_key,
-    frame_with,
-    open_page,
-    reachable,
-    start,
-    texts,
-)
+from tests.appcast import MODES, Cast, form_key, frame_with, open_page, reachable, start, texts
+from tests.people import ADMIN, DEA, STRANGER, USAID, VIEWER
+from tests.people import CHAIR1 as CHAIR
 
 CHECKED = ["submit", "review", "admin", "todo", "tracker", "overview"]
 VIEW = {"tracker", "overview"}

@@ -21,13 +21,7 @@ from dashboard.views import todo, update_form
 from models import AppUser, AuditEntry, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
 from models.fields import UPDATE_FIELDS
 from tests.appcast import (
-    ADMIN,
-    CHAIR,
-    DEA,
-    PASSWORD,
     STRATEGY_END,
-    USAID,
-    USAID2,
     Cast,
     build,
     default_quarter,
@@ -40,6 +34,8 @@ from tests.appcast import (
     start,
     texts,
 )
+from tests.people import ADMIN, DEA, PASSWORD, USAID, USAID2
+from tests.people import CHAIR1 as CHAIR
 
 NARRATIVES = {
     "accomplishments": "Trained 40 customs officers in Callao.",
@@ -68,8 +64,8 @@ def _stored(row: StatusUpdate) -> dict[str, object]:
 # --------------------------------------------------------------------------- sign-in
 
 
-def test_local_sign_in_form(cast_db_url: str) -> None:
-    build(cast_db_url, passwords={USAID: PASSWORD, USAID2: PASSWORD})
+def test_local_sign_in_form(app_url: str) -> None:
+    build(app_url, passwords={USAID: PASSWORD, USAID2: PASSWORD})
     at = start(None)
     open_page(at, "sign_in")
     assert [t.value for t in at.title] == ["Sign in"]
@@ -96,8 +92,8 @@ def test_local_sign_in_form(cast_db_url: str) -> None:
     assert reachable(at, "submit") and reachable(at, "todo")
 
 
-def test_sign_in_page_without_any_user_explains_the_first_admin(cast_db_url: str) -> None:
-    build(cast_db_url, cast=[])
+def test_sign_in_page_without_any_user_explains_the_first_admin(app_url: str) -> None:
+    build(app_url, cast=[])
     at = start(None)
     open_page(at, "sign_in")
     warnings = texts(at.warning)

@@ -13,7 +13,7 @@ from dashboard.services.bootstrap import init_database
 from dashboard.settings import Settings
 from dashboard.store.database import dispose_engine, get_engine, write_session
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OFFICER = "officer@usaid.gov"
 HEADER = "objective,agency,quarter,status,progress,risk_level,accomplishments,challenges,next_steps,risk_note\n"
 GOOD = "1.1,USAID,FY2026 Q4,On track,40,Low,Trade mission held,,,\n"

@@ -23,7 +23,7 @@ from dashboard.formats.ics_document import (
     read_document,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 PERU = DATA / "ics_peru.md"
 EMBASSY_PAGE = DATA / "embassy_lima_page.txt"
 

@@ -1,15 +1,12 @@
 """Every Streamlit page, run headless with ``streamlit.testing.v1.AppTest``."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.store.database import dispose_engine
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 STRATEGY_PAGE = ROOT / "pages" / "strategy.py"
 OVERVIEW_PAGE = ROOT / "pages" / "overview.py"
@@ -20,16 +17,6 @@ TITLE_11 = (
     "trade and investment."
 )
 OBJECTIVE_TABLE_COLUMNS = ["code", "title", "status", "progress", "risk_level", "reports", "expected", "working_group"]
-
-
-@pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    for name in ("ICS_MAX_IMPORT_BYTES", "ICS_DEMO_ON_NEW_DATABASE", "ICS_CACHE_TTL_SECONDS"):
-        monkeypatch.delenv(name, raising=False)
-    yield url
-    dispose_engine(url)
 
 
 def _app() -> AppTest:
@@ -74,7 +61,7 @@ def _infos(at: AppTest) -> list[str]:
 # --------------------------------------------------------------------------- overview
 
 
-def test_overview_shows_the_headline_metrics_and_the_demo_banner(db_url: str) -> None:
+def test_overview_shows_the_headline_metrics_and_the_demo_banner(demo_app_url: str) -> None:
     at = _run_page(OVERVIEW_PAGE)
     assert [m.label for m in at.metric] == METRICS
     for metric in at.metric:
@@ -87,7 +74,7 @@ def test_overview_shows_the_headline_metrics_and_the_demo_banner(db_url: str) ->
     assert list(table["code"]) == ALL_CODES
 
 
-def test_overview_filtered_by_goal_in_the_url(db_url: str) -> None:
+def test_overview_filtered_by_goal_in_the_url(demo_app_url: str) -> None:
     at = _run_page(OVERVIEW_PAGE, goal="2", to="2026Q4")
     assert not at.warning
     assert [m.label for m in at.metric] == METRICS
@@ -97,7 +84,7 @@ def test_overview_filtered_by_goal_in_the_url(db_url: str) -> None:
     assert at.sidebar.select_slider(key="ov_quarters").value[1] == "FY2026 Q4"
 
 
-def test_overview_status_filter_that_matches_nothing(db_url: str) -> None:
+def test_overview_status_filter_that_matches_nothing(app_url: str) -> None:
     at = _run_page(OVERVIEW_PAGE, goal="1", status="Not started", to="2026Q4")
     assert not at.exception
     assert any(text.startswith("No objective matches these filters") for text in _infos(at))
@@ -105,7 +92,7 @@ def test_overview_status_filter_that_matches_nothing(db_url: str) -> None:
     assert not [df for df in at.dataframe if list(df.value.columns) == OBJECTIVE_TABLE_COLUMNS]
 
 
-def test_overview_bad_quarter_in_the_url_is_a_warning(db_url: str) -> None:
+def test_overview_bad_quarter_in_the_url_is_a_warning(demo_app_url: str) -> None:
     at = _run_page(OVERVIEW_PAGE, to="2026Q9")
     warnings = [w.value for w in at.sidebar.warning]
     assert any("2026Q9" in w for w in warnings), warnings
@@ -113,14 +100,14 @@ def test_overview_bad_quarter_in_the_url_is_a_warning(db_url: str) -> None:
     assert list(_objectives_table(at)["code"]) == ALL_CODES
 
 
-def test_overview_unknown_status_in_the_url_is_a_warning(db_url: str) -> None:
+def test_overview_unknown_status_in_the_url_is_a_warning(demo_app_url: str) -> None:
     at = _run_page(OVERVIEW_PAGE, status="Fantastic")
     warnings = [w.value for w in at.sidebar.warning]
     assert any("Fantastic" in w for w in warnings), warnings
     assert list(_objectives_table(at)["code"]) == ALL_CODES
 
 
-def test_no_demo_banner_when_demo_is_off(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_demo_banner_when_demo_is_off(app_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ICS_DEMO_ON_NEW_DATABASE", "false")
     at = _run_page(OVERVIEW_PAGE)
     assert not any("Demo data" in text for text in _infos(at))
@@ -134,7 +121,7 @@ def test_no_demo_banner_when_demo_is_off(db_url: str, monkeypatch: pytest.Monkey
 # --------------------------------------------------------------------------- strategy
 
 
-def test_strategy_page_lists_every_objective(db_url: str) -> None:
+def test_strategy_page_lists_every_objective(demo_app_url: str) -> None:
     at = _run_page(STRATEGY_PAGE)
     assert [t.value for t in at.title] == ["Integrated Country Strategy"]
     expanders = _objective_expanders(at)
@@ -151,7 +138,7 @@ def test_strategy_page_lists_every_objective(db_url: str) -> None:
     assert any(text.startswith("Demo data") for text in _infos(at))
 
 
-def test_strategy_search_narrows_the_objectives(db_url: str) -> None:
+def test_strategy_search_narrows_the_objectives(app_url: str) -> None:
     at = _run_page(STRATEGY_PAGE)
     at.text_input(key="strategy_search").input("corruption").run()
     assert not at.exception
@@ -168,7 +155,7 @@ def test_strategy_search_narrows_the_objectives(db_url: str) -> None:
     assert list(_objective_expanders(at)) == ALL_CODES
 
 
-def test_strategy_search_without_a_match_shows_an_info(db_url: str) -> None:
+def test_strategy_search_without_a_match_shows_an_info(app_url: str) -> None:
     at = _run_page(STRATEGY_PAGE)
     at.text_input(key="strategy_search").input("zzqx nothing-like-this").run()
     assert not at.exception
@@ -176,7 +163,7 @@ def test_strategy_search_without_a_match_shows_an_info(db_url: str) -> None:
     assert any(text.startswith("No objective mentions") and "zzqx" in text for text in _infos(at))
 
 
-def test_both_pages_run_without_exception_back_and_forth(db_url: str) -> None:
+def test_both_pages_run_without_exception_back_and_forth(demo_app_url: str) -> None:
     at = _run_page(STRATEGY_PAGE)
     at.switch_page(str(OVERVIEW_PAGE)).run()
     assert not at.exception
@@ -204,8 +191,8 @@ def _add_second_mission(url: str) -> int:
 
 
 @pytest.mark.parametrize("page", [OVERVIEW_PAGE, STRATEGY_PAGE])
-def test_mission_in_the_link_picks_the_mission(db_url: str, page: Path) -> None:
-    chile = _add_second_mission(db_url)
+def test_mission_in_the_link_picks_the_mission(demo_app_url: str, page: Path) -> None:
+    chile = _add_second_mission(demo_app_url)
     peru = 1  # loaded first by init
 
     def chosen(at: AppTest) -> int:
@@ -224,6 +211,6 @@ def test_mission_in_the_link_picks_the_mission(db_url: str, page: Path) -> None:
         assert any("Embassy Lima, Peru" in caption.value for caption in at.caption)
 
 
-def test_one_mission_has_no_mission_chooser(db_url: str) -> None:
+def test_one_mission_has_no_mission_chooser(app_url: str) -> None:
     at = _run_page(OVERVIEW_PAGE)
     assert not [box for box in at.sidebar.selectbox if box.label == "Mission"]

@@ -26,7 +26,7 @@ from dashboard.store import queries
 from dashboard.store.database import get_engine, read_session, write_session
 from models import Agency, Mission, Objective, StatusUpdate, UpdateInput
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STRUCTURE = json.loads((ROOT / "data" / "peru_structure.json").read_text())
 TODAY = date(2026, 11, 23)  # FY2027 Q1: FY2026 Q4 is the quarter being reported
 Q4 = FiscalQuarter(2026, 4)

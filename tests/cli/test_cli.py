@@ -13,7 +13,7 @@ import pytest
 from dashboard.cli import main
 from dashboard.store.database import dispose_engine
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ICS = ROOT / "data" / "ics_peru.md"
 MISSION_CODES = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3"]
 OBJECTIVE_KEYS = ["code", "title", "justification", "linkages", "risks"]
