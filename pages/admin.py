@@ -5,17 +5,11 @@ import streamlit as st
 
 from dashboard.services import admin
 from dashboard.store.database import read_session
-from dashboard.web import cache, identity, sidebar, widgets, writes
+from dashboard.web import cache, gate, widgets, writes
 from models.scales import Role
 
-actor = identity.current_actor()
 st.title("Admin")
-if not actor.is_admin:
-    st.info("Only admins can manage users and the strategy's structure.")
-    st.stop()
-mission_id = sidebar.pick_mission("admin_mission")
-if mission_id is None:
-    st.stop()
+actor, mission_id = gate.require("admin", "is_admin")
 widgets.show_flash("admin_flash")
 me = actor.email
 with read_session(cache.engine()) as session:

@@ -3,21 +3,13 @@
 import streamlit as st
 
 from dashboard.domain import reporting
-from dashboard.domain.actor import AccessDenied
 from dashboard.services import submissions
-from dashboard.store.database import write_session
 from dashboard.views import todo, update_form
-from dashboard.web import cache, identity, sidebar, widgets
+from dashboard.web import cache, gate, identity, widgets, writes
 from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
 
-actor = identity.current_actor()
 st.title("Review")
-if not actor.can_review:
-    st.info("Only working-group chairs and admins review updates.")
-    st.stop()
-mission_id = sidebar.pick_mission("review_mission")
-if mission_id is None:
-    st.stop()
+actor, mission_id = gate.require("review", "can_review")
 widgets.show_flash("review_flash")
 
 url = cache.database_url()
@@ -81,21 +73,15 @@ with st.form("review_form"):
 
 if approve or send_back:
     decision = "approved" if approve else "returned"
-    try:
-        with write_session(cache.engine()) as session:
-            submissions.review(
-                session=session,
-                actor_email=actor.email,
-                status_update_id=int(chosen),
-                decision=decision,
-                comment=comment,
+    writes.run_write(
+        "review_flash",
+        f"{labels[chosen]}: {decision}.",
+        lambda session: submissions.review(
+            session=session, actor_email=actor.email, status_update_id=int(chosen), decision=decision, comment=comment
+        ),
+        stale={
+            submissions.Conflict: lambda conflict: (
+                f"A newer revision ({conflict.current.revision}) was submitted meanwhile. Review that one instead."
             )
-    except submissions.Conflict as conflict:
-        st.error(f"A newer revision ({conflict.current.revision}) was submitted meanwhile. Review that one instead.")
-        cache.after_write()
-    except (AccessDenied, ValueError) as exc:
-        st.error(widgets.plain(str(exc)))
-    else:
-        cache.after_write()
-        st.session_state["review_flash"] = f"{labels[chosen]}: {decision}."
-        st.rerun()
+        },
+    )

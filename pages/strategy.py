@@ -3,12 +3,10 @@
 import streamlit as st
 
 from dashboard.domain import search
-from dashboard.web import cache, sidebar
+from dashboard.web import cache, gate
 
 st.title("Integrated Country Strategy")
-mission_id = sidebar.pick_mission(key="strategy_mission")
-if mission_id is None:
-    st.stop()
+_, mission_id = gate.require("strategy")
 
 mission = cache.missions(cache.database_url()).set_index("mission_id").loc[mission_id]
 st.caption(

@@ -11,19 +11,13 @@ from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.database import read_session
 from dashboard.views import update_form
-from dashboard.web import cache, identity, sidebar, widgets, writes
+from dashboard.web import cache, gate, widgets, writes
 from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
 
-actor = identity.current_actor()
 st.title("Submit update")
-if not actor.can_submit:
-    st.info("Only contributors bound to an agency can submit updates. Ask an admin if you should be one.")
-    st.stop()
-mission_id = sidebar.pick_mission("submit_mission")
-if mission_id is None:
-    st.stop()
+actor, mission_id = gate.require("submit", "can_submit")
 engine = cache.engine()
 pairs = queries.reporting_pairs(engine, actor.agency_ids, mission_id)
 if pairs.empty:

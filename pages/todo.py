@@ -7,13 +7,10 @@ import streamlit as st
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.views import todo, update_form
-from dashboard.web import cache, identity, sidebar
+from dashboard.web import cache, gate, identity
 
-actor = identity.current_actor()
 st.title("My to-do")
-mission_id = sidebar.pick_mission("todo_mission")
-if mission_id is None:
-    st.stop()
+actor, mission_id = gate.require("todo")
 settings = Settings.from_env()
 today = date.today()
 # Owed for the quarter the submit page opens on: the one being reported, never past the strategy's end.

@@ -8,12 +8,10 @@ from dashboard.domain import reporting
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.views import todo, update_form
-from dashboard.web import cache, sidebar
+from dashboard.web import cache, gate
 
 st.title("Reporting tracker")
-mission_id = sidebar.pick_mission("tracker_mission")
-if mission_id is None:
-    st.stop()
+actor, mission_id = gate.require("tracker")
 settings = Settings.from_env()
 today = date.today()
 url = cache.database_url()

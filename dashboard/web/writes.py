@@ -1,6 +1,7 @@
 """The one way a page writes: a transaction, a plain message on refusal, caches cleared and a flash on success."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
@@ -13,14 +14,26 @@ from dashboard.web.widgets import plain
 from models import format_validation_error
 
 
-def run_write(flash_key: str, success: str, write: Callable[[Session], object], clear: tuple[str, ...] = ()) -> None:
+def run_write(
+    flash_key: str,
+    success: str,
+    write: Callable[[Session], object],
+    clear: tuple[str, ...] = (),
+    stale: Mapping[type[Exception], Callable[[Any], str]] | None = None,
+) -> None:
     """Run one write in its own transaction; on success clear caches and the ``clear`` widget keys, flash and rerun.
 
-    A refused or invalid write shows its message, keeps what was typed and writes nothing.
+    A refused or invalid write shows its message, keeps what was typed and writes nothing. ``stale`` maps an
+    exception that means "someone changed this meanwhile" to its message; the caches are then cleared too.
     """
     try:
         with write_session(engine()) as session:
             write(session)
+    except tuple(stale or ()) as exc:
+        assert stale is not None
+        st.error(plain(next(explain for kind, explain in stale.items() if isinstance(exc, kind))(exc)))
+        after_write()
+        return
     except (AccessDenied, ValueError) as exc:
         message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)
         st.error(plain(message))

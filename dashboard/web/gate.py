@@ -1,0 +1,39 @@
+"""The page gate: who is looking, whether they may use this page, and on which mission.
+
+Every page that needs a right or a mission opens with ``require``; it stops the page with a plain
+reason instead of showing a half-drawn page.
+"""
+
+from typing import NamedTuple
+
+import streamlit as st
+
+from dashboard.domain.actor import Actor
+from dashboard.web import identity
+from dashboard.web.sidebar import pick_mission
+
+REFUSALS = {
+    "can_submit": "Only contributors bound to an agency can submit updates. Ask an admin if you should be one.",
+    "can_review": "Only working-group chairs and admins review updates.",
+    "is_admin": "Only admins can manage users and the strategy's structure.",
+}
+
+
+class Gate(NamedTuple):
+    """What a page may go on with: the acting user (read fresh, never cached) and the mission shown."""
+
+    actor: Actor
+    mission_id: int
+
+
+def require(page: str, right: str | None = None) -> Gate:
+    """The actor and mission for ``page``; stops the page when ``right`` (an ``Actor`` property) is missing
+    or no strategy is loaded. The mission chooser's widget key is ``<page>_mission``."""
+    actor = identity.current_actor()
+    if right is not None and not getattr(actor, right):
+        st.info(REFUSALS[right])
+        st.stop()
+    mission_id = pick_mission(f"{page}_mission")
+    if mission_id is None:
+        st.stop()
+    return Gate(actor, mission_id)
