@@ -89,7 +89,3 @@ class Settings:
     def counted_states(self) -> tuple[str, ...]:
         """The review states the dashboard counts."""
         return COUNT_CHOICES[self.count_updates]
-
-
-def get_settings() -> Settings:
-    return Settings.from_env()
