@@ -47,5 +47,16 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# The State Department's regional bureaus; every post belongs to one.
+BUREAUS: dict[str, str] = {
+    "AF": "Africa",
+    "EAP": "East Asia and Pacific",
+    "EUR": "Europe and Eurasia",
+    "NEA": "Near East",
+    "SCA": "South and Central Asia",
+    "WHA": "Western Hemisphere",
+}
+RELEASE_MARKINGS: tuple[str, ...] = ("FOR PUBLIC RELEASE", "UNCLASSIFIED", "SENSITIVE BUT UNCLASSIFIED")
+
 STATUS_ORDER: list[str] = [s.value for s in Status]
 RISK_ORDER: list[str] = [r.value for r in RiskLevel]

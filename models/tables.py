@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.scales import RISK_ORDER, STATUS_ORDER
+from models.scales import BUREAUS, RISK_ORDER, STATUS_ORDER
 
 
 def utcnow() -> datetime:
@@ -23,7 +23,11 @@ def _in(column: str, values: list[str]) -> str:
 
 
 class Mission(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("country", name="uq_mission_country"),)
+    __table_args__ = (
+        UniqueConstraint("country", name="uq_mission_country"),
+        CheckConstraint(_in("bureau", list(BUREAUS)), name="ck_mission_bureau"),
+        CheckConstraint("reporting_from_quarter BETWEEN 1 AND 4", name="ck_mission_reporting_from_quarter"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     country: str = Field(max_length=120)
@@ -33,6 +37,13 @@ class Mission(SQLModel, table=True):
     approved_on: date | None = None
     updated_on: date | None = None
     source_sha256: str | None = Field(default=None, max_length=64)
+    # How the mission's documents and briefs are marked (the document's own marking on import).
+    release_marking: str = Field(default="FOR PUBLIC RELEASE", max_length=60)
+    # The regional bureau (BUREAUS), for Washington's roll-up across missions.
+    bureau: str | None = Field(default=None, max_length=3)
+    # The first quarter anything is expected (default on import: the quarter after approval); bounds "missed".
+    reporting_from_fy: int | None = None
+    reporting_from_quarter: int | None = None
 
 
 class Goal(SQLModel, table=True):
@@ -62,6 +73,8 @@ class Objective(SQLModel, table=True):
     linkages: str = Field(default="", sa_column=Column(Text, nullable=False))
     risks: str = Field(default="", sa_column=Column(Text, nullable=False))
     position: int = 0
+    # Set when a newer strategy document no longer has this objective: kept, with its history, but not expected.
+    retired_on: date | None = None
 
 
 class Agency(SQLModel, table=True):
@@ -234,6 +247,7 @@ class AppUser(SQLModel, table=True):
         UniqueConstraint("email", name="uq_app_user_email"),
         CheckConstraint("role IN ('viewer', 'contributor', 'chair', 'admin')", name="ck_app_user_role"),
         CheckConstraint("failed_attempts >= 0", name="ck_app_user_failed_attempts"),
+        CheckConstraint(_in("bureau", list(BUREAUS)), name="ck_app_user_bureau"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -246,6 +260,8 @@ class AppUser(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     disabled: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    # A bureau scope (BUREAUS): the user sees only that bureau's missions. None: every mission.
+    bureau: str | None = Field(default=None, max_length=3)
 
 
 class UserAgency(SQLModel, table=True):
