@@ -26,6 +26,7 @@ from dashboard.services.strategy_import import import_strategy
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.database import get_engine, migrate, read_session, write_session
+from dashboard.views import admin_lists
 from models import Mission, format_validation_error
 
 
@@ -197,24 +198,24 @@ def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
             groups=args.group or [],
             password=password,
         )
-        line = _user_line(admin.user_snapshot(session, user))
+        line = _user_line(admin_lists.UserRow(**admin.user_snapshot(session, user)))
     print(f"added {line}")
     if password is None:
         print("no local password: the user signs in through single sign-on, or set one with `user set-password`")
     return 0
 
 
-def _user_line(user: dict[str, object]) -> str:
-    parts = [str(user["email"]), str(user["role"])]
-    if user["agencies"]:
-        parts.append("agencies: " + ", ".join(user["agencies"]))  # type: ignore[arg-type]
-    if user["working_groups"]:
-        parts.append("chairs: " + "; ".join(user["working_groups"]))  # type: ignore[arg-type]
-    if user["disabled"]:
+def _user_line(user: admin_lists.UserRow) -> str:
+    parts = [str(user.email), str(user.role)]
+    if user.agencies:
+        parts.append("agencies: " + ", ".join(user.agencies))
+    if user.working_groups:
+        parts.append("chairs: " + "; ".join(user.working_groups))
+    if user.disabled:
         parts.append("DISABLED")
-    if user["locked_until"]:
+    if user.locked_until:
         parts.append(f"locked until {user['locked_until']}")
-    if not user["local_password"]:
+    if not user.local_password:
         parts.append("no local password")
     return " | ".join(parts)
 
@@ -222,7 +223,7 @@ def _user_line(user: dict[str, object]) -> str:
 def _cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings.database_url)
     with read_session(get_engine(settings.database_url)) as session:
-        users = admin.list_users(session)
+        users = admin_lists.list_users(session)
     if not users:
         print("no users yet: create the first admin with `python -m dashboard user add EMAIL --role admin`")
         return 0

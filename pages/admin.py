@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.services import admin
 from dashboard.store.database import read_session
+from dashboard.views import admin_lists
 from dashboard.web import cache, gate, widgets, writes
 from models.scales import Role
 
@@ -13,13 +14,13 @@ actor, mission_id = gate.require("admin", "is_admin")
 widgets.show_flash("admin_flash")
 me = actor.email
 with read_session(cache.engine()) as session:
-    users = admin.list_users(session)
-    agencies = admin.agencies(session)
-    groups = admin.working_groups(session, mission_id)
-    objectives = admin.objective_roles(session, mission_id)
-    log = admin.audit_entries(session)
-acronyms = [a["acronym"] for a in agencies]
-group_names = [g["name"] for g in groups]
+    users = admin_lists.list_users(session)
+    agencies = admin_lists.agencies(session)
+    groups = admin_lists.working_groups(session, mission_id)
+    objectives = admin_lists.objective_roles(session, mission_id)
+    log = admin_lists.audit_entries(session)
+acronyms = [a.acronym for a in agencies]
+group_names = [g.name for g in groups]
 roles = [r.value for r in Role]
 
 tab_users, tab_agencies, tab_groups, tab_objectives, tab_log = st.tabs(
@@ -73,18 +74,18 @@ with tab_users:
     with edit_col:
         st.subheader("Change a user", anchor=False)
         if users:
-            emails = [u["email"] for u in users]
+            emails = [u.email for u in users]
             picked = st.selectbox("User", emails, key="admin_edit_pick")
-            current = next(u for u in users if u["email"] == picked)
+            current = next(u for u in users if u.email == picked)
             with st.form(f"admin_edit_user_{picked}"):
-                role = st.selectbox("Role", roles, index=roles.index(current["role"]), key=f"admin_edit_role_{picked}")
+                role = st.selectbox("Role", roles, index=roles.index(current.role), key=f"admin_edit_role_{picked}")
                 user_agencies = st.multiselect(
-                    "Reports for", acronyms, default=current["agencies"], key=f"admin_edit_agencies_{picked}"
+                    "Reports for", acronyms, default=current.agencies, key=f"admin_edit_agencies_{picked}"
                 )
                 user_groups = st.multiselect(
-                    "Chairs", group_names, default=current["working_groups"], key=f"admin_edit_groups_{picked}"
+                    "Chairs", group_names, default=current.working_groups, key=f"admin_edit_groups_{picked}"
                 )
-                disabled = st.checkbox("Disabled", value=current["disabled"], key=f"admin_edit_disabled_{picked}")
+                disabled = st.checkbox("Disabled", value=current.disabled, key=f"admin_edit_disabled_{picked}")
                 if st.form_submit_button("Save changes"):
                     writes.run_write(
                         "admin_flash",
@@ -128,36 +129,31 @@ with tab_agencies:
             )
 
 with tab_groups:
-    options = [None, *[g["id"] for g in groups]]
-    names_by_id = {g["id"]: g["name"] for g in groups}
+    options = [None, *[g.id for g in groups]]
+    names_by_id = {g.id: g.name for g in groups}
     group_id = st.selectbox(
         "Working group",
         options,
         format_func=lambda i: "New working group…" if i is None else names_by_id[i],
         key="admin_group_pick",
     )
-    group = next((g for g in groups if g["id"] == group_id), None) or {
-        "name": "",
-        "chair": None,
-        "members": [],
-        "objectives": [],
-    }
-    codes = [o["code"] for o in objectives]
+    group = next((g for g in groups if g.id == group_id), None) or admin_lists.GroupRow(0, "", None, [], [])
+    codes = [o.code for o in objectives]
     with st.form(f"admin_group_{group_id}"):
-        group_name = st.text_input("Name", value=group["name"], key=f"admin_group_name_{group_id}")
+        group_name = st.text_input("Name", value=group.name, key=f"admin_group_name_{group_id}")
         chair_options = [None, *acronyms]
         chair = st.selectbox(
             "Chair agency",
             chair_options,
-            index=chair_options.index(group["chair"]) if group["chair"] in chair_options else 0,
+            index=chair_options.index(group.chair) if group.chair in chair_options else 0,
             format_func=lambda a: "(none)" if a is None else a,
             key=f"admin_group_chair_{group_id}",
         )
         members = st.multiselect(
-            "Member agencies", acronyms, default=group["members"], key=f"admin_group_members_{group_id}"
+            "Member agencies", acronyms, default=group.members, key=f"admin_group_members_{group_id}"
         )
         covered = st.multiselect(
-            "Objectives covered", codes, default=group["objectives"], key=f"admin_group_objectives_{group_id}"
+            "Objectives covered", codes, default=group.objectives, key=f"admin_group_objectives_{group_id}"
         )
         if st.form_submit_button("Save working group", type="primary"):
             writes.run_write(
@@ -186,11 +182,11 @@ with tab_objectives:
         key="admin_roles_table",
         width="stretch",
     )
-    by_id = {o["id"]: o for o in objectives}
+    by_id = {o.id: o for o in objectives}
     objective_id = st.selectbox(
         "Objective",
         list(by_id),
-        format_func=lambda i: f"{by_id[i]['code']} · {by_id[i]['title'][:90]}",
+        format_func=lambda i: f"{by_id[i].code} · {by_id[i].title[:90]}",
         key="admin_roles_pick",
     )
     chosen = by_id[objective_id]
@@ -199,17 +195,17 @@ with tab_objectives:
         lead = st.selectbox(
             "Lead agency",
             lead_options,
-            index=lead_options.index(chosen["lead"]) if chosen["lead"] in lead_options else 0,
+            index=lead_options.index(chosen.lead) if chosen.lead in lead_options else 0,
             format_func=lambda a: "(none)" if a is None else a,
             key=f"admin_roles_lead_{objective_id}",
         )
         contributing = st.multiselect(
-            "Contributing agencies", acronyms, default=chosen["contributing"], key=f"admin_roles_contrib_{objective_id}"
+            "Contributing agencies", acronyms, default=chosen.contributing, key=f"admin_roles_contrib_{objective_id}"
         )
         if st.form_submit_button("Save agencies", type="primary"):
             writes.run_write(
                 "admin_flash",
-                f"Saved the agencies of objective {chosen['code']}.",
+                f"Saved the agencies of objective {chosen.code}.",
                 lambda s: admin.set_objective_agencies(
                     session=s, actor_email=me, objective_id=objective_id, lead=lead, contributing=contributing
                 ),

@@ -6,7 +6,7 @@ from dashboard.domain import reporting
 from dashboard.services import submissions
 from dashboard.views import todo, update_form
 from dashboard.web import cache, gate, identity, widgets, writes
-from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
+from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey
 
 st.title("Review")
 actor, mission_id = gate.require("review", "can_review")
@@ -38,25 +38,25 @@ labels = {
 }
 chosen = st.selectbox("Update to review", list(labels), format_func=labels.get, key="review_pick")
 row = queue.set_index("status_update_id").loc[chosen]
-key = (int(row["objective_id"]), int(row["agency_id"]), int(row["fiscal_year"]), int(row["quarter"]))
-ctx = update_form.load(cache.engine(), key)
-latest = ctx.latest
+key = UpdateKey(int(row["objective_id"]), int(row["agency_id"]), int(row["fiscal_year"]), int(row["quarter"]))
+context = update_form.load(cache.engine(), key)
+latest = context.latest
 assert latest is not None
 
 st.subheader(f"{row['code']} · {row['objective_title']}", anchor=False)
 st.text(
     f"{row['agency']}, {row['quarter_label']}: "
-    f"{latest['status']} · {latest['progress']}% · risk {latest['risk_level']}\n"
-    f"Revision {latest['revision']} by {latest['author']}, {latest['created_at']:%d %b %Y %H:%M} UTC"
+    f"{latest.status} · {latest.progress}% · risk {latest.risk_level}\n"
+    f"Revision {latest.revision} by {latest.author}, {latest.created_at:%d %b %Y %H:%M} UTC"
 )
 left, right = st.columns(2, gap="large")
 with left:
     for name in NARRATIVE_FIELDS:
-        widgets.plain_text_block(FIELD_LABELS[name], latest[name])
+        widgets.plain_text_block(FIELD_LABELS[name], getattr(latest, name))
 with right:
-    if len(ctx.history) > 1:
-        st.markdown(f"**What changed since revision {ctx.history[-2]['revision']}**")
-        changes = submissions.diff(ctx.history[-2], latest)
+    if len(context.history) > 1:
+        st.markdown(f"**What changed since revision {context.history[-2].revision}**")
+        changes = submissions.diff(context.history[-2], latest)
         st.dataframe(update_form.diff_frame(changes), hide_index=True, key="review_diff", width="stretch")
     else:
         st.write("First revision of this update.")

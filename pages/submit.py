@@ -12,7 +12,7 @@ from dashboard.store import queries
 from dashboard.store.database import read_session
 from dashboard.views import update_form
 from dashboard.web import cache, gate, widgets, writes
-from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
+from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
 
@@ -80,39 +80,48 @@ with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.l
                     width="stretch",
                 )
 
-key = (int(objective_id), int(agency_id), quarter.fiscal_year, quarter.quarter)
-ctx = update_form.load(engine, key)
-kt = update_form.key_text(key)
-base_key = f"submit_base_{kt}"
+key = UpdateKey(int(objective_id), int(agency_id), quarter.fiscal_year, quarter.quarter)
+context = update_form.load(engine, key)
+form_id = update_form.key_text(key)
+base_key = f"submit_base_{form_id}"
 if base_key not in st.session_state:
-    st.session_state[base_key] = ctx.base_revision
+    st.session_state[base_key] = context.base_revision
 
-st.text(ctx.status_line())
-if ctx.draft is not None and st.button("Discard the draft", key=f"submit_discard_{kt}", icon=":material/delete:"):
+st.text(context.status_line())
+if context.draft is not None and st.button(
+    "Discard the draft", key=f"submit_discard_{form_id}", icon=":material/delete:"
+):
     writes.run_write(
         "submit_flash",
         "Draft discarded.",
         lambda session: submissions.discard_draft(session=session, actor_email=actor.email, key=key),
-        clear=tuple(name for name in st.session_state if str(name).startswith("submit_") and str(name).endswith(kt)),
+        clear=tuple(
+            name for name in st.session_state if str(name).startswith("submit_") and str(name).endswith(form_id)
+        ),
     )
-comment = ctx.return_comment()
+comment = context.return_comment()
 if comment:
     st.warning("This update was returned. Fix it and submit again.")
     st.text(comment)
 
 form_col, previous_col = st.columns([3, 2], gap="large")
-defaults = ctx.defaults()
-with form_col, st.form(f"submit_form_{kt}"):
+defaults = context.defaults()
+with form_col, st.form(f"submit_form_{form_id}"):
     st.subheader(f"{agency_names[agency_id]} on {titles[objective_id].split(' · ')[0]}, {quarter.label}", anchor=False)
     f1, f2, f3 = st.columns(3)
     status = f1.selectbox(
-        "Status", STATUS_ORDER, index=STATUS_ORDER.index(defaults["status"]), key=f"submit_status_{kt}"
+        "Status", STATUS_ORDER, index=STATUS_ORDER.index(defaults["status"]), key=f"submit_status_{form_id}"
     )
     progress = f2.number_input(
-        "Progress (%)", min_value=0, max_value=100, step=5, value=int(defaults["progress"]), key=f"submit_progress_{kt}"
+        "Progress (%)",
+        min_value=0,
+        max_value=100,
+        step=5,
+        value=int(defaults["progress"]),
+        key=f"submit_progress_{form_id}",
     )
     risk = f3.selectbox(
-        "Risk level", RISK_ORDER, index=RISK_ORDER.index(defaults["risk_level"]), key=f"submit_risk_{kt}"
+        "Risk level", RISK_ORDER, index=RISK_ORDER.index(defaults["risk_level"]), key=f"submit_risk_{form_id}"
     )
     texts = {}
     for name in NARRATIVE_FIELDS:
@@ -121,17 +130,17 @@ with form_col, st.form(f"submit_form_{kt}"):
             value=defaults[name],
             max_chars=NARRATIVE_MAX_CHARS,
             height=110,
-            key=f"submit_{name}_{kt}",
+            key=f"submit_{name}_{form_id}",
         )
     values: dict[int, float] = {}
-    if ctx.indicators:
+    if context.indicators:
         st.markdown("**Indicators** (leave blank if not measured this quarter)")
-        for indicator in ctx.indicators:
+        for indicator in context.indicators:
             assert indicator.id is not None
             entered = st.number_input(
                 f"{indicator.name} ({indicator.unit or 'value'}; target {indicator.target:g})",
-                value=ctx.indicator_defaults.get(indicator.id),
-                key=f"submit_indicator_{indicator.id}_{kt}",
+                value=context.indicator_defaults.get(indicator.id),
+                key=f"submit_indicator_{indicator.id}_{form_id}",
             )
             if entered is not None:
                 values[indicator.id] = float(entered)
@@ -140,17 +149,17 @@ with form_col, st.form(f"submit_form_{kt}"):
     send = b2.form_submit_button("Submit", type="primary", icon=":material/send:", width="stretch")
 
 with previous_col:
-    previous = ctx.previous
+    previous = context.previous
     st.subheader(f"Previous quarter, {quarter.previous().label}", anchor=False)
     if previous is None:
         st.write("No update for the previous quarter.")
     else:
         st.text(
-            f"{previous['status']} · {previous['progress']}% · risk {previous['risk_level']}\n"
-            f"Revision {previous['revision']} by {previous['author']} ({previous['state']})"
+            f"{previous.status} · {previous.progress}% · risk {previous.risk_level}\n"
+            f"Revision {previous.revision} by {previous.author} ({previous.state})"
         )
         for name in NARRATIVE_FIELDS:
-            widgets.plain_text_block(FIELD_LABELS[name], previous[name])
+            widgets.plain_text_block(FIELD_LABELS[name], getattr(previous, name))
 
 
 if save or send:
@@ -173,47 +182,47 @@ if save or send:
             "Please fix these fields:\n\n" + "\n".join(f"- {widgets.plain(line)}" for line in outcome.field_errors)
         )
     elif outcome.conflict is not None:
-        st.session_state[f"submit_conflict_{kt}"] = outcome.conflict.current.revision
+        st.session_state[f"submit_conflict_{form_id}"] = outcome.conflict.current.revision
         st.error(widgets.plain(str(outcome.conflict)))
         st.markdown("**Their revision compared with yours**")
         if outcome.conflict_changes:
             st.dataframe(
                 update_form.diff_frame(outcome.conflict_changes, "Theirs", "Yours"),
                 hide_index=True,
-                key=f"submit_conflict_diff_{kt}",
+                key=f"submit_conflict_diff_{form_id}",
             )
         else:
             st.write("Their revision has the same content as yours.")
     else:
         st.error(widgets.plain(outcome.refusal or ""))
 
-pending = st.session_state.get(f"submit_conflict_{kt}")
+pending = st.session_state.get(f"submit_conflict_{form_id}")
 if pending is not None:
     # Also on the run that found the conflict: nothing reruns the page until the user acts on one of these.
     if not (save or send):
         st.info(f"Revision {pending} was saved by someone else while you were editing.")
     k1, k2 = st.columns(2)
-    if k1.button(f"Start again from revision {pending}", key=f"submit_reload_{kt}"):
+    if k1.button(f"Start again from revision {pending}", key=f"submit_reload_{form_id}"):
         for name in list(st.session_state):
-            if name.startswith("submit_") and name.endswith(kt):
+            if name.startswith("submit_") and name.endswith(form_id):
                 del st.session_state[name]
         st.rerun()
-    if k2.button(f"Keep my form and edit on top of revision {pending}", key=f"submit_rebase_{kt}"):
+    if k2.button(f"Keep my form and edit on top of revision {pending}", key=f"submit_rebase_{form_id}"):
         st.session_state[base_key] = pending
-        del st.session_state[f"submit_conflict_{kt}"]
+        del st.session_state[f"submit_conflict_{form_id}"]
         st.rerun()
 
 st.header("History of this update", anchor=False)
-if not ctx.history:
+if not context.history:
     st.write("Nothing stored yet for this quarter.")
-for revision, changes in update_form.history_rows(ctx.history):
-    label = update_form.STATE_LABELS.get(revision["state"], revision["state"])
-    with st.expander(f"Revision {revision['revision']} · {label} · {widgets.plain(revision['author'])}"):
-        st.caption(f"Stored {revision['created_at']:%d %b %Y %H:%M} UTC")
-        for review in revision["reviews"]:
-            st.text(f"{review['decision'].capitalize()} by {review['reviewer']}: {review['comment'] or '(no comment)'}")
+for revision, changes in update_form.history_rows(context.history):
+    label = update_form.STATE_LABELS.get(revision.state, revision.state)
+    with st.expander(f"Revision {revision.revision} · {label} · {widgets.plain(revision.author)}"):
+        st.caption(f"Stored {revision.created_at:%d %b %Y %H:%M} UTC")
+        for review in revision.reviews:
+            st.text(f"{review.decision.capitalize()} by {review.reviewer}: {review.comment or '(no comment)'}")
         st.dataframe(
             update_form.diff_frame(changes, "Before", "This revision"),
             hide_index=True,
-            key=f"submit_diff_{kt}_{revision['revision']}",
+            key=f"submit_diff_{form_id}_{revision.revision}",
         )

@@ -300,15 +300,22 @@ def overview(expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters, qu
     Status and risk filters keep the objectives whose as-of status and risk match;
     every other figure is then computed over those objectives only.
     """
-    exp, scoped = scope(expected, updates, filters)
-    as_of = apply_outcome_filters(objectives_as_of(exp, scoped, quarter), filters)
+    owed, scoped = scope(expected, updates, filters)
+    as_of = apply_outcome_filters(objectives_as_of(owed, scoped, quarter), filters)
     keep = set(as_of["objective_id"])
-    exp = exp[exp["objective_id"].isin(keep)]
+    owed = owed[owed["objective_id"].isin(keep)]
     scoped = scoped[scoped["objective_id"].isin(keep)] if not scoped.empty else scoped
     # "Since last quarter" compares with the quarter before, whatever the start of the range.
-    previous = objectives_as_of(exp, scoped, quarter.previous()) if not exp.empty else as_of.iloc[0:0]
-    upd = in_range(scoped, filters.start, quarter)
-    return Overview(quarter, exp, upd, as_of, previous, headline(as_of, exp, upd, quarter))
+    previous = objectives_as_of(owed, scoped, quarter.previous()) if not owed.empty else as_of.iloc[0:0]
+    reported = in_range(scoped, filters.start, quarter)
+    return Overview(
+        quarter,
+        owed,
+        reported,
+        as_of,
+        previous,
+        headline(as_of, owed, reported, quarter),
+    )
 
 
 def objective_history(expected: pd.DataFrame, updates: pd.DataFrame, objective_id: int) -> pd.DataFrame:

@@ -124,5 +124,5 @@ class Filters:
 
         return cls.from_query_params(get_all)
 
-    def with_(self, **changes: object) -> "Filters":
+    def replaced(self, **changes: object) -> "Filters":
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -237,10 +237,6 @@ def set_password(*, session: Session, actor_email: str | None, email: str, passw
     )
 
 
-def list_users(session: Session) -> list[dict[str, Any]]:
-    return [user_snapshot(session, u) for u in session.exec(select(AppUser).order_by(AppUser.email)).all()]
-
-
 def save_agency(*, session: Session, actor_email: str | None, acronym: str, name: str) -> Agency:
     """Add an agency, or rename the one with this acronym."""
     who = _admin(session, actor_email)
@@ -260,7 +256,7 @@ def save_agency(*, session: Session, actor_email: str | None, acronym: str, name
     return agency
 
 
-def _group_snapshot(session: Session, group: WorkingGroup) -> dict[str, Any]:
+def group_snapshot(session: Session, group: WorkingGroup) -> dict[str, Any]:
     chair = session.get(Agency, group.chair_agency_id) if group.chair_agency_id else None
     members = session.exec(
         select(Agency.acronym)
@@ -309,7 +305,7 @@ def save_working_group(
         if found is None or found.mission_id != mission_id:
             raise ValueError("working group: not found")
         group = found
-        before = _group_snapshot(session, group)
+        before = group_snapshot(session, group)
     clash = session.exec(
         select(WorkingGroup).where(WorkingGroup.mission_id == mission_id, WorkingGroup.name == name)
     ).first()
@@ -332,14 +328,14 @@ def save_working_group(
     for code in dict.fromkeys(objectives):
         session.add(WorkingGroupObjective(working_group_id=group.id, objective_id=codes[code].id))  # type: ignore[arg-type]
     session.flush()
-    after = _group_snapshot(session, group)
+    after = group_snapshot(session, group)
     if after != before:
         action = "add working group" if before is None else "change working group"
         audit(session, actor=who, action=action, entity="working group", key=group.name, before=before, after=after)
     return group
 
 
-def _roles_snapshot(session: Session, objective_id: int) -> dict[str, Any]:
+def roles_snapshot(session: Session, objective_id: int) -> dict[str, Any]:
     rows = session.exec(
         select(Agency.acronym, ObjectiveAgency.role)
         .join(ObjectiveAgency, col(ObjectiveAgency.agency_id) == Agency.id)
@@ -361,7 +357,7 @@ def set_objective_agencies(
         raise ValueError("objective: not found")
     contributing = [c for c in dict.fromkeys(contributing) if not lead or c.upper() != lead.upper()]
     found = _agency_ids(session, [*contributing, *([lead] if lead else [])])
-    before = _roles_snapshot(session, objective_id)
+    before = roles_snapshot(session, objective_id)
     for row in session.exec(select(ObjectiveAgency).where(ObjectiveAgency.objective_id == objective_id)).all():
         session.delete(row)
     session.flush()
@@ -372,7 +368,7 @@ def set_objective_agencies(
             ObjectiveAgency(objective_id=objective_id, agency_id=found[acronym.strip().upper()], role="contributing")
         )
     session.flush()
-    after = _roles_snapshot(session, objective_id)
+    after = roles_snapshot(session, objective_id)
     if after != before:
         audit(
             session,
@@ -383,36 +379,3 @@ def set_objective_agencies(
             before=before,
             after=after,
         )
-
-
-def audit_entries(session: Session, limit: int = 500) -> list[dict[str, Any]]:
-    rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)).all()
-    return [
-        {
-            "at": r.at,
-            "actor": r.actor,
-            "action": r.action,
-            "entity": r.entity,
-            "key": r.entity_key,
-            "before": r.before,
-            "after": r.after,
-        }
-        for r in rows
-    ]
-
-
-def agencies(session: Session) -> list[dict[str, Any]]:
-    return [{"acronym": a.acronym, "name": a.name} for a in session.exec(select(Agency).order_by(Agency.acronym))]
-
-
-def working_groups(session: Session, mission_id: int) -> list[dict[str, Any]]:
-    groups = session.exec(select(WorkingGroup).where(WorkingGroup.mission_id == mission_id).order_by(WorkingGroup.name))
-    return [{"id": g.id, **_group_snapshot(session, g)} for g in groups]
-
-
-def objective_roles(session: Session, mission_id: int) -> list[dict[str, Any]]:
-    objectives = session.exec(select(Objective).where(Objective.mission_id == mission_id).order_by(Objective.position))
-    return [
-        {"id": o.id, "code": o.code, "title": o.title, **_roles_snapshot(session, o.id)}  # type: ignore[arg-type]
-        for o in objectives
-    ]

@@ -21,7 +21,7 @@ from dashboard.services import submissions
 from dashboard.services.access import acting
 from dashboard.store.database import read_session, write_session
 from models import Agency, Mission, Objective, ObjectiveAgency, UpdateInput, format_validation_error
-from models.fields import UPDATE_FIELDS
+from models.fields import UPDATE_FIELDS, UpdateKey
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
 
@@ -104,7 +104,7 @@ def template_rows(*, session: Session, actor_email: str | None, mission_id: int,
     # Sorted here rather than in SQL so the order does not depend on the database's collation.
     for objective, agency in sorted(pairs, key=lambda p: (p[0].position, p[0].code, p[1].acronym.casefold())):
         assert objective.id is not None and agency.id is not None
-        key = (objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
+        key = UpdateKey(objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
         latest = submissions.latest_revision(session, key)
         row: dict[str, Any] = {
             "objective": objective.code,
@@ -199,7 +199,7 @@ def validate_rows(
     )
     planned: list[PlannedWrite] = []
     errors: list[RowError] = []
-    seen: dict[tuple[int, int, int, int], int] = {}
+    seen: dict[UpdateKey, int] = {}
     for index, raw in enumerate(rows):
         number = int(raw.get(ROW_KEY, index + 2))
         cells = {name: _text(raw.get(name)) for name in (*REQUIRED_COLUMNS, "current_revision")}
@@ -255,7 +255,7 @@ def validate_rows(
                 )
         if objective is not None and agency is not None and quarter is not None:
             assert objective.id is not None and agency.id is not None
-            key = (objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
+            key = UpdateKey(objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
             if key in seen:
                 fail(
                     "objective",

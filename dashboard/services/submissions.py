@@ -13,6 +13,7 @@ Submitted again.
 
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -38,7 +39,7 @@ from models import (
     UpdateInput,
     WorkingGroupObjective,
 )
-from models.fields import FIELD_LABELS, UPDATE_FIELDS
+from models.fields import FIELD_LABELS, UPDATE_FIELDS, UpdateKey
 
 COMMENT_MAX_CHARS = 2000
 
@@ -95,11 +96,11 @@ def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: dat
     return Target(objective, agency, mission, quarter)
 
 
-def _key(form: UpdateInput | StatusUpdate | UpdateDraft) -> tuple[int, int, int, int]:
-    return (form.objective_id, form.agency_id, form.fiscal_year, form.quarter)
+def _key(form: UpdateInput | StatusUpdate | UpdateDraft) -> UpdateKey:
+    return UpdateKey(form.objective_id, form.agency_id, form.fiscal_year, form.quarter)
 
 
-def _lock_key(session: Session, key: tuple[int, ...], kind: str = "status_update") -> None:
+def _lock_key(session: Session, key: UpdateKey, kind: str = "status_update") -> None:
     """On PostgreSQL, serialise writers of one update (SQLite's BEGIN IMMEDIATE already does)."""
     if session.get_bind().dialect.name == "postgresql":
         lock_id = zlib.crc32((kind + ":" + ":".join(map(str, key))).encode())
@@ -112,7 +113,7 @@ def _detached(session: Session, row: StatusUpdate) -> StatusUpdate:
     return row
 
 
-def _of_key(table: type[StatusUpdate] | type[UpdateDraft], key: tuple[int, int, int, int]) -> tuple[Any, ...]:
+def _of_key(table: type[StatusUpdate] | type[UpdateDraft], key: UpdateKey) -> tuple[Any, ...]:
     """The WHERE clauses picking one (objective, agency, fiscal year, quarter) in ``table``."""
     objective_id, agency_id, fiscal_year, quarter = key
     return (
@@ -123,7 +124,7 @@ def _of_key(table: type[StatusUpdate] | type[UpdateDraft], key: tuple[int, int, 
     )
 
 
-def latest_revision(session: Session, key: tuple[int, int, int, int]) -> StatusUpdate | None:
+def latest_revision(session: Session, key: UpdateKey) -> StatusUpdate | None:
     return session.exec(
         select(StatusUpdate).where(*_of_key(StatusUpdate, key)).order_by(col(StatusUpdate.revision).desc())
     ).first()
@@ -234,7 +235,7 @@ def _store_indicator_values(
     session.flush()
 
 
-def _draft(session: Session, key: tuple[int, int, int, int]) -> UpdateDraft | None:
+def _draft(session: Session, key: UpdateKey) -> UpdateDraft | None:
     return session.exec(select(UpdateDraft).where(*_of_key(UpdateDraft, key))).first()
 
 
@@ -268,11 +269,11 @@ def save_draft(
     return draft
 
 
-def load_draft(session: Session, key: tuple[int, int, int, int]) -> UpdateDraft | None:
+def load_draft(session: Session, key: UpdateKey) -> UpdateDraft | None:
     return _draft(session, key)
 
 
-def discard_draft(*, session: Session, actor_email: str | None, key: tuple[int, int, int, int]) -> bool:
+def discard_draft(*, session: Session, actor_email: str | None, key: UpdateKey) -> bool:
     actor = acting(session, actor_email)
     draft = _draft(session, key)
     if draft is None:
@@ -327,7 +328,40 @@ def review(
     return event
 
 
-def revisions(session: Session, key: tuple[int, int, int, int]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ReviewNote:
+    """One review decision on a revision."""
+
+    decision: str
+    comment: str
+    reviewer: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One stored revision of an update, with its current state and its review trail (oldest first)."""
+
+    id: int
+    revision: int
+    author: str
+    created_at: datetime
+    state: str
+    reviews: tuple[ReviewNote, ...]
+    status: str
+    progress: int
+    risk_level: str
+    accomplishments: str
+    challenges: str
+    next_steps: str
+    risk_note: str
+
+    def values(self) -> dict[str, Any]:
+        """The update's fields (``UPDATE_FIELDS``), as a form or a diff takes them."""
+        return {name: getattr(self, name) for name in UPDATE_FIELDS}
+
+
+def revisions(session: Session, key: UpdateKey) -> list[Revision]:
     """Every stored revision of one update, oldest first, with its state and review trail."""
     rows = session.exec(
         select(StatusUpdate).where(*_of_key(StatusUpdate, key)).order_by(col(StatusUpdate.revision))
@@ -339,24 +373,25 @@ def revisions(session: Session, key: tuple[int, int, int, int]) -> list[dict[str
             select(ReviewEvent).where(ReviewEvent.status_update_id == row.id).order_by(col(ReviewEvent.id))
         ).all()
         out.append(
-            {
-                "id": row.id,
-                "revision": row.revision,
-                "author": row.author,
-                "created_at": _aware(row.created_at),
-                "state": events[-1].decision if events else row.state,
-                "reviews": [
-                    {"decision": e.decision, "comment": e.comment, "reviewer": e.reviewer, "at": _aware(e.created_at)}
-                    for e in events
-                ],
+            Revision(
+                id=row.id,
+                revision=row.revision,
+                author=row.author,
+                created_at=_aware(row.created_at),
+                state=events[-1].decision if events else row.state,
+                reviews=tuple(ReviewNote(e.decision, e.comment, e.reviewer, _aware(e.created_at)) for e in events),
                 **{f: getattr(row, f) for f in UPDATE_FIELDS},
-            }
+            )
         )
     return out
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str, str]]:
+def diff(
+    before: Revision | Mapping[str, Any] | None, after: Revision | Mapping[str, Any]
+) -> list[tuple[str, str, str]]:
     """``(field label, before, after)`` for each field that differs; every field when there is no before."""
+    before = before.values() if isinstance(before, Revision) else before
+    after = after.values() if isinstance(after, Revision) else after
     changes = []
     for name in UPDATE_FIELDS:
         old = "" if before is None else str(before.get(name, ""))

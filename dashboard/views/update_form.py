@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.services import submissions
+from dashboard.services.submissions import Revision
 from dashboard.store.database import read_session
 from models import (
     Indicator,
@@ -36,14 +37,14 @@ def quarter_options(mission: Mission, today: date) -> tuple[list[FiscalQuarter],
 @dataclass
 class SubmitContext:
     key: UpdateKey
-    history: list[dict[str, Any]]
+    history: list[Revision]
     draft: UpdateDraft | None
-    previous: dict[str, Any] | None
+    previous: Revision | None
     indicators: list[Indicator]
     indicator_defaults: dict[int, float] = field(default_factory=dict)
 
     @property
-    def latest(self) -> dict[str, Any] | None:
+    def latest(self) -> Revision | None:
         return self.history[-1] if self.history else None
 
     @property
@@ -51,17 +52,17 @@ class SubmitContext:
         """The revision an edit starts from: the draft's, else the newest stored one (0 if none)."""
         if self.draft is not None:
             return self.draft.base_revision
-        return self.latest["revision"] if self.latest else 0
+        return self.latest.revision if self.latest else 0
 
     def defaults(self) -> dict[str, Any]:
         """Form values: the draft, else the newest revision, else the previous quarter's scales with empty text."""
         if self.draft is not None:
             return {f: getattr(self.draft, f) for f in UPDATE_FIELDS}
         if self.latest is not None:
-            return {f: self.latest[f] for f in UPDATE_FIELDS}
+            return self.latest.values()
         values: dict[str, Any] = {"status": "On track", "progress": 0, "risk_level": "Low"}
         if self.previous is not None:
-            values.update({f: self.previous[f] for f in ("status", "progress", "risk_level")})
+            values.update({f: getattr(self.previous, f) for f in ("status", "progress", "risk_level")})
         values.update({name: "" for name in NARRATIVE_FIELDS})
         return values
 
@@ -71,8 +72,8 @@ class SubmitContext:
         else:
             latest = self.latest
             line = (
-                f"Revision {latest['revision']}: {STATE_LABELS.get(latest['state'], latest['state'])} "
-                f"(submitted by {latest['author']}, {latest['created_at']:%d %b %Y %H:%M} UTC)."
+                f"Revision {latest.revision}: {STATE_LABELS.get(latest.state, latest.state)} "
+                f"(submitted by {latest.author}, {latest.created_at:%d %b %Y %H:%M} UTC)."
             )
         if self.draft is not None:
             line += f" A draft saved by {self.draft.author} is loaded below."
@@ -80,10 +81,10 @@ class SubmitContext:
 
     def return_comment(self) -> str | None:
         latest = self.latest
-        if latest is None or latest["state"] != "returned" or not latest["reviews"]:
+        if latest is None or latest.state != "returned" or not latest.reviews:
             return None
-        review = latest["reviews"][-1]
-        return f"Returned by {review['reviewer']}: {review['comment']}"
+        review = latest.reviews[-1]
+        return f"Returned by {review.reviewer}: {review.comment}"
 
 
 def load(engine: Engine, key: UpdateKey) -> SubmitContext:
@@ -113,7 +114,7 @@ def key_text(key: UpdateKey) -> str:
     return "_".join(str(part) for part in key)
 
 
-def history_rows(history: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[tuple[str, str, str]]]]:
+def history_rows(history: list[Revision]) -> list[tuple[dict[str, Any], list[tuple[str, str, str]]]]:
     """Each revision, newest first, with what changed from the one before."""
     out = []
     for index, revision in enumerate(history):

@@ -55,22 +55,22 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
         return None
     all_missions = missions(url)
     mission = all_missions.set_index("mission_id").loc[mission_id]
-    exp = expected(url, mission_id)
-    upd = updates(url, mission_id)
-    quarters = _quarter_options(upd, mission)
+    expected_rows = expected(url, mission_id)
+    update_rows = updates(url, mission_id)
+    quarters = _quarter_options(update_rows, mission)
     labels = [q.label for q in quarters]
     default_end = min(reporting_quarter(date.today()), quarters[-1])
     end = from_url.end if from_url.end in quarters else default_end
     start = from_url.start if from_url.start in quarters and from_url.start <= end else quarters[0]
 
-    sb = st.sidebar
-    sb.header("Filters")
-    picked = sb.select_slider(
+    bar = st.sidebar
+    bar.header("Filters")
+    picked = bar.select_slider(
         "Quarters (as of the last one)", options=labels, value=(start.label, end.label), key=f"{prefix}_quarters"
     )
-    goal_codes = list(dict.fromkeys(exp["goal_code"]))
-    goal_names = dict(zip(exp["goal_code"], exp["goal_title"], strict=False))
-    goals = sb.multiselect(
+    goal_codes = list(dict.fromkeys(expected_rows["goal_code"]))
+    goal_names = dict(zip(expected_rows["goal_code"], expected_rows["goal_title"], strict=False))
+    goals = bar.multiselect(
         "Goal",
         goal_codes,
         default=[g for g in from_url.goals if g in goal_codes],
@@ -78,39 +78,39 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
         key=f"{prefix}_goal",
         placeholder="All goals",
     )
-    objective_pool = exp[exp["goal_code"].isin(goals)] if goals else exp
+    objective_pool = expected_rows[expected_rows["goal_code"].isin(goals)] if goals else expected_rows
     codes = list(dict.fromkeys(objective_pool["code"]))
-    objectives = sb.multiselect(
+    objectives = bar.multiselect(
         "Objective",
         codes,
         default=[c for c in from_url.objectives if c in codes],
         key=f"{prefix}_objective",
         placeholder="All objectives",
     )
-    agencies_all = sorted(exp["agency"].unique())
-    agencies = sb.multiselect(
+    agencies_all = sorted(expected_rows["agency"].unique())
+    agencies = bar.multiselect(
         "Agency",
         agencies_all,
         default=[a for a in from_url.agencies if a in agencies_all],
         key=f"{prefix}_agency",
         placeholder="All agencies",
     )
-    groups_all = list(dict.fromkeys(exp["working_group"]))
-    groups = sb.multiselect(
+    groups_all = list(dict.fromkeys(expected_rows["working_group"]))
+    groups = bar.multiselect(
         "Working group",
         groups_all,
         default=[g for g in from_url.working_groups if g in groups_all],
         key=f"{prefix}_wg",
         placeholder="All working groups",
     )
-    statuses = sb.multiselect(
+    statuses = bar.multiselect(
         "Status (as of the last quarter)",
         STATUS_LEVELS,
         default=list(from_url.statuses),
         key=f"{prefix}_status",
         placeholder="Any status",
     )
-    risks = sb.multiselect(
+    risks = bar.multiselect(
         "Risk level (as of the last quarter)",
         RISK_ORDER,
         default=list(from_url.risks),
@@ -133,7 +133,7 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
         k: v if isinstance(v, list) else [v] for k, v in wanted.items()
     }:
         st.query_params.from_dict(wanted)
-    return chosen.with_(mission_id=mission_id), exp, upd
+    return chosen.replaced(mission_id=mission_id), expected_rows, update_rows
 
 
 NO_MATCH = "No objective matches these filters. Clear a filter in the sidebar to see more."

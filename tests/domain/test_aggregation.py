@@ -131,22 +131,22 @@ def pairs(frame: pd.DataFrame) -> set[tuple[int, int]]:
 def test_scope(
     expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters, expected_pairs: set, n_updates: int
 ) -> None:
-    exp, upd = aggregation.scope(expected, updates, filters)
-    assert pairs(exp) == expected_pairs
-    assert len(upd) == n_updates
-    assert pairs(upd) <= expected_pairs
+    owed, reported = aggregation.scope(expected, updates, filters)
+    assert pairs(owed) == expected_pairs
+    assert len(reported) == n_updates
+    assert pairs(reported) <= expected_pairs
 
 
 def test_scope_without_filters_keeps_everything(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = aggregation.scope(expected, updates, Filters())
-    assert len(exp) == 9
-    assert len(upd) == 24
+    owed, reported = aggregation.scope(expected, updates, Filters())
+    assert len(owed) == 9
+    assert len(reported) == 24
 
 
 def test_scope_ignores_status_and_risk(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = aggregation.scope(expected, updates, Filters(statuses=("Completed",), risks=("Critical",)))
-    assert len(exp) == 9
-    assert len(upd) == 24
+    owed, reported = aggregation.scope(expected, updates, Filters(statuses=("Completed",), risks=("Critical",)))
+    assert len(owed) == 9
+    assert len(reported) == 24
 
 
 # ---------------------------------------------------------------- per objective and quarter
@@ -383,8 +383,8 @@ def test_risk_trend(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
 
 
 def test_risk_trend_in_scope(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = aggregation.scope(expected, updates, Filters(goals=("1",)))
-    out = aggregation.risk_trend(exp, upd)
+    owed, reported = aggregation.scope(expected, updates, Filters(goals=("1",)))
+    out = aggregation.risk_trend(owed, reported)
     assert [(q, str(r), n) for q, r, n in records(out, ["quarter", "risk_level", "objectives"])] == [
         ("FY2026 Q1", "Low", 1),  # 1.2
         ("FY2026 Q1", "Medium", 1),  # 1.1
@@ -445,8 +445,8 @@ def test_progress_trend_by_objective(expected: pd.DataFrame, updates: pd.DataFra
 
 
 def test_progress_trend_only_objectives_in_scope(expected: pd.DataFrame, updates: pd.DataFrame) -> None:
-    exp, upd = aggregation.scope(expected, updates, Filters(working_groups=("Management WG",)))
-    out = aggregation.progress_trend(exp, upd, by="goal")
+    owed, reported = aggregation.scope(expected, updates, Filters(working_groups=("Management WG",)))
+    out = aggregation.progress_trend(owed, reported, by="goal")
     assert set(out["series"]) == {"Management"}
     assert list(out["progress"]) == pytest.approx([45, 85, 100])
 

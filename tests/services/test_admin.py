@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
 from dashboard.services import access, admin
 from dashboard.store.database import read_session, write_session
+from dashboard.views import admin_lists
 from models import AppUser, AuditEntry, WorkingGroup
 from tests import people
 from tests.people import ADMIN, CHAIR1, DEA, STATE, USAID, VIEWER, World
@@ -227,7 +228,7 @@ UPDATE_USER_REFUSALS: list[tuple[dict[str, Any], str]] = [
 def test_user_changes_refuse_bad_input(world: World) -> None:
     before = (world.count(AppUser), world.audit_count())
     with read_session(world.engine) as session:
-        users = admin.list_users(session)
+        users = admin_lists.list_users(session)
     for function, cases in ((admin.add_user, ADD_USER_REFUSALS), (admin.update_user, UPDATE_USER_REFUSALS)):
         for fields, message in cases:
             with pytest.raises(ValueError) as refused:
@@ -236,7 +237,7 @@ def test_user_changes_refuse_bad_input(world: World) -> None:
             assert message in str(refused.value), fields
     assert (world.count(AppUser), world.audit_count()) == before
     with read_session(world.engine) as session:
-        assert admin.list_users(session) == users
+        assert admin_lists.list_users(session) == users
 
 
 def test_the_last_active_admin_cannot_be_demoted_or_disabled(world: World) -> None:
@@ -335,7 +336,7 @@ def test_non_admins_are_refused_and_nothing_is_written(world: World) -> None:
     def snapshot() -> tuple[Any, ...]:
         with read_session(world.engine) as session:
             return (
-                admin.list_users(session),
+                admin_lists.list_users(session),
                 world.audit_count(),
                 world.count(WorkingGroup),
                 session.exec(select(AppUser.password_hash).where(AppUser.email == ADMIN)).one(),
@@ -354,4 +355,4 @@ def test_non_admins_are_refused_and_nothing_is_written(world: World) -> None:
     assert allowed == []
     assert snapshot() == before
     with read_session(world.engine) as session:
-        assert admin.audit_entries(session)[0]["action"] == "change user"  # the cast's disabling, nothing later
+        assert admin_lists.audit_entries(session)[0].action == "change user"  # the cast's disabling, nothing later

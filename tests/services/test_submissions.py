@@ -22,7 +22,7 @@ from models import (
     UpdateInput,
     format_validation_error,
 )
-from models.fields import FIELD_LABELS
+from models.fields import FIELD_LABELS, UpdateKey
 from tests import people
 from tests.people import ADMIN, CHAIR1, CHAIR2, DEA, QUARTER, STATE, STATE2, TODAY, USAID, World
 
@@ -42,9 +42,9 @@ def _draft(world: World, key: tuple[int, ...]) -> UpdateDraft | None:
         return submissions.load_draft(session, key)  # type: ignore[arg-type]
 
 
-def _revisions(world: World, key: tuple[int, ...]) -> list[dict[str, Any]]:
+def _revisions(world: World, key: UpdateKey) -> list[submissions.Revision]:
     with read_session(world.engine) as session:
-        return submissions.revisions(session, key)  # type: ignore[arg-type]
+        return submissions.revisions(session, key)
 
 
 def _state(world: World, row: StatusUpdate) -> str:
@@ -100,9 +100,9 @@ def test_draft_submit_return_resubmit_approve(world: World) -> None:
     assert _state(world, third) == "submitted"
 
     trail = _revisions(world, key)
-    assert [(r["revision"], r["state"]) for r in trail] == [(1, "returned"), (2, "approved"), (3, "submitted")]
-    assert trail[0]["reviews"][0]["comment"] == "Please add the number of officers."
-    assert trail[0]["reviews"][0]["reviewer"] == CHAIR1
+    assert [(r.revision, r.state) for r in trail] == [(1, "returned"), (2, "approved"), (3, "submitted")]
+    assert trail[0].reviews[0].comment == "Please add the number of officers."
+    assert trail[0].reviews[0].reviewer == CHAIR1
     assert world.count(StatusUpdate) == 3
     assert world.count(ReviewEvent) == 2
 
@@ -147,13 +147,13 @@ def test_earlier_revisions_stay_readable_and_diff_lists_changes(world: World) ->
     world.submit(STATE, world.form("1.1", "State", progress=20, challenges="Budget delayed"))
     world.submit(STATE2, world.form("1.1", "State", progress=45, challenges="Budget delayed"), base_revision=1)
     first, second = _revisions(world, key)
-    assert (first["revision"], first["author"], first["progress"], first["challenges"]) == (
+    assert (first.revision, first.author, first.progress, first.challenges) == (
         1,
         STATE,
         20,
         "Budget delayed",
     )
-    assert (second["revision"], second["author"], second["progress"]) == (2, STATE2, 45)
+    assert (second.revision, second.author, second.progress) == (2, STATE2, 45)
     assert submissions.diff(first, second) == [("Progress (%)", "20", "45")]
     assert submissions.diff(first, first) == []
     everything = submissions.diff(None, second)
@@ -189,7 +189,7 @@ def test_a_conflicting_submit_overwrites_nothing(world: World) -> None:
     with pytest.raises(submissions.Conflict, match=f"{STATE2} saved revision 2") as conflict:
         world.submit(STATE, world.form("1.1", "State", progress=99), base_revision=1)
     assert conflict.value.current.id == theirs.id
-    assert [(r["revision"], r["author"], r["progress"]) for r in _revisions(world, key)] == [
+    assert [(r.revision, r.author, r.progress) for r in _revisions(world, key)] == [
         (1, STATE, 20),
         (2, STATE2, 30),
     ]
