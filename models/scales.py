@@ -23,11 +23,6 @@ class ObjectiveKind(StrEnum):
     MANAGEMENT = "management"
 
 
-class AgencyRole(StrEnum):
-    LEAD = "lead"
-    CONTRIBUTING = "contributing"
-
-
 class Direction(StrEnum):
     UP = "up"
     DOWN = "down"
