@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
@@ -25,7 +26,7 @@ from dashboard.services.passwords import check_password_rules
 from dashboard.services.strategy_import import import_strategy
 from dashboard.settings import Settings
 from dashboard.store import queries
-from dashboard.store.database import get_engine, migrate, read_session, write_session
+from dashboard.store.database import BUSY_MESSAGE, DatabaseBusy, get_engine, migrate, read_session, write_session
 from dashboard.views import admin_lists
 from models import Mission, format_validation_error
 
@@ -158,7 +159,12 @@ def _cmd_updates_import(args: argparse.Namespace, settings: Settings) -> int:
     assert missions[0].id is not None
     try:
         report = bulk_updates.import_rows(
-            engine=engine, actor_email=args.actor, mission_id=missions[0].id, rows=rows, dry_run=args.dry_run
+            engine=engine,
+            actor_email=args.actor,
+            mission_id=missions[0].id,
+            rows=rows,
+            dry_run=args.dry_run,
+            on_top=args.on_top,
         )
     except AccessDenied as exc:
         raise CliError(str(exc)) from None
@@ -292,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor", required=True, metavar="EMAIL", help="e-mail of the account reporting")
     p.add_argument("--mission", help="mission id or country (default: the only mission)")
     p.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
+    p.add_argument(
+        "--on-top",
+        action="store_true",
+        help="store rows without a current_revision on top of the newest revision (else they are refused)",
+    )
     p.set_defaults(func=_cmd_updates_import)
 
     users = sub.add_parser("user", help="accounts and roles").add_subparsers(
@@ -332,7 +343,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return int(args.func(args, settings))
-    except (CliError, IcsParseError, ValueError, AccessDenied) as exc:
+    except OperationalError as exc:  # a busy database after the retries, or one that cannot be opened
+        busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+        problem = BUSY_MESSAGE if busy else f"the database could not be used ({type(exc).__name__})"
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except (CliError, IcsParseError, ValueError, AccessDenied, DatabaseBusy) as exc:
         message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)
         print(f"error: {message}", file=sys.stderr)
         return 1

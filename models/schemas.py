@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from models.scales import Direction, ReviewState, RiskLevel, Status
+from models.text import clean_text
 
 NARRATIVE_MAX_CHARS = 5000
 """Longest narrative a status update accepts: about two pages of text."""
@@ -23,6 +24,12 @@ ObjectiveCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        # Every text a schema accepts is cleaned first (control characters out, NFC), whatever its source.
+        return clean_text(value) if isinstance(value, str) else value
 
 
 class AgencyCreate(_Input):

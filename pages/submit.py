@@ -9,7 +9,7 @@ from dashboard.formats import spreadsheet
 from dashboard.services import bulk_updates, form_save, submissions
 from dashboard.settings import Settings
 from dashboard.store import queries
-from dashboard.store.database import read_session
+from dashboard.store.database import DatabaseBusy, read_session
 from dashboard.views import update_form
 from dashboard.web import cache, gate, widgets, writes
 from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey
@@ -59,13 +59,20 @@ with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.l
         icon=":material/download:",
     )
     upload = st.file_uploader("Filled-in template", type=["xlsx", "csv"], key="submit_upload")
+    on_top = st.checkbox(
+        "Rows without a current revision: store them on top of the newest revision",
+        key="submit_on_top",
+        help="Leave this off to be warned when a row would replace a colleague's newer revision.",
+    )
     if upload is not None and st.button("Check and import", key="submit_import", type="primary"):
         try:
             data = upload.getvalue()
             spreadsheet.check_size(len(data), Settings.from_env().max_import_bytes)
             rows = spreadsheet.read_rows(data, upload.name, max_bytes=Settings.from_env().max_import_bytes)
-            report = bulk_updates.import_rows(engine=engine, actor_email=actor.email, mission_id=mission_id, rows=rows)
-        except (spreadsheet.SpreadsheetError, AccessDenied) as exc:
+            report = bulk_updates.import_rows(
+                engine=engine, actor_email=actor.email, mission_id=mission_id, rows=rows, on_top=on_top
+            )
+        except (spreadsheet.SpreadsheetError, AccessDenied, DatabaseBusy) as exc:
             st.error(widgets.plain(f"{upload.name}: {exc}"))
         else:
             if report.ok:

@@ -19,7 +19,7 @@ from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats.spreadsheet import NARRATIVES, REQUIRED_COLUMNS, ROW_KEY, TEMPLATE_COLUMNS, template_workbook
 from dashboard.services import submissions
 from dashboard.services.access import acting
-from dashboard.store.database import read_session, write_session
+from dashboard.store.database import read_session, transact
 from models import Agency, Mission, Objective, ObjectiveAgency, UpdateInput, format_validation_error
 from models.fields import UPDATE_FIELDS, UpdateKey
 from models.scales import RISK_ORDER, STATUS_ORDER
@@ -178,11 +178,14 @@ def validate_rows(
     mission_id: int,
     rows: Sequence[Mapping[str, Any]],
     today: date,
+    on_top: bool = False,
 ) -> tuple[list[PlannedWrite], list[RowError]]:
     """Check every row and column against the mission, the actor's agencies and the stored revisions.
 
     Returns the planned writes (a new revision, or "unchanged" when the row equals the newest
     stored revision) and every error found. Raises AccessDenied when the actor may not write at all.
+    A row without ``current_revision`` for an update that already has one is refused, unless ``on_top``
+    (the user chose to store it on top of the newest revision, whoever wrote that).
     """
     actor = acting(session, actor_email)
     mission = session.get(Mission, mission_id)
@@ -284,11 +287,22 @@ def validate_rows(
         except (ValueError, AccessDenied) as exc:
             errors.extend(_errors_from(number, exc))
             continue
-        latest = submissions.latest_revision(session, (objective.id, agency.id, quarter.fiscal_year, quarter.quarter))
+        latest = submissions.latest_revision(
+            session, UpdateKey(objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
+        )
         stored = latest.revision if latest is not None else 0
         label = f"{objective.code} {agency.acronym} {quarter.label}"
         if latest is not None and submissions.same_content(latest, form):
             planned.append(PlannedWrite(number, form, stored, "unchanged", label))
+        elif given is None and latest is not None and not on_top:
+            errors.append(
+                RowError(
+                    number,
+                    "current_revision",
+                    f"is empty, but {label} already has revision {stored} by {latest.author}: download a new "
+                    "template, or choose to submit on top of the newest revision",
+                )
+            )
         elif given is not None and given != stored:
             if latest is not None and given < stored:
                 message = (
@@ -319,40 +333,43 @@ def import_rows(
     rows: Sequence[Mapping[str, Any]],
     today: date | None = None,
     dry_run: bool = False,
+    on_top: bool = False,
 ) -> ImportReport:
     """Validate, then store every changed row in one transaction; on any error store nothing.
 
-    ``dry_run`` validates and counts without writing. Raises AccessDenied when the actor may not write.
+    The rows are checked before the write lock is taken, so a slow check never holds up other writers;
+    inside the transaction each write checks again that its base revision is still the newest (a
+    conflict writes nothing). A busy database is retried (``store.database.transact``) and then raises
+    ``DatabaseBusy``. ``dry_run`` validates and counts without writing. Raises AccessDenied when the
+    actor may not write.
     """
     today = today or date.today()
+    with read_session(engine) as session:
+        planned, errors = validate_rows(
+            session=session, actor_email=actor_email, mission_id=mission_id, rows=rows, today=today, on_top=on_top
+        )
+    if errors:
+        return ImportReport(errors=errors, dry_run=dry_run)
     if dry_run:
-        with read_session(engine) as session:
-            planned, errors = validate_rows(
-                session=session, actor_email=actor_email, mission_id=mission_id, rows=rows, today=today
-            )
-        if errors:
-            return ImportReport(errors=errors, dry_run=True)
         return _counts(planned, dry_run=True)
+
+    def write(session: Session) -> None:
+        for plan in planned:
+            if plan.action != "write":
+                continue
+            try:
+                submissions.submit(
+                    session=session,
+                    actor_email=actor_email,
+                    form=plan.form,
+                    base_revision=plan.base_revision,
+                    today=today,
+                )
+            except (submissions.Conflict, AccessDenied, ValueError) as exc:
+                raise _RollBack(ImportReport(errors=_errors_from(plan.row, exc))) from exc
+
     try:
-        with write_session(engine) as session:
-            planned, errors = validate_rows(
-                session=session, actor_email=actor_email, mission_id=mission_id, rows=rows, today=today
-            )
-            if errors:
-                raise _RollBack(ImportReport(errors=errors))
-            for plan in planned:
-                if plan.action != "write":
-                    continue
-                try:
-                    submissions.submit(
-                        session=session,
-                        actor_email=actor_email,
-                        form=plan.form,
-                        base_revision=plan.base_revision,
-                        today=today,
-                    )
-                except (submissions.Conflict, AccessDenied, ValueError) as exc:
-                    raise _RollBack(ImportReport(errors=_errors_from(plan.row, exc))) from exc
+        transact(engine, write)
     except _RollBack as stopped:
         return stopped.report
     return _counts(planned, dry_run=False)

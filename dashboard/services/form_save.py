@@ -5,10 +5,11 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from dashboard.domain.actor import AccessDenied
 from dashboard.services import submissions
-from dashboard.store.database import write_session
+from dashboard.store.database import DatabaseBusy, transact
 from models import (
     UpdateInput,
     format_validation_error,
@@ -47,16 +48,21 @@ def save(
         )
     except ValidationError as exc:
         return SaveOutcome(field_errors=format_validation_error(exc))
+
+    def write(session: Session) -> SaveOutcome:
+        if action == "draft":
+            submissions.save_draft(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
+            return SaveOutcome(message="Draft saved. It is not submitted yet.")
+        row = submissions.submit(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
+        return SaveOutcome(
+            message=f"Submitted as revision {row.revision}. The working-group chair will review it.",
+            revision=row.revision,
+        )
+
     try:
-        with write_session(engine) as session:
-            if action == "draft":
-                submissions.save_draft(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
-                return SaveOutcome(message="Draft saved. It is not submitted yet.")
-            row = submissions.submit(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
-            return SaveOutcome(
-                message=f"Submitted as revision {row.revision}. The working-group chair will review it.",
-                revision=row.revision,
-            )
+        return transact(engine, write)
+    except DatabaseBusy as busy:
+        return SaveOutcome(refusal=str(busy))
     except submissions.Conflict as conflict:
         theirs = {name: getattr(conflict.current, name) for name in UPDATE_FIELDS}
         return SaveOutcome(conflict=conflict, conflict_changes=submissions.diff(theirs, form.model_dump()))

@@ -5,22 +5,52 @@ Write transactions start with ``BEGIN IMMEDIATE`` (see ``write_session``) so tha
 a read-then-write never fails with "database is locked" under contention.
 """
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from dashboard.settings import ROOT
+from models.text import clean_text
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _BEGIN_OPTION = "sqlite_begin"
+# A busy write is tried again this many times in all, waiting 0.25, 0.5, 1, 2 s (with jitter) between tries,
+# on top of SQLite's busy timeout: about a minute in the worst case before the user is told.
+WRITE_ATTEMPTS = 5
+BUSY_MESSAGE = "The database is busy; nothing was written. Try again."
+_BUSY_WORDS = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
+
+T = TypeVar("T")
+
+
+class DatabaseBusy(Exception):
+    """A write that could not get the database within the retry bound. Nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_MESSAGE)
+
+
+@event.listens_for(Session, "before_flush")
+def _clean_text_before_flush(session: Session, _context: object, _instances: object) -> None:
+    """The last line of the text-cleaning rule: no control character reaches a table, whatever wrote it."""
+    for row in (*session.new, *session.dirty):
+        for attribute in inspect(row).mapper.column_attrs:
+            value = getattr(row, attribute.key, None)
+            if isinstance(value, str):
+                cleaned = clean_text(value)
+                if cleaned != value:
+                    setattr(row, attribute.key, cleaned)
 
 
 def _is_sqlite(url: str) -> bool:
@@ -82,6 +112,29 @@ def write_session(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def _is_busy(error: OperationalError) -> bool:
+    return any(word in str(error.orig).lower() for word in _BUSY_WORDS)
+
+
+def transact(engine: Engine, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+    """``work(session)`` in one write transaction, started again from scratch while the database is busy.
+
+    Only a busy or locked database is retried (``work`` runs again in a new transaction, so it must not
+    have effects outside the session); after ``attempts`` tries it raises ``DatabaseBusy``, with nothing written.
+    """
+    for attempt in range(attempts):
+        try:
+            with write_session(engine) as session:
+                return work(session)
+        except OperationalError as error:
+            if not _is_busy(error):
+                raise
+            if attempt == attempts - 1:
+                raise DatabaseBusy() from error
+            time.sleep(0.25 * 2**attempt * (0.5 + random.random()))
+    raise AssertionError("unreachable")
 
 
 def alembic_config(url: str) -> Config:

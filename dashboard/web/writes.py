@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from dashboard.domain.actor import AccessDenied
-from dashboard.store.database import write_session
+from dashboard.store.database import DatabaseBusy, transact
 from dashboard.web.cache import after_write, engine
 from dashboard.web.widgets import plain
 from models import format_validation_error
@@ -27,12 +27,14 @@ def run_write(
     exception that means "someone changed this meanwhile" to its message; the caches are then cleared too.
     """
     try:
-        with write_session(engine()) as session:
-            write(session)
+        transact(engine(), write)
     except tuple(stale or ()) as exc:
         assert stale is not None
         st.error(plain(next(explain for kind, explain in stale.items() if isinstance(exc, kind))(exc)))
         after_write()
+        return
+    except DatabaseBusy as busy:
+        st.error(str(busy))
         return
     except (AccessDenied, ValueError) as exc:
         message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)

@@ -451,12 +451,21 @@ def test_a_revision_saved_since_the_template_was_downloaded_is_a_conflict(db: En
     assert f"{USAID_EMAIL} saved revision 1 of 1.2 USAID FY2026 Q4 since this template was downloaded" in message
     assert len(_stored(db)) == 1
 
-    # Without the helper column there is nothing to compare with: the upload becomes revision 2.
+    # A blank current_revision does not switch the check off: the row is refused with the reason ...
     rows = spreadsheet.read_rows(filled, "u.xlsx", max_bytes=BIG)
     for row in rows:
         row["current_revision"] = ""
     report = bulk_updates.import_rows(
         engine=db, actor_email=USAID_EMAIL, mission_id=_mission_id(db), rows=rows, today=TODAY
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(3, "current_revision")]
+    assert f"already has revision 1 by {USAID_EMAIL}" in report.errors[0].message
+    assert "submit on top" in report.errors[0].message
+    assert len(_stored(db)) == 1
+
+    # ... unless the user chooses to submit on top: then the upload becomes revision 2.
+    report = bulk_updates.import_rows(
+        engine=db, actor_email=USAID_EMAIL, mission_id=_mission_id(db), rows=rows, today=TODAY, on_top=True
     )
     assert report.written == 9
     assert max(r.revision for r in _stored(db)) == 2
