@@ -220,7 +220,7 @@ def _user_line(user: admin_lists.UserRow) -> str:
     if user.disabled:
         parts.append("DISABLED")
     if user.locked_until:
-        parts.append(f"locked until {user['locked_until']}")
+        parts.append(f"locked until {user.locked_until:%Y-%m-%d %H:%M} UTC (from at least one client)")
     if not user.local_password:
         parts.append("no local password")
     return " | ".join(parts)

@@ -295,3 +295,20 @@ class AuditEntry(SQLModel, table=True):
     entity_key: str = Field(max_length=200)
     before: str = Field(default="null", sa_column=Column(Text, nullable=False))
     after: str = Field(default="null", sa_column=Column(Text, nullable=False))
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed local sign-ins per (e-mail, client), for any e-mail typed, known or not.
+
+    Both parts are stored as SHA-256 digests: the table never holds the e-mails a guesser typed. Keyed by
+    client as well, so failures from one client never lock the account for anyone else.
+    """
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (CheckConstraint("failures >= 0", name="ck_sign_in_throttle_failures"),)
+
+    email_digest: str = Field(primary_key=True, max_length=64)
+    client_digest: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    locked_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

@@ -51,6 +51,7 @@ if submitted:
             password,
             max_failures=settings.signin_max_failures,
             lock_minutes=settings.signin_lock_minutes,
+            client=identity.client_address(),
         )
     except sign_in.SignInError as exc:
         st.error(str(exc))

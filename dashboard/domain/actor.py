@@ -4,11 +4,34 @@ Identity comes from outside (OIDC or a local sign-in) as an e-mail address; ``se
 into an ``Actor`` read from the database. Nothing here touches the database or Streamlit.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from models import Role
 
-SYSTEM_ACTOR = "operator (command line)"
+
+class OperatorIdentity(str):
+    """The command line's identity. It is recorded as its text, but only this object carries the operator's
+    rights: an identity provider or a form that hands over the same text gets a plain ``str``, which never
+    matches (see ``is_operator``)."""
+
+    __slots__ = ()
+
+
+SYSTEM_ACTOR = OperatorIdentity("operator (command line)")
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def looks_like_email(text: str) -> bool:
+    """``name@host.domain``, at most 254 characters: what an account's e-mail must be."""
+    return len(text) <= 254 and _EMAIL.match(text) is not None
+
+
+def is_operator(identity: object) -> bool:
+    """Whether ``identity`` is the command line itself, not text that happens to read like it."""
+    return isinstance(identity, OperatorIdentity)
 
 
 class AccessDenied(Exception):

@@ -6,6 +6,7 @@ import pandas as pd
 
 from dashboard.domain.aggregation import quarter_label
 from models.fields import NARRATIVE_FIELDS
+from models.text import clean_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = [
@@ -34,6 +35,11 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def _export_cell(value: object) -> object:
+    # Cleaned on the way out as well as in: a row stored before the cleaning rule never breaks a download.
+    return neutralise(clean_text(value)) if isinstance(value, str) else value
 
 
 def export_frame(expected: pd.DataFrame, updates: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +79,7 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     # Text columns are "str" dtype in pandas 3 and "object" before: check both.
     return frame.apply(
         lambda column: (
-            column.map(neutralise) if column.dtype == object or pd.api.types.is_string_dtype(column) else column
+            column.map(_export_cell) if column.dtype == object or pd.api.types.is_string_dtype(column) else column
         )
     )
 

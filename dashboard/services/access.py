@@ -5,7 +5,7 @@ A user disabled or deleted while signed in can no longer write, because every wr
 
 from sqlmodel import Session, select
 
-from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied, Actor
+from dashboard.domain.actor import AccessDenied, Actor, is_operator
 from models import AppUser, Role, UserAgency, UserWorkingGroup, WorkingGroupObjective
 from models.tables import Agency
 
@@ -47,7 +47,7 @@ def resolve(session: Session, email: str | None) -> Actor:
 
 def acting(session: Session, email: str | None) -> Actor:
     """The actor for a write, read inside the write's transaction. Refuses nobody, disabled users and viewers."""
-    if email == SYSTEM_ACTOR:
+    if is_operator(email):
         return Actor.operator()
     actor = resolve(session, email)
     if not actor.signed_in:

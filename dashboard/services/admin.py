@@ -6,15 +6,15 @@ then writes one ``audit_log`` row with the before and after as JSON.
 """
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from dashboard.domain.actor import AccessDenied
+from dashboard.domain.actor import AccessDenied, looks_like_email
 from dashboard.domain.actor import require_admin as _require_admin
+from dashboard.services import sign_in
 from dashboard.services.access import acting, find_user, normalise_email
 from dashboard.services.passwords import check_password_rules, hash_password
 from models import (
@@ -32,7 +32,6 @@ from models import (
     WorkingGroupObjective,
 )
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLES = [r.value for r in Role]
 
 
@@ -109,7 +108,7 @@ def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
         "working_groups": sorted(groups),
         "disabled": user.disabled,
         "local_password": user.password_hash is not None,
-        "locked_until": user.locked_until,
+        "locked_until": sign_in.locked_until(session, user.email),
     }
 
 
@@ -151,7 +150,7 @@ def add_user(
     """Create a user. ``password`` None means the user signs in through OIDC only (or gets one later)."""
     who = _admin(session, actor_email)
     email = normalise_email(email)
-    if not EMAIL.match(email) or len(email) > 254:
+    if not looks_like_email(email):
         raise ValueError(f"email: {email!r} is not an e-mail address")
     if find_user(session, email) is not None:
         raise ValueError(f"email: {email} already has an account (change it instead)")
@@ -222,9 +221,7 @@ def set_password(*, session: Session, actor_email: str | None, email: str, passw
         raise ValueError(f"email: no account for {normalise_email(email)}")
     check_password_rules(password)
     user.password_hash, user.password_salt = hash_password(password)
-    user.failed_attempts = 0
-    user.locked_until = None
-    user.last_failed_at = None
+    sign_in.clear_locks(session, user.email)
     session.add(user)
     audit(
         session,

@@ -1,80 +1,136 @@
-"""Local sign-in: the password check with its failure count, retry interval and lock."""
+"""Local sign-in: the password check with its failure count, retry interval and lock, per e-mail and client."""
 
+import hashlib
+import zlib
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from dashboard.domain.actor import Actor
-from dashboard.services.access import normalise_email, resolve
+from dashboard.services.access import find_user, normalise_email, resolve
 from dashboard.services.passwords import hash_password, verify_password
 from dashboard.store.database import write_session
-from models import AppUser
+from models import SignInThrottle
 
 # After a failed attempt the same account cannot try again for this long (rate limit).
 RETRY_INTERVAL = timedelta(seconds=1)
 
 
 BAD_CREDENTIALS = "E-mail or password is incorrect."
+# Failures are counted per client (the browser's address as Streamlit sees it); this stands in when it is unknown.
+UNKNOWN_CLIENT = "unknown client"
 
 
 class SignInError(Exception):
     """A failed local sign-in. The message is shown to the user as is."""
 
 
-def authenticate(
-    session: Session, email: str, password: str, *, max_failures: int, lock_minutes: int, now: datetime | None = None
-) -> Actor:
-    """Check a local password. Counts failures, locks the account after ``max_failures`` in a row.
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
-    Writes the failure count (call inside ``write_session``). Raises SignInError with the message to show.
+
+def _throttle(session: Session, email: str, client: str) -> SignInThrottle:
+    """The failure record of (e-mail, client), created empty if there is none; on PostgreSQL, locked for
+    this transaction so parallel attempts wait for each other (SQLite's BEGIN IMMEDIATE already serialises)."""
+    email_digest, client_digest = _digest(normalise_email(email)), _digest(client)
+    if session.get_bind().dialect.name == "postgresql":
+        lock_id = zlib.crc32(f"sign-in:{email_digest}:{client_digest}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+    row = session.get(SignInThrottle, (email_digest, client_digest))
+    return row or SignInThrottle(email_digest=email_digest, client_digest=client_digest)
+
+
+def lock_state(session: Session, email: str, client: str = UNKNOWN_CLIENT) -> SignInThrottle | None:
+    """The stored failure record of (e-mail, client), if any (for the account list and tests)."""
+    return session.get(SignInThrottle, (_digest(normalise_email(email)), _digest(client)))
+
+
+def locked_until(session: Session, email: str, now: datetime | None = None) -> datetime | None:
+    """The latest lock on ``email`` from any client that has not run out yet (None: not locked anywhere)."""
+    now = now or datetime.now(UTC)
+    rows = session.exec(select(SignInThrottle).where(SignInThrottle.email_digest == _digest(normalise_email(email))))
+    locks = [_aware(r.locked_until) for r in rows if r.locked_until is not None and _aware(r.locked_until) > now]
+    return max(locks, default=None)
+
+
+def clear_locks(session: Session, email: str) -> None:
+    """Forget every failure and lock of ``email`` (an admin set a new password)."""
+    for row in session.exec(
+        select(SignInThrottle).where(SignInThrottle.email_digest == _digest(normalise_email(email)))
+    ):
+        session.delete(row)
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    max_failures: int,
+    lock_minutes: int,
+    now: datetime | None = None,
+    client: str = UNKNOWN_CLIENT,
+) -> Actor:
+    """Check a local password; count failures per (e-mail, client) and lock that pair after ``max_failures``.
+
+    Every e-mail typed is treated alike, whether an account has it or not: the same throttle, the same lock,
+    the same messages and one scrypt computation per checked guess, so the answers never reveal which accounts
+    exist. Failures count per client, so a guesser elsewhere never locks the account for its owner.
+    Writes the failure record (call inside ``write_session``). Raises SignInError with the message to show.
     """
     now = now or datetime.now(UTC)
-    # FOR UPDATE: on PostgreSQL, parallel attempts on one account wait for each other, so each sees the
-    # previous one's failure count and retry time (SQLite's BEGIN IMMEDIATE already serialises them).
-    query = select(AppUser).where(AppUser.email == normalise_email(email)).with_for_update()
-    user = session.exec(query).first() if email.strip() else None
-    if user is None or user.password_hash is None or user.password_salt is None:
-        hash_password(password)  # same work as a real check, so timing does not reveal unknown accounts
-        raise SignInError(BAD_CREDENTIALS)
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        until = _aware(user.locked_until).strftime("%H:%M UTC")
+    record = _throttle(session, email, client)
+    if record.locked_until is not None and _aware(record.locked_until) > now:
+        until = _aware(record.locked_until).strftime("%H:%M UTC")
         raise SignInError(
             f"This account is locked after {max_failures} failed attempts. Try again after {until}, "
             "or ask an admin to reset the password."
         )
-    if user.last_failed_at is not None and now - _aware(user.last_failed_at) < RETRY_INTERVAL:
+    if record.last_failed_at is not None and now - _aware(record.last_failed_at) < RETRY_INTERVAL:
         raise SignInError("Too many attempts. Wait a moment and try again.")
-    if not verify_password(password, user.password_hash, user.password_salt):
-        user.failed_attempts += 1
-        user.last_failed_at = now
-        if user.failed_attempts >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_attempts = 0
-        session.add(user)
-        if user.locked_until is not None and _aware(user.locked_until) > now:
+    user = find_user(session, email) if email.strip() else None
+    if user is None or user.password_hash is None or user.password_salt is None:
+        hash_password(password)  # the same work as a real check, so timing does not reveal unknown accounts
+        correct = False
+    else:
+        correct = verify_password(password, user.password_hash, user.password_salt)
+    if not correct:
+        record.failures += 1
+        record.last_failed_at = now
+        if record.failures >= max_failures:
+            record.locked_until = now + timedelta(minutes=lock_minutes)
+            record.failures = 0
+        session.add(record)
+        if record.locked_until is not None and _aware(record.locked_until) > now:
             raise SignInError(
                 f"This account is now locked for {lock_minutes} minutes after {max_failures} failed attempts."
             )
         raise SignInError(BAD_CREDENTIALS)
-    user.failed_attempts = 0
-    user.last_failed_at = None
-    user.locked_until = None
-    session.add(user)
+    assert user is not None
+    if record in session:
+        session.delete(record)
     if user.disabled:  # said only to someone who knows the password, so it reveals nothing to a guesser
         raise SignInError("This account is disabled. Ask an admin if you need access.")
     return resolve(session, user.email)
 
 
 def sign_in(
-    engine: Engine, email: str, password: str, *, max_failures: int, lock_minutes: int, now: datetime | None = None
+    engine: Engine,
+    email: str,
+    password: str,
+    *,
+    max_failures: int,
+    lock_minutes: int,
+    now: datetime | None = None,
+    client: str = UNKNOWN_CLIENT,
 ) -> Actor:
     """``authenticate`` in its own write transaction, keeping the failure count even when the attempt fails."""
     failure: SignInError | None = None
     with write_session(engine) as session:
         try:
             actor = authenticate(
-                session, email, password, max_failures=max_failures, lock_minutes=lock_minutes, now=now
+                session, email, password, max_failures=max_failures, lock_minutes=lock_minutes, now=now, client=client
             )
         except SignInError as exc:
             failure = exc

@@ -1,7 +1,10 @@
 """Append-only guards: the database itself refuses UPDATE and DELETE on stored records.
 
-SQLite gets BEFORE UPDATE / BEFORE DELETE triggers; PostgreSQL gets a row trigger
-for UPDATE and DELETE plus a statement trigger for TRUNCATE. ``install`` is
+SQLite gets BEFORE UPDATE / BEFORE DELETE triggers, plus a BEFORE INSERT trigger that
+refuses a row clashing with a stored one: ``INSERT OR REPLACE`` and ``REPLACE`` delete the
+clashing row without firing DELETE triggers, so they would otherwise rewrite history.
+PostgreSQL gets a row trigger for UPDATE and DELETE (which also refuses
+``INSERT ... ON CONFLICT DO UPDATE``) plus a statement trigger for TRUNCATE. ``install`` is
 idempotent and runs at the end of every migration run (see migrations/env.py),
 because Alembic's batch mode on SQLite drops triggers when it rebuilds a table.
 """
@@ -21,7 +24,21 @@ $$
 
 
 def trigger_names(table: str) -> list[str]:
-    return [f"{table}_no_update", f"{table}_no_delete"]
+    return [f"{table}_no_update", f"{table}_no_delete", f"{table}_no_replace"]
+
+
+def _clash(connection: Connection, table: str) -> str:
+    """SQL true when NEW would clash with a stored row of ``table`` on its primary key or any unique key."""
+    inspector = inspect(connection)
+    keys = [inspector.get_pk_constraint(table)["constrained_columns"]]
+    keys += [u["column_names"] for u in inspector.get_unique_constraints(table)]
+    keys += [i["column_names"] for i in inspector.get_indexes(table) if i.get("unique")]
+    tests = []
+    for columns in keys:
+        if columns:
+            match = " AND ".join(f"{c} = NEW.{c}" for c in columns)
+            tests.append(f"EXISTS (SELECT 1 FROM {table} WHERE {match})")
+    return " OR ".join(tests)
 
 
 def install(connection: Connection) -> list[str]:
@@ -47,7 +64,8 @@ def install(connection: Connection) -> list[str]:
             )
         return guarded
     for table in guarded:
-        for name, event in zip(trigger_names(table), ("UPDATE", "DELETE"), strict=True):
+        no_update, no_delete, no_replace = trigger_names(table)
+        for name, event in ((no_update, "UPDATE"), (no_delete, "DELETE")):
             connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
             connection.execute(
                 text(
@@ -55,6 +73,13 @@ def install(connection: Connection) -> list[str]:
                     f"BEGIN SELECT RAISE(ABORT, '{table} {REFUSAL}'); END"
                 )
             )
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {no_replace}"))
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {no_replace} BEFORE INSERT ON {table} WHEN {_clash(connection, table)} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} {REFUSAL}'); END"
+            )
+        )
     return guarded
 
 

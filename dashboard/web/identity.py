@@ -10,6 +10,7 @@ from sqlmodel import select
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard.domain import actor
+from dashboard.domain.actor import looks_like_email
 from dashboard.services import access
 from dashboard.store.database import read_session
 from dashboard.web.cache import engine
@@ -30,14 +31,22 @@ def current_email() -> str | None:
     if oidc_configured():
         if not st.user.get("is_logged_in", False):
             return None
-        email = st.user.get("email")
-        return access.normalise_email(str(email)) if email else None
+        email = access.normalise_email(str(st.user.get("email") or ""))
+        # Only a real e-mail address identifies anyone: other text from a provider is nobody (it views only).
+        return email if looks_like_email(email) else None
     return st.session_state.get(LOCAL_KEY)
 
 
 def current_actor() -> actor.Actor:
     with read_session(engine()) as session:
         return access.resolve(session, current_email())
+
+
+def client_address() -> str:
+    """Where the sign-in comes from, for counting failures per client: the first address of a proxy's
+    X-Forwarded-For (the proxy in front of the app sets it), else the address Streamlit sees."""
+    forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+    return forwarded or st.context.ip_address or "unknown client"
 
 
 def remember_local(email: str) -> None:

@@ -233,8 +233,8 @@ def test_parallel_wrong_passwords_are_counted_one_at_a_time(database_url: str) -
     assert messages.count(sign_in.BAD_CREDENTIALS) == 1, messages  # only one guess was checked
     assert messages.count("Too many attempts. Wait a moment and try again.") == guesses - 1
     with read_session(world.engine) as session:
-        user = access.find_user(session, "pw@example.gov")
-        assert user is not None and user.failed_attempts == 1
+        record = sign_in.lock_state(session, "pw@example.gov")
+        assert record is not None and record.failures == 1
     later = now + timedelta(seconds=2)
     assert sign_in.sign_in(world.engine, "pw@example.gov", people.PASSWORD, max_failures=5, lock_minutes=15, now=later)
 
