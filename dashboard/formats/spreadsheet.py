@@ -20,6 +20,7 @@ Text in and out:
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime, time
 from typing import Any
 
@@ -51,6 +52,12 @@ ROW_KEY = "_row"
 
 
 MAX_ROWS = 5000
+# Bounds on what a file may make the reader do, whatever its size on disk (a zip can expand a thousandfold):
+# rows looked at (empty ones included), columns per row, characters per cell, and the workbook's size unzipped.
+MAX_SCANNED_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 40
+MAX_CELL_CHARS = 200_000
+MAX_UNZIPPED_BYTES = 25 * 1024 * 1024
 
 
 TEMPLATE_SPARE_ROWS = 50
@@ -223,13 +230,65 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[object]]]:
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
+    rows: list[tuple[int, list[object]]] = []
     try:
-        return [(n, list(r)) for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+            if number > MAX_SCANNED_ROWS:
+                raise _too_many_rows()
+            rows.append((number, _bounded(number, list(row))))
+        return rows
     except csv.Error as exc:
         raise SpreadsheetError(f"The CSV file cannot be read: {exc}.") from None
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse a workbook that would unzip to more than ``MAX_UNZIPPED_BYTES``, by its declared sizes and then
+    by its actual ones (a zip may lie about sizes), reading each member in chunks and stopping at the bound."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
+    too_big = SpreadsheetError(
+        f"The workbook unzips to more than {MAX_UNZIPPED_BYTES // 1_048_576} MB, far more than a filled-in "
+        "template: save a copy with only the Updates sheet, or upload it as CSV."
+    )
+    if len(members) > 200 or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        raise too_big
+    total = 0
+    try:
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    total += len(chunk)
+                    if total > MAX_UNZIPPED_BYTES:
+                        raise too_big
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
+
+
+def _bounded(number: int, values: list[object]) -> list[object]:
+    """A row's values, refused when it goes past ``MAX_COLUMNS`` or a cell past ``MAX_CELL_CHARS``."""
+    if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+        raise SpreadsheetError(f"Row {number} has values beyond column {MAX_COLUMNS}: the template has 13 columns.")
+    values = values[:MAX_COLUMNS]
+    for value in values:
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise SpreadsheetError(
+                f"Row {number} has a cell of {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}."
+            )
+    return values
+
+
+def _too_many_rows() -> SpreadsheetError:
+    return SpreadsheetError(
+        f"The file has more than {MAX_SCANNED_ROWS:,} rows, counting empty ones; the limit is {MAX_ROWS:,} "
+        "filled rows: delete the empty rows below your data, or split the file."
+    )
+
+
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
+    _check_zip(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001  (any failure means the same thing to the user)
@@ -241,9 +300,13 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         sheet.reset_dimensions()  # do not trust the size the file claims
         out: list[tuple[int, list[object]]] = []
         data_rows = 0
-        for number, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
-            values = [getattr(c, "value", None) for c in cells]
-            number = next((c.row for c in cells if getattr(c, "row", None)), number)
+        for scanned, cells in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):
+            if scanned > MAX_SCANNED_ROWS:
+                raise _too_many_rows()
+            number = next((c.row for c in cells if getattr(c, "row", None)), scanned)
+            if number > MAX_SCANNED_ROWS:
+                raise _too_many_rows()
+            values = _bounded(number, [getattr(c, "value", None) for c in cells])
             if any(_cell_text(v) for v in values):
                 out.append((number, values))
                 data_rows += 1

@@ -9,6 +9,7 @@ from dashboard.domain.aggregation import STATUS_LEVELS, Overview, overview
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.web.cache import database_url, expected, missions, updates
+from dashboard.web.widgets import plain
 from models.scales import RISK_ORDER
 
 
@@ -49,7 +50,7 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
     url = database_url()
     from_url = Filters.from_query_params(st.query_params.get_all)
     for problem in from_url.problems:
-        st.sidebar.warning(f"Link: {problem}.")
+        st.sidebar.warning(f"Link: {plain(problem)}.")
     mission_id = pick_mission(f"{prefix}_mission", from_url.mission_id)
     if mission_id is None:
         return None

@@ -43,7 +43,7 @@ def demo_banner() -> None:
 def show_chart(chart: Chart, key: str) -> None:
     """A chart with its one-sentence summary and a "view data" table (Section 508)."""
     st.plotly_chart(chart.figure, key=f"{key}_chart", config={"displaylogo": False})
-    st.caption(chart.summary)
+    st.caption(plain(chart.summary))
     with st.expander("View data"):
         st.dataframe(chart.data, hide_index=True, key=f"{key}_data", width="stretch")
 

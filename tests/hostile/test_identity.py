@@ -1,0 +1,40 @@
+"""The command line's rights cannot be claimed with text, and a provider identity must be an e-mail."""
+
+import pytest
+
+from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied, is_operator
+from dashboard.services import access, admin
+from dashboard.store.database import read_session, write_session
+from tests import people
+from tests.appcast import reachable, start
+from tests.people import World
+
+LOOKALIKES = ["operator (command line)", "Operator (command line)", " operator (command line) ", str(SYSTEM_ACTOR)]
+
+
+@pytest.fixture
+def world(database_url: str) -> World:
+    return people.build(database_url)
+
+
+@pytest.mark.parametrize("text", LOOKALIKES)
+def test_text_that_reads_like_the_operator_has_no_rights(world: World, text: str) -> None:
+    assert not is_operator(text)
+    with read_session(world.engine) as session:
+        assert not access.resolve(session, text).is_admin
+    with pytest.raises(AccessDenied):
+        with write_session(world.engine) as session:
+            admin.save_agency(session=session, actor_email=text, acronym="FAKE", name="Forged agency")
+
+
+def test_the_command_line_itself_keeps_its_rights(world: World) -> None:
+    with write_session(world.engine) as session:
+        admin.save_agency(session=session, actor_email=SYSTEM_ACTOR, acronym="REAL", name="Real agency")
+    assert is_operator(SYSTEM_ACTOR)
+
+
+@pytest.mark.parametrize("claimed", ["operator (command line)", "not an e-mail", "a@b"])
+def test_a_provider_identity_that_is_not_an_e_mail_is_nobody(cast: World, claimed: str) -> None:
+    at = start(claimed, mode="oidc")
+    assert not reachable(at, "admin")
+    assert not reachable(at, "submit")
