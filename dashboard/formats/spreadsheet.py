@@ -258,11 +258,16 @@ def _check_zip(data: bytes) -> None:
     total = 0
     try:
         for member in members:
+            rows = 0
             with archive.open(member) as stream:
                 while chunk := stream.read(1 << 20):
                     total += len(chunk)
                     if total > MAX_UNZIPPED_BYTES:
                         raise too_big
+                    rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+            # Counted before any parsing: a flood of empty rows is refused without reading its cells.
+            if member.filename.startswith("xl/worksheets/") and rows > MAX_SCANNED_ROWS:
+                raise _too_many_rows()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
 
@@ -300,13 +305,12 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         sheet.reset_dimensions()  # do not trust the size the file claims
         out: list[tuple[int, list[object]]] = []
         data_rows = 0
-        for scanned, cells in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):
-            if scanned > MAX_SCANNED_ROWS:
-                raise _too_many_rows()
-            number = next((c.row for c in cells if getattr(c, "row", None)), scanned)
+        # Values only (no cell objects: three times faster); from row 1, gaps come back as empty rows, so the
+        # position is the row number the user sees.
+        for number, cells in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True), 1):
             if number > MAX_SCANNED_ROWS:
                 raise _too_many_rows()
-            values = _bounded(number, [getattr(c, "value", None) for c in cells])
+            values = _bounded(number, list(cells))
             if any(_cell_text(v) for v in values):
                 out.append((number, values))
                 data_rows += 1
