@@ -292,7 +292,7 @@ def write(brief: Brief) -> bytes:
                     ]
                     for o in goal.objectives
                 ],
-                [0.45, 1.9, 0.95, 0.75, 0.65, 0.6, 2.7],
+                [0.55, 1.9, 0.95, 0.75, 0.65, 0.6, 2.7],
                 size=7.5,
                 max_lines=6 if n <= 6 else 4,
                 status_column=2,
@@ -320,7 +320,7 @@ def write(brief: Brief) -> bytes:
                     ]
                     for o in brief.attention
                 ],
-                [0.45, 1.6, 0.95, 0.6, 2.4, 2.4],
+                [0.55, 1.6, 0.95, 0.6, 2.4, 2.4],
                 size=7.5,
                 max_lines=10,
                 status_column=2,
@@ -355,7 +355,7 @@ def write(brief: Brief) -> bytes:
                     ]
                     for c in brief.changes
                 ],
-                [0.45, 2.6, 1.9, 1.3, 0.7],
+                [0.55, 2.6, 1.9, 1.3, 0.7],
                 size=8,
                 max_lines=3,
             )

@@ -8,7 +8,7 @@ The PowerPoint asks for Arial, which is narrower than DejaVu Sans, so text measu
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import reportlab
@@ -50,10 +50,19 @@ def fonts() -> BriefFonts:
     return BriefFonts("BriefSans", "BriefSans-Bold", symbols=False)
 
 
+@lru_cache(maxsize=65536)
+def _unit_width(text: str, bold: bool) -> float:
+    """The width of ``text`` at 1 point (TrueType widths add up: reportlab applies no kerning)."""
+    f = fonts()
+    return pdfmetrics.stringWidth(text, f.bold if bold else f.regular, 1000) / 1000
+
+
 def width(text: str, size: float, bold: bool = False) -> float:
     """The width of one line of ``text`` in points."""
-    f = fonts()
-    return pdfmetrics.stringWidth(text, f.bold if bold else f.regular, size)
+    if not text:
+        return 0.0
+    units = sum(_unit_width(word, bold) for word in text.split(" ")) + text.count(" ") * _unit_width(" ", bold)
+    return units * size
 
 
 def line_height(size: float) -> float:
@@ -101,17 +110,20 @@ def fit(text: str, *, size: float, box_width: float, max_lines: int, bold: bool 
     paragraphs = [" ".join(p.split()) for p in text.split("\n")]
     paragraphs = [p for p in paragraphs if p] or [""]
     cut = False
+    space = width(" ", size, bold)
     for number, paragraph in enumerate(paragraphs, start=1):
-        line = ""
+        line, line_width = "", 0.0
         for word in paragraph.split(" "):
             pieces = [word] if width(word, size, bold) <= box_width else _break_word(word, size, box_width, bold)
             for piece in pieces:
-                candidate = f"{line} {piece}" if line else piece
-                if width(candidate, size, bold) <= box_width:
-                    line = candidate
+                piece_width = width(piece, size, bold)
+                candidate_width = line_width + space + piece_width if line else piece_width
+                if candidate_width <= box_width:
+                    line = f"{line} {piece}" if line else piece
+                    line_width = candidate_width
                     continue
                 out.append(line)
-                line = piece
+                line, line_width = piece, piece_width
                 if len(out) >= max_lines:
                     cut = True
                     break
