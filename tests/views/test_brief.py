@@ -26,8 +26,8 @@ from dashboard.store import queries
 from dashboard.store.database import get_engine
 from dashboard.views import brief as vb
 from dashboard.views.overview import build_overview
-from models import UpdateDraft
-from tests.people import ADMIN, CHAIR1, DEA, QUARTER, USAID, VIEWER, World, demo_template
+from models import Mission, UpdateDraft
+from tests.people import ADMIN, CHAIR1, DEA, QUARTER, USAID, VIEWER, build, demo_template
 
 SBU = "SENSITIVE BUT UNCLASSIFIED"
 MISSION = vb.MissionInfo("Peru", "Embassy Lima", SBU, 2022, 2026)
@@ -384,7 +384,14 @@ def _all_text(made: Brief) -> str:
     return pptx_text + "\n" + pdf_text
 
 
-def test_only_what_the_reader_may_see(cast: World) -> None:
+def test_only_what_the_reader_may_see_under_the_missions_marking(database_url: str) -> None:
+    cast = build(database_url)
+    with Session(cast.engine) as session:
+        mission = session.get(Mission, cast.mission_id)
+        assert mission is not None
+        mission.release_marking = SBU
+        session.add(mission)
+        session.commit()
     returned = cast.submit(USAID, cast.form("1.1", "USAID", accomplishments="Reported, to be fixed."))
     cast.review(CHAIR1, returned.id, "returned", comment="Numbers missing from the table")
     with Session(cast.engine) as session:
@@ -423,6 +430,7 @@ def test_only_what_the_reader_may_see(cast: World) -> None:
         return _all_text(made)
 
     anonymous, viewer = text_for(None), text_for(VIEWER)
+    assert anonymous.count(SBU) >= 2 * 11  # top and bottom of every slide, at least
     for text in (anonymous, viewer):
         assert "Numbers missing" not in text
         assert "Returned" in text  # the state shows, as on the tracker; the chair's words do not
