@@ -320,7 +320,7 @@ def write(brief: Brief) -> bytes:
                     ]
                     for o in brief.attention
                 ],
-                [0.55, 1.6, 0.95, 0.6, 2.4, 2.4],
+                [0.55, 2.0, 0.95, 0.6, 2.2, 2.2],
                 size=7.5,
                 max_lines=10,
                 status_column=2,

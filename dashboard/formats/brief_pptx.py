@@ -550,10 +550,10 @@ def _change_slides(deck: Deck) -> None:
 
 
 TALLY_COLUMNS = [
-    Column("", 1.6),
+    Column("", 2.6),
     Column("Outstanding", 1.3, PP_ALIGN.RIGHT),
     Column("Overdue", 0.8, PP_ALIGN.RIGHT),
-    Column("Objectives", 2.4),
+    Column("Objectives", 1.8),
 ]
 OUTSTANDING_COLUMNS = [
     Column("Agency", 1.0),
