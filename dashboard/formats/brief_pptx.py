@@ -550,9 +550,9 @@ def _change_slides(deck: Deck) -> None:
 
 
 TALLY_COLUMNS = [
-    Column("", 2.6),
+    Column("", 2.4),
     Column("Outstanding", 1.3, PP_ALIGN.RIGHT),
-    Column("Overdue", 0.8, PP_ALIGN.RIGHT),
+    Column("Overdue", 1.05, PP_ALIGN.RIGHT),
     Column("Objectives", 1.8),
 ]
 OUTSTANDING_COLUMNS = [
