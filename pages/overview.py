@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.web import cache, sidebar, widgets
+from dashboard.web import brief_button, cache, sidebar, widgets
 
 st.title("Strategy progress")
 picked = sidebar.sidebar_filters("ov")
@@ -98,3 +98,5 @@ d2.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="ov_xlsx",
 )
+
+brief_button.brief_buttons(filters)

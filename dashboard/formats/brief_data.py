@@ -1,0 +1,182 @@
+"""The quarterly brief as plain data: what ``views.brief`` computes and the PowerPoint and PDF writers draw.
+
+Nothing here reads the database or decides visibility: a ``Brief`` already holds only what the person
+generating it may see.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+STATUS_SYMBOLS = {
+    "Not started": "○",
+    "On track": "●",
+    "At risk": "▲",
+    "Off track": "✖",
+    "Completed": "✔",
+    "No update": "–",
+}
+STATUS_COLORS = {
+    "Not started": "999999",
+    "On track": "009E73",
+    "At risk": "E69F00",
+    "Off track": "D55E00",
+    "Completed": "0072B2",
+    "No update": "E5E5E5",
+}
+RISK_COLORS = {"Low": "56B4E9", "Medium": "F0E442", "High": "E69F00", "Critical": "882255"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure: its value now and its change since last quarter, both as printed."""
+
+    label: str
+    value: str
+    change: str
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """A chart's categories and series, exactly as the overview's chart computes them."""
+
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    unit: str
+    baseline: float
+    target: float
+    latest: float | None
+    latest_quarter: str
+
+
+@dataclass(frozen=True)
+class AgencyReport:
+    """One agency's counted update on an objective for the brief's quarter."""
+
+    agency: str
+    status: str
+    progress: int
+    risk_level: str
+    accomplishments: str
+    challenges: str
+    next_steps: str
+    risk_note: str
+
+
+@dataclass(frozen=True)
+class ObjectiveLine:
+    code: str
+    title: str
+    goal_code: str
+    status: str
+    progress: float | None
+    risk_level: str | None
+    lead_agency: str
+    accomplishments: str  # the latest accomplishments, agency by agency
+    challenges: str
+    mitigation: str
+    reports: tuple[AgencyReport, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoalSection:
+    code: str
+    title: str
+    progress: float | None
+    objectives: tuple[ObjectiveLine, ...]
+
+    @property
+    def name(self) -> str:
+        return "Management" if self.code == "M" else f"Goal {self.code}"
+
+    @property
+    def heading(self) -> str:
+        return "Management objectives" if self.code == "M" else f"{self.name}: {self.title}"
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    title: str
+    status_before: str
+    status_now: str
+    risk_before: str
+    risk_now: str
+    direction: str
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """An expected update not received for the quarter; ``comment`` only when the reader may see it."""
+
+    agency: str
+    working_group: str
+    code: str
+    state: str
+    overdue: bool
+    comment: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Outstanding reports for one agency or working group."""
+
+    name: str
+    outstanding: int
+    overdue: int
+    objectives: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    mission: str
+    post: str
+    quarter: str
+    previous_quarter: str
+    generated_on: date
+    marking: str
+    scope: str  # the filters in words ("All goals and agencies" or "Goal 2; agency DEA")
+    prepared_for: str  # who generated it ("anonymous viewer", an e-mail, "operator (command line)")
+    figures: tuple[Figure, ...]
+    goal_chart: ChartData
+    status_chart: ChartData
+    risk_chart: ChartData
+    goals: tuple[GoalSection, ...]
+    attention: tuple[ObjectiveLine, ...]  # at risk or off track
+    changes: tuple[Change, ...]
+    outstanding: tuple[Outstanding, ...]
+    by_agency: tuple[Tally, ...]
+    by_working_group: tuple[Tally, ...]
+    appendix: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def objectives(self) -> tuple[ObjectiveLine, ...]:
+        return tuple(o for g in self.goals for o in g.objectives)
+
+    @property
+    def file_stem(self) -> str:
+        country = "".join(c if c.isalnum() else "-" for c in self.mission).strip("-").lower() or "mission"
+        return f"ics-brief-{country}-{self.quarter.replace(' ', '')}"
+
+
+def status_text(status: str, symbols: bool = True) -> str:
+    """A status as symbol and word ("▲ At risk"), or the word alone when the font lacks the symbols."""
+    return f"{STATUS_SYMBOLS.get(status, '')} {status}".strip() if symbols else status
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"

@@ -1,0 +1,147 @@
+"""Fonts and text fitting for the quarterly brief: every box's text is wrapped and, if still too long,
+shortened with "…", by the font's measured widths, so nothing overflows a slide or a page.
+
+One font measures both formats. The PDF embeds DejaVu Sans (Debian's fonts-dejavu-core) when it is
+installed, else the Bitstream Vera that reportlab ships (the ancestor of DejaVu, without the status symbols).
+The PowerPoint asks for Arial, which is narrower than DejaVu Sans, so text measured here fits there too.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import reportlab
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+ELLIPSIS = "…"
+# Control characters: XML (both formats) refuses them, and they have no width to measure.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_SPACING = 1.2  # a line's height as a multiple of the font size
+PPTX_FONT = "Arial"
+
+_DEJAVU = [
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts/dejavu"),
+]
+_VERA = Path(reportlab.__file__).resolve().parent / "fonts"
+
+
+@dataclass(frozen=True)
+class BriefFonts:
+    regular: str
+    bold: str
+    symbols: bool  # whether the font has the status symbols (● ▲ ✖ ✔ ○)
+
+
+@cache
+def fonts() -> BriefFonts:
+    """Register the brief's TrueType fonts with reportlab once per process and name them."""
+    for folder in _DEJAVU:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            pdfmetrics.registerFont(TTFont("BriefSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("BriefSans-Bold", str(bold)))
+            return BriefFonts("BriefSans", "BriefSans-Bold", symbols=True)
+    pdfmetrics.registerFont(TTFont("BriefSans", str(_VERA / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("BriefSans-Bold", str(_VERA / "VeraBd.ttf")))
+    return BriefFonts("BriefSans", "BriefSans-Bold", symbols=False)
+
+
+@lru_cache(maxsize=65536)
+def _unit_width(text: str, bold: bool) -> float:
+    """The width of ``text`` at 1 point (TrueType widths add up: reportlab applies no kerning)."""
+    f = fonts()
+    return pdfmetrics.stringWidth(text, f.bold if bold else f.regular, 1000) / 1000
+
+
+def width(text: str, size: float, bold: bool = False) -> float:
+    """The width of one line of ``text`` in points."""
+    if not text:
+        return 0.0
+    units = sum(_unit_width(word, bold) for word in text.split(" ")) + text.count(" ") * _unit_width(" ", bold)
+    return units * size
+
+
+def line_height(size: float) -> float:
+    return size * LINE_SPACING
+
+
+def lines_that_fit(height: float, size: float) -> int:
+    """How many lines of ``size`` points fit in ``height`` points (at least one)."""
+    return max(1, int(height // line_height(size)))
+
+
+def _shorten(line: str, size: float, limit: float, bold: bool) -> str:
+    """``line`` cut at a word (or a character, for one long word) so that it plus "…" fits in ``limit``."""
+    if width(line + ELLIPSIS, size, bold) <= limit:
+        return line + ELLIPSIS
+    words = line.split(" ")
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(" ,;:.-") + ELLIPSIS
+        if width(candidate, size, bold) <= limit:
+            return candidate
+    text = words[0] if words else ""
+    while text and width(text + ELLIPSIS, size, bold) > limit:
+        text = text[:-1]
+    return text + ELLIPSIS
+
+
+def _break_word(word: str, size: float, limit: float, bold: bool) -> list[str]:
+    """A word wider than the box, in pieces that each fit (URLs, long codes)."""
+    pieces, current = [], ""
+    for char in word:
+        if current and width(current + char, size, bold) > limit:
+            pieces.append(current)
+            current = char
+        else:
+            current += char
+    return pieces + ([current] if current else [])
+
+
+def fit(text: str, *, size: float, box_width: float, max_lines: int, bold: bool = False) -> list[str]:
+    """``text`` wrapped to lines no wider than ``box_width`` points; at most ``max_lines``, the last one ending
+    in "…" when text was cut. Line breaks in the text are kept as paragraph breaks; runs of spaces collapse."""
+    out: list[str] = []
+    text = _CONTROL.sub("", str(text)).replace("\r", "\n")
+    paragraphs = [" ".join(p.split()) for p in text.split("\n")]
+    paragraphs = [p for p in paragraphs if p] or [""]
+    cut = False
+    space = width(" ", size, bold)
+    for number, paragraph in enumerate(paragraphs, start=1):
+        line, line_width = "", 0.0
+        for word in paragraph.split(" "):
+            pieces = [word] if width(word, size, bold) <= box_width else _break_word(word, size, box_width, bold)
+            for piece in pieces:
+                piece_width = width(piece, size, bold)
+                candidate_width = line_width + space + piece_width if line else piece_width
+                if candidate_width <= box_width:
+                    line = f"{line} {piece}" if line else piece
+                    line_width = candidate_width
+                    continue
+                out.append(line)
+                line, line_width = piece, piece_width
+                if len(out) >= max_lines:
+                    cut = True
+                    break
+            if cut:
+                break
+        if cut:
+            break
+        out.append(line)
+        if len(out) >= max_lines and number < len(paragraphs):
+            cut = True
+            break
+    if len(out) > max_lines:
+        out, cut = out[:max_lines], True
+    if cut:
+        out[-1] = _shorten(out[-1], size, box_width, bold)
+    return out
+
+
+def clip(text: str, *, size: float, box_width: float, bold: bool = False) -> str:
+    """``text`` on one line, shortened with "…" to fit ``box_width``."""
+    return fit(text, size=size, box_width=box_width, max_lines=1, bold=bold)[0]

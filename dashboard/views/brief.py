@@ -1,0 +1,390 @@
+"""The quarterly review brief as plain data, computed by the same aggregation as the overview page.
+
+``build_brief`` is pure (frames in, ``Brief`` out); ``load_brief`` reads the frames for the command line.
+What the reader may see is decided here, once: every figure comes from the counted updates (never a
+draft), and a chair's return comment is shown only to admins, the chairs who review that objective and
+the contributors of the agency it was returned to.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard.domain import aggregation, reporting
+from dashboard.domain.actor import Actor
+from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
+from dashboard.formats import brief_pdf, brief_pptx
+from dashboard.formats.brief_data import (
+    AgencyReport,
+    Brief,
+    Change,
+    ChartData,
+    Figure,
+    GoalSection,
+    Indicator,
+    ObjectiveLine,
+    Outstanding,
+    Series,
+    Tally,
+)
+from dashboard.settings import Settings
+from dashboard.store import queries
+from models.scales import RISK_ORDER
+
+FORMATS = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+}
+ATTENTION = ("Off track", "At risk")
+
+
+class BriefError(ValueError):
+    """Input the brief cannot be made from; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who the brief is for: the actor, and the objectives they review (None: every objective)."""
+
+    actor: Actor
+    reviewable: frozenset[int] | None = frozenset()
+
+    def may_see_comment(self, objective_id: int, agency_id: int) -> bool:
+        if not self.actor.signed_in:
+            return False
+        if self.actor.is_admin or self.reviewable is None:
+            return True
+        return objective_id in self.reviewable or agency_id in self.actor.agency_ids
+
+
+@dataclass(frozen=True)
+class MissionInfo:
+    country: str
+    post: str
+    marking: str
+    strategy_start: int
+    strategy_end: int
+
+    def check_quarter(self, quarter: FiscalQuarter) -> None:
+        first, last = strategy_quarters(self.strategy_start, self.strategy_end)
+        if not first <= quarter <= last:
+            raise BriefError(f"{quarter.label} is outside the {self.country} strategy ({first.label} to {last.label})")
+
+
+def _goal_name(code: str) -> str:
+    return "Management" if code == "M" else f"Goal {code}"
+
+
+def _signed(delta: float, unit: str = "") -> str:
+    if round(delta) == 0:
+        return "no change"
+    return f"{'+' if delta > 0 else '−'}{abs(delta):.0f}{unit}"
+
+
+def _figures(now: aggregation.Headline, before: aggregation.Headline, previous: str) -> tuple[Figure, ...]:
+    def change(a: float | None, b: float | None, unit: str = "") -> str:
+        if a is None or b is None:
+            return f"nothing to compare in {previous}"
+        return f"{_signed(a - b, unit)} since {previous}"
+
+    out = [
+        Figure(status, str(now.status_counts[status]), change(now.status_counts[status], before.status_counts[status]))
+        for status in ("On track", "At risk", "Off track", "Completed")
+    ]
+    out.append(
+        Figure(
+            "Mean progress",
+            "—" if now.mean_progress is None else f"{now.mean_progress:.0f}%",
+            change(now.mean_progress, before.mean_progress, " pts"),
+        )
+    )
+    out.append(Figure("High or Critical risk", str(now.high_risk), change(now.high_risk, before.high_risk)))
+    out.append(
+        Figure(
+            "Updates received",
+            f"{now.received} of {now.expected}",
+            change(now.received, before.received) + f" ({before.received} of {before.expected})",
+        )
+    )
+    return tuple(out)
+
+
+def goal_chart_data(as_of: pd.DataFrame) -> ChartData:
+    """Each goal's mean progress followed by its objectives' progress, as the overview's goal chart."""
+    goals = aggregation.goal_progress(as_of)
+    categories: list[str] = []
+    values: list[float | None] = []
+    for goal in goals.itertuples():
+        categories.append(_goal_name(goal.goal_code))
+        values.append(None if pd.isna(goal.progress) else float(goal.progress))
+        for obj in as_of[as_of["goal_code"] == goal.goal_code].itertuples():
+            categories.append(str(obj.code))
+            values.append(None if pd.isna(obj.progress) else float(obj.progress))
+    return ChartData(
+        "Progress by goal, with its objectives (%)",
+        tuple(categories),
+        (Series("Progress (%)", tuple(values)),),
+        "Each goal's mean progress, then its objectives' progress toward the end-of-strategy result.",
+    )
+
+
+def status_chart_data(head: aggregation.Headline) -> ChartData:
+    shown = [(s, n) for s, n in head.status_counts.items() if n > 0]
+    return ChartData(
+        "Objectives by status",
+        tuple(s for s, _ in shown),
+        (Series("Objectives", tuple(float(n) for _, n in shown)),),
+        head.summary,
+    )
+
+
+def risk_chart_data(as_of: pd.DataFrame) -> ChartData:
+    table = aggregation.risk_by_goal(as_of)
+    high = int(table[["High", "Critical"]].sum().sum()) if not table.empty else 0
+    return ChartData(
+        "Risk level by goal (objectives)",
+        tuple(_goal_name(str(g)) for g in table.index),
+        tuple(Series(level, tuple(float(v) for v in table[level])) for level in RISK_ORDER),
+        f"{high} objectives are at High or Critical risk.",
+    )
+
+
+def _joined(reports: list[AgencyReport], field: str) -> str:
+    parts = [f"{r.agency}: {getattr(r, field).strip()}" for r in reports if getattr(r, field).strip()]
+    return "\n".join(parts)
+
+
+def _indicators(frame: pd.DataFrame, objective_id: int, quarter: FiscalQuarter) -> tuple[Indicator, ...]:
+    mine = frame[frame["objective_id"] == objective_id]
+    out = []
+    for _, rows in mine.groupby("indicator_id", sort=False):
+        first = rows.iloc[0]
+        valued = rows.dropna(subset=["value", "fiscal_year"])
+        valued = valued[valued["fiscal_year"] * 4 + valued["quarter"] - 1 <= quarter.index]
+        latest = valued.iloc[-1] if not valued.empty else None
+        out.append(
+            Indicator(
+                name=str(first["name"]),
+                unit=str(first["unit"] or ""),
+                baseline=float(first["baseline"]),
+                target=float(first["target"]),
+                latest=None if latest is None else float(latest["value"]),
+                latest_quarter=""
+                if latest is None
+                else FiscalQuarter(int(latest["fiscal_year"]), int(latest["quarter"])).label,
+            )
+        )
+    return tuple(out)
+
+
+def _scope_text(filters: Filters, quarter: FiscalQuarter) -> str:
+    parts = []
+    if filters.goals:
+        parts.append("goals " + ", ".join(_goal_name(g) for g in filters.goals).replace("Goal ", ""))
+    if filters.objectives:
+        parts.append("objectives " + ", ".join(filters.objectives))
+    if filters.agencies:
+        parts.append("agencies " + ", ".join(filters.agencies))
+    if filters.working_groups:
+        parts.append("working groups " + "; ".join(filters.working_groups))
+    if filters.statuses:
+        parts.append("status " + ", ".join(filters.statuses))
+    if filters.risks:
+        parts.append("risk " + ", ".join(filters.risks))
+    return ("Filtered to " + "; ".join(parts)) if parts else "Every goal, objective and agency"
+
+
+def _tallies(rows: pd.DataFrame, column: str) -> tuple[Tally, ...]:
+    if rows.empty:
+        return ()
+    grouped = rows.groupby(column, sort=False).agg(
+        outstanding=("code", "size"),
+        overdue=("overdue", "sum"),
+        objectives=("code", lambda c: ", ".join(dict.fromkeys(c))),
+    )
+    grouped = grouped.reset_index().sort_values(["outstanding", column], ascending=[False, True])
+    return tuple(
+        Tally(str(r[column]), int(r["outstanding"]), int(r["overdue"]), r["objectives"]) for _, r in grouped.iterrows()
+    )
+
+
+def build_brief(
+    *,
+    expected: pd.DataFrame,
+    updates: pd.DataFrame,
+    submissions: pd.DataFrame,
+    indicators: pd.DataFrame | None,
+    mission: MissionInfo,
+    filters: Filters,
+    quarter: FiscalQuarter,
+    reader: Reader,
+    today: date,
+    due_days: int,
+    appendix: bool = False,
+) -> Brief:
+    """The brief for ``quarter`` and ``filters``, with only what ``reader`` may see. Pure: no I/O.
+
+    ``updates`` are the counted updates with narratives (``queries.updates_frame(..., narratives=True)``),
+    ``submissions`` the newest revision of every update in any state (for what is outstanding).
+    """
+    view = aggregation.overview(expected, updates, filters, quarter)
+    if view.empty:
+        raise BriefError("no objective matches these filters")
+    keep = set(view.as_of["objective_id"])
+    _, scoped = aggregation.scope(expected, updates, filters)
+    scoped = scoped[scoped["objective_id"].isin(keep)] if not scoped.empty else scoped
+    previous = quarter.previous()
+    before = aggregation.headline(view.previous, view.expected, scoped, previous)
+
+    current = scoped[scoped["qindex"] == quarter.index] if not scoped.empty else scoped
+    agencies = view.expected.drop_duplicates("agency_id").set_index("agency_id")["agency"]
+    leads = view.expected[view.expected["role"] == "lead"].groupby("objective_id")["agency"].first()
+    all_leads = expected[expected["role"] == "lead"].groupby("objective_id")["agency"].first()
+    reports_by_objective: dict[int, list[AgencyReport]] = {}
+    for row in current.sort_values(["objective_id", "agency_id"]).itertuples() if not current.empty else ():
+        reports_by_objective.setdefault(int(row.objective_id), []).append(
+            AgencyReport(
+                agency=str(agencies.get(row.agency_id, "")),
+                status=str(row.status),
+                progress=int(row.progress),
+                risk_level=str(row.risk_level),
+                accomplishments=str(row.accomplishments or ""),
+                challenges=str(row.challenges or ""),
+                next_steps=str(row.next_steps or ""),
+                risk_note=str(row.risk_note or ""),
+            )
+        )
+
+    goal_rows = aggregation.goal_progress(view.as_of)
+    sections = []
+    for goal in goal_rows.itertuples():
+        lines = []
+        for obj in view.as_of[view.as_of["goal_code"] == goal.goal_code].itertuples():
+            reports = reports_by_objective.get(int(obj.objective_id), [])
+            lines.append(
+                ObjectiveLine(
+                    code=str(obj.code),
+                    title=str(obj.title),
+                    goal_code=str(obj.goal_code),
+                    status=str(obj.status),
+                    progress=None if pd.isna(obj.progress) else float(obj.progress),
+                    risk_level=None if pd.isna(obj.risk_level) else str(obj.risk_level),
+                    lead_agency=str(leads.get(obj.objective_id, all_leads.get(obj.objective_id, ""))),
+                    accomplishments=_joined(reports, "accomplishments"),
+                    challenges=_joined(reports, "challenges"),
+                    mitigation=_joined(reports, "risk_note"),
+                    reports=tuple(reports) if appendix else (),
+                    indicators=_indicators(indicators, int(obj.objective_id), quarter)
+                    if appendix and indicators is not None
+                    else (),
+                )
+            )
+        sections.append(
+            GoalSection(
+                code=str(goal.goal_code),
+                title=str(goal.goal_title),
+                progress=None if pd.isna(goal.progress) else float(goal.progress),
+                objectives=tuple(lines),
+            )
+        )
+
+    changes = aggregation.changes_since(view.previous, view.as_of)
+    rows = reporting.outstanding(view.expected, submissions, quarter, today=today, due_days=due_days)
+    outstanding = tuple(
+        Outstanding(
+            agency=str(r.agency),
+            working_group=str(r.working_group),
+            code=str(r.code),
+            state=str(r.state),
+            overdue=bool(r.overdue),
+            comment=str(r.review_comment) if reader.may_see_comment(int(r.objective_id), int(r.agency_id)) else "",
+        )
+        for r in rows.itertuples()
+    )
+    return Brief(
+        mission=mission.country,
+        post=mission.post,
+        quarter=quarter.label,
+        previous_quarter=previous.label,
+        generated_on=today,
+        marking=mission.marking,
+        scope=_scope_text(filters, quarter),
+        prepared_for=reader.actor.label if reader.actor.signed_in else "anonymous viewer",
+        figures=_figures(view.headline, before, previous.label),
+        goal_chart=goal_chart_data(view.as_of),
+        status_chart=status_chart_data(view.headline),
+        risk_chart=risk_chart_data(view.as_of),
+        goals=tuple(sections),
+        attention=tuple(o for s in sections for o in s.objectives if o.status in ATTENTION),
+        changes=tuple(
+            Change(
+                str(c.code),
+                str(c.title),
+                str(c.status_before),
+                str(c.status_now),
+                str(c.risk_before),
+                str(c.risk_now),
+                str(c.direction),
+            )
+            for c in changes.itertuples()
+        ),
+        outstanding=outstanding,
+        by_agency=_tallies(rows, "agency"),
+        by_working_group=_tallies(rows, "working_group"),
+        appendix=appendix,
+    )
+
+
+def mission_info(*, engine: Engine, mission_id: int) -> MissionInfo:
+    row = queries.mission_row(engine, mission_id)
+    return MissionInfo(row.country, row.post, row.release_marking, row.strategy_start, row.strategy_end)
+
+
+def render(brief: Brief, kind: str) -> bytes:
+    """The brief as a PowerPoint deck (``pptx``) or a US Letter PDF (``pdf``)."""
+    if kind == "pptx":
+        return brief_pptx.write(brief)
+    if kind == "pdf":
+        return brief_pdf.write(brief)
+    raise BriefError(f"unknown brief format {kind!r} (pptx or pdf)")
+
+
+def load_brief(
+    *,
+    engine: Engine,
+    mission_id: int,
+    filters: Filters,
+    quarter: FiscalQuarter,
+    reader: Reader,
+    today: date,
+    settings: Settings,
+    appendix: bool = False,
+) -> Brief:
+    """Read a mission's frames and build its brief (the command line's path; the page reads through its caches)."""
+    mission = mission_info(engine=engine, mission_id=mission_id)
+    mission.check_quarter(quarter)
+    expected = queries.expected_frame(engine, mission_id)
+    unknown = [g for g in filters.goals if g not in set(expected["goal_code"])]
+    if unknown:
+        known = ", ".join(dict.fromkeys(expected["goal_code"]))
+        raise BriefError(f"unknown goal {unknown[0]!r} in the {mission.country} strategy (goals: {known})")
+    updates = queries.updates_frame(engine, mission_id, narratives=True, states=settings.counted_states)
+    submissions = queries.submissions_frame(engine, mission_id)
+    ids = sorted({int(i) for i in expected["objective_id"]})
+    indicators = queries.indicators_frame(engine, ids) if appendix else None
+    return build_brief(
+        expected=expected,
+        updates=updates,
+        submissions=submissions,
+        indicators=indicators,
+        mission=mission,
+        filters=filters,
+        quarter=quarter,
+        reader=reader,
+        today=today,
+        due_days=settings.due_days,
+        appendix=appendix,
+    )

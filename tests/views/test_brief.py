@@ -1,0 +1,469 @@
+"""The quarterly review brief: the same figures as the overview, in native charts; every text inside its box;
+the marking on every page; only what the reader may see; and within its time budget."""
+
+import io
+import math
+import statistics
+import time
+from datetime import date
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from sqlalchemy import create_engine
+from sqlmodel import Session
+
+from dashboard.domain.actor import Actor
+from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.formats import brief_pptx, brief_text
+from dashboard.formats.brief_data import Brief
+from dashboard.settings import Settings
+from dashboard.store import queries
+from dashboard.store.database import get_engine
+from dashboard.views import brief as vb
+from dashboard.views.overview import build_overview
+from models import Mission, UpdateDraft
+from tests.people import ADMIN, CHAIR1, DEA, QUARTER, USAID, VIEWER, build, demo_template
+
+SBU = "SENSITIVE BUT UNCLASSIFIED"
+MISSION = vb.MissionInfo("Peru", "Embassy Lima", SBU, 2022, 2026)
+EVERYONE = vb.Reader(Actor.operator(), None)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _demo_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    engine = create_engine(f"sqlite:///{demo_template()}")
+    try:
+        expected = queries.expected_frame(engine, 1)
+        updates = queries.updates_frame(engine, 1, narratives=True)
+        submissions = queries.submissions_frame(engine, 1)
+    finally:
+        engine.dispose()
+    return expected, updates, submissions
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return _demo_frames()
+
+
+def _brief(frames: tuple[pd.DataFrame, ...], filters: Filters | None = None, **kw: object) -> Brief:
+    expected, updates, submissions = frames
+    args: dict = dict(
+        expected=expected,
+        updates=updates,
+        submissions=submissions,
+        indicators=None,
+        mission=MISSION,
+        filters=filters or Filters(),
+        quarter=QUARTER,
+        reader=EVERYONE,
+        today=date(2026, 11, 23),
+        due_days=30,
+    )
+    args.update(kw)
+    return vb.build_brief(**args)
+
+
+LONG = (
+    "Strengthened the interagency coordination mechanism across twelve regional offices, including "
+    "Supercalifragilisticexpialidociousnessandmoreofthesamewordwithoutanyspaces, and trained officials "
+)
+
+
+def synthetic(goals: int, per_goal: int, agencies: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A mission of ``goals`` x ``per_goal`` objectives with very long titles and narratives, every agency reporting."""
+    expected_rows, update_rows = [], []
+    statuses = ["On track", "At risk", "Off track", "Completed", "Not started"]
+    risks = ["Low", "Medium", "High", "Critical"]
+    oid = 0
+    for g in range(1, goals + 1):
+        for o in range(1, per_goal + 1):
+            oid += 1
+            for a in range(1, agencies + 1):
+                expected_rows.append(
+                    {
+                        "objective_id": oid,
+                        "code": f"{g}.{o}",
+                        "kind": "mission",
+                        "objective_title": f"Objective {g}.{o}: " + LONG * 2,
+                        "position": oid,
+                        "goal_code": str(g),
+                        "goal_title": f"Goal {g} " + LONG,
+                        "agency_id": a,
+                        "agency": f"AGENCY{a}",
+                        "role": "lead" if a == 1 else "contributing",
+                        "working_group_id": g,
+                        "working_group": f"Goal {g} Working Group on " + LONG[:80],
+                    }
+                )
+                for quarter in (QUARTER.previous(), QUARTER):
+                    if a == agencies and quarter == QUARTER and o % 3 == 0:
+                        continue  # some missing reports
+                    update_rows.append(
+                        {
+                            "id": len(update_rows) + 1,
+                            "objective_id": oid,
+                            "agency_id": a,
+                            "fiscal_year": quarter.fiscal_year,
+                            "quarter": quarter.quarter,
+                            "qindex": quarter.index,
+                            "status": statuses[(oid + a + quarter.index) % 5],
+                            "progress": (oid * 7 + a * 13) % 101,
+                            "risk_level": risks[(oid + a) % 4],
+                            "revision": 1,
+                            "author": "x@example.gov",
+                            "created_at": pd.Timestamp("2026-10-01"),
+                            "is_demo": False,
+                            "accomplishments": LONG * 8,
+                            "challenges": LONG * 6,
+                            "next_steps": LONG * 3,
+                            "risk_note": LONG * 5,
+                        }
+                    )
+    expected = pd.DataFrame(expected_rows)
+    updates = pd.DataFrame(update_rows)
+    submissions = updates.assign(state="submitted", review_comment="", reviewer="", status_update_id=updates["id"])
+    return expected, updates, submissions
+
+
+def _deck(data: bytes):  # noqa: ANN202
+    return Presentation(io.BytesIO(data))
+
+
+def _charts(deck) -> dict[str, object]:  # noqa: ANN001
+    out = {}
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                out[shape.chart.chart_title.text_frame.text] = shape.chart
+    return out
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+# --------------------------------------------------------------------------- the same figures as the overview
+
+FILTER_SETS = [
+    Filters(),
+    Filters(goals=("2", "4")),
+    Filters(agencies=("USAID",)),
+    Filters(statuses=("At risk", "Off track")),
+    Filters(working_groups=("Goal 1 Working Group: Economic, Educational and Cultural Ties",), risks=("Low",)),
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=lambda f: str(f.to_query_params()) or "all")
+def test_native_charts_carry_the_overviews_figures_for_the_same_filters(demo, filters: Filters) -> None:
+    expected, updates, submissions = demo
+    view = build_overview(expected, updates, filters, QUARTER)
+    if view.empty:
+        pytest.fail(f"filters {filters} match nothing in the demo: pick others")
+    deck = _deck(brief_pptx.write(_brief(demo, filters)))
+    charts = _charts(deck)
+    assert set(charts) == {
+        "Progress by goal, with its objectives (%)",
+        "Objectives by status",
+        "Risk level by goal (objectives)",
+    }
+
+    goal = charts["Progress by goal, with its objectives (%)"]
+    data = view.goals.data
+    assert list(goal.plots[0].categories) == list(data["goal or objective"])
+    assert list(goal.plots[0].series[0].values) == pytest.approx(_values(data["progress"]))
+
+    status = charts["Objectives by status"]
+    assert list(status.plots[0].categories) == list(view.statuses.data["status"])
+    assert list(status.plots[0].series[0].values) == [float(v) for v in view.statuses.data["objectives"]]
+
+    risk = charts["Risk level by goal (objectives)"]
+    table = view.risk_by_goal.data
+    assert list(risk.plots[0].categories) == list(table["goal"])
+    assert [s.name for s in risk.plots[0].series] == ["Low", "Medium", "High", "Critical"]
+    for series in risk.plots[0].series:
+        assert list(series.values) == [float(v) for v in table[series.name]]
+
+
+def test_headline_figures_and_changes_match_the_overview(demo) -> None:
+    expected, updates, submissions = demo
+    view = build_overview(expected, updates, Filters(), QUARTER)
+    previous = build_overview(expected, updates, Filters(), QUARTER.previous())
+    made = _brief(demo)
+    figures = {f.label: f for f in made.figures}
+    head, before = view.headline, previous.headline
+    for status in ("On track", "At risk", "Off track", "Completed"):
+        assert figures[status].value == str(head.status_counts[status])
+        delta = head.status_counts[status] - before.status_counts[status]
+        assert figures[status].change == ("no change" if delta == 0 else f"{'+' if delta > 0 else '−'}{abs(delta)}") + (
+            " since FY2026 Q3"
+        )
+    assert figures["Updates received"].value == f"{head.received} of {head.expected}"
+    assert figures["Mean progress"].value == f"{head.mean_progress:.0f}%"
+    assert [c.code for c in made.changes] == list(view.changes["code"])
+    assert {o.code for o in made.attention} == set(
+        view.objectives[view.objectives["status"].isin(["At risk", "Off track"])]["code"]
+    )
+    assert sorted((o.agency, o.code) for o in made.outstanding) == sorted(
+        zip(view.missing["agency"], view.missing["code"], strict=True)
+    )
+
+
+# --------------------------------------------------------------------------- slide count and layout
+
+
+def _expected_slides(made: Brief) -> int:
+    per = brief_pptx
+    outstanding = 1
+    if made.outstanding:
+        tallies = max(
+            math.ceil(len(made.by_agency) / per.TALLIES_PER_SLIDE),
+            math.ceil(len(made.by_working_group) / per.TALLIES_PER_SLIDE),
+        )
+        outstanding = tallies + math.ceil(len(made.outstanding) / per.OUTSTANDING_PER_SLIDE)
+    return (
+        1  # title
+        + 1  # headline figures
+        + 1  # charts
+        + len(made.goals)
+        + max(1, math.ceil(len(made.attention) / per.ATTENTION_PER_SLIDE))
+        + max(1, math.ceil(len(made.changes) / per.CHANGES_PER_SLIDE))
+        + outstanding
+        + (len(made.objectives) if made.appendix else 0)
+    )
+
+
+def test_the_peru_deck_has_a_slide_per_goal_and_the_sections_in_order(demo) -> None:
+    made = _brief(demo)
+    deck = _deck(brief_pptx.write(made))
+    assert len(deck.slides) == _expected_slides(made) == 3 + 5 + 1 + 1 + 2
+    titles = [_title(s) for s in deck.slides]
+    assert titles[3:8] == [g.heading for g in made.goals]
+    assert titles[8].startswith("At risk and off track")
+    assert titles[9] == "What changed since FY2026 Q3"
+    assert titles[10] == "Outstanding reports by agency and working group"
+    first = " ".join(_texts(deck.slides[0]))
+    assert "Peru — Embassy Lima" in first and "FY2026 Q4 review brief" in first and SBU in first
+    assert "Prepared 23 November 2026" in first
+
+
+def _title(slide) -> str:  # noqa: ANN001
+    boxes = [s for s in slide.shapes if s.has_text_frame and abs(s.top - Emu(22 * 12700)) <= Emu(3 * 12700)]
+    return " ".join(boxes[0].text_frame.text.split("\n")) if boxes else ""
+
+
+def _texts(slide) -> list[str]:  # noqa: ANN001
+    out = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            out.append(shape.text_frame.text)
+        if shape.has_table:
+            out += [c.text_frame.text for row in shape.table.rows for c in row.cells]
+    return out
+
+
+def _measured(text: str, size: float, bold: bool) -> float:
+    """The line's width by reportlab's own measure of the brief's font (as a renderer would lay it out)."""
+    fonts = brief_text.fonts()
+    return pdfmetrics.stringWidth(text, fonts.bold if bold else fonts.regular, size)
+
+
+def _check_frame(frame, box_w: float, box_h: float, where: str, margins=None) -> None:  # noqa: ANN001
+    """Every line fits the box's inner width by the font's measured widths, and all lines fit its height.
+
+    ``margins`` (left, right, top, bottom) is the table cell's own; a text box's are its text frame's."""
+    left, right, top, bottom = margins or (frame.margin_left, frame.margin_right, frame.margin_top, frame.margin_bottom)
+    inner_w = box_w - left.pt - right.pt
+    inner_h = box_h - top.pt - bottom.pt
+    height = 0.0
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            size = run.font.size.pt
+            assert _measured(run.text, size, bool(run.font.bold)) <= inner_w + 0.01, (where, run.text)
+            height += brief_text.line_height(size)
+    assert height <= inner_h + 0.01, (where, frame.text[:80], height, inner_h)
+
+
+def _assert_nothing_overflows(deck) -> int:  # noqa: ANN001
+    """Checks every text box and table cell; returns how many texts were shortened with "…"."""
+    width, height = deck.slide_width.pt, deck.slide_height.pt
+    shortened = 0
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            assert shape.left.pt >= 0 and shape.top.pt >= 0, number
+            assert shape.left.pt + shape.width.pt <= width + 0.01, (number, shape.name)
+            where = f"slide {number} {shape.name}"
+            if shape.has_text_frame:
+                _check_frame(shape.text_frame, shape.width.pt, shape.height.pt, where)
+                shortened += shape.text_frame.text.count("…")
+            if shape.has_table:
+                rows = shape.table.rows
+                assert shape.top.pt + sum(r.height.pt for r in rows) <= height - 30, (number, "table runs into footer")
+                for r, row in enumerate(rows):
+                    for c, cell in enumerate(row.cells):
+                        _check_frame(
+                            cell.text_frame,
+                            shape.table.columns[c].width.pt,
+                            row.height.pt,
+                            f"{where} cell {r},{c}",
+                            (cell.margin_left, cell.margin_right, cell.margin_top, cell.margin_bottom),
+                        )
+                        shortened += cell.text_frame.text.count("…")
+    return shortened
+
+
+@pytest.mark.parametrize("per_goal", [4, 12])
+def test_layout_holds_with_long_text_at_4_and_12_objectives_per_goal(per_goal: int) -> None:
+    frames = synthetic(goals=3, per_goal=per_goal)
+    made = _brief(frames, appendix=True)
+    deck = _deck(brief_pptx.write(made))
+    assert len(deck.slides) == _expected_slides(made)
+    assert _assert_nothing_overflows(deck) > 0  # the long texts were shortened, not spilled
+    goal_slide = deck.slides[3]
+    table = next(s for s in goal_slide.shapes if s.has_table).table
+    assert len(table.rows) == per_goal + 1
+    assert [table.cell(r + 1, 0).text_frame.text for r in range(per_goal)] == [f"1.{i}" for i in range(1, per_goal + 1)]
+
+
+def test_the_demo_deck_overflows_nowhere(demo) -> None:
+    _assert_nothing_overflows(_deck(brief_pptx.write(_brief(demo, appendix=True))))
+
+
+def test_fit_wraps_then_shortens_with_an_ellipsis() -> None:
+    lines = brief_text.fit(LONG * 3, size=10, box_width=120, max_lines=3)
+    assert len(lines) == 3 and lines[-1].endswith("…")
+    assert all(_measured(line, 10, False) <= 120 for line in lines)
+    assert brief_text.fit("Short.", size=10, box_width=120, max_lines=3) == ["Short."]
+    assert brief_text.fit("a\x00b\x1fc", size=10, box_width=120, max_lines=1) == ["abc"]
+
+
+# --------------------------------------------------------------------------- the PDF
+
+
+def test_pdf_is_us_letter_with_the_marking_and_a_page_number_on_every_page(demo) -> None:
+    made = _brief(demo, appendix=True)
+    reader = PdfReader(io.BytesIO(vb.render(made, "pdf")))
+    pages = reader.pages
+    assert len(pages) > 10
+    for number, page in enumerate(pages, start=1):
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (612.0, 792.0)
+        text = page.extract_text()
+        assert text.count(SBU) >= 2, f"page {number} lacks the marking in header and footer"
+        assert f"Page {number} of {len(pages)}" in text
+    whole = "\n".join(p.extract_text() for p in pages)
+    for goal in made.goals:
+        assert goal.heading.split(":")[0] in whole
+    assert "At risk and off track" in whole and "Outstanding reports" in whole
+
+
+def test_every_slide_carries_the_marking_top_and_bottom(demo) -> None:
+    deck = _deck(brief_pptx.write(_brief(demo)))
+    for number, slide in enumerate(deck.slides, start=1):
+        marks = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text == SBU]
+        tops = sorted(s.top.pt for s in marks)
+        assert len(marks) == 2 and tops[0] < 30 and tops[-1] > 500, number
+        assert any(
+            s.has_text_frame and s.text_frame.text == f"Slide {number} of {len(deck.slides)}" for s in slide.shapes
+        )
+
+
+# --------------------------------------------------------------------------- visibility
+
+
+def _all_text(made: Brief) -> str:
+    deck = _deck(brief_pptx.write(made))
+    pptx_text = "\n".join(t for slide in deck.slides for t in _texts(slide))
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(vb.render(made, "pdf"))).pages)
+    return pptx_text + "\n" + pdf_text
+
+
+def test_only_what_the_reader_may_see_under_the_missions_marking(database_url: str) -> None:
+    cast = build(database_url)
+    with Session(cast.engine) as session:
+        mission = session.get(Mission, cast.mission_id)
+        assert mission is not None
+        mission.release_marking = SBU
+        session.add(mission)
+        session.commit()
+    returned = cast.submit(USAID, cast.form("1.1", "USAID", accomplishments="Reported, to be fixed."))
+    cast.review(CHAIR1, returned.id, "returned", comment="Numbers missing from the table")
+    with Session(cast.engine) as session:
+        session.add(
+            UpdateDraft(
+                objective_id=cast.objectives["2.1"],
+                agency_id=cast.agencies["DEA"],
+                fiscal_year=QUARTER.fiscal_year,
+                quarter=QUARTER.quarter,
+                status="Off track",
+                progress=5,
+                risk_level="Critical",
+                accomplishments="Draft: not for anyone's brief",
+                author=DEA,
+            )
+        )
+        session.commit()
+    engine = get_engine(cast.url)
+
+    def text_for(email: str | None) -> str:
+        from dashboard.services import access
+
+        with Session(engine) as session:
+            actor = access.resolve(session, email)
+            reviewable = access.reviewable_objectives(session, actor)
+        reader = vb.Reader(actor, None if reviewable is None else frozenset(reviewable))
+        made = vb.load_brief(
+            engine=engine,
+            mission_id=cast.mission_id,
+            filters=Filters(),
+            quarter=QUARTER,
+            reader=reader,
+            today=date(2026, 11, 23),
+            settings=Settings(database_url=cast.url),
+        )
+        return _all_text(made)
+
+    anonymous, viewer = text_for(None), text_for(VIEWER)
+    assert anonymous.count(SBU) >= 2 * 11  # top and bottom of every slide, at least
+    for text in (anonymous, viewer):
+        assert "Numbers missing" not in text
+        assert "Returned" in text  # the state shows, as on the tracker; the chair's words do not
+    for email in (CHAIR1, USAID, ADMIN):
+        assert "Numbers missing from the table" in text_for(email), email
+    assert "Numbers missing" not in text_for(DEA)  # another agency's return
+    for text in (anonymous, text_for(ADMIN)):
+        assert "Draft: not for" not in text
+        assert "Reported, to be fixed" not in text  # a returned revision is not counted
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def _median_seconds(frames: tuple[pd.DataFrame, ...], kind: str, runs: int = 3) -> float:
+    """Median seconds to build and write the brief with its appendix (the largest it gets).
+
+    CPU seconds of this single-threaded work: on an idle machine they equal the wall time, and they do not
+    count the time other processes take the cores from it (the development machine is shared)."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        vb.render(_brief(frames, appendix=True), kind)
+        times.append(time.process_time() - started)
+    return statistics.median(times)
+
+
+@pytest.mark.parametrize("kind", ["pptx", "pdf"])
+def test_brief_is_built_within_its_time_budget(demo, kind: str) -> None:
+    assert _median_seconds(demo, kind) <= 3.0
+    assert _median_seconds(synthetic(goals=5, per_goal=10), kind) <= 6.0
+
+
+def test_quarter_outside_the_strategy_is_refused() -> None:
+    with pytest.raises(vb.BriefError, match="outside the Peru strategy"):
+        MISSION.check_quarter(FiscalQuarter(2027, 1))
