@@ -1,4 +1,8 @@
-"""Reporting tracker: expected against received per quarter, what is outstanding, and who is overdue."""
+"""Reporting tracker: expected against received per quarter, what is outstanding, and how many days late.
+
+Chairs' return comments are shown only to those with a right to read them (``reporting.with_visible_comments``).
+A row of the outstanding table opens its objective.
+"""
 
 from datetime import date
 
@@ -7,8 +11,8 @@ import streamlit as st
 from dashboard.domain import reporting
 from dashboard.settings import Settings
 from dashboard.store import queries
-from dashboard.views import todo, update_form
-from dashboard.web import cache, gate
+from dashboard.views import update_form
+from dashboard.web import cache, gate, identity, widgets
 
 st.title("Reporting tracker")
 actor, mission_id = gate.require("tracker")
@@ -37,11 +41,22 @@ st.header("Outstanding", anchor=False)
 if rows.empty:
     st.success(f"Every expected update for {quarter.label} is in.")
 else:
-    st.dataframe(
-        todo.table(rows, ["code", "agency", "working_group", "state", "overdue", "review_comment"]),
-        hide_index=True,
+    columns = ["code", "objective_title", "agency", "working_group", "state", "days_late"]
+    readers = actor.signed_in and (actor.can_review or actor.can_submit)
+    if readers:  # anonymous visitors and viewers never see chairs' return comments
+        rows = reporting.with_visible_comments(rows, actor, identity.reviewable(actor))
+        columns.append("review_comment")
+    st.caption("Select a row to open its objective.")
+    widgets.table_to_objectives(
+        rows[columns],
+        [widgets.objective_params(code, quarter, mission_id) for code in rows["code"]],
         key="tracker_outstanding",
-        width="stretch",
+        config=widgets.column_config(
+            columns,
+            code=st.column_config.TextColumn("Objective", width="small"),
+            objective_title=st.column_config.TextColumn("Title", width="large"),
+            days_late=st.column_config.NumberColumn("Days late", format="%d", help="Days since the due date."),
+        ),
     )
     for box, column, label in zip(st.columns(2), ("working_group", "agency"), ("Working group", "Agency"), strict=True):
         with box:
@@ -51,16 +66,26 @@ else:
                 st.write("Nothing overdue yet.")
             else:
                 st.dataframe(
-                    overdue.rename(columns={column: label, "overdue": "Overdue", "objectives": "Objectives"}),
+                    overdue,
                     hide_index=True,
                     key=f"tracker_by_{column}",
+                    width="stretch",
+                    column_config=widgets.column_config(
+                        list(overdue.columns),
+                        overdue=st.column_config.NumberColumn("Overdue", width="small"),
+                        objectives=st.column_config.TextColumn("Objectives", width="medium"),
+                    ),
                 )
 
 st.header("Every quarter", anchor=False)
 history = reporting.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
 st.dataframe(
-    history.rename(columns=lambda c: c.replace("_", " ").capitalize()),
+    history,
     hide_index=True,
     key="tracker_history",
     width="stretch",
+    column_config={
+        name: st.column_config.Column(name.replace("_", " ").capitalize(), width="small") for name in history.columns
+    }
+    | {"due": st.column_config.DateColumn("Due", format="D MMM YYYY", width="small")},
 )

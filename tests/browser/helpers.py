@@ -84,14 +84,15 @@ def go(page: Page, name: str) -> None:
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD, *, succeeds: bool = True) -> None:
-    """Open the sign-in page and sign in with a local account; waits for the greeting when ``succeeds``."""
+    """Open the sign-in page and sign in with a local account; when ``succeeds``, waits for the sidebar's account box
+    (the user then lands on My to-do, or stays on Account when they have no to-do)."""
     page.goto(f"{base_url}/account")
     wait_for_app_idle(page, timeout_ms=60_000)
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     if succeeds:
-        expect(page.get_by_text(f"Signed in as {email}.")).to_be_visible()
+        expect(page.locator('[data-testid="stSidebar"]').get_by_text(email)).to_be_visible()
     wait_for_app_idle(page)
 
 
