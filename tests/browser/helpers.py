@@ -1,5 +1,6 @@
 """Helpers for the real-browser tests (Playwright driving headless Chromium)."""
 
+import re
 import time
 from pathlib import Path
 
@@ -99,3 +100,12 @@ def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD, *, 
 def nav_titles(page: Page) -> list[str]:
     """The page titles in the sidebar navigation (without the icon names)."""
     return [t.strip().split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+
+
+def as_shown(text: str) -> re.Pattern[str]:
+    """A pattern for ``text`` as a Markdown element shows it: ``widgets.plain`` puts an invisible word joiner after
+    "@" (and "www", "http") so e-mails and addresses are not made into links."""
+    pattern = re.escape(text)
+    for start in ("@", "www", "http"):
+        pattern = pattern.replace(re.escape(start), re.escape(start) + "\u2060?")
+    return re.compile(pattern)
