@@ -10,7 +10,7 @@ from dashboard.domain import aggregation, reporting
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.store import queries
 from dashboard.views import charts
-from dashboard.web import cache, sidebar, widgets
+from dashboard.web import cache, identity, sidebar, widgets
 
 st.title("Agency")
 filters, view = sidebar.filtered_view("ag")
@@ -19,7 +19,9 @@ mission_id = int(filters.mission_id or 0)
 first = reporting.first_reporting_quarter(queries.mission_row(cache.engine(), mission_id))
 
 agencies = sorted(view.expected["agency"].unique())
-default = filters.agencies[0] if len(filters.agencies) == 1 and filters.agencies[0] in agencies else agencies[0]
+# The agency in the link, else the signed-in user's own, else the first.
+mine = [a for a in (*filters.agencies[:1], *identity.current_actor().agencies) if a in agencies]
+default = mine[0] if mine else agencies[0]
 agency = st.selectbox("Agency", agencies, index=agencies.index(default), key="ag_pick")
 owed = view.expected[view.expected["agency"] == agency]
 agency_id = int(owed["agency_id"].iloc[0])
@@ -36,7 +38,10 @@ st.caption("Select a row to open its objective.")
 columns = ["code", "objective_title", "role", "status", "progress", "risk_level", "working_group"]
 table = pairs.assign(status=pairs["status"].fillna(aggregation.MISSING))[columns]
 widgets.table_to_objectives(
-    table, [widgets.objective_params(code, quarter, mission_id) for code in table["code"]], key="ag_table"
+    table,
+    [widgets.objective_params(code, quarter, mission_id) for code in table["code"]],
+    key="ag_table",
+    config=widgets.column_config(columns, working_group=st.column_config.TextColumn("Working group", width=180)),
 )
 
 st.header("Missed updates", anchor=False)

@@ -41,7 +41,7 @@ st.header("Outstanding", anchor=False)
 if rows.empty:
     st.success(f"Every expected update for {quarter.label} is in.")
 else:
-    columns = ["code", "objective_title", "agency", "working_group", "state", "days_late"]
+    columns = ["code", "agency", "state", "days_late", "objective_title"]
     readers = actor.signed_in and (actor.can_review or actor.can_submit)
     if readers:  # anonymous visitors and viewers never see chairs' return comments
         rows = reporting.with_visible_comments(rows, actor, identity.reviewable(actor))
@@ -54,28 +54,29 @@ else:
         config=widgets.column_config(
             columns,
             code=st.column_config.TextColumn("Objective", width="small"),
-            objective_title=st.column_config.TextColumn("Title", width="large"),
+            agency=st.column_config.TextColumn("Agency", width="small"),
+            state=st.column_config.TextColumn("State", width=105),
+            objective_title=st.column_config.TextColumn("Title", width=widgets.WIDE_WIDTH),
             days_late=st.column_config.NumberColumn("Days late", format="%d", help="Days since the due date."),
         ),
     )
-    for box, column, label in zip(st.columns(2), ("working_group", "agency"), ("Working group", "Agency"), strict=True):
-        with box:
-            st.subheader(f"Overdue by {label.lower()}", anchor=False)
-            overdue = reporting.overdue_by(rows, column)
-            if overdue.empty:
-                st.write("Nothing overdue yet.")
-            else:
-                st.dataframe(
-                    overdue,
-                    hide_index=True,
-                    key=f"tracker_by_{column}",
-                    width="stretch",
-                    column_config=widgets.column_config(
-                        list(overdue.columns),
-                        overdue=st.column_config.NumberColumn("Overdue", width="small"),
-                        objectives=st.column_config.TextColumn("Objectives", width="medium"),
-                    ),
-                )
+    for column, label in (("working_group", "Working group"), ("agency", "Agency")):
+        st.subheader(f"Overdue by {label.lower()}", anchor=False)
+        overdue = reporting.overdue_by(rows, column)
+        if overdue.empty:
+            st.write("Nothing overdue yet.")
+        else:
+            st.dataframe(
+                overdue,
+                hide_index=True,
+                key=f"tracker_by_{column}",
+                width="stretch",
+                column_config=widgets.column_config(
+                    list(overdue.columns),
+                    overdue=st.column_config.NumberColumn("Overdue", width="small"),
+                    objectives=st.column_config.TextColumn("Objectives", width="medium"),
+                ),
+            )
 
 st.header("Every quarter", anchor=False)
 history = reporting.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
@@ -84,8 +85,9 @@ st.dataframe(
     hide_index=True,
     key="tracker_history",
     width="stretch",
-    column_config={
-        name: st.column_config.Column(name.replace("_", " ").capitalize(), width="small") for name in history.columns
-    }
-    | {"due": st.column_config.DateColumn("Due", format="D MMM YYYY", width="small")},
+    column_config={name: name.replace("_", " ").capitalize() for name in history.columns}
+    | {
+        "awaiting_review": st.column_config.NumberColumn("Waiting", help="Submitted, waiting for review."),
+        "due": st.column_config.DateColumn("Due", format="D MMM YY"),
+    },
 )

@@ -4,7 +4,7 @@ Each owed or returned update is a ``TodoItem`` whose ``submit_params`` open the 
 update. The Submit page's query-parameter contract (``st.switch_page(..., query_params=item.submit_params)``):
 
     objective  the objective's code, e.g. "1.1"
-    agency     the agency's name as in the mission's structure, e.g. "USAID"
+    agency     the agency's acronym, e.g. "USAID"
     quarter    the fiscal quarter as "<fiscal year>Q<n>", e.g. "2026Q4" (``FiscalQuarter.parse`` reads it)
 
 e.g. ``?objective=1.1&agency=USAID&quarter=2026Q4``.

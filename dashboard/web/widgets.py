@@ -44,8 +44,11 @@ COLUMN_LABELS: dict[str, str] = {
     "objectives": "Objectives",
     "overdue": "Overdue",
 }
-# Columns holding long text: shown wide, so titles are not cut to a few words.
+# Columns holding long text: shown wide, in rows tall enough (WRAPPED_ROW_HEIGHT) for titles to wrap, not be cut.
 WIDE_COLUMNS = {"title", "objective_title", "review_comment", "objectives"}
+WIDE_WIDTH = 300
+WRAPPED_ROW_HEIGHT = 84  # four lines; Streamlit wraps cell text only in rows taller than 4rem (64 px)
+VISIBLE_ROWS = 12  # tables up to this many rows show them all, without an inner scroll
 
 
 def column_config(columns: Sequence[str], **overrides: Any) -> dict[str, Any]:
@@ -54,7 +57,7 @@ def column_config(columns: Sequence[str], **overrides: Any) -> dict[str, Any]:
     for column in columns:
         label = COLUMN_LABELS.get(column)
         if column in WIDE_COLUMNS:
-            config[column] = st.column_config.TextColumn(label or column, width="large")
+            config[column] = st.column_config.TextColumn(label or column, width=WIDE_WIDTH)
         elif column == "progress":
             config[column] = st.column_config.NumberColumn(label, format="%d")
         elif label:
@@ -80,19 +83,26 @@ def objective_params(code: str, quarter: FiscalQuarter | None, mission_id: int |
 def table_to_objectives(
     frame: pd.DataFrame, targets: Sequence[dict[str, str]], *, key: str, config: dict[str, Any] | None = None
 ) -> None:
-    """A table whose rows open the Objective page: selecting row i switches to it with ``targets[i]``."""
+    """A table whose rows open the Objective page: selecting row i switches to it with ``targets[i]``.
+
+    Rows are tall enough for long titles to wrap when the table has a long-text column.
+    """
+    wrapped = bool(WIDE_COLUMNS & set(frame.columns))
+    rows = min(max(len(frame), 1), VISIBLE_ROWS)
     event = st.dataframe(
         frame,
         hide_index=True,
         key=key,
         width="stretch",
+        height=rows * (WRAPPED_ROW_HEIGHT if wrapped else 35) + 38,
+        row_height=WRAPPED_ROW_HEIGHT if wrapped else None,
         column_config=config if config is not None else column_config(list(frame.columns)),
         on_select="rerun",
         selection_mode="single-row",
     )
-    rows = event.selection.rows
-    if rows and rows[0] < len(targets):
-        st.switch_page(OBJECTIVE_PAGE, query_params=targets[rows[0]])
+    picked = event.selection.rows
+    if picked and picked[0] < len(targets):
+        st.switch_page(OBJECTIVE_PAGE, query_params=targets[picked[0]])
 
 
 def demo_banner() -> None:
