@@ -50,7 +50,7 @@ if actor.can_submit:
     if view.returned.empty:
         st.write("No returned updates.")
     for item in view.returned_items:
-        item_row(item, "Fix it", f"todo_fix_{item.key}")
+        item_row(item, f"Fix {item.code}", f"todo_fix_{item.key}")
     st.header(f"Not yet submitted for {view.quarter.label} (due {view.due:%d %b %Y})", anchor=False)
     if view.owed.empty:
         st.success(
@@ -58,7 +58,7 @@ if actor.can_submit:
             "is in or returned above."
         )
     for item in view.owed_items:
-        item_row(item, "Submit", f"todo_submit_{item.key}")
+        item_row(item, f"Submit {item.code}", f"todo_submit_{item.key}")
 if actor.can_review:
     st.header("Waiting for your review", anchor=False)
     if view.to_review.empty:

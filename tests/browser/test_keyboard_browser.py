@@ -71,10 +71,10 @@ def test_sign_in_submit_and_review_with_the_keyboard_only(
     officer = _context_page(browser)
     keyboard_sign_in(officer, base, OFFICER)
     expect(officer.get_by_role("heading", name="My to-do")).to_be_visible()  # where signing in lands
-    tab_to(officer, "Submit")  # the first owed update's button
+    tab_to(officer, "Submit 1.1")  # the first owed update's button
     officer.keyboard.press("Enter")
+    expect(officer.get_by_role("heading", name="Submit update")).to_be_visible(timeout=30_000)
     wait_for_app_idle(officer)
-    expect(officer.get_by_role("heading", name="Submit update")).to_be_visible()
     tab_to(officer, "Progress (%)")
     officer.keyboard.press("Control+A")
     officer.keyboard.type("45")
@@ -89,8 +89,8 @@ def test_sign_in_submit_and_review_with_the_keyboard_only(
     keyboard_sign_in(chair, base, CHAIR)
     tab_to(chair, "Review")  # the sidebar's link
     chair.keyboard.press("Enter")
+    expect(chair.get_by_role("heading", name="Review")).to_be_visible(timeout=30_000)
     wait_for_app_idle(chair)
-    expect(chair.get_by_role("heading", name="Review")).to_be_visible()
     expect(chair.get_by_text("Trade mission held with twelve firms.").first).to_be_visible()
     tab_to(chair, "Approve")
     chair.keyboard.press("Enter")
