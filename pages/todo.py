@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.views import todo, update_form
@@ -44,7 +45,7 @@ def item_row(item: todo.TodoItem, action: str, key: str) -> None:
             st.switch_page(SUBMIT_PAGE, query_params=item.submit_params)
 
 
-st.caption(view.summary)
+st.caption(view.summary if actor.can_submit else f"{len(view.to_review)} to review")
 if actor.can_submit:
     st.header("Returned to you for fixing", anchor=False)
     if view.returned.empty:
@@ -64,12 +65,15 @@ if actor.can_review:
     if view.to_review.empty:
         st.write("Nothing is waiting for your review.")
     else:
-        st.dataframe(
-            todo.table(view.to_review, ["code", "objective_title", "agency", "quarter_label", "revision", "author"]),
-            hide_index=True,
+        st.caption("Select a row to open its objective.")
+        waiting = view.to_review
+        widgets.table_to_objectives(
+            waiting[["code", "objective_title", "agency", "quarter_label", "revision", "author"]],
+            [
+                widgets.objective_params(code, FiscalQuarter(int(y), int(q)), mission_id)
+                for code, y, q in zip(waiting["code"], waiting["fiscal_year"], waiting["quarter"], strict=True)
+            ],
             key="todo_review",
-            width="stretch",
-            column_config={"Title": st.column_config.TextColumn(width="large")},
         )
         if st.button("Open the review page", key="todo_go_review", icon=":material/rule:"):
             st.switch_page("../pages/review.py")

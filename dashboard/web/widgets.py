@@ -30,6 +30,7 @@ COLUMN_LABELS: dict[str, str] = {
     "agency": "Agency",
     "role": "Role",
     "quarter": "Quarter",
+    "quarter_label": "Quarter",
     "status_before": "Status before",
     "status_now": "Status now",
     "risk_before": "Risk before",
