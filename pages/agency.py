@@ -35,7 +35,8 @@ c3.metric("Mean reported progress", "—" if mean.empty else f"{mean.mean():.0f}
 
 st.header(f"{widgets.plain(agency)} objectives, {quarter.label}", anchor=False)
 st.caption("Select a row to open its objective.")
-columns = ["code", "objective_title", "role", "status", "progress", "risk_level", "working_group"]
+# The short figures first, so they stay in view on a narrow screen; the long title and group wrap after them.
+columns = ["code", "status", "progress", "risk_level", "role", "objective_title", "working_group"]
 table = pairs.assign(status=pairs["status"].fillna(aggregation.MISSING))[columns]
 widgets.table_to_objectives(
     table,
