@@ -55,6 +55,8 @@ navigation = st.navigation(
         for i, name in enumerate(names)
     ]
 )
+if account.just_signed_in() and "todo" in names:  # a local sign-in lands on My to-do, not on Account
+    st.switch_page(PAGES / SPEC["todo"][0])
 account.account_box(actor)
 if names != ["sign_in"]:
     widgets.demo_banner()

@@ -1,42 +1,68 @@
-"""Agency page: everything one agency reports on, what it has sent and what it still owes."""
+"""Agency page: everything one agency reports on, what it has sent and what it still owes.
+
+Quarters before the mission's first reporting quarter (``reporting.first_reporting_quarter``) are never missed.
+A row of either table opens its objective.
+"""
 
 import streamlit as st
 
-from dashboard.domain import aggregation
+from dashboard.domain import aggregation, reporting
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.store import queries
 from dashboard.views import charts
-from dashboard.web import sidebar, widgets
+from dashboard.web import cache, identity, sidebar, widgets
 
 st.title("Agency")
 filters, view = sidebar.filtered_view("ag")
 quarter = view.quarter
+mission_id = int(filters.mission_id or 0)
+first = reporting.first_reporting_quarter(queries.mission_row(cache.engine(), mission_id))
 
 agencies = sorted(view.expected["agency"].unique())
-default = filters.agencies[0] if len(filters.agencies) == 1 and filters.agencies[0] in agencies else agencies[0]
+# The agency in the link, else the signed-in user's own, else the first.
+mine = [a for a in (*filters.agencies[:1], *identity.current_actor().agencies) if a in agencies]
+default = mine[0] if mine else agencies[0]
 agency = st.selectbox("Agency", agencies, index=agencies.index(default), key="ag_pick")
 owed = view.expected[view.expected["agency"] == agency]
 agency_id = int(owed["agency_id"].iloc[0])
 
 pairs = aggregation.received_pairs(owed, view.updates, quarter)
-missing = pairs[~pairs["received"]]
 c1, c2, c3 = st.columns(3)
 c1.metric("Objectives reported on", f"{owed['objective_id'].nunique()}")
 c2.metric(f"Updates in for {quarter.label}", f"{int(pairs['received'].sum())} of {len(pairs)}")
 mean = pairs["progress"].dropna()
 c3.metric("Mean reported progress", "—" if mean.empty else f"{mean.mean():.0f}%")
 
-st.header(f"{agency} objectives, {quarter.label}", anchor=False)
-table = pairs.assign(status=pairs["status"].fillna(aggregation.MISSING))[
-    ["code", "objective_title", "role", "status", "progress", "risk_level", "working_group"]
-]
-st.dataframe(table, hide_index=True, key="ag_table", width="stretch")
+st.header(f"{widgets.plain(agency)} objectives, {quarter.label}", anchor=False)
+st.caption("Select a row to open its objective.")
+# The short figures first, so they stay in view on a narrow screen; the long title and group wrap after them.
+columns = ["code", "status", "progress", "risk_level", "role", "objective_title", "working_group"]
+table = pairs.assign(status=pairs["status"].fillna(aggregation.MISSING))[columns]
+widgets.table_to_objectives(
+    table,
+    [widgets.objective_params(code, quarter, mission_id) for code in table["code"]],
+    key="ag_table",
+    config=widgets.column_config(columns, working_group=st.column_config.TextColumn("Working group", width=180)),
+)
 
 st.header("Missed updates", anchor=False)
-missed = aggregation.missed_quarters(owed, view.updates, filters.start, quarter)
+start = reporting.owed_from(filters.start, first)
+missed = aggregation.missed_quarters(owed, view.updates, start, quarter)
 if missed.empty:
-    st.success(f"{agency} has sent every expected update in this period.")
+    st.success(f"{widgets.plain(agency)} has sent every expected update in this period.")
 else:
-    st.caption(f"{len(missed)} expected updates were not sent in the selected quarters.")
-    st.dataframe(missed, hide_index=True, key="ag_missed", width="stretch")
+    st.caption(
+        f"{len(missed)} expected updates were not sent between {start.label} and {quarter.label} "
+        f"(reporting began in {first.label}). Select a row to open its objective."
+    )
+    widgets.table_to_objectives(
+        missed,
+        [
+            widgets.objective_params(code, FiscalQuarter.parse(label), mission_id)
+            for code, label in zip(missed["code"], missed["quarter"], strict=True)
+        ],
+        key="ag_missed",
+    )
 
 history = aggregation.agency_history(view.updates, agency_id, view.expected)
 trend = history.rename(columns={"code": "series"})[["qindex", "quarter", "series", "progress"]]

@@ -1,4 +1,8 @@
-"""Objective page: the ICS text, the timeline, each agency's latest update, narratives and indicators."""
+"""Objective page: the ICS text, the timeline, each agency's latest update, narratives and indicators.
+
+Opens the objective named by a single ``objective`` query parameter (its code) as of the quarter ``to``:
+``?mission=1&objective=2.1&to=2026Q4`` (``widgets.objective_params``), the target of every drill-down.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -8,20 +12,36 @@ from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.views import charts
 from dashboard.web import cache, sidebar, widgets
 
+LINKED_KEY = "obj_linked_code"  # the objective this page last put in the URL
+
+# A single objective in the URL names the objective to open; it is not a sidebar filter here.
+linked_codes = st.query_params.get_all("objective")
+linked = linked_codes[0] if len(linked_codes) == 1 else None
+if linked is not None:
+    del st.query_params["objective"]
+
 st.title("Objective")
 filters, view = sidebar.filtered_view("obj")
 quarter = view.quarter
 
 options = list(view.as_of["objective_id"])
+ids_by_code = dict(zip(view.as_of["code"], view.as_of["objective_id"], strict=True))
 titles = dict(zip(view.as_of["objective_id"], view.as_of["code"] + " · " + view.as_of["title"], strict=True))
+if linked is not None and linked != st.session_state.get(LINKED_KEY):
+    if linked in ids_by_code:
+        st.session_state["obj_pick"] = ids_by_code[linked]
+    else:
+        st.warning(f"Objective {widgets.plain(linked)} is not in this strategy or these filters.")
 objective_id = st.selectbox("Objective", options, format_func=lambda i: titles[i][:140], key="obj_pick")
 row = view.as_of.set_index("objective_id").loc[objective_id]
+st.session_state[LINKED_KEY] = str(row["code"])
+st.query_params["objective"] = str(row["code"])  # the address names the objective shown
 strategy = (
     cache.strategy_texts(cache.database_url(), int(filters.mission_id or 0)).set_index("objective_id").loc[objective_id]
 )
 
 st.header(f"Objective {row['code']}", anchor=False)
-st.subheader(row["title"], anchor=False)
+st.subheader(widgets.plain(row["title"]), anchor=False)
 status = row["status"]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(f"Status, {quarter.label}", f"{charts.STATUS_SYMBOLS.get(status, '')} {status}")
@@ -40,11 +60,13 @@ widgets.show_chart(charts.objective_timeline_chart(history), key="obj_timeline")
 
 st.header("Latest update from each agency", anchor=False)
 latest = aggregation.latest_by_agency(view.updates, view.expected, objective_id)
+latest_columns = ["agency", "role", "quarter", "status", "progress", "risk_level", "author"]
 st.dataframe(
-    latest[["agency", "role", "quarter", "status", "progress", "risk_level", "author"]],
+    latest[latest_columns],
     hide_index=True,
     key="obj_latest",
     width="stretch",
+    column_config=widgets.column_config(latest_columns, quarter="Latest quarter"),
 )
 
 st.header("Indicators", anchor=False)
@@ -64,16 +86,36 @@ for indicator_id, part in indicator_rows.groupby("indicator_id", sort=False):
         key=f"obj_ind_{indicator_id}",
     )
 
-st.header("History of narratives", anchor=False)
+st.header("Narratives", anchor=False)
 narratives = aggregation.narrative_history(view.updates, view.expected, objective_id)
 if narratives.empty:
     st.info("No narratives reported in this period.")
-for item in narratives.head(40).itertuples():
-    with st.expander(f"{item.quarter} · {item.agency} · {item.status}, {item.progress}% · {item.risk_level} risk"):
-        widgets.plain_text_block("Accomplishments", item.accomplishments)
-        widgets.plain_text_block("Challenges", item.challenges)
-        widgets.plain_text_block("Next steps", item.next_steps)
-        widgets.plain_text_block("Risk and mitigation", item.risk_note)
-        st.caption(f"Reported by {item.author} · revision {item.revision}")
-if len(narratives) > 40:
-    st.caption(f"Showing the newest 40 of {len(narratives)}; narrow the quarters in the sidebar to see older ones.")
+else:
+    newest = narratives["quarter"].iloc[0]
+    latest_narratives = narratives[narratives["quarter"] == newest]
+    st.subheader(f"Latest: {newest}", anchor=False)
+    for item in latest_narratives.itertuples():
+        with st.container(border=True):
+            st.markdown(
+                f"**{widgets.plain(str(item.agency))}** · {item.status}, {item.progress}% · {item.risk_level} risk"
+            )
+            widgets.plain_text_block("Accomplishments", item.accomplishments)
+            widgets.plain_text_block("Challenges", item.challenges)
+            widgets.plain_text_block("Next steps", item.next_steps)
+            widgets.plain_text_block("Risk and mitigation", item.risk_note)
+            st.text(f"Reported by {item.author} · revision {item.revision}")
+    older = narratives[narratives["quarter"] != newest]
+    if not older.empty and st.toggle(f"Show the {len(older)} older narratives", key="obj_older"):
+        st.dataframe(
+            older,
+            hide_index=True,
+            key="obj_older_table",
+            width="stretch",
+            column_config=widgets.column_config(
+                list(older.columns),
+                accomplishments=st.column_config.TextColumn("Accomplishments", width="large"),
+                challenges=st.column_config.TextColumn("Challenges", width="large"),
+                next_steps=st.column_config.TextColumn("Next steps", width="large"),
+                risk_note=st.column_config.TextColumn("Risk and mitigation", width="large"),
+            ),
+        )

@@ -4,14 +4,15 @@ import streamlit as st
 
 from dashboard.services import sign_in
 from dashboard.settings import Settings
-from dashboard.web import account, cache, identity, widgets
+from dashboard.web import account, cache, identity
 
 actor = identity.current_actor()
 settings = Settings.from_env()
 
 if actor.signed_in:
     st.title("Account")
-    st.success(f"Signed in as {widgets.plain(actor.email or '')}.")
+    st.success("You are signed in as:")
+    st.text(actor.email or "")  # plain text: an e-mail in Markdown would become a link
     st.text(account.describe(actor))
     if actor.user_id is None:
         st.info(
@@ -58,5 +59,6 @@ if submitted:
     else:
         assert signed.email is not None
         identity.remember_local(signed.email)
+        account.remember_sign_in()  # the entrypoint then opens My to-do for those who have one
         cache.after_write()
         st.rerun()

@@ -1,4 +1,8 @@
-"""Reporting tracker: expected against received per quarter, what is outstanding, and who is overdue."""
+"""Reporting tracker: expected against received per quarter, what is outstanding, and how many days late.
+
+Chairs' return comments are shown only to those with a right to read them (``reporting.with_visible_comments``).
+A row of the outstanding table opens its objective.
+"""
 
 from datetime import date
 
@@ -7,8 +11,8 @@ import streamlit as st
 from dashboard.domain import reporting
 from dashboard.settings import Settings
 from dashboard.store import queries
-from dashboard.views import todo, update_form
-from dashboard.web import cache, gate
+from dashboard.views import update_form
+from dashboard.web import cache, gate, identity, widgets
 
 st.title("Reporting tracker")
 actor, mission_id = gate.require("tracker")
@@ -37,30 +41,53 @@ st.header("Outstanding", anchor=False)
 if rows.empty:
     st.success(f"Every expected update for {quarter.label} is in.")
 else:
-    st.dataframe(
-        todo.table(rows, ["code", "agency", "working_group", "state", "overdue", "review_comment"]),
-        hide_index=True,
+    columns = ["code", "agency", "state", "days_late", "objective_title"]
+    readers = actor.signed_in and (actor.can_review or actor.can_submit)
+    if readers:  # anonymous visitors and viewers never see chairs' return comments
+        rows = reporting.with_visible_comments(rows, actor, identity.reviewable(actor))
+        columns.append("review_comment")
+    st.caption("Select a row to open its objective.")
+    widgets.table_to_objectives(
+        rows[columns],
+        [widgets.objective_params(code, quarter, mission_id) for code in rows["code"]],
         key="tracker_outstanding",
-        width="stretch",
+        config=widgets.column_config(
+            columns,
+            code=st.column_config.TextColumn("Objective", width="small"),
+            agency=st.column_config.TextColumn("Agency", width="small"),
+            state=st.column_config.TextColumn("State", width=105),
+            objective_title=st.column_config.TextColumn("Title", width=widgets.WIDE_WIDTH),
+            days_late=st.column_config.NumberColumn("Days late", format="%d", help="Days since the due date."),
+        ),
     )
-    for box, column, label in zip(st.columns(2), ("working_group", "agency"), ("Working group", "Agency"), strict=True):
-        with box:
-            st.subheader(f"Overdue by {label.lower()}", anchor=False)
-            overdue = reporting.overdue_by(rows, column)
-            if overdue.empty:
-                st.write("Nothing overdue yet.")
-            else:
-                st.dataframe(
-                    overdue.rename(columns={column: label, "overdue": "Overdue", "objectives": "Objectives"}),
-                    hide_index=True,
-                    key=f"tracker_by_{column}",
-                )
+    for column, label in (("working_group", "Working group"), ("agency", "Agency")):
+        st.subheader(f"Overdue by {label.lower()}", anchor=False)
+        overdue = reporting.overdue_by(rows, column)
+        if overdue.empty:
+            st.write("Nothing overdue yet.")
+        else:
+            st.dataframe(
+                overdue,
+                hide_index=True,
+                key=f"tracker_by_{column}",
+                width="stretch",
+                column_config=widgets.column_config(
+                    list(overdue.columns),
+                    overdue=st.column_config.NumberColumn("Overdue", width="small"),
+                    objectives=st.column_config.TextColumn("Objectives", width="medium"),
+                ),
+            )
 
 st.header("Every quarter", anchor=False)
 history = reporting.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
 st.dataframe(
-    history.rename(columns=lambda c: c.replace("_", " ").capitalize()),
+    history,
     hide_index=True,
     key="tracker_history",
     width="stretch",
+    column_config={name: name.replace("_", " ").capitalize() for name in history.columns}
+    | {
+        "awaiting_review": st.column_config.NumberColumn("Waiting", help="Submitted, waiting for review."),
+        "due": st.column_config.DateColumn("Due", format="D MMM YY"),
+    },
 )

@@ -118,8 +118,9 @@ def open_page(at: AppTest, name: str) -> AppTest:
 
 
 def rendered(markdown: str) -> str:
-    """What a person reads: the Markdown source without its backslash escapes (see ``ui.plain``)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """What a person reads: the Markdown source without its backslash escapes and invisible word joiners
+    (see ``widgets.plain``)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def texts(elements: Any) -> list[str]:

@@ -9,7 +9,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from dashboard.domain.actor import Actor
 from dashboard.domain.fiscal import FiscalQuarter
+from models import Mission
 
 RECEIVED_STATES = ("submitted", "approved")
 OUTSTANDING_COLUMNS = [
@@ -21,8 +23,31 @@ OUTSTANDING_COLUMNS = [
     "state",
     "due",
     "overdue",
+    "days_late",
     "review_comment",
 ]
+STATE_LABELS = {"missing": "Not submitted", "returned": "Returned", "submitted": "Submitted", "approved": "Approved"}
+
+
+def first_reporting_quarter(mission: Mission) -> FiscalQuarter:
+    """The first quarter a mission's agencies owe updates for: quarters before it are never "missed".
+
+    ``Mission.reporting_from_fy``/``reporting_from_quarter`` when set; otherwise the quarter after the one the
+    strategy was approved in; otherwise the strategy's first quarter. Never before the strategy's first quarter.
+    """
+    floor = FiscalQuarter(int(mission.strategy_start), 1)
+    if mission.reporting_from_fy is not None and mission.reporting_from_quarter is not None:
+        first = FiscalQuarter(int(mission.reporting_from_fy), int(mission.reporting_from_quarter))
+    elif mission.approved_on is not None:
+        first = FiscalQuarter.containing(mission.approved_on).next()
+    else:
+        first = floor
+    return max(first, floor)
+
+
+def owed_from(start: FiscalQuarter | None, first: FiscalQuarter) -> FiscalQuarter:
+    """The start of a range of quarters, moved up to the mission's first reporting quarter when earlier."""
+    return first if start is None else max(start, first)
 
 
 def _with_quarter_label(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,8 +118,9 @@ def outstanding(
     left["quarter_label"] = quarter.label
     left["due"] = due
     left["overdue"] = today > due
+    left["days_late"] = max((today - due).days, 0)
     left["review_comment"] = left["review_comment"].fillna("")
-    left["state"] = left["state"].map({"missing": "Not submitted", "returned": "Returned"})
+    left["state"] = left["state"].map(STATE_LABELS)
     return left[[*OUTSTANDING_COLUMNS, "objective_id", "agency_id"]].reset_index(drop=True)
 
 
@@ -118,9 +144,13 @@ def my_owed(
     today: date,
     due_days: int,
 ) -> pd.DataFrame:
-    """Updates the user's agencies still owe for ``quarter`` (not submitted, or returned)."""
+    """Updates the user's agencies have not submitted for ``quarter``.
+
+    Returned updates are owed too but listed once, by ``my_returned`` (with the chair's comment), not here.
+    """
     rows = outstanding(expected, submissions, quarter, today=today, due_days=due_days)
-    return rows[rows["agency_id"].isin(agency_ids)].reset_index(drop=True)
+    mine = rows["agency_id"].isin(agency_ids) & (rows["state"] == STATE_LABELS["missing"])
+    return rows[mine].reset_index(drop=True)
 
 
 def my_returned(expected: pd.DataFrame, submissions: pd.DataFrame, agency_ids: frozenset[int]) -> pd.DataFrame:
@@ -128,7 +158,22 @@ def my_returned(expected: pd.DataFrame, submissions: pd.DataFrame, agency_ids: f
     returned = submissions[(submissions["state"] == "returned") & submissions["agency_id"].isin(agency_ids)]
     names = expected[["objective_id", "agency_id", "code", "objective_title", "agency"]]
     out = _with_quarter_label(returned.merge(names, on=["objective_id", "agency_id"], how="left"))
+    out["state"] = out["state"].map(STATE_LABELS)
     return out.sort_values(["qindex", "code"], ascending=[False, True], ignore_index=True)
+
+
+def with_visible_comments(rows: pd.DataFrame, actor: Actor, reviewable: set[int] | None) -> pd.DataFrame:
+    """``rows`` with each chair's ``review_comment`` blanked unless ``actor`` has a right to read it.
+
+    A reviewer reads the comments on the objectives they review (``reviewable``; None = all, for admins);
+    a contributor reads those on their own agencies' updates. Anonymous visitors and viewers read none.
+    """
+    allowed = pd.Series(False, index=rows.index)
+    if actor.signed_in and actor.can_review:
+        allowed |= True if reviewable is None else rows["objective_id"].isin(reviewable)
+    if actor.signed_in and actor.can_submit:
+        allowed |= rows["agency_id"].isin(actor.agency_ids)
+    return rows.assign(review_comment=rows["review_comment"].where(allowed, ""))
 
 
 def to_review(

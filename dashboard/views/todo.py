@@ -1,4 +1,14 @@
-"""The "My to-do" page's content, built from cached frames and the signed-in actor (passed in, never read here)."""
+"""The "My to-do" page's content, built from cached frames and the signed-in actor (passed in, never read here).
+
+Each owed or returned update is a ``TodoItem`` whose ``submit_params`` open the Submit page on exactly that
+update. The Submit page's query-parameter contract (``st.switch_page(..., query_params=item.submit_params)``):
+
+    objective  the objective's code, e.g. "1.1"
+    agency     the agency's acronym, e.g. "USAID"
+    quarter    the fiscal quarter as "<fiscal year>Q<n>", e.g. "2026Q4" (``FiscalQuarter.parse`` reads it)
+
+e.g. ``?objective=1.1&agency=USAID&quarter=2026Q4``.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +27,7 @@ TABLE_LABELS = {
     "quarter_label": "Quarter",
     "state": "State",
     "due": "Due",
+    "days_late": "Days late",
     "overdue": "Overdue",
     "review_comment": "Chair's comment",
     "reviewer": "Returned by",
@@ -26,6 +37,40 @@ TABLE_LABELS = {
     "progress": "Progress (%)",
     "risk_level": "Risk level",
 }
+
+
+def submit_params(code: str, agency: str, quarter: FiscalQuarter) -> dict[str, str]:
+    """``{"objective": "1.1", "agency": "USAID", "quarter": "2026Q4"}``: the Submit page on one update."""
+    return {"objective": code, "agency": agency, "quarter": f"{quarter.fiscal_year}Q{quarter.quarter}"}
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One update to send or fix, as the to-do page lists it."""
+
+    code: str
+    objective_title: str
+    agency: str
+    quarter: FiscalQuarter
+    state: str  # "Not submitted" or "Returned"
+    comment: str = ""
+    reviewer: str = ""
+    days_late: int = 0
+
+    @property
+    def label(self) -> str:
+        """E.g. "1.1 · USAID · FY2026 Q4"."""
+        return f"{self.code} · {self.agency} · {self.quarter.label}"
+
+    @property
+    def submit_params(self) -> dict[str, str]:
+        """The Submit page's query parameters for exactly this update (see the module docstring)."""
+        return submit_params(self.code, self.agency, self.quarter)
+
+    @property
+    def key(self) -> str:
+        """A widget-key suffix unique to this update."""
+        return f"{self.code}_{self.agency}_{self.quarter.fiscal_year}Q{self.quarter.quarter}"
 
 
 @dataclass(frozen=True)
@@ -45,6 +90,37 @@ class TodoView:
         ]
         return " · ".join(parts)
 
+    @property
+    def owed_items(self) -> list[TodoItem]:
+        """The updates not yet submitted for the quarter, by objective."""
+        return [
+            TodoItem(
+                code=str(row.code),
+                objective_title=str(row.objective_title),
+                agency=str(row.agency),
+                quarter=self.quarter,
+                state=str(row.state),
+                days_late=int(row.days_late),
+            )
+            for row in self.owed.itertuples()
+        ]
+
+    @property
+    def returned_items(self) -> list[TodoItem]:
+        """The returned updates (any quarter), newest quarter first, each once, with the chair's whole comment."""
+        return [
+            TodoItem(
+                code=str(row.code),
+                objective_title=str(row.objective_title),
+                agency=str(row.agency),
+                quarter=FiscalQuarter(int(row.fiscal_year), int(row.quarter)),
+                state=str(row.state),
+                comment=str(row.review_comment),
+                reviewer=str(row.reviewer),
+            )
+            for row in self.returned.itertuples()
+        ]
+
 
 def build(
     actor: Actor,
@@ -56,10 +132,10 @@ def build(
     due_days: int,
     quarter: FiscalQuarter | None = None,
 ) -> TodoView:
-    """What ``actor`` has to do now: the reporting quarter's owed updates, returned ones, and the review queue.
+    """What ``actor`` has to do now: the reporting quarter's unsent updates, returned ones, and the review queue.
 
     ``quarter`` is the quarter owed (default: the one being reported on ``today``); the page passes the submit
-    page's default, which stops at the strategy's last quarter.
+    page's default, which stops at the strategy's last quarter. A returned update is listed once, as returned.
     """
     quarter = quarter or reporting_quarter(today)
     owed = reporting.my_owed(expected, submissions, quarter, actor.agency_ids, today=today, due_days=due_days)

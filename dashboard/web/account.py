@@ -28,6 +28,17 @@ RIGHTS = {"can_submit": "submit updates", "can_review": "review updates", "is_ad
 
 
 _RIGHTS_KEY = "account_rights"
+_LANDING_KEY = "account_just_signed_in"
+
+
+def remember_sign_in() -> None:
+    """Mark this session as just signed in, so the next run opens the user's landing page (``just_signed_in``)."""
+    st.session_state[_LANDING_KEY] = True
+
+
+def just_signed_in() -> bool:
+    """True once, on the first run after ``remember_sign_in``."""
+    return bool(st.session_state.pop(_LANDING_KEY, False))
 
 
 def lost_rights(actor: Actor) -> list[str]:
@@ -61,7 +72,7 @@ def account_box(actor: Actor) -> None:
             "Anything you had not saved yet was not stored."
         )
     box = st.sidebar.container(border=True)
-    box.caption("Signed in")
+    box.markdown("**Signed in**")  # body text, not a faint caption: it must stay readable (contrast)
     box.text(f"{actor.email}\n{describe(actor)}")
     if actor.disabled:
         box.warning("This account is disabled: you can view but not change anything.")

@@ -4,11 +4,18 @@
 """
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.settings import ROOT
 from dashboard.views.charts import Chart
 from dashboard.web.cache import database_url, demo_rows
+
+OBJECTIVE_PAGE = ROOT / "pages" / "objective.py"
 
 # Display names for the data columns shown in tables (the data keeps its column names).
 COLUMN_LABELS: dict[str, str] = {
@@ -23,12 +30,80 @@ COLUMN_LABELS: dict[str, str] = {
     "agency": "Agency",
     "role": "Role",
     "quarter": "Quarter",
+    "quarter_label": "Quarter",
     "status_before": "Status before",
     "status_now": "Status now",
     "risk_before": "Risk before",
     "risk_now": "Risk now",
     "direction": "Direction",
+    "progress": "Progress (%)",
+    "author": "Reported by",
+    "revision": "Revision",
+    "days_late": "Days late",
+    "review_comment": "Chair's comment",
+    "state": "State",
+    "objectives": "Objectives",
+    "overdue": "Overdue",
 }
+# Columns holding long text: shown wide, in rows tall enough (WRAPPED_ROW_HEIGHT) for titles to wrap, not be cut.
+WIDE_COLUMNS = {"title", "objective_title", "review_comment", "objectives"}
+WIDE_WIDTH = 300
+WRAPPED_ROW_HEIGHT = 84  # four lines; Streamlit wraps cell text only in rows taller than 4rem (64 px)
+VISIBLE_ROWS = 12  # tables up to this many rows show them all, without an inner scroll
+
+
+def column_config(columns: Sequence[str], **overrides: Any) -> dict[str, Any]:
+    """``st.dataframe`` column settings: a human label for every known column, long-text columns wide."""
+    config: dict[str, Any] = {}
+    for column in columns:
+        label = COLUMN_LABELS.get(column)
+        if column in WIDE_COLUMNS:
+            config[column] = st.column_config.TextColumn(label or column, width=WIDE_WIDTH)
+        elif column == "progress":
+            config[column] = st.column_config.NumberColumn(label, format="%d")
+        elif label:
+            config[column] = label
+    config.update(overrides)
+    return config
+
+
+def objective_params(code: str, quarter: FiscalQuarter | None, mission_id: int | None) -> dict[str, str]:
+    """The Objective page's query parameters for one objective as of one quarter.
+
+    ``?mission=1&objective=2.1&to=2026Q4``: ``objective`` is the objective's code, ``to`` the quarter
+    (as in the sidebar filters' links); either of ``mission`` and ``to`` is left out when None.
+    """
+    params = {"objective": code}
+    if mission_id is not None:
+        params["mission"] = str(mission_id)
+    if quarter is not None:
+        params["to"] = f"{quarter.fiscal_year}Q{quarter.quarter}"
+    return params
+
+
+def table_to_objectives(
+    frame: pd.DataFrame, targets: Sequence[dict[str, str]], *, key: str, config: dict[str, Any] | None = None
+) -> None:
+    """A table whose rows open the Objective page: selecting row i switches to it with ``targets[i]``.
+
+    Rows are tall enough for long titles to wrap when the table has a long-text column.
+    """
+    wrapped = bool(WIDE_COLUMNS & set(frame.columns))
+    rows = min(max(len(frame), 1), VISIBLE_ROWS)
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        key=key,
+        width="stretch",
+        height=rows * (WRAPPED_ROW_HEIGHT if wrapped else 35) + 38,
+        row_height=WRAPPED_ROW_HEIGHT if wrapped else None,
+        column_config=config if config is not None else column_config(list(frame.columns)),
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    picked = event.selection.rows
+    if picked and picked[0] < len(targets):
+        st.switch_page(OBJECTIVE_PAGE, query_params=targets[picked[0]])
 
 
 def demo_banner() -> None:
@@ -45,17 +120,39 @@ def show_chart(chart: Chart, key: str) -> None:
     st.plotly_chart(chart.figure, key=f"{key}_chart", config={"displaylogo": False})
     st.caption(plain(chart.summary))
     with st.expander("View data"):
-        st.dataframe(chart.data, hide_index=True, key=f"{key}_data", width="stretch")
+        st.dataframe(
+            chart.data,
+            hide_index=True,
+            key=f"{key}_data",
+            width="stretch",
+            column_config=column_config(list(chart.data.columns)),
+        )
 
 
 # Characters that make links, autolinks, emphasis, code, HTML, colour or emoji directives, or maths.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|<>~@:$])")
+# GitHub-flavoured autolinks (e-mails, www., http://) are found in the text after escapes are resolved, so
+# escaping cannot stop them: an invisible word joiner after "@", "www" and "http(s)" breaks their pattern.
+WORD_JOINER = "\u2060"
+_AUTOLINK_STARTS = re.compile(r"(@|\bwww(?=\.)|\bhttps?(?=:))", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
     """``text`` with Markdown's special characters escaped, for messages and labels that Streamlit renders
-    as Markdown but that hold user or database text (e-mails, names, file names): no links, no formatting."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    as Markdown but that hold user or database text (e-mails, names, file names): no links, no formatting.
+
+    Reads the same; e-mails and web addresses carry an invisible word joiner so they are not turned into links.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _AUTOLINK_STARTS.sub(rf"\1{WORD_JOINER}", text))
+
+
+def highlighted(pieces: list[tuple[str, bool]]) -> str:
+    """Markdown for search-result text: every piece escaped with ``plain``, the matching ones in bold.
+
+    Line breaks stay line breaks (Markdown would join the lines of a paragraph).
+    """
+    text = "".join(f"**{plain(piece)}**" if match else plain(piece) for piece, match in pieces)
+    return text.replace("\n", "  \n")
 
 
 def plain_text_block(label: str, text: str) -> None:

@@ -1,5 +1,6 @@
 """Helpers for the real-browser tests (Playwright driving headless Chromium)."""
 
+import re
 import time
 from pathlib import Path
 
@@ -84,17 +85,27 @@ def go(page: Page, name: str) -> None:
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD, *, succeeds: bool = True) -> None:
-    """Open the sign-in page and sign in with a local account; waits for the greeting when ``succeeds``."""
+    """Open the sign-in page and sign in with a local account; when ``succeeds``, waits for the sidebar's account box
+    (the user then lands on My to-do, or stays on Account when they have no to-do)."""
     page.goto(f"{base_url}/account")
     wait_for_app_idle(page, timeout_ms=60_000)
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     if succeeds:
-        expect(page.get_by_text(f"Signed in as {email}.")).to_be_visible()
+        expect(page.locator('[data-testid="stSidebar"]').get_by_text(email)).to_be_visible()
     wait_for_app_idle(page)
 
 
 def nav_titles(page: Page) -> list[str]:
     """The page titles in the sidebar navigation (without the icon names)."""
     return [t.strip().split("\n")[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+
+
+def as_shown(text: str) -> re.Pattern[str]:
+    """A pattern for ``text`` as a Markdown element shows it: ``widgets.plain`` puts an invisible word joiner after
+    "@" (and "www", "http") so e-mails and addresses are not made into links."""
+    pattern = re.escape(text)
+    for start in ("@", "www", "http"):
+        pattern = pattern.replace(re.escape(start), re.escape(start) + "\u2060?")
+    return re.compile(pattern)

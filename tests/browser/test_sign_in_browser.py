@@ -33,7 +33,10 @@ def test_local_sign_in_and_out(start_app: StartApp, page: Page, tmp_path: Path) 
     page.get_by_label("Password", exact=True).fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in", exact=True).click()
     wait_for_app_idle(page)
-    expect(page.get_by_text(f"Signed in as {EMAIL}.")).to_be_visible()
+    # A contributor lands on My to-do, at its address, not on Account.
+    expect(page.get_by_role("heading", name="My to-do")).to_be_visible()
+    assert page.url.endswith("/todo"), page.url
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text(EMAIL)).to_be_visible()
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("Contributor for USAID")).to_be_visible()
     assert {"Submit update", "My to-do", "Account"} <= set(_nav(page)), _nav(page)
     assert "Review" not in _nav(page) and "Admin" not in _nav(page)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import VIEWPORT, StartApp
-from tests.browser.helpers import go, prepare_database, screenshot, sign_in, wait_for_app_idle
+from tests.browser.helpers import as_shown, go, prepare_database, screenshot, sign_in, wait_for_app_idle
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_submit_return_fix_resubmit_approve(start_app: StartApp, browser: Browse
     chair.get_by_role("button", name="Return with comment").click()
     wait_for_app_idle(chair)
     _no_errors(chair)
-    expect(chair.get_by_text("revision 1 by officer@usaid.gov: returned.")).to_be_visible()
+    expect(chair.get_by_text(as_shown("revision 1 by officer@usaid.gov: returned."))).to_be_visible()
     expect(chair.get_by_text("Nothing is waiting for your review.")).to_be_visible()
 
     # The contributor sees the comment, fixes the update and resubmits.
@@ -100,13 +100,13 @@ def test_submit_return_fix_resubmit_approve(start_app: StartApp, browser: Browse
     chair.get_by_role("button", name="Approve").click()
     wait_for_app_idle(chair)
     _no_errors(chair)
-    expect(chair.get_by_text("revision 2 by officer@usaid.gov: approved.")).to_be_visible()
+    expect(chair.get_by_text(as_shown("revision 2 by officer@usaid.gov: approved."))).to_be_visible()
 
     # The contributor sees the approval and the history keeps both revisions.
     go(officer, "Submit update")
     expect(officer.get_by_text("Revision 2: Approved")).to_be_visible()
     wait_for_app_idle(officer)
     # .first: while a rerun replaces the page, the old copy of an element can linger for a moment.
-    expect(officer.get_by_text(f"Revision 1 · Returned · {OFFICER}").first).to_be_visible()
-    expect(officer.get_by_text(f"Revision 2 · Approved · {OFFICER}").first).to_be_visible()
+    expect(officer.get_by_text(as_shown(f"Revision 1 · Returned · {OFFICER}")).first).to_be_visible()
+    expect(officer.get_by_text(as_shown(f"Revision 2 · Approved · {OFFICER}")).first).to_be_visible()
     screenshot(officer, "/tmp/shots/flow_4_approved.png", full_page=True)

@@ -13,7 +13,7 @@ from dashboard.domain.navigation import page_names
 from dashboard.services import access, admin, submissions
 from dashboard.store.database import read_session, write_session
 from models import AppUser, StatusUpdate, UpdateDraft
-from tests.appcast import MODES, Cast, form_key, frame_with, open_page, reachable, start, texts
+from tests.appcast import MODES, Cast, form_key, open_page, reachable, start, texts
 from tests.people import ADMIN, DEA, STRANGER, USAID, VIEWER
 from tests.people import CHAIR1 as CHAIR
 
@@ -151,8 +151,9 @@ def test_signed_in_users_only_when_anonymous_view_is_off(
 
 
 def _owed(at: AppTest) -> list[tuple[str, str]]:
-    frame = frame_with(at, "Due")
-    return list(zip(frame["Objective"], frame["Agency"], strict=True))
+    """(objective, agency) of each "Submit" button on the to-do page (key ``todo_submit_<code>_<agency>_<quarter>``)."""
+    keys = [b.key.removeprefix("todo_submit_") for b in at.button if (b.key or "").startswith("todo_submit_")]
+    return [tuple(key.rsplit("_", 1)[0].split("_", 1)) for key in keys]
 
 
 def _submit_choices(at: AppTest) -> tuple[list[str], list[str]]:

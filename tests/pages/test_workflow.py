@@ -27,6 +27,7 @@ from tests.appcast import (
     default_quarter,
     form_key,
     frame_with,
+    ok,
     open_page,
     page,
     reachable,
@@ -85,11 +86,13 @@ def test_local_sign_in_form(app_url: str) -> None:
     _button(at, "signin_form", "Sign in").click().run()
     assert not at.exception
     assert at.session_state["auth_email"] == USAID
-    assert [t.value for t in at.title] == ["Account"]
-    assert texts(at.success) == [f"Signed in as {USAID}."]
-    assert "Contributor for USAID" in texts(at.text)
+    assert [t.value for t in at.title] == ["My to-do"]  # a contributor lands on their to-do list
     assert not at.error
-    assert reachable(at, "submit") and reachable(at, "todo")
+    assert reachable(at, "submit") and reachable(at, "sign_in")
+    ok(at.run())
+    assert [t.value for t in at.title] == ["Account"]
+    assert texts(at.success) == ["You are signed in as:"]
+    assert USAID in texts(at.text) and "Contributor for USAID" in texts(at.text)
 
 
 def test_sign_in_page_without_any_user_explains_the_first_admin(app_url: str) -> None:
@@ -262,16 +265,15 @@ def test_review_return_fix_and_approve(cast: Cast) -> None:
 
     contributor = start(USAID)
     open_page(contributor, "todo")
-    returned = frame_with(contributor, "Returned by")
-    assert list(returned["Objective"]) == ["1.1"]
-    assert list(returned["Chair's comment"]) == ["Add the customs clearance numbers."]
-    assert list(returned["Returned by"]) == [CHAIR]
-    owed = frame_with(contributor, "Due")
-    assert dict(zip(owed["Objective"], owed["State"], strict=True))["1.1"] == "Returned"
-    assert "1.2" not in set(owed["Objective"])  # approved: received
+    quarter = default_quarter()
+    fix = f"todo_fix_1.1_USAID_{quarter.fiscal_year}Q{quarter.quarter}"
+    assert [b.key for b in contributor.button if b.key.startswith("todo_fix_")] == [fix]
+    assert f"Returned by {CHAIR}: Add the customs clearance numbers." in texts(contributor.text)
+    owed = [b.key.removeprefix("todo_submit_") for b in contributor.button if b.key.startswith("todo_submit_")]
+    assert owed and not [key for key in owed if key.startswith(("1.1_", "1.2_"))]  # 1.1 listed once; 1.2 is in
     assert " · 1 returned · " in texts(contributor.caption)[0]
 
-    contributor.button(key="todo_go_submit").click().run()
+    contributor.button(key=fix).click().run()
     assert not contributor.exception
     assert [t.value for t in contributor.title] == ["Submit update"]
     assert texts(contributor.warning) == ["This update was returned. Fix it and submit again."]
@@ -372,12 +374,13 @@ def test_tracker_counts_and_due_date(cast: Cast, monkeypatch: pytest.MonkeyPatch
     assert f"{quarter.label} updates are {state} on {due:%d %b %Y} (45 days after the quarter ends)." in texts(
         at.caption
     )
-    outstanding = frame_with(at, "State")
+    outstanding = frame_with(at, "days_late")
     assert len(outstanding) == expected - 1
-    assert ("1.1", "USAID") not in set(zip(outstanding["Objective"], outstanding["Agency"], strict=True))
-    history = frame_with(at, "Awaiting review")
-    row = history[history["Quarter"] == quarter.label].iloc[0]
-    assert (row["Expected"], row["Received"], row["Awaiting review"], row["Due"]) == (expected, 1, 1, due)
+    assert ("1.1", "USAID") not in set(zip(outstanding["code"], outstanding["agency"], strict=True))
+    assert set(outstanding["days_late"]) == {max((date.today() - due).days, 0)}
+    history = frame_with(at, "awaiting_review")
+    row = history[history["quarter"] == quarter.label].iloc[0]
+    assert (row["expected"], row["received"], row["awaiting_review"], row["due"]) == (expected, 1, 1, due)
 
 
 # --------------------------------------------------------------------------- admin
