@@ -18,11 +18,10 @@ from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats import exports, spreadsheet
 from dashboard.formats.ics_document import IcsParseError, parse_ics_file
-from dashboard.services import admin, bulk_updates
+from dashboard.services import admin, bulk_updates, strategy_import
 from dashboard.services.bootstrap import demo_through, init_database, sha256_of
 from dashboard.services.demo import seed_demo
 from dashboard.services.passwords import check_password_rules
-from dashboard.services import strategy_import
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.database import get_engine, migrate, read_session, write_session
