@@ -7,6 +7,7 @@ Plain functions taking a session, keyword-only. They add and flush; the caller's
 import csv
 import difflib
 import json
+import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
@@ -124,12 +125,13 @@ class StrategyDiff:
 
 
 def text_diff(before: str, after: str, *, width: int = 100) -> str:
-    """A unified line diff of two texts wrapped at ``width`` (narratives are one long line each)."""
+    """A unified diff of two texts, one sentence a line wrapped at ``width`` (narratives are one long line each)."""
 
     def lines(text: str) -> list[str]:
         out: list[str] = []
         for paragraph in text.split("\n"):
-            out.extend(textwrap.wrap(paragraph, width) or [""])
+            for sentence in re.split(r"(?<=[.!?;])\s+", paragraph):
+                out.extend(textwrap.wrap(sentence, width) or [""])
         return out
 
     diff = difflib.unified_diff(lines(before), lines(after), "current", "document", lineterm="", n=1)
