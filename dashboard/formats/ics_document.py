@@ -22,9 +22,11 @@ __all__ = [
     "ParsedMission",
     "ParsedObjective",
     "ParsedStrategy",
+    "parse_ics_bytes",
     "parse_ics_file",
     "parse_ics_text",
     "read_document",
+    "read_document_bytes",
 ]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -231,19 +233,29 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> st
         raise
     except OSError as exc:
         raise IcsParseError(f"cannot open {name}: {exc.strerror or type(exc).__name__}") from exc
+    return read_document_bytes(data, name, max_bytes=max_bytes)
+
+
+def read_document_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Return the text of an uploaded Markdown, plain-text or PDF document (``name`` is its file name)."""
     if len(data) > max_bytes:
-        raise IcsParseError(f"{name} is too large; the limit is {_human_size(max_bytes)}")
+        raise IcsParseError(f"{name} is too large ({_human_size(len(data))}); the limit is {_human_size(max_bytes)}")
     if not data.strip():
         raise IcsParseError(f"{name} is empty")
 
     if b"%PDF-" in data[:1024]:
         return _read_pdf(data, name)
-    if p.suffix.lower() == ".pdf":
+    if name.lower().endswith(".pdf"):
         raise IcsParseError(f"cannot read {name}: not a valid PDF")
     text = _decode_text(data, name)
     if not text.strip():
         raise IcsParseError(f"{name} is empty")
     return text
+
+
+def parse_ics_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedStrategy:
+    """Parse an uploaded ICS document (Markdown, text or PDF)."""
+    return parse_ics_text(read_document_bytes(data, name, max_bytes=max_bytes), source=name)
 
 
 # --------------------------------------------------------------------------- line cleaning
