@@ -3,14 +3,15 @@
 import streamlit as st
 
 from dashboard.domain import search
-from dashboard.web import cache, gate
+from dashboard.web import cache, gate, widgets
 
 st.title("Integrated Country Strategy")
 _, mission_id = gate.require("strategy")
 
 mission = cache.missions(cache.database_url()).set_index("mission_id").loc[mission_id]
 st.caption(
-    f"{mission['post']}, {mission['country']} · strategy {mission['strategy_start']}–{mission['strategy_end']}"
+    widgets.plain(f"{mission['post']}, {mission['country']}")
+    + f" · strategy {mission['strategy_start']}–{mission['strategy_end']}"
     + (f" · approved {mission['approved_on']}" if mission["approved_on"] else "")
     + (f" · updated {mission['updated_on']}" if mission["updated_on"] else "")
 )
@@ -28,13 +29,13 @@ for (goal_code, goal_title), objectives in shown.groupby(["goal_code", "goal_tit
     heading = "Management objectives" if goal_code == "M" else f"Mission Goal {goal_code}"
     st.header(heading)
     if goal_code != "M":
-        st.subheader(goal_title, anchor=False)
+        st.subheader(widgets.plain(goal_title), anchor=False)
         description = objectives["goal_description"].iloc[0]
         if description:
             with st.expander("Goal description"):
                 st.text(description)
     for row in objectives.itertuples():
-        with st.expander(f"Objective {row.code}: {row.title}", expanded=bool(query.strip())):
+        with st.expander(widgets.plain(f"Objective {row.code}: {row.title}"), expanded=bool(query.strip())):
             for label, text in (("Justification", row.justification), ("Linkages", row.linkages), ("Risks", row.risks)):
                 st.markdown(f"**{label}**")
                 st.text(text or "—")

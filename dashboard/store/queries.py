@@ -44,11 +44,13 @@ STRATEGY_COLUMNS = [
 
 
 def strategy_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
-    """One row per objective, in document order, with its goal; management objectives last."""
+    """One row per current objective (retired ones left out), in document order, with its goal; management last."""
     with Session(engine) as session:
         goals = {g.id: g for g in session.exec(select(Goal).where(Goal.mission_id == mission_id))}
         objectives = session.exec(
-            select(Objective).where(Objective.mission_id == mission_id).order_by(Objective.position)
+            select(Objective)
+            .where(Objective.mission_id == mission_id, col(Objective.retired_on).is_(None))
+            .order_by(Objective.position)
         ).all()
         rows = []
         for o in objectives:
