@@ -1,5 +1,6 @@
 """Every Streamlit page, run headless with ``streamlit.testing.v1.AppTest``."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -44,10 +45,10 @@ def _objectives_table(at: AppTest) -> pd.DataFrame:
 
 
 def _objective_expanders(at: AppTest) -> dict[str, str]:
-    """code -> expander label, for the objective expanders on the strategy page."""
+    """code -> expander label as read (document text is escaped for Markdown), for the strategy page."""
     out: dict[str, str] = {}
     for expander in at.expander:
-        label = expander.label
+        label = re.sub(r"\\(.)", r"\1", expander.label)
         if label.startswith("Objective "):
             code, _, _ = label.removeprefix("Objective ").partition(":")
             out[code] = label
