@@ -113,4 +113,3 @@ def test_duplicate_codes_are_one_error_and_nothing_written(
     assert code == 1 and out == ""
     assert err.strip() == "error: dup.txt has objective 1.1 twice with its own texts; each code must appear once"
     assert not db_path.exists()
-
