@@ -37,6 +37,7 @@ SPEC = {
     "submit": ("submit.py", "Submit update", ":material/edit_note:"),
     "review": ("review.py", "Review", ":material/rule:"),
     "admin": ("admin.py", "Admin", ":material/admin_panel_settings:"),
+    "strategy_import": ("strategy_import.py", "Import strategy", ":material/upload_file:"),
     "sign_in": ("sign_in.py", "Sign in", ":material/login:"),
     "account": ("sign_in.py", "Account", ":material/account_circle:"),
 }

@@ -23,6 +23,14 @@ if linked is not None:
 st.title("Objective")
 filters, view = sidebar.filtered_view("obj")
 quarter = view.quarter
+retired = cache.retired_history(cache.database_url(), int(filters.mission_id or 0))
+if not retired.empty:
+    codes = ", ".join(dict.fromkeys(retired["code"]))
+    with st.expander(widgets.plain(f"Retired objectives ({codes}): no longer in the ICS, history kept")):
+        st.dataframe(retired, hide_index=True, key="obj_retired", width="stretch")
+if view.as_of.empty:
+    st.info("No objective of this mission has agencies yet: an admin sets them on the Admin page.")
+    st.stop()
 
 options = list(view.as_of["objective_id"])
 ids_by_code = dict(zip(view.as_of["code"], view.as_of["objective_id"], strict=True))

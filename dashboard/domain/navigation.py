@@ -19,5 +19,6 @@ def page_names(actor: Actor, *, anonymous_view: bool) -> list[str]:
         names.append("review")
     if actor.is_admin:
         names.append("admin")
+        names.append("strategy_import")
     names.append("account")
     return names

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -23,9 +22,11 @@ __all__ = [
     "ParsedMission",
     "ParsedObjective",
     "ParsedStrategy",
+    "parse_ics_bytes",
     "parse_ics_file",
     "parse_ics_text",
     "read_document",
+    "read_document_bytes",
 ]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -81,6 +82,7 @@ class ParsedMission:
     strategy_end: int
     approved: datetime.date | None
     updated: datetime.date | None
+    release_marking: str = "FOR PUBLIC RELEASE"
 
 
 @dataclass
@@ -130,38 +132,60 @@ def _human_size(n: int) -> str:
     return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
 
 
+# A published ICS runs 10-40 pages; these caps bound time and memory on any PDF.
+MAX_PDF_PAGES = 150
+MAX_TEXT_CHARS = 1_000_000
+NO_TEXT_LAYER = "this PDF has no text layer; export it with text"
+
+
 def _read_pdf(data: bytes, name: str) -> str:
-    try:
-        from pypdf import PdfReader
-    except ImportError as exc:  # pragma: no cover - pypdf is a declared dependency
-        raise IcsParseError(f"cannot read {name}: PDF support (pypdf) is not installed") from exc
+    """Extract the text layer with PDFium (pypdfium2); pages joined by a form feed.
+
+    PDFium keeps State Department glyph runs whole ("Justification", not "Ju stification"),
+    which pypdf's extractor splits; it is also several times faster than pdfminer.six.
+    """
+    import pypdfium2 as pdfium
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            # Many public PDFs are "encrypted" only with owner restrictions and an empty
-            # user password; those are still readable.
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise IcsParseError(f"cannot read {name}: the PDF is password-protected; {NO_TEXT_LAYER}") from exc
+        raise IcsParseError(f"cannot read {name}: not a valid PDF (damaged or truncated)") from exc
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise IcsParseError(f"cannot read {name}: the PDF has no pages")
+        texts: list[str] = []
+        total = 0
+        for index in range(min(n_pages, MAX_PDF_PAGES)):
+            page = pdf[index]
+            textpage = page.get_textpage()
             try:
-                ok = reader.decrypt("")
-            except Exception as exc:
-                raise IcsParseError(f"cannot read {name}: the PDF is encrypted") from exc
-            if not ok:
-                raise IcsParseError(f"cannot read {name}: the PDF is password-protected")
-        pages = list(reader.pages)
+                chunk = textpage.get_text_range()
+            finally:
+                textpage.close()
+                page.close()
+            total += len(chunk)
+            if total > MAX_TEXT_CHARS:
+                raise IcsParseError(
+                    f"cannot read {name}: more than {MAX_TEXT_CHARS:,} characters of text; an ICS is far shorter"
+                )
+            chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
+            # PDFium turns a hyphen that ends a line into U+FFFE (or STX) and drops the line break.
+            for mark in ("\ufffe", "\x02"):
+                chunk = chunk.replace(mark + "\n", "-\n").replace(mark, "-\n")
+            texts.append(chunk)
     except IcsParseError:
         raise
     except Exception as exc:
-        raise IcsParseError(f"cannot read {name}: not a valid PDF ({type(exc).__name__})") from exc
-
-    texts: list[str] = []
-    for page in pages:
-        try:
-            texts.append(page.extract_text() or "")
-        except Exception as exc:
-            raise IcsParseError(f"cannot read {name}: text extraction failed ({type(exc).__name__})") from exc
+        raise IcsParseError(f"cannot read {name}: not a valid PDF (damaged or truncated)") from exc
+    finally:
+        pdf.close()
+    # Pages past MAX_PDF_PAGES are annexes at most: an ICS body ends well before.
     text = "\f".join(texts)
     if not text.strip():
-        raise IcsParseError(f"{name} has no extractable text (is it a scanned PDF?)")
+        raise IcsParseError(f"cannot read {name}: {NO_TEXT_LAYER}")
     return text
 
 
@@ -209,19 +233,29 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> st
         raise
     except OSError as exc:
         raise IcsParseError(f"cannot open {name}: {exc.strerror or type(exc).__name__}") from exc
+    return read_document_bytes(data, name, max_bytes=max_bytes)
+
+
+def read_document_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Return the text of an uploaded Markdown, plain-text or PDF document (``name`` is its file name)."""
     if len(data) > max_bytes:
-        raise IcsParseError(f"{name} is too large; the limit is {_human_size(max_bytes)}")
+        raise IcsParseError(f"{name} is too large ({_human_size(len(data))}); the limit is {_human_size(max_bytes)}")
     if not data.strip():
         raise IcsParseError(f"{name} is empty")
 
     if b"%PDF-" in data[:1024]:
         return _read_pdf(data, name)
-    if p.suffix.lower() == ".pdf":
+    if name.lower().endswith(".pdf"):
         raise IcsParseError(f"cannot read {name}: not a valid PDF")
     text = _decode_text(data, name)
     if not text.strip():
         raise IcsParseError(f"{name} is empty")
     return text
+
+
+def parse_ics_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedStrategy:
+    """Parse an uploaded ICS document (Markdown, text or PDF)."""
+    return parse_ics_text(read_document_bytes(data, name, max_bytes=max_bytes), source=name)
 
 
 # --------------------------------------------------------------------------- line cleaning
@@ -240,7 +274,8 @@ _DATE_LABEL = (
 )
 _DATE_ITEM = re.compile(rf"{_DATE_LABEL}\s*(?:on)?\s*[:\-–—]?\s*(?P<date>{_DATE})\.?", re.I)
 _RELEASE = re.compile(
-    r"^(?:[\W_]*(?:for\s+public\s+release|unclassified|sensitive\s+but\s+unclassified))+[\W_]*$",
+    r"^(?:[\W_]*(?:for\s+public\s+release|unclassified|sensitive\s+but\s+unclassified)"
+    r"(?:\s+page\s*\d{1,4}\s*(?:of|/)\s*\d{1,4})?)+[\W_]*$",
     re.I,
 )
 _PAGE_NUMBER = re.compile(
@@ -248,6 +283,21 @@ _PAGE_NUMBER = re.compile(
     r"|[-–—]\s*\d{1,4}\s*[-–—])$",
     re.I,
 )
+_MARKING = r"(?:sensitive\s+but\s+unclassified|for\s+public\s+release|unclassified)"
+_PAGE_OF = r"(?:page\s*\d{1,4}\s*(?:of|/)\s*\d{1,4})"
+_FURNITURE_RUN = rf"(?:(?:{_MARKING}|{_PAGE_OF})(?:\s+(?:{_MARKING}|{_PAGE_OF}))*)"
+# Glued to body text, furniture is told apart by its capitals ("FOR PUBLIC RELEASE", "Page 9 of 23",
+# "Approved:"): PDF extractors return it with a single space when it shares the text's height.
+_UPPER_MARKING = r"(?-i:SENSITIVE\s+BUT\s+UNCLASSIFIED|FOR\s+PUBLIC\s+RELEASE|UNCLASSIFIED)"
+_UPPER_PAGE_OF = r"(?-i:Page|PAGE)\s*\d{1,4}\s*(?:of|OF|/)\s*\d{1,4}"
+_GLUED_RUN = rf"(?:(?:{_UPPER_MARKING}|{_UPPER_PAGE_OF})(?:\s+(?:{_UPPER_MARKING}|{_UPPER_PAGE_OF}))*)"
+# Running furniture that an extractor put on the same line as body text (same height on the page).
+_GLUED_HEAD = re.compile(rf"^{_GLUED_RUN}\s+(?=\S)", re.I)
+_GLUED_TAIL = re.compile(rf"(?<=\S)\s+{_GLUED_RUN}$", re.I)
+_GLUED_DATE_TAIL = re.compile(
+    rf"(?<=\S)\s+(?=(?-i:[A-Z]))(?:{_DATE_LABEL}\s*(?:on)?\s*[:\-–—]\s*{_DATE}\.?\s*)+$", re.I
+)
+_RELEASE_MARKING = re.compile(rf"\b{_MARKING}\b", re.I)
 _ICS_HEADER = re.compile(r"^integrated\s+country\s+strategy\b\s*[-–—:|,]?\s*(?P<rest>.*)$", re.I)
 _SECTION_TITLES = (
     r"(?:chief\s+of\s+mission\s+priorities|mission\s+strategic\s+framework"
@@ -350,7 +400,8 @@ _OBJECTIVE = re.compile(
     re.I,
 )
 _MANAGEMENT = re.compile(
-    rf"^management\s+objective\b\s*(?:no\.?\s*|#\s*)?(?P<n>\d{{1,2}})?(?![.\d]\d)(?P<sep>{_SEP})?"
+    rf"^management\s+objective\b\s*(?:no\.?\s*|#\s*|m(?=\d))?(?:\d{{1,2}}\s*\.\s*(?=\d))?(?P<n>\d{{1,2}})?"
+    rf"(?![.\d]\d)(?P<sep>{_SEP})?"
     rf"\s*(?P<title>.*)$",
     re.I,
 )
@@ -414,7 +465,20 @@ class _Block:
         return (len(self.fields), 1 if self.pre else 0)
 
 
-def _join(segments: list[_Segment]) -> str:
+def _hyphen_sep(out: str, t: str, words: frozenset[str]) -> str:
+    """ "" to keep a compound ("Indo-" + "Pacific"); "\x00" to rejoin a word split at a line end."""
+    left = re.search(r"([A-Za-z]+)-$", out)
+    right = re.match(r"[a-z]+", t)
+    if left and right and (left.group(1) + right.group(0)).lower() in words:
+        return "\x00"  # "com-" + "pletion" and the document also says "completion"
+    return ""
+
+
+def _glue(out: str, sep: str, t: str) -> str:
+    return out[:-1] + t if sep == "\x00" else out + sep + t
+
+
+def _join(segments: list[_Segment], words: frozenset[str] = frozenset()) -> str:
     """Join wrapped lines into paragraphs following the page-break rules."""
     out = ""
     for seg in segments:
@@ -429,21 +493,21 @@ def _join(segments: list[_Segment]) -> str:
         elif seg.gap_before == 2 and _ENDS_SENTENCE.search(out) and not t[0].islower():
             sep = "\n\n"
         elif re.search(r"[A-Za-z]-$", out):
-            sep = ""  # "anti-" + "corruption"
+            sep = _hyphen_sep(out, t, words)  # "anti-" + "corruption" stays a compound
         else:
             sep = " "
-        out += sep + t
+        out = _glue(out, sep, t)
     return out.strip()
 
 
-def _join_title(segments: list[_Segment]) -> str:
+def _join_title(segments: list[_Segment], words: frozenset[str] = frozenset()) -> str:
     out = ""
     for seg in segments:
         t = _collapse(seg.text)
         if not t:
             continue
         if out and re.search(r"[A-Za-z]-$", out):
-            out += t
+            out = _glue(out, _hyphen_sep(out, t, words), t)
         else:
             out = f"{out} {t}" if out else t
     return out.strip()
@@ -533,15 +597,38 @@ def _find_post(text: str, country: str) -> str:
     return f"U.S. Mission to {country}" if country else ""
 
 
+# A year range followed or preceded by one of these belongs to a cited plan, not to the ICS.
+_CITED_PLAN_AFTER = re.compile(
+    r"^\W{0,3}(?:[A-Z]{2,6}\s+)?(?:joint\s+(?:strategic|regional)|strategic\s+plan|country\s+development"
+    r"|development\s+cooperation|regional\s+strategy|functional\s+bureau|national|plan\b|jsp|jrs|cdcs|fbs"
+    r"|action\s+plan|development\s+strategy|\w+\s+plan\b)",
+    re.I,
+)
+_CITED_PLAN_BEFORE = re.compile(
+    r"(?:usaid|jsp|jrs|cdcs|fbs|joint\s+strategic\s+plan|joint\s+regional\s+strategy|plan|'s|national)\W{0,3}$", re.I
+)
+_OWN_PERIOD = re.compile(r"period|this\s+strategy|integrated\s+country\s+strategy|\bics\b|fiscal|\bfy", re.I)
+
+
+def _comparable(title: str) -> str:
+    """A title without its "(Incorporates ...)" note, case, punctuation and spacing."""
+    title = re.sub(r"\((?:incorporates|includes|see)\b[^)]*\)", "", title, flags=re.I)
+    return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
+
+
 def _find_period(text: str) -> tuple[int, int] | None:
+    """The ICS's own period ("over the 2022-2026 period", "ICS 2022-2026"); never a cited plan's years."""
     candidates: list[tuple[bool, int, int, int]] = []
     for m in re.finditer(r"\b((?:19|20)\d{2})\s*(?:-|–|—|to|through)\s*((?:19|20)\d{2})\b", text):
         start, end = int(m.group(1)), int(m.group(2))
         if not 2 <= end - start <= 6:
             continue
-        context = text[max(0, m.start() - 60) : m.end() + 60].lower()
-        keyed = any(k in context for k in ("period", "strateg", "ics", "fiscal", "fy"))
-        candidates.append((not keyed, m.start(), start, end))
+        before = text[max(0, m.start() - 40) : m.start()]
+        after = text[m.end() : m.end() + 60]
+        if _CITED_PLAN_AFTER.match(after) or _CITED_PLAN_BEFORE.search(before):
+            continue
+        if _OWN_PERIOD.search(before[-30:] + " " + after[:40]):
+            candidates.append((False, m.start(), start, end))
     for m in re.finditer(r"\bFY\s?(\d{2})\s*[-–—]\s*FY\s?(\d{2})\b", text):
         start, end = 2000 + int(m.group(1)), 2000 + int(m.group(2))
         if 2 <= end - start <= 6:
@@ -552,8 +639,8 @@ def _find_period(text: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _preprocess(text: str) -> tuple[list[_Line], str, datetime.date | None, datetime.date | None]:
-    """Clean lines, drop furniture; return lines, country, approved and updated dates."""
+def _preprocess(text: str) -> _Preprocessed:
+    """Clean lines, drop furniture; return lines, country, dates and the release marking."""
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u00ad", "")
     text = re.sub(r"[\u200b-\u200d\u2060]", "", text)
@@ -562,13 +649,17 @@ def _preprocess(text: str) -> tuple[list[_Line], str, datetime.date | None, date
     rows: list[tuple[str, bool, bool, int, bool]] = []  # text, heading, bullet, page, furniture
     approved: list[datetime.date] = []
     updated: list[datetime.date] = []
+    markings: Counter[str] = Counter()
     for page_no, page in enumerate(text.split("\f")):
         # Blank lines at a page's edges are extraction artefacts, not paragraph breaks.
         for raw in page.strip("\n").split("\n"):
-            cleaned, heading, bullet = _strip_markdown(raw)
-            furniture = False
             stripped = raw.strip()
-            if not cleaned or _HRULE.match(stripped):
+            unglued = _unglue(stripped, markings, approved, updated)
+            cleaned, heading, bullet = _strip_markdown(unglued)
+            furniture = False
+            if stripped and not unglued:
+                furniture = True
+            elif not cleaned or _HRULE.match(stripped):
                 cleaned = ""
             elif (dates := _furniture_dates(_collapse(cleaned))) is not None:
                 furniture = True
@@ -582,6 +673,8 @@ def _preprocess(text: str) -> tuple[list[_Line], str, datetime.date | None, date
                 or _TOC_TITLE.match(_collapse(cleaned))
             ):
                 furniture = True
+            if furniture:
+                markings.update(m.upper() for m in map(_collapse, _RELEASE_MARKING.findall(cleaned)))
             rows.append((cleaned, heading, bullet, page_no, furniture))
 
     pairs = [(_collapse(r[0]), r[4]) for r in rows]
@@ -639,12 +732,59 @@ def _preprocess(text: str) -> tuple[list[_Line], str, datetime.date | None, date
         else:
             lines.append(_Line(flat, 0, heading, bullet, page_no))
 
-    return (
+    _soften_breaks(lines)
+    return _Preprocessed(
         lines,
         country,
         min(approved) if approved else None,
         max(updated) if updated else None,
+        markings.most_common(1)[0][0] if markings else "",
     )
+
+
+@dataclass
+class _Preprocessed:
+    lines: list[_Line]
+    country: str
+    approved: datetime.date | None
+    updated: datetime.date | None
+    marking: str
+
+
+def _unglue(line: str, markings: Counter[str], approved: list[datetime.date], updated: list[datetime.date]) -> str:
+    """Cut running furniture glued to the start or end of a body line; record what it said."""
+    if _furniture_dates(_collapse(line)) is not None:
+        return line  # a whole stamp line: the caller records it
+    for pattern in (_GLUED_HEAD, _GLUED_TAIL):
+        m = pattern.search(line)
+        if m:
+            markings.update(x.upper() for x in map(_collapse, _RELEASE_MARKING.findall(m.group(0))))
+            line = line[: m.start()] + line[m.end() :]
+    m = _GLUED_DATE_TAIL.search(line)
+    if m and (dates := _furniture_dates(_collapse(m.group(0)))):
+        for kind, d in dates:
+            (updated if kind == "updated" else approved).append(d)
+        line = line[: m.start()]
+    if re.fullmatch(_FURNITURE_RUN, _collapse(line), re.I):
+        markings.update(x.upper() for x in map(_collapse, _RELEASE_MARKING.findall(line)))
+        return ""
+    return line.strip()
+
+
+def _soften_breaks(lines: list[_Line]) -> None:
+    """Blank lines next to a page break or furniture are layout, not a paragraph break."""
+    i = 0
+    while i < len(lines):
+        if lines[i].gap:
+            j = i
+            while j < len(lines) and lines[j].gap:
+                j += 1
+            if any(line.gap == 1 for line in lines[i:j]):
+                for line in lines[i:j]:
+                    line.gap = 1
+            i = j
+        else:
+            i += 1
 
 
 def _strong(sep: str | None) -> bool:
@@ -699,7 +839,13 @@ def _scan(lines: list[_Line]) -> list[_Block]:
             gap = max(gap, line.gap)
             continue
         text = line.text
-        continuation = bool(prev_text) and not gap and bool(_DANGLING.search(prev_text))
+        # A marker or label right after a wrapped, unfinished line is a citation inside a sentence
+        # ("... AF Joint Regional Strategy" / "Objective 1.2."), unless its separator is strong.
+        continuation = (
+            bool(prev_text)
+            and not gap
+            and bool(_DANGLING.search(prev_text) or (len(prev_text) >= 60 and not _ENDS_SENTENCE.search(prev_text)))
+        )
         marker = _match_marker(text)
         if marker and continuation and not marker[3]:
             marker = None
@@ -741,9 +887,12 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
     """Parse ICS text (Markdown, plain or PDF-extracted) into a strategy."""
     if not text or not text.strip():
         raise IcsParseError(f"not an ICS: {source} is empty")
-    lines, country, approved, updated = _preprocess(text)
+    pre = _preprocess(text)
+    lines, country, approved, updated = pre.lines, pre.country, pre.approved, pre.updated
     blocks = _scan(lines)
     warnings: list[str] = []
+    # Words the document spells whole: "com-" + "pletion" rejoins only if "completion" occurs.
+    words = frozenset(w.lower() for line in lines for w in re.findall(r"[A-Za-z]+", line.text))
 
     goal_blocks = [b for b in blocks if b.kind == "goal"]
     obj_blocks = [b for b in blocks if b.kind == "objective"]
@@ -754,13 +903,29 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
     if not obj_blocks:
         raise IcsParseError(f"not an ICS: no mission objectives found in {source}")
 
-    def choose(group: list[_Block]) -> _Block:
+    def choose(group: list[_Block], label: str = "") -> _Block:
         # Section 3/4 (the occurrence with body fields) is authoritative.
-        return max(group, key=lambda b: (b.score(), -b.index))
+        chosen = max(group, key=lambda b: (b.score(), -b.index))
+        with_body = [b for b in group if b.fields]
+        if label and len(with_body) > 1:
+            raise IcsParseError(
+                f"{source} has {label} {chosen.number} twice with its own texts; each code must appear once"
+            )
+        if label:
+            title = _comparable(_join_title(chosen.title, words))
+            for other in group:
+                other_title = _comparable(_join_title(other.title, words))
+                # A changed letter or word ("view"/"views") is an edit; a different sentence is a conflict.
+                if other is not chosen and difflib.SequenceMatcher(None, other_title, title).ratio() < 0.9:
+                    warnings.append(
+                        f"section 2 and section 3 titles differ for {label} {chosen.number}; section 3's title is used"
+                    )
+                    break
+        return chosen
 
     def fields_of(b: _Block) -> dict[str, str]:
-        out = {k: _join(v) for k, v in b.fields.items()}
-        pre = _join(b.pre)
+        out = {k: _join(v, words) for k, v in b.fields.items()}
+        pre = _join(b.pre, words)
         if pre:
             first = "description" if b.kind == "goal" else "justification"
             out[first] = f"{pre}\n\n{out[first]}" if out.get(first) else pre
@@ -779,7 +944,7 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
                 warnings.append(f"{label} {code}: no {name} text found")
         return ParsedObjective(
             code=code,
-            title=_join_title(b.title),
+            title=_join_title(b.title, words),
             justification=f.get("justification", ""),
             linkages=f.get("linkages", ""),
             risks=f.get("risks", ""),
@@ -792,11 +957,11 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
         desc = fields_of(b).get("description", "")
         if not desc:
             warnings.append(f"goal {code}: no Description text found")
-        goals[code] = (b.index, ParsedGoal(code, _join_title(b.title), desc, []))
+        goals[code] = (b.index, ParsedGoal(code, _join_title(b.title, words), desc, []))
 
     placed: dict[str, list[tuple[int, ParsedObjective]]] = {}
     for code, group in by_code(obj_blocks).items():
-        b = choose(group)
+        b = choose(group, "objective")
         goal_code = code.split(".")[0]
         if goal_code not in goals:
             warnings.append(f"objective {code} refers to goal {goal_code}, which is not in the document; skipped")
@@ -820,9 +985,15 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
         start, end = period
     elif approved:
         start, end = approved.year, approved.year + 4
+        warnings.append(
+            f"the document states no strategy period; assumed {start}-{end} from its approval date "
+            f"({approved.isoformat()})"
+        )
     else:
         start = end = 0
         warnings.append("strategy period not found in the document")
+    if not pre.marking:
+        warnings.append("no release marking found in the document; assumed FOR PUBLIC RELEASE")
     mission = ParsedMission(
         country=country,
         post=_find_post(text, country),
@@ -830,6 +1001,7 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
         strategy_end=end,
         approved=approved,
         updated=updated,
+        release_marking=pre.marking or "FOR PUBLIC RELEASE",
     )
     return ParsedStrategy(mission, ordered_goals, management, warnings)
 

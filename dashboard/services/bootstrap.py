@@ -59,7 +59,9 @@ def init_database(settings: Settings, *, demo: bool, today: date | None = None) 
     strategy = parse_ics_file(BUNDLED_ICS, max_bytes=settings.max_import_bytes)
     with write_session(get_engine(settings.database_url)) as session:
         agencies_added = load_agencies(session=session, path=BUNDLED_AGENCIES)
-        imported = import_strategy(session=session, strategy=strategy, source_sha256=sha256_of(BUNDLED_ICS))
+        imported = import_strategy(
+            session=session, strategy=strategy, source_sha256=sha256_of(BUNDLED_ICS), record=False
+        )
         structure_added = apply_structure(session=session, path=BUNDLED_STRUCTURE)
         demo_rows = 0
         if demo:

@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range
 from models import (
@@ -133,7 +133,9 @@ def seed_demo(*, session: Session, mission_id: int, through: FiscalQuarter) -> i
     if not quarters:
         return 0
     objectives = session.exec(
-        select(Objective).where(Objective.mission_id == mission_id).order_by(Objective.position)
+        select(Objective)
+        .where(Objective.mission_id == mission_id, col(Objective.retired_on).is_(None))
+        .order_by(Objective.position)
     ).all()
     agencies = {a.id: a for a in session.exec(select(Agency))}
     groups = {row.objective_id: row.working_group_id for row in session.exec(select(WorkingGroupObjective))}

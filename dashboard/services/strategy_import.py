@@ -5,13 +5,21 @@ Plain functions taking a session, keyword-only. They add and flush; the caller's
 """
 
 import csv
+import difflib
 import json
+import re
+import textwrap
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
+from dashboard.domain.actor import SYSTEM_ACTOR
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats.ics_document import ParsedObjective, ParsedStrategy
+from dashboard.services.admin import _admin, audit
 from models import (
     Agency,
     AgencyCreate,
@@ -25,6 +33,8 @@ from models import (
 )
 
 _TEXT_FIELDS = ("title", "justification", "linkages", "risks")
+_FIELD_NAMES = {"title": "Title", "justification": "Justification", "linkages": "Linkages", "risks": "Risks",
+                "description": "Description"}  # fmt: skip
 
 
 @dataclass
@@ -33,56 +43,220 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # Objectives the document no longer has: retired (kept with their history), never deleted.
     missing_from_document: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.retired)
 
     def summary(self) -> str:
         parts = [f"{len(self.created)} created", f"{len(self.updated)} updated", f"{self.unchanged} unchanged"]
         text = ", ".join(parts)
         if self.missing_from_document:
-            text += "; kept (no longer in the document): " + ", ".join(self.missing_from_document)
+            text += "; retired (no longer in the document, history kept): " + ", ".join(self.missing_from_document)
         return text
 
 
-def _set_if_changed(row: object, values: dict[str, object]) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
+@dataclass
+class TextChange:
+    """One changed text of a goal or objective, with a readable line diff."""
+
+    item: str  # "objective 1.1", "goal 2", "management objective M1"
+    field: str  # "Title", "Justification", ...
+    before: str
+    after: str
+
+    @property
+    def diff(self) -> str:
+        return text_diff(self.before, self.after)
 
 
-def import_strategy(*, session: Session, strategy: ParsedStrategy, source_sha256: str | None = None) -> ImportResult:
-    """Create or update a mission's goals and objectives from a parsed ICS.
+@dataclass
+class StrategyDiff:
+    """What applying a parsed ICS would change, compared with the mission it goes to."""
 
-    Matching is by country, then by goal and objective code, so re-importing the
-    same document changes nothing and a revised document updates texts in place,
-    keeping every status update (they point at the same objective rows).
-    """
-    parsed = strategy.mission
-    mission = session.exec(select(Mission).where(Mission.country == parsed.country)).first()
-    mission_values = {
-        "post": parsed.post,
-        "strategy_start": parsed.strategy_start,
-        "strategy_end": parsed.strategy_end,
-        "approved_on": parsed.approved,
-        "updated_on": parsed.updated,
+    country: str
+    mission_id: int | None  # None: a new mission would be created
+    mission_changes: list[TextChange] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    retitled: list[TextChange] = field(default_factory=list)
+    changed: list[TextChange] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.mission_changes or self.added or self.removed or self.restored or self.retitled or self.changed
+        )
+
+    def summary_lines(self) -> list[str]:
+        """The same plain lines on the page and on the command line."""
+        lines = [f"new mission: {self.country}" if self.mission_id is None else f"mission: {self.country}"]
+        lines += [f"mission {c.field.lower()}: {c.before or '-'} -> {c.after or '-'}" for c in self.mission_changes]
+        if self.added:
+            lines.append("added: " + ", ".join(self.added))
+        if self.removed:
+            lines.append("removed (will be retired, history kept): " + ", ".join(self.removed))
+        if self.restored:
+            lines.append("back in the document (retirement lifted): " + ", ".join(self.restored))
+        if self.retitled:
+            lines.append("retitled: " + ", ".join(c.item for c in self.retitled))
+        if self.changed:
+            lines.append("texts changed: " + ", ".join(f"{c.item} ({c.field})" for c in self.changed))
+        if self.empty:
+            lines.append("no changes")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "mission_id": self.mission_id,
+            "new_mission": self.mission_id is None,
+            "added": self.added,
+            "removed": self.removed,
+            "restored": self.restored,
+            "retitled": [c.item for c in self.retitled],
+            "changed": [{"item": c.item, "field": c.field} for c in self.changed],
+            "summary": self.summary_lines(),
+        }
+
+
+def text_diff(before: str, after: str, *, width: int = 100) -> str:
+    """A unified diff of two texts, one sentence a line wrapped at ``width`` (narratives are one long line each)."""
+
+    def lines(text: str) -> list[str]:
+        out: list[str] = []
+        for paragraph in text.split("\n"):
+            for sentence in re.split(r"(?<=[.!?;])\s+", paragraph):
+                out.extend(textwrap.wrap(sentence, width) or [""])
+        return out
+
+    diff = difflib.unified_diff(lines(before), lines(after), "current", "document", lineterm="", n=1)
+    return "\n".join(diff)
+
+
+def quarter_after(day: date) -> FiscalQuarter:
+    """The first reporting quarter for a strategy approved on ``day``: the next fiscal quarter."""
+    return FiscalQuarter.containing(day).next()
+
+
+def _mission_values(parsed: ParsedStrategy) -> dict[str, object]:
+    m = parsed.mission
+    return {
+        "post": m.post,
+        "strategy_start": m.strategy_start,
+        "strategy_end": m.strategy_end,
+        "approved_on": m.approved,
+        "updated_on": m.updated,
+        "release_marking": m.release_marking,
     }
+
+
+def target_mission(*, session: Session, strategy: ParsedStrategy, mission_id: int | None = None) -> Mission | None:
+    """The mission a document goes to: the one chosen, else the one of the document's country, else None (new)."""
+    if mission_id is not None:
+        mission = session.get(Mission, mission_id)
+        if mission is None:
+            raise ValueError(f"mission {mission_id} does not exist")
+        return mission
+    if not strategy.mission.country:
+        raise ValueError("the document names no country: choose the mission to import it into")
+    wanted = strategy.mission.country.strip().lower()
+    for mission in session.exec(select(Mission)):
+        if mission.country.strip().lower() == wanted:
+            return mission
+    return None
+
+
+def parsed_items(strategy: ParsedStrategy) -> dict[str, tuple[str, dict[str, str]]]:
+    """Item key -> (label, texts) for every goal and objective of the document, in document order."""
+    items: dict[str, tuple[str, dict[str, str]]] = {}
+    for g in strategy.goals:
+        items[f"goal {g.code}"] = (f"goal {g.code}", {"title": g.title, "description": g.description})
+        for o in g.objectives:
+            items[o.code] = (f"objective {o.code}", {name: getattr(o, name) for name in _TEXT_FIELDS})
+    for o in strategy.management_objectives:
+        items[o.code] = (f"management objective {o.code}", {name: getattr(o, name) for name in _TEXT_FIELDS})
+    return items
+
+
+def diff_strategy(*, session: Session, strategy: ParsedStrategy, mission_id: int | None = None) -> StrategyDiff:
+    """Compare a parsed ICS with the mission it would go to; reads only."""
+    mission = target_mission(session=session, strategy=strategy, mission_id=mission_id)
+    parsed = parsed_items(strategy)
     if mission is None:
-        mission = Mission(country=parsed.country, source_sha256=source_sha256, **mission_values)
+        return StrategyDiff(strategy.mission.country, None, added=[label for label, _ in parsed.values()])
+    assert mission.id is not None
+    out = StrategyDiff(mission.country, mission.id)
+    for name, value in _mission_values(strategy).items():
+        if getattr(mission, name) != value:
+            out.mission_changes.append(TextChange("mission", name.replace("_", " "), str(getattr(mission, name) or ""),
+                                                  str(value or "")))  # fmt: skip
+    current: dict[str, tuple[str, dict[str, str], bool]] = {}
+    for g in session.exec(select(Goal).where(Goal.mission_id == mission.id).order_by(Goal.position)):
+        current[f"goal {g.code}"] = (f"goal {g.code}", {"title": g.title, "description": g.description}, False)
+    for o in session.exec(select(Objective).where(Objective.mission_id == mission.id).order_by(Objective.position)):
+        label = f"{'management objective' if o.kind == 'management' else 'objective'} {o.code}"
+        current[o.code] = (label, {name: getattr(o, name) for name in _TEXT_FIELDS}, o.retired_on is not None)
+    for key, (label, texts) in parsed.items():
+        if key not in current:
+            out.added.append(label)
+            continue
+        _, old, retired = current[key]
+        if retired:
+            out.restored.append(label)
+        for name, value in texts.items():
+            if old[name] != value:
+                change = TextChange(label, _FIELD_NAMES[name], old[name], value)
+                (out.retitled if name == "title" else out.changed).append(change)
+    out.removed = [label for key, (label, _, retired) in current.items()
+                   if key not in parsed and not retired and not key.startswith("goal ")]  # fmt: skip
+    return out
+
+
+def import_strategy(
+    *,
+    session: Session,
+    strategy: ParsedStrategy,
+    source_sha256: str | None = None,
+    mission_id: int | None = None,
+    actor: str = SYSTEM_ACTOR,
+    today: date | None = None,
+    record: bool = True,
+) -> ImportResult:
+    """Create or update a mission's goals and objectives from a parsed ICS; write one audit row.
+
+    Matching is by the chosen mission, else by country, then by goal and objective code, so
+    re-importing the same document changes nothing and a revised document updates texts in place,
+    keeping every status update (they point at the same objective rows). An objective the document
+    no longer has is retired (``retired_on``), never deleted; one that comes back is restored.
+    A new mission gets the document's release marking and reports from the quarter after approval.
+    ``record`` writes the audit row with the document's SHA-256 (off only for the bundled first load).
+    """
+    today = today or date.today()
+    parsed = strategy.mission
+    mission = target_mission(session=session, strategy=strategy, mission_id=mission_id)
+    mission_values = _mission_values(strategy)
+    if mission is None:
+        mission = Mission(country=parsed.country, source_sha256=source_sha256, **mission_values)  # type: ignore[arg-type]
+        if parsed.approved:
+            first = quarter_after(parsed.approved)
+            mission.reporting_from_fy, mission.reporting_from_quarter = first.fiscal_year, first.quarter
         session.add(mission)
         session.flush()
         result = ImportResult(mission_id=mission.id or 0, created=[f"mission {parsed.country}"])
     else:
         result = ImportResult(mission_id=mission.id or 0)
         if _set_if_changed(mission, mission_values):
-            result.updated.append(f"mission {parsed.country}")
+            result.updated.append(f"mission {mission.country}")
         else:
             result.unchanged += 1
+        if mission.reporting_from_fy is None and parsed.approved:
+            first = quarter_after(parsed.approved)
+            mission.reporting_from_fy, mission.reporting_from_quarter = first.fiscal_year, first.quarter
         mission.source_sha256 = source_sha256 or mission.source_sha256
     assert mission.id is not None
 
@@ -92,11 +266,11 @@ def import_strategy(*, session: Session, strategy: ParsedStrategy, source_sha256
 
     def upsert_objective(parsed_obj: ParsedObjective, goal_id: int | None, position: int) -> None:
         values: dict[str, object] = {name: getattr(parsed_obj, name) for name in _TEXT_FIELDS}
-        values.update(goal_id=goal_id, kind=parsed_obj.kind, position=position)
+        values.update(goal_id=goal_id, kind=parsed_obj.kind, position=position, retired_on=None)
         seen.add(parsed_obj.code)
         existing = objectives.get(parsed_obj.code)
         if existing is None:
-            session.add(Objective(mission_id=mission.id, code=parsed_obj.code, **values))
+            session.add(Objective(mission_id=mission.id, code=parsed_obj.code, **values))  # type: ignore[arg-type]
             result.created.append(f"objective {parsed_obj.code}")
         elif _set_if_changed(existing, values):
             result.updated.append(f"objective {parsed_obj.code}")
@@ -108,7 +282,7 @@ def import_strategy(*, session: Session, strategy: ParsedStrategy, source_sha256
         goal_values = {"title": parsed_goal.title, "description": parsed_goal.description, "position": goal_position}
         goal = goals.get(parsed_goal.code)
         if goal is None:
-            goal = Goal(mission_id=mission.id, code=parsed_goal.code, **goal_values)
+            goal = Goal(mission_id=mission.id, code=parsed_goal.code, **goal_values)  # type: ignore[arg-type]
             session.add(goal)
             session.flush()
             result.created.append(f"goal {parsed_goal.code}")
@@ -124,8 +298,59 @@ def import_strategy(*, session: Session, strategy: ParsedStrategy, source_sha256
         position += 1
 
     result.missing_from_document = sorted(set(objectives) - seen)
+    for code in result.missing_from_document:
+        if objectives[code].retired_on is None:
+            objectives[code].retired_on = today
+            result.retired.append(code)
+    if record:
+        _record(session, actor, mission.country, source_sha256, result, strategy.warnings)
     session.flush()
     return result
+
+
+def _record(
+    session: Session, actor: str, country: str, sha256: str | None, result: ImportResult, warnings: list[str]
+) -> None:
+    audit(
+        session,
+        actor=actor,
+        action="import strategy",
+        entity="mission",
+        key=country,
+        before=None,
+        after={
+            "document_sha256": sha256,
+            "created": result.created,
+            "updated": result.updated,
+            "retired": result.retired,
+            "warnings": warnings,
+        },
+    )
+
+
+def apply_import(
+    *,
+    session: Session,
+    actor_email: str | None,
+    strategy: ParsedStrategy,
+    source_sha256: str,
+    mission_id: int | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """The admin's Apply: check the actor is an admin, then import (AccessDenied otherwise)."""
+    label = _admin(session, actor_email)
+    return import_strategy(
+        session=session, strategy=strategy, source_sha256=source_sha256, mission_id=mission_id, actor=label, today=today
+    )
+
+
+def _set_if_changed(row: object, values: dict[str, object]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
 
 
 def load_agencies(*, session: Session, path: Path) -> int:

@@ -44,11 +44,13 @@ STRATEGY_COLUMNS = [
 
 
 def strategy_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
-    """One row per objective, in document order, with its goal; management objectives last."""
+    """One row per current objective (retired ones left out), in document order, with its goal; management last."""
     with Session(engine) as session:
         goals = {g.id: g for g in session.exec(select(Goal).where(Goal.mission_id == mission_id))}
         objectives = session.exec(
-            select(Objective).where(Objective.mission_id == mission_id).order_by(Objective.position)
+            select(Objective)
+            .where(Objective.mission_id == mission_id, col(Objective.retired_on).is_(None))
+            .order_by(Objective.position)
         ).all()
         rows = []
         for o in objectives:
@@ -92,7 +94,10 @@ EXPECTED_COLUMNS = [
 
 
 def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
-    """Every (objective, agency) pair that owes an update each quarter: the lead and contributing agencies."""
+    """Every (objective, agency) pair that owes an update each quarter: the lead and contributing agencies.
+
+    Retired objectives (no longer in the mission's ICS) owe nothing; see ``retired_history``.
+    """
     sql = text(
         """
         SELECT o.id AS objective_id, o.code, o.kind, o.title AS objective_title, o.position,
@@ -106,7 +111,7 @@ def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         LEFT JOIN (SELECT objective_id, MIN(working_group_id) AS working_group_id
                    FROM working_group_objective GROUP BY objective_id) wgo ON wgo.objective_id = o.id
         LEFT JOIN working_group wg ON wg.id = wgo.working_group_id
-        WHERE o.mission_id = :mission_id
+        WHERE o.mission_id = :mission_id AND o.retired_on IS NULL
         ORDER BY o.position, CASE oa.role WHEN 'lead' THEN 0 ELSE 1 END, a.acronym
         """
     )
@@ -303,3 +308,24 @@ def mission_row(engine: Engine, mission_id: int) -> Mission:
         found = session.get(Mission, mission_id)
     assert found is not None
     return found
+
+
+RETIRED_COLUMNS = ["code", "title", "retired_on", "fiscal_year", "quarter", "agency", "status", "progress", "revision"]
+
+
+def retired_history(engine: Engine, mission_id: int) -> pd.DataFrame:
+    """Every stored status update of the mission's retired objectives, so their history stays readable."""
+    sql = text(
+        """
+        SELECT o.code, o.title, o.retired_on, su.fiscal_year, su.quarter, a.acronym AS agency,
+               su.status, su.progress, su.revision
+        FROM objective o
+        LEFT JOIN status_update su ON su.objective_id = o.id
+        LEFT JOIN agency a ON a.id = su.agency_id
+        WHERE o.mission_id = :mission_id AND o.retired_on IS NOT NULL
+        ORDER BY o.position, su.fiscal_year, su.quarter, a.acronym, su.revision
+        """
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
+    return pd.DataFrame(rows, columns=RETIRED_COLUMNS)

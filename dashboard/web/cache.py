@@ -43,6 +43,11 @@ def strategy_texts(url: str, mission_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
+def retired_history(url: str, mission_id: int) -> pd.DataFrame:
+    return queries.retired_history(engine_for(url), mission_id)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
 def demo_rows(url: str) -> int:
     return queries.demo_row_count(engine_for(url))
 

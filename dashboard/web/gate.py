@@ -37,3 +37,12 @@ def require(page: str, right: str | None = None) -> Gate:
     if mission_id is None:
         st.stop()
     return Gate(actor, mission_id)
+
+
+def require_right(right: str) -> Actor:
+    """The actor, for a page that needs ``right`` but no mission (it may create the first one)."""
+    actor = identity.current_actor()
+    if not getattr(actor, right):
+        st.info(REFUSALS[right])
+        st.stop()
+    return actor

@@ -64,9 +64,11 @@ def _assert_one_line_error(code: int, out: str, err: str) -> str:
 
 
 def _check_dry_run_json(document: dict) -> None:
-    assert list(document) == ["mission", "goals", "management_objectives"]
+    # The shape only grows: the original keys first, in order, then the added ones.
+    assert list(document) == ["mission", "goals", "management_objectives", "warnings", "diff"]
     mission = document["mission"]
-    assert list(mission) == ["country", "post", "strategy_start", "strategy_end", "approved", "updated"]
+    assert list(mission) == ["country", "post", "strategy_start", "strategy_end", "approved", "updated",
+                             "release_marking"]  # fmt: skip
     assert mission == {
         "country": "Peru",
         "post": "Embassy Lima",
@@ -74,7 +76,9 @@ def _check_dry_run_json(document: dict) -> None:
         "strategy_end": 2026,
         "approved": "2022-03-21",
         "updated": "2023-09-22",
+        "release_marking": "FOR PUBLIC RELEASE",
     }
+    assert document["warnings"] == []
     goals = document["goals"]
     assert [g["code"] for g in goals] == ["1", "2", "3", "4"]
     for goal in goals:
@@ -108,7 +112,12 @@ def test_dry_run_json_prints_the_parsed_strategy_and_writes_nothing(
 def test_dry_run_summary_line(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "import-ics", str(ICS), "--dry-run")
     assert code == 0, err
-    assert out.strip() == "Peru: 4 goals, 10 objectives, 1 management objectives (dry run: nothing written)"
+    lines = out.strip().splitlines()
+    assert lines[:2] == [
+        "Peru: 4 goals, 10 objectives, 1 management objectives (dry run: nothing written)",
+        "  new mission: Peru",
+    ]
+    assert lines[2].startswith("  added: goal 1, objective 1.1, objective 1.2, objective 1.3, goal 2,")
     assert not db_path.exists()
 
 
@@ -136,13 +145,13 @@ def test_import_ics_writes_then_reports_unchanged(db_path: Path, capsys: pytest.
     code, out, err = _run(capsys, "import-ics", str(ICS), "--json")
     assert code == 0, err
     first = json.loads(out)
-    assert list(first) == ["mission_id", "created", "updated", "unchanged", "kept"]
+    assert list(first) == ["mission_id", "created", "updated", "unchanged", "kept", "retired", "warnings", "diff"]
     assert len(first["created"]) == 1 + 4 + 11
     assert _count(db_path, "mission") == 1 and _count(db_path, "objective") == 11
 
     code, out, err = _run(capsys, "import-ics", str(ICS))
     assert code == 0, err
-    assert out.strip() == "Peru: 0 created, 0 updated, 16 unchanged"
+    assert out.strip().splitlines() == ["Peru: 0 created, 0 updated, 16 unchanged", "  mission: Peru", "  no changes"]
     assert _count(db_path, "objective") == 11
 
 

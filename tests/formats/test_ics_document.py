@@ -356,7 +356,13 @@ def test_pdf_structure(pdf_path: Path) -> None:
     assert [g.code for g in s.goals] == ["1", "2"]
     assert [o.code for g in s.goals for o in g.objectives] == ["1.1", "1.2", "2.1", "2.2"]
     assert [o.code for o in s.management_objectives] == ["M1"]
-    assert s.warnings == []
+    # Section 2 abbreviates three titles (2.2 only drops "its": an edit, not a conflict); no period is stated.
+    assert s.warnings == [
+        "section 2 and section 3 titles differ for objective 1.1; section 3's title is used",
+        "section 2 and section 3 titles differ for objective 1.2; section 3's title is used",
+        "section 2 and section 3 titles differ for objective 2.1; section 3's title is used",
+        "the document states no strategy period; assumed 2022-2026 from its approval date (2022-05-02)",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -881,8 +887,8 @@ BAD_INPUTS: list[tuple[str, Callable[[Path], Path], dict[str, int], str]] = [
     ("corrupt-pdf", lambda d: _write(d, "bad.pdf", b"%PDF-1.7\n" + b"\x13garbage" * 50), {},
      "bad.pdf"),
     ("fake-pdf", lambda d: _write(d, "fake.pdf", b"just some text"), {}, "not a valid PDF"),
-    ("encrypted-pdf", _encrypted_pdf, {}, "locked.pdf"),
-    ("no-text-pdf", _blank_pdf, {}, "no extractable text"),
+    ("encrypted-pdf", _encrypted_pdf, {}, "password-protected; this PDF has no text layer; export it with text"),
+    ("no-text-pdf", _blank_pdf, {}, "this PDF has no text layer; export it with text"),
     ("embassy-page", lambda d: EMBASSY_PAGE, {}, "not an ICS"),
     ("goals-without-objectives", lambda d: _write(
         d, "half.md", b"Integrated Country Strategy\n\nPERU\n\nMission Goal 1: Only a goal.\n"

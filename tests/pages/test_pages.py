@@ -46,7 +46,7 @@ def _objectives_table(at: AppTest) -> pd.DataFrame:
 
 
 def _objective_expanders(at: AppTest) -> dict[str, str]:
-    """code -> expander label, for the objective expanders on the strategy page."""
+    """code -> expander label as read (document text is escaped for Markdown), for the strategy page."""
     out: dict[str, str] = {}
     for expander in at.expander:
         label = rendered(expander.label).replace("**", "")  # as read: no escapes, search matches in bold

@@ -17,7 +17,7 @@ from tests.appcast import MODES, Cast, form_key, open_page, reachable, start, te
 from tests.people import ADMIN, DEA, STRANGER, USAID, VIEWER
 from tests.people import CHAIR1 as CHAIR
 
-CHECKED = ["submit", "review", "admin", "todo", "tracker", "overview"]
+CHECKED = ["submit", "review", "admin", "strategy_import", "todo", "tracker", "overview"]
 VIEW = {"tracker", "overview"}
 ROLES: dict[str, tuple[str | None, set[str], str]] = {
     # role -> (e-mail, pages of CHECKED in its navigation, how the account box describes it)
@@ -27,9 +27,15 @@ ROLES: dict[str, tuple[str | None, set[str], str]] = {
     "own-agency contributor": (USAID, VIEW | {"submit", "todo"}, "Contributor for USAID"),
     "other-agency contributor": (DEA, VIEW | {"submit", "todo"}, "Contributor for DEA"),
     "chair": (CHAIR, VIEW | {"review", "todo"}, "Working-group chair"),
-    "admin": (ADMIN, VIEW | {"review", "admin", "todo"}, "Admin"),
+    "admin": (ADMIN, VIEW | {"review", "admin", "strategy_import", "todo"}, "Admin"),
 }
-TITLES = {"submit": "Submit update", "review": "Review", "admin": "Admin", "todo": "My to-do"}
+TITLES = {
+    "submit": "Submit update",
+    "review": "Review",
+    "admin": "Admin",
+    "strategy_import": "Import strategy",
+    "todo": "My to-do",
+}
 USAID_OBJECTIVES = ["1.1", "1.2", "1.3", "2.2", "3.1", "3.2", "4.1", "4.2", "M1"]
 DEA_OBJECTIVES = ["2.1", "2.2", "3.2"]
 
@@ -80,12 +86,12 @@ WORKER_ORDER = ["overview", "todo", "objective", "agency", "strategy", "tracker"
             True,
             [*WORKER_ORDER, "submit", "review", "account"],
         ),
-        (_bound("admin"), True, [*WORKER_ORDER, "review", "admin", "account"]),
+        (_bound("admin"), True, [*WORKER_ORDER, "review", "admin", "strategy_import", "account"]),
         (_bound("admin", disabled=True), True, [*VIEW_ORDER, "account"]),
         (
             _bound("admin", agency_ids=frozenset({1})),
             True,
-            [*WORKER_ORDER, "submit", "review", "admin", "account"],
+            [*WORKER_ORDER, "submit", "review", "admin", "strategy_import", "account"],
         ),
     ],
     ids=lambda v: v if isinstance(v, str) else None,

@@ -201,12 +201,13 @@ def test_objective_removed_from_the_document_is_kept_and_reported(engine: Engine
     assert [o.code for g in revised.goals for o in g.objectives] == [c for c in MISSION_CODES if c != "4.3"]
     result = _import(engine, revised)
 
-    assert result.missing_from_document == ["4.3"]
+    assert result.missing_from_document == result.retired == ["4.3"]
     assert "4.3" in result.summary()
     assert result.created == []
     assert _objective_ids(engine) == ids
     assert _counts(engine) == counts_before
-    assert _objectives(engine)["4.3"].model_dump() == old_43.model_dump()
+    # Retired, not deleted: same row, same texts, its status history untouched.
+    assert _objectives(engine)["4.3"].model_dump() == {**old_43.model_dump(), "retired_on": date.today()}
 
 
 def test_import_rolls_back_on_failure(engine: Engine, peru: ParsedStrategy) -> None:

@@ -4,7 +4,7 @@ Failed local sign-ins are counted per (e-mail, client) for every e-mail typed, k
 not, so that the answers never reveal which accounts exist and one client's failures
 never lock an account for everyone else.
 
-Revision ID: 0008
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-30 11:12:00
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
