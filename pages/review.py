@@ -43,7 +43,7 @@ context = update_form.load(cache.engine(), key)
 latest = context.latest
 assert latest is not None
 
-st.subheader(f"{row['code']} · {row['objective_title']}", anchor=False)
+st.subheader(widgets.plain(f"{row['code']} · {row['objective_title']}"), anchor=False)
 st.text(
     f"{row['agency']}, {row['quarter_label']}: "
     f"{latest.status} · {latest.progress}% · risk {latest.risk_level}\n"
