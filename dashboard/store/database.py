@@ -15,12 +15,15 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from dashboard.settings import ROOT
+from dashboard.store import append_only
 from models.text import clean_text
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -169,8 +172,24 @@ def migration_connection(url: str) -> Iterator[Connection]:
         engine.dispose()
 
 
+def is_current(url: str) -> bool:
+    """True when the database is at the newest migration with its append-only triggers in place (a read)."""
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    with get_engine(url).connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() != head:
+            return False
+        present = set(inspect(connection).get_table_names())
+        return append_only.installed(connection) == {t for t in append_only.APPEND_ONLY_TABLES if t in present}
+
+
 def migrate(url: str) -> None:
-    """Bring the database to the newest schema (Alembic ``upgrade head``). Idempotent."""
+    """Bring the database to the newest schema (Alembic ``upgrade head``). Idempotent.
+
+    A database already at the newest schema is only read, so many programs starting at once do not queue
+    for the write lock.
+    """
+    if is_current(url):
+        return
     with migration_connection(url) as connection:
         config = alembic_config(url)
         config.attributes["connection"] = connection
