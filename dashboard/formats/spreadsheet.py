@@ -54,7 +54,8 @@ ROW_KEY = "_row"
 MAX_ROWS = 5000
 # Bounds on what a file may make the reader do, whatever its size on disk (a zip can expand a thousandfold):
 # rows looked at (empty ones included), columns per row, characters per cell, and the workbook's size unzipped.
-MAX_SCANNED_ROWS = 2 * MAX_ROWS
+MAX_SCANNED_ROWS = MAX_ROWS + 1000
+MAX_CELLS = 120_000
 MAX_COLUMNS = 40
 MAX_CELL_CHARS = 200_000
 MAX_UNZIPPED_BYTES = 25 * 1024 * 1024
@@ -258,16 +259,22 @@ def _check_zip(data: bytes) -> None:
     total = 0
     try:
         for member in members:
-            rows = 0
+            rows = cells = 0
             with archive.open(member) as stream:
                 while chunk := stream.read(1 << 20):
                     total += len(chunk)
                     if total > MAX_UNZIPPED_BYTES:
                         raise too_big
                     rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+                    cells += chunk.count(b"<c ") + chunk.count(b"<c>")
             # Counted before any parsing: a flood of empty rows is refused without reading its cells.
             if member.filename.startswith("xl/worksheets/") and rows > MAX_SCANNED_ROWS:
                 raise _too_many_rows()
+            if member.filename.startswith("xl/worksheets/") and cells > MAX_CELLS:
+                raise SpreadsheetError(
+                    f"The sheet has more than {MAX_CELLS:,} cells, far more than a filled-in template: delete the "
+                    "empty rows and columns around your data, or upload it as CSV."
+                )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
 
@@ -307,7 +314,8 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         data_rows = 0
         # Values only (no cell objects: three times faster); from row 1, gaps come back as empty rows, so the
         # position is the row number the user sees.
-        for number, cells in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True), 1):
+        # Without max_col: faster, and the cells were counted before parsing (MAX_CELLS).
+        for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
             if number > MAX_SCANNED_ROWS:
                 raise _too_many_rows()
             values = _bounded(number, list(cells))

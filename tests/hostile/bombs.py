@@ -6,7 +6,6 @@ the seconds it took and the process's peak memory before and after, so a test me
 
 import io
 import json
-import resource
 import sys
 import time
 import zipfile
@@ -110,12 +109,21 @@ def empty_row_flood(rows: int, columns: int) -> bytes:
     return b"".join(parts)
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory since it started its program (VmHWM; ru_maxrss would include the
+    parent's peak from before the fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def measure(path: Path) -> dict[str, object]:
     """Read one file in this process; report the outcome, seconds and peak memory (MB) before and after."""
     from dashboard.formats import spreadsheet
 
     data = path.read_bytes()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = _peak_mb()
     started = time.perf_counter()
     try:
         rows = spreadsheet.read_rows(data, path.name, max_bytes=10 * 1_048_576)
@@ -123,7 +131,7 @@ def measure(path: Path) -> dict[str, object]:
     except spreadsheet.SpreadsheetError as exc:
         outcome = f"refused: {exc}"
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    after = _peak_mb()
     return {"outcome": outcome, "seconds": seconds, "peak_before_mb": before, "peak_after_mb": after}
 
 
