@@ -19,6 +19,7 @@ from pathlib import Path
 
 from dashboard.settings import ROOT
 from dashboard.store.database import migrate
+from models.scales import BUREAUS
 
 MISSIONS = 270
 GOALS_PER_MISSION = 4
@@ -28,6 +29,7 @@ FIRST_FY, QUARTERS = 2023, 16
 AGENCIES = ["State", "USAID", "DAO", "DEA", "DHS", "FAS", "FCS", "MAAG", "Peace Corps", "CDC", "FBI", "Treasury"]
 STATUSES = ["Not started", "On track", "At risk", "Off track", "Completed"]
 RISKS = ["Low", "Medium", "High", "Critical"]
+BUREAU_CODES = list(BUREAUS)  # the missions are spread over the six regional bureaus in turn
 
 
 def build_database(path: Path, entries: int, seed: int = 7) -> None:
@@ -46,8 +48,15 @@ def build_database(path: Path, entries: int, seed: int = 7) -> None:
     objective_id = 0
     for m in range(1, MISSIONS + 1):
         con.execute(
-            "INSERT INTO mission (id, country, post, strategy_start, strategy_end) VALUES (?, ?, ?, ?, ?)",
-            (m, f"Country {m:03d}", f"Embassy {m:03d}", FIRST_FY, FIRST_FY + 3),
+            "INSERT INTO mission (id, country, post, strategy_start, strategy_end, bureau) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                m,
+                f"Country {m:03d}",
+                f"Embassy {m:03d}",
+                FIRST_FY,
+                FIRST_FY + 3,
+                BUREAU_CODES[(m - 1) % len(BUREAU_CODES)],
+            ),
         )
         for g in range(1, GOALS_PER_MISSION + 1):
             goal_id = (m - 1) * GOALS_PER_MISSION + g

@@ -27,6 +27,7 @@ from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.database import get_engine, migrate, read_session, write_session
 from models import Mission, format_validation_error
+from models.scales import BUREAUS
 
 
 class CliError(Exception):
@@ -196,6 +197,7 @@ def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
             agencies=args.agency or [],
             groups=args.group or [],
             password=password,
+            bureau=args.bureau,
         )
         line = _user_line(admin.user_snapshot(session, user))
     print(f"added {line}")
@@ -210,6 +212,8 @@ def _user_line(user: dict[str, object]) -> str:
         parts.append("agencies: " + ", ".join(user["agencies"]))  # type: ignore[arg-type]
     if user["working_groups"]:
         parts.append("chairs: " + "; ".join(user["working_groups"]))  # type: ignore[arg-type]
+    if user.get("bureau"):
+        parts.append(f"bureau: {user['bureau']}")
     if user["disabled"]:
         parts.append("DISABLED")
     if user["locked_until"]:
@@ -301,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=admin.ROLES)
     p.add_argument("--agency", action="append", metavar="ACR", help="agency the user reports for (repeatable)")
     p.add_argument("--group", action="append", metavar="NAME", help="working group a chair reviews (repeatable)")
+    p.add_argument(
+        "--bureau", choices=list(BUREAUS), help="see only this regional bureau's missions (default: every mission)"
+    )
     p.add_argument("--password", action="store_true", help="ask for a local password at a hidden prompt")
     p.add_argument("--password-stdin", action="store_true", help="read a local password from the first stdin line")
     p.set_defaults(func=_cmd_user_add)

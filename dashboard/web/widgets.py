@@ -28,6 +28,18 @@ COLUMN_LABELS: dict[str, str] = {
     "risk_before": "Risk before",
     "risk_now": "Risk now",
     "direction": "Direction",
+    "progress": "Progress (%)",
+    "objectives": "Objectives",
+    "goal or objective": "Goal or objective",
+    "goal": "Goal",
+    "series": "Series",
+    "received": "Received",
+    "missing": "Missing",
+    "mission": "Mission",
+    "bureau": "Bureau",
+    "completeness": "Complete (%)",
+    "on_track_share": "On track or completed (%)",
+    "high_risk": "High or Critical",
 }
 
 
@@ -40,12 +52,29 @@ def demo_banner() -> None:
         )
 
 
-def show_chart(chart: Chart, key: str) -> None:
-    """A chart with its one-sentence summary and a "view data" table (Section 508)."""
-    st.plotly_chart(chart.figure, key=f"{key}_chart", config={"displaylogo": False})
+def show_chart(chart: Chart, key: str, *, data_on_demand: bool = False, selectable: bool = False) -> list[dict]:
+    """A chart with its one-sentence summary and a "view data" table (Section 508).
+
+    ``data_on_demand``: the table is drawn only once asked for (a toggle), which keeps a page with many charts
+    light. ``selectable``: a click on a point reruns the page; returns the clicked points (else ``[]``).
+    """
+    config = {"displaylogo": False}
+    if selectable:
+        event = st.plotly_chart(
+            chart.figure, key=f"{key}_chart", config=config, on_select="rerun", selection_mode="points"
+        )
+        points = list(event.selection.points) if event else []
+    else:
+        st.plotly_chart(chart.figure, key=f"{key}_chart", config=config)
+        points = []
     st.caption(chart.summary)
-    with st.expander("View data"):
-        st.dataframe(chart.data, hide_index=True, key=f"{key}_data", width="stretch")
+    if data_on_demand:
+        if st.toggle("View data", key=f"{key}_show_data"):
+            st.dataframe(chart.data, hide_index=True, key=f"{key}_data", width="stretch", column_config=COLUMN_LABELS)
+    else:
+        with st.expander("View data"):
+            st.dataframe(chart.data, hide_index=True, key=f"{key}_data", width="stretch")
+    return points
 
 
 # Characters that make links, autolinks, emphasis, code, HTML, colour or emoji directives, or maths.
