@@ -65,10 +65,10 @@ st.caption(
 )
 c = st.columns(5)
 c[0].metric("Missions", f"{head.missions:,}")
-c[1].metric("On track or completed", f"{head.on_track:,}")
-c[2].metric("At risk or off track", f"{head.off_track_or_at_risk:,}")
-c[3].metric("Late with reporting", f"{head.late:,}")
-c[4].metric("Objectives at High or Critical risk", f"{head.hotspots:,}")
+c[1].metric("On track", f"{head.on_track:,}", help="Missions on track or completed")
+c[2].metric("Struggling", f"{head.off_track_or_at_risk:,}", help="Missions at risk or off track")
+c[3].metric("Late", f"{head.late:,}", help="Missions with updates still missing after the due date")
+c[4].metric("High risk", f"{head.hotspots:,}", help="Objectives at High or Critical risk")
 
 st.header("Missions by goal")
 table = view.table
@@ -82,7 +82,7 @@ picked_rows = st.dataframe(
     selection_mode="single-row",
     column_order=[c for c in table.columns if c != "mission_id"],
     column_config={
-        "mission": st.column_config.TextColumn("Mission", pinned=True, width="medium"),
+        "mission": st.column_config.TextColumn("Mission", width="medium"),
         "bureau": st.column_config.TextColumn("Bureau", width="small"),
         "status": st.column_config.TextColumn("Overall", width="small"),
         "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
@@ -101,40 +101,39 @@ st.caption(
     "a blank goal cell: the mission has no such goal."
 )
 
-left, right = st.columns(2)
-with left:
-    widgets.show_chart(view.completeness, key="mi_complete")
-with right:
-    st.subheader("Risk hotspots", anchor=False)
-    if view.hotspots.empty:
-        st.success(f"No objective is at High or Critical risk in {quarter.label}.")
-    else:
-        st.caption("Objectives at High or Critical risk, Critical first. Select a row to open the objective.")
-        hot = st.dataframe(
-            view.hotspots,
-            hide_index=True,
-            key="mi_hotspots",
-            width="stretch",
-            height=340,
-            on_select="rerun",
-            selection_mode="single-row",
-            column_order=["mission", "code", "title", "risk_level", "status", "progress"],
-            column_config={
-                **widgets.COLUMN_LABELS,
-                "mission": st.column_config.TextColumn("Mission", width="medium"),
-                "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
-            },
+st.header("Risk hotspots")
+if view.hotspots.empty:
+    st.success(f"No objective is at High or Critical risk in {quarter.label}.")
+else:
+    st.caption("Objectives at High or Critical risk, Critical first. Select a row to open the objective.")
+    hot = st.dataframe(
+        view.hotspots,
+        hide_index=True,
+        key="mi_hotspots",
+        width="stretch",
+        height=min(38 + 35 * len(view.hotspots), 400),
+        on_select="rerun",
+        selection_mode="single-row",
+        column_order=["mission", "bureau", "code", "title", "risk_level", "status", "progress"],
+        column_config={
+            **widgets.COLUMN_LABELS,
+            "mission": st.column_config.TextColumn("Mission", width="medium"),
+            "bureau": st.column_config.TextColumn("Bureau", width="small"),
+            "code": st.column_config.TextColumn("Code", width="small"),
+            "title": st.column_config.TextColumn("Objective", width="large"),
+            "progress": st.column_config.ProgressColumn(
+                "Progress", format="%.0f%%", min_value=0, max_value=100, width="small"
+            ),
+        },
+    )
+    if hot and hot.selection.rows:
+        row = view.hotspots.iloc[hot.selection.rows[0]]
+        st.switch_page(
+            "../pages/objective.py",
+            query_params={"mission": str(int(row["mission_id"])), "objective": row["code"], "to": quarter.label},
         )
-        if hot and hot.selection.rows:
-            row = view.hotspots.iloc[hot.selection.rows[0]]
-            st.switch_page(
-                "../pages/objective.py",
-                query_params={"mission": str(int(row["mission_id"])), "objective": row["code"], "to": quarter.label},
-            )
 
-st.header("Trends by bureau")
-t_left, t_right = st.columns(2)
-with t_left:
-    widgets.show_chart(view.trend, key="mi_trend")
-with t_right:
-    widgets.show_chart(view.risk_trend, key="mi_risk_trend")
+st.header("By bureau")
+widgets.show_chart(view.completeness, key="mi_complete", data_on_demand=True)
+widgets.show_chart(view.trend, key="mi_trend", data_on_demand=True)
+widgets.show_chart(view.risk_trend, key="mi_risk_trend", data_on_demand=True)

@@ -11,6 +11,11 @@ from dashboard.views.overview import direction_style, objective_code
 from dashboard.web import cache, sidebar, widgets
 
 SECTIONS = ["Progress", "By agency", "Trend"]
+# Short values in narrow columns, so the objective's title has the room at 1024 px.
+NARROW = {
+    name: st.column_config.Column(widgets.COLUMN_LABELS[name], width="small")
+    for name in ("code", "status", "risk_level", "reports", "expected")
+}
 
 st.title("Strategy progress")
 picked = sidebar.sidebar_filters("ov")
@@ -47,15 +52,22 @@ def open_from_table(event: object, frame: object, column: str = "code") -> None:
 
 head = view.headline
 for col, metric in zip(st.columns(len(view.metrics)), view.metrics, strict=True):
-    col.metric(metric.label, metric.value, delta=metric.delta, delta_color=metric.delta_color)  # type: ignore[arg-type]
+    col.metric(
+        metric.label,
+        metric.value,
+        delta=metric.delta,
+        delta_color=metric.delta_color,  # type: ignore[arg-type]
+        delta_arrow=metric.delta_arrow,  # type: ignore[arg-type]
+        help=metric.help,
+    )
 st.progress(
     head.received / head.expected if head.expected else 0.0,
     text=f"Updates received: {head.received} of {head.expected} expected for {quarter.label}",
 )
 
-section = st.segmented_control("Section", SECTIONS, default=SECTIONS[0], key="ov_section", label_visibility="collapsed")
-if section is None:
-    section = SECTIONS[0]
+section = st.segmented_control(
+    "Section", SECTIONS, default=SECTIONS[0], required=True, key="ov_section", label_visibility="collapsed"
+)
 
 if section == "Progress":
     left, right = st.columns([3, 2])
@@ -105,12 +117,16 @@ if section == "Progress":
             hide_index=True,
             key="ov_objectives",
             width="stretch",
+            height=38 + 35 * len(view.objectives),
             on_select="rerun",
             selection_mode="single-row",
             column_config={
                 **widgets.COLUMN_LABELS,
+                **NARROW,
                 "title": st.column_config.TextColumn("Objective", width="large"),
-                "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
+                "progress": st.column_config.ProgressColumn(
+                    "Progress", format="%.0f%%", min_value=0, max_value=100, width="small"
+                ),
             },
         ),
         view.objectives,
@@ -153,11 +169,8 @@ elif section == "By agency":
 
 else:
     st.header("Trend")
-    t_left, t_right = st.columns(2)
-    with t_left:
-        widgets.show_chart(view.trend_goal, key="ov_trend_goal", data_on_demand=True)
-    with t_right:
-        widgets.show_chart(view.trend_risk, key="ov_risk_trend", data_on_demand=True)
+    widgets.show_chart(view.trend_goal, key="ov_trend_goal", data_on_demand=True)
+    widgets.show_chart(view.trend_risk, key="ov_risk_trend", data_on_demand=True)
     widgets.show_chart(view.trend_objective, key="ov_trend_objective", data_on_demand=True)
 
 st.header("Download")

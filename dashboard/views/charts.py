@@ -62,6 +62,15 @@ def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
     return figure
 
 
+def quarter_axis(figure: go.Figure) -> go.Figure:
+    """A quarter (category) x axis whose labels are never clipped: slanted, with room made for them, and the
+    legend on the right so it never sits on the labels."""
+    figure.update_xaxes(type="category", tickangle=-45, automargin=True)
+    figure.update_yaxes(automargin=True)
+    figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
+    return figure
+
+
 def _goal_name(code: str) -> str:
     return "Management" if code == "M" else f"Goal {code}"
 
@@ -243,7 +252,8 @@ def risk_trend_chart(trend: pd.DataFrame) -> Chart:
             f"Objectives at High or Critical risk went from {int(high.get(first, 0))} in {first} "
             f"to {int(high.get(last, 0))} in {last}."
         )
-    return Chart(_layout(figure, "How risk levels moved over the quarters"), summary, trend.drop(columns=["qindex"]))
+    figure = quarter_axis(_layout(figure, "How risk levels moved over the quarters"))
+    return Chart(figure, summary, trend.drop(columns=["qindex"]))
 
 
 def progress_trend_chart(trend: pd.DataFrame, title: str = "Progress over the quarters, by goal") -> Chart:
@@ -270,7 +280,7 @@ def progress_trend_chart(trend: pd.DataFrame, title: str = "Progress over the qu
         last_q = quarters[-1]
         last = trend[trend["quarter"] == last_q]
         summary = f"In {last_q}, " + "; ".join(f"{r.series} {r.progress:.0f}%" for r in last.itertuples()) + "."
-    return Chart(_layout(figure, title), summary, trend.drop(columns=["qindex"]))
+    return Chart(quarter_axis(_layout(figure, title)), summary, trend.drop(columns=["qindex"]))
 
 
 def agency_heatmap_chart(table: pd.DataFrame) -> Chart:

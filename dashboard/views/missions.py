@@ -7,9 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.domain import rollup
-from dashboard.domain.aggregation import NO_UPDATE
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.views.charts import NEUTRAL, STATUS_COLORS, Chart, _layout, status_label
+from dashboard.views.charts import NEUTRAL, Chart, _layout, quarter_axis, status_label
 from models.scales import BUREAUS
 
 # Okabe-Ito colours and a marker per bureau, so lines differ by more than colour.
@@ -98,15 +97,16 @@ def completeness_chart(summary: pd.DataFrame, quarter: FiscalQuarter) -> Chart:
     if per.empty:
         summary_text = f"No mission owes updates for {quarter.label}."
     else:
-        low = per.loc[per["completeness"].fillna(0).idxmin()]
-        lowest = per[per["completeness"].fillna(0) == low["completeness"]]["bureau"].tolist()
+        shares = per["completeness"].fillna(0)
         received, owed = int(per["received"].sum()), int(per["expected"].sum())
-        share = 0 if pd.isna(low["completeness"]) else low["completeness"]
-        summary_text = (
-            f"For {quarter.label}, {received:,} of {owed:,} owed updates are in; "
-            f"lowest: {' and '.join(lowest)} at {share:.0f}%."
+        lowest = per[shares == shares.min()]["bureau"].tolist()
+        where = (
+            f"every bureau at {shares.min():.0f}%"
+            if len(lowest) == len(per) and len(per) > 1
+            else f"lowest: {' and '.join(lowest)} at {shares.min():.0f}%"
         )
-    return Chart(_layout(figure, f"Reporting completeness by bureau, {quarter.label}", height=340), summary_text, per)
+        summary_text = f"For {quarter.label}, {received:,} of {owed:,} owed updates are in; {where}."
+    return Chart(_layout(figure, "Reporting completeness by bureau", height=340), summary_text, per)
 
 
 def _trend_chart(trend: pd.DataFrame, value: str, title: str, axis: str, summary_unit: str) -> Chart:
@@ -124,8 +124,8 @@ def _trend_chart(trend: pd.DataFrame, value: str, title: str, axis: str, summary
             marker={"symbol": symbol, "size": 8, "color": color},
             hovertemplate=f"{bureau}, " + "%{x}: %{y:.0f}" + summary_unit + "<extra></extra>",
         )
-    figure.update_xaxes(type="category", tickangle=-30, automargin=True)
-    figure.update_yaxes(title=axis, rangemode="tozero", automargin=True)
+    quarter_axis(figure)
+    figure.update_yaxes(title=axis, rangemode="tozero")
     if trend.empty:
         summary = "Nothing reported in this period."
     else:
@@ -135,7 +135,7 @@ def _trend_chart(trend: pd.DataFrame, value: str, title: str, axis: str, summary
             + "; ".join(f"{r.bureau} {getattr(r, value):.0f}{summary_unit}" for r in last.itertuples())
             + "."
         )
-    return Chart(_layout(figure, title, height=360), summary, trend.drop(columns=["qindex"]))
+    return Chart(quarter_axis(_layout(figure, title, height=360)), summary, trend.drop(columns=["qindex"]))
 
 
 def build_missions(
@@ -167,17 +167,23 @@ def build_missions(
         goal_columns=goal_columns,
         hotspots=hot,
         completeness=completeness_chart(summary, quarter),
-        trend=_trend_chart(trend, "on_track_share", "Objectives on track or completed, by bureau", "Share (%)", "%"),
-        risk_trend=_trend_chart(
-            trend, "high_risk", "Objectives at High or Critical risk, by bureau", "Objectives", " objectives"
-        ),
+        trend=_trend_chart(trend, "on_track_share", "On track or completed", "Objectives (%)", "%"),
+        risk_trend=_trend_chart(trend, "high_risk", "At High or Critical risk", "Objectives", " objectives"),
     )
 
 
-STATUS_CELL_COLORS = {status_label(s): c for s, c in STATUS_COLORS.items() if s != NO_UPDATE}
+# Pale tints of the status colours, so dark text on them keeps its contrast; the symbol carries the meaning too.
+STATUS_TINTS = {
+    "Not started": "#EBEBEB",
+    "On track": "#CCEBE3",
+    "At risk": "#FAE7C2",
+    "Off track": "#F5D5C2",
+    "Completed": "#CCE3F0",
+}
+STATUS_CELL_COLORS = {status_label(s): c for s, c in STATUS_TINTS.items()}
 
 
 def cell_style(value: object) -> str:
-    """CSS for one status cell of the mission table: the status colour as a left border (text stays readable)."""
+    """CSS for one status cell of the mission table: a pale tint of the status colour behind its symbol and name."""
     color = STATUS_CELL_COLORS.get(str(value))
-    return f"border-left: 6px solid {color}" if color else ""
+    return f"background-color: {color}" if color else ""

@@ -18,8 +18,13 @@ class Metric:
     label: str
     value: str
     delta: str | None = None
-    # "normal": up is good (green); "inverse": up is bad (red).
+    # "normal": up is good (green); "inverse": up is bad (red); "off": no change (grey, no arrow).
     delta_color: str = "normal"
+    help: str | None = None
+
+    @property
+    def delta_arrow(self) -> str:
+        return "off" if self.delta_color == "off" else "auto"
 
 
 def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, head: aggregation.Headline) -> list[Metric]:
@@ -35,8 +40,11 @@ def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, head: aggreg
         diff = now - before
         return f"{diff:+.0f}{unit}" if round(diff) else f"±0{unit}"
 
+    def metric(label: str, value: str, delta: str | None, color: str = "normal", help: str | None = None) -> Metric:
+        return Metric(label, value, delta, "off" if delta is not None and delta.startswith("±") else color, help)
+
     metrics = [
-        Metric(label, f"{head.status_counts[status]}", change(count(current, status), count(previous, status)), color)
+        metric(label, f"{head.status_counts[status]}", change(count(current, status), count(previous, status)), color)
         for label, status, color in [
             ("On track", "On track", "normal"),
             ("At risk", "At risk", "inverse"),
@@ -49,10 +57,23 @@ def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, head: aggreg
     if head.mean_progress is not None and not before.empty:
         progress = change(head.mean_progress, float(before.mean()), " pts")
     metrics.append(
-        Metric("Mean progress", "—" if head.mean_progress is None else f"{head.mean_progress:.0f}%", progress)
+        metric(
+            "Progress",
+            "—" if head.mean_progress is None else f"{head.mean_progress:.0f}%",
+            progress,
+            help="Mean progress of the objectives with an update (change in percentage points)",
+        )
     )
     high_before = int(previous["risk_level"].isin(aggregation.HIGH_RISK).sum()) if compare else 0
-    metrics.append(Metric("High or Critical risk", f"{head.high_risk}", change(head.high_risk, high_before), "inverse"))
+    metrics.append(
+        metric(
+            "High risk",
+            f"{head.high_risk}",
+            change(head.high_risk, high_before),
+            "inverse",
+            help="Objectives at High or Critical risk",
+        )
+    )
     return metrics
 
 

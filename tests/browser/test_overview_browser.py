@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 SHOTS = "/tmp/shots"
 LOAD_TIMEOUT_MS = 60_000
 UPDATES_RE = re.compile(r"^Updates received: (\d+) of (\d+) expected for (FY\d{4} Q[1-4])$")
-METRIC_LABELS = ["On track", "At risk", "Off track", "Completed", "Mean progress", "High or Critical risk"]
+METRIC_LABELS = ["On track", "At risk", "Off track", "Completed", "Progress", "High risk"]
 
 
 def _query(page: Page) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ APP = ROOT / "dashboard" / "app.py"
 STRATEGY_PAGE = ROOT / "pages" / "strategy.py"
 OVERVIEW_PAGE = ROOT / "pages" / "overview.py"
 ALL_CODES = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3", "M1"]
-METRICS = ["On track", "At risk", "Off track", "Completed", "Mean progress", "High or Critical risk"]
+METRICS = ["On track", "At risk", "Off track", "Completed", "Progress", "High risk"]
 TITLE_11 = (
     "Peru achieved more inclusive and sustainable economic growth, improving the business climate for U.S. "
     "trade and investment."

@@ -360,9 +360,7 @@ def test_non_admins_are_refused_and_nothing_is_written(world: World) -> None:
 
 def test_a_bureau_scope_is_set_checked_and_cleared(world: World) -> None:
     with write_session(world.engine) as session:
-        user = admin.add_user(
-            session=session, actor_email=ADMIN, email="wha@example.gov", role="viewer", bureau="wha"
-        )
+        user = admin.add_user(session=session, actor_email=ADMIN, email="wha@example.gov", role="viewer", bureau="wha")
         assert user.bureau == "WHA"
     with pytest.raises(ValueError, match="not a regional bureau"), write_session(world.engine) as session:
         admin.add_user(session=session, actor_email=ADMIN, email="x@example.gov", role="viewer", bureau="XYZ")
