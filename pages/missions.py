@@ -22,12 +22,14 @@ first = FiscalQuarter(int(every["strategy_start"].min()), 1)
 last = FiscalQuarter(int(every["strategy_end"].max()), 4)
 quarters = quarter_range(first, last)
 labels = [q.label for q in quarters]
-wanted_to = st.query_params.get("to")
-default = min(reporting_quarter(date.today()), last)
+try:
+    wanted_to = FiscalQuarter.parse(st.query_params.get("to", "")).label
+except ValueError:
+    wanted_to = min(max(reporting_quarter(date.today()), first), last).label
 picked = st.sidebar.selectbox(
     "Quarter",
     labels,
-    index=labels.index(wanted_to) if wanted_to in labels else labels.index(max(default, first).label),
+    index=labels.index(wanted_to) if wanted_to in labels else len(labels) - 1,
     key="mi_quarter",
 )
 quarter = quarters[labels.index(picked)]
@@ -47,7 +49,8 @@ else:
         )
         or None
     )
-params = {"to": quarter.label, **({"bureau": bureau} if bureau and actor.bureau is None else {})}
+token = f"{quarter.fiscal_year}Q{quarter.quarter}"
+params = {"to": token, **({"bureau": bureau} if bureau and actor.bureau is None else {})}
 if dict(st.query_params) != params:
     st.query_params.from_dict(params)
 
@@ -130,7 +133,7 @@ else:
         row = view.hotspots.iloc[hot.selection.rows[0]]
         st.switch_page(
             "../pages/objective.py",
-            query_params={"mission": str(int(row["mission_id"])), "objective": row["code"], "to": quarter.label},
+            query_params={"mission": str(int(row["mission_id"])), "objective": row["code"], "to": token},
         )
 
 st.header("By bureau")

@@ -40,7 +40,11 @@ def open_objective(code: str | None) -> None:
     if code:
         st.switch_page(
             "../pages/objective.py",
-            query_params={"mission": str(filters.mission_id), "objective": code, "to": quarter.label},
+            query_params={
+                "mission": str(filters.mission_id),
+                "objective": code,
+                "to": f"{quarter.fiscal_year}Q{quarter.quarter}",
+            },
         )
 
 
