@@ -257,7 +257,10 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.entries < 1:
         raise CliError("--entries must be at least 1")
-    return bench.run(args.entries, args.json, Path(args.database) if args.database else None)
+    keep = Path(args.database) if args.database else None
+    if args.browser:
+        return bench.run_browser(args.entries, args.rounds, args.json, keep)
+    return bench.run(args.entries, args.json, keep)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -328,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--entries", type=int, default=100_000, help="status entries to generate (default 100000)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     p.add_argument("--database", help="reuse or keep the generated SQLite file at this path")
+    p.add_argument(
+        "--browser",
+        action="store_true",
+        help="time Streamlit's floor page and the overview in headless Chromium (demo and generated databases)",
+    )
+    p.add_argument("--rounds", type=int, default=3, choices=range(1, 11), metavar="1-10", help="rounds (default 3)")
     p.set_defaults(func=_cmd_bench)
     return parser
 
