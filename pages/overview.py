@@ -1,16 +1,17 @@
 """Overview: where the strategy stands as of a quarter, by goal, risk and agency.
 
-The headline figures come first; one section at a time below them (progress, by agency, trend), so the first
-screen draws three charts, not eight. Every chart keeps its summary and, on demand, its data table. A click on an
+The headline figures come first; one section at a time below them (progress, objectives, by agency, trend), so
+the first screen draws three charts and no table, not eight charts and nine tables. Every chart keeps its
+summary and, on demand, its data table. A click on an
 objective (a bar, a heatmap cell or a table row) opens the Objective page on that objective and quarter.
 """
 
 import streamlit as st
 
-from dashboard.views.overview import direction_style, objective_code
+from dashboard.views.overview import DIRECTION_LABELS, direction_style, objective_code
 from dashboard.web import cache, sidebar, widgets
 
-SECTIONS = ["Progress", "By agency", "Trend"]
+SECTIONS = ["Progress", "Objectives", "By agency", "Trend"]
 # Short values in narrow columns, so the objective's title has the room at 1024 px.
 NARROW = {
     name: st.column_config.Column(widgets.COLUMN_LABELS[name], width="small")
@@ -48,6 +49,11 @@ def open_objective(code: str | None) -> None:
         )
 
 
+def clicked(points: list[dict]) -> str | None:
+    """The objective of the first clicked point that stands for one."""
+    return next((code for code in map(objective_code, points) if code), None)
+
+
 def open_from_table(event: object, frame: object, column: str = "code") -> None:
     rows = event.selection.rows if event else []  # type: ignore[attr-defined]
     if rows:
@@ -76,22 +82,22 @@ section = st.segmented_control(
 if section == "Progress":
     left, right = st.columns([3, 2])
     with left:
-        open_objective(
-            next(
-                (
-                    c
-                    for c in map(
-                        objective_code, widgets.show_chart(view.goals, "ov_goals", data_on_demand=True, selectable=True)
-                    )
-                    if c
-                ),
-                None,
-            )
-        )
+        open_objective(clicked(widgets.show_chart(view.goals, "ov_goals", data_on_demand=True, selectable=True)))
     with right:
         widgets.show_chart(view.statuses, key="ov_status", data_on_demand=True)
         widgets.show_chart(view.risk_by_goal, key="ov_risk_goal", data_on_demand=True)
 
+    worse = view.changes[view.changes["direction"] == DIRECTION_LABELS["worse"]] if not view.changes.empty else None
+    if worse is not None and not worse.empty:
+        st.markdown(
+            f":red[**▼ Worse since {quarter.previous().label}:**] "
+            + "; ".join(
+                widgets.plain(f"{r.code} ({r.status_before} → {r.status_now}, {r.risk_before} → {r.risk_now} risk)")
+                for r in worse.itertuples()
+            )
+        )
+
+elif section == "Objectives":
     st.header("What changed since last quarter")
     if view.changes.empty:
         st.info(f"No objective changed status or risk level between {quarter.previous().label} and {quarter.label}.")
@@ -114,7 +120,6 @@ if section == "Progress":
         )
 
     st.header("Objectives")
-    st.caption("Select a row to open the objective.")
     open_from_table(
         st.dataframe(
             view.objectives,
@@ -135,21 +140,12 @@ if section == "Progress":
         ),
         view.objectives,
     )
+    st.caption("Select a row to open the objective.")
+
 
 elif section == "By agency":
     st.header("By agency")
-    open_objective(
-        next(
-            (
-                c
-                for c in map(
-                    objective_code, widgets.show_chart(view.heatmap, "ov_heatmap", data_on_demand=True, selectable=True)
-                )
-                if c
-            ),
-            None,
-        )
-    )
+    open_objective(clicked(widgets.show_chart(view.heatmap, "ov_heatmap", data_on_demand=True, selectable=True)))
     a_left, a_right = st.columns(2)
     with a_left:
         widgets.show_chart(view.agencies, key="ov_agency", data_on_demand=True)

@@ -38,6 +38,9 @@ def _run_page(page: Path, **query: str) -> AppTest:
 
 
 def _objectives_table(at: AppTest) -> pd.DataFrame:
+    """The objectives table, in the overview's Objectives section."""
+    at.button_group(key="ov_section").set_value("Objectives").run()
+    assert not at.exception, [e.message for e in at.exception]
     tables = [df.value for df in at.dataframe if list(df.value.columns) == OBJECTIVE_TABLE_COLUMNS]
     assert len(tables) == 1, [list(df.value.columns) for df in at.dataframe]
     return tables[0]
