@@ -335,11 +335,14 @@ def _free_port() -> int:
 class Server:
     """``streamlit run`` on 127.0.0.1 and a free port, in its own process group; a context manager."""
 
-    def __init__(self, script: Path, env: dict[str, str], args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, script: Path, env: dict[str, str], args: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+    ) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true"]
         command += ["--server.address=127.0.0.1", f"--server.port={self.port}", "--browser.gatherUsageStats=false"]
+        command += list(flags)
         command += ["--", *args] if args else []
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
