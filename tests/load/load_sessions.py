@@ -48,6 +48,7 @@ async def one_session(port: int, page: str) -> dict[str, object]:
                 f"ws://127.0.0.1:{port}/_stcore/stream",
                 subprotocols=["streamlit"],  # type: ignore[list-item]
                 max_size=64 * 1024 * 1024,
+                ping_interval=None,  # as the browser: no client pings, so a busy server is not cut off mid-run
                 origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
             ) as ws:
                 back = BackMsg()
