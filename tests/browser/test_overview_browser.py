@@ -203,3 +203,21 @@ def test_overview_goal_and_agency_filters_change_the_view_and_the_link_reproduce
     again_query = _query(again)
     assert again_query["goal"] == ["2"] and again_query["agency"] == ["DEA"], again.url
     screenshot(again, f"{SHOTS}/overview_4_reopened.png")
+
+
+def test_a_row_of_the_objectives_table_opens_that_objective(app_server: str, page: Page) -> None:
+    page.goto(f"{app_server}/?to=2026Q4")
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    _section(page, "Objectives")
+    objectives = _grid_after_heading(page, "Objectives")
+    expect(objectives).to_have_count(1)
+    second = _first_column(objectives)[1]
+    box = page.locator(".st-key-ov_objectives").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)  # the second row's selection box
+    expect(page).to_have_url(
+        re.compile(rf"/objective\?(.*&)?objective={re.escape(second)}(&|$)"), timeout=LOAD_TIMEOUT_MS
+    )
+    assert _query(page)["to"] == ["2026Q4"], page.url
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
