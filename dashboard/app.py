@@ -29,6 +29,7 @@ except Exception as exc:  # noqa: BLE001  (a plain message instead of a tracebac
 PAGES = ROOT / "pages"
 SPEC = {
     "overview": ("overview.py", "Overview", ":material/dashboard:"),
+    "missions": ("missions.py", "Missions", ":material/public:"),
     "objective": ("objective.py", "Objective", ":material/target:"),
     "agency": ("agency.py", "Agency", ":material/apartment:"),
     "strategy": ("strategy.py", "Strategy", ":material/menu_book:"),

@@ -15,10 +15,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from dashboard.settings import ROOT
 from dashboard.store.database import migrate
+from models.scales import BUREAUS
 
 MISSIONS = 270
 GOALS_PER_MISSION = 4
@@ -28,6 +30,7 @@ FIRST_FY, QUARTERS = 2023, 16
 AGENCIES = ["State", "USAID", "DAO", "DEA", "DHS", "FAS", "FCS", "MAAG", "Peace Corps", "CDC", "FBI", "Treasury"]
 STATUSES = ["Not started", "On track", "At risk", "Off track", "Completed"]
 RISKS = ["Low", "Medium", "High", "Critical"]
+BUREAU_CODES = list(BUREAUS)  # the missions are spread over the six regional bureaus in turn
 
 
 def build_database(path: Path, entries: int, seed: int = 7) -> None:
@@ -46,8 +49,15 @@ def build_database(path: Path, entries: int, seed: int = 7) -> None:
     objective_id = 0
     for m in range(1, MISSIONS + 1):
         con.execute(
-            "INSERT INTO mission (id, country, post, strategy_start, strategy_end) VALUES (?, ?, ?, ?, ?)",
-            (m, f"Country {m:03d}", f"Embassy {m:03d}", FIRST_FY, FIRST_FY + 3),
+            "INSERT INTO mission (id, country, post, strategy_start, strategy_end, bureau) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                m,
+                f"Country {m:03d}",
+                f"Embassy {m:03d}",
+                FIRST_FY,
+                FIRST_FY + 3,
+                BUREAU_CODES[(m - 1) % len(BUREAU_CODES)],
+            ),
         )
         for g in range(1, GOALS_PER_MISSION + 1):
             goal_id = (m - 1) * GOALS_PER_MISSION + g
@@ -167,6 +177,7 @@ def child() -> None:
         start = time.perf_counter()
         at.sidebar.multiselect(key="ov_goal").set_value(goals).run()
         filter_runs.append(time.perf_counter() - start)
+    rollup = rollup_figures(at)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
@@ -175,9 +186,60 @@ def child() -> None:
                 "warm_s": statistics.median(warm_runs),
                 "filter_s": statistics.median(filter_runs),
                 "peak_rss_mb": peak_mb,
+                **rollup,
             }
         )
     )
+
+
+def rollup_sql_seconds(url: str, first_qindex: int, last_qindex: int, on: date) -> float:
+    """The Missions page's three grouped statements, run raw (no pandas, no Streamlit) on a new connection."""
+    from sqlalchemy import bindparam, create_engine, text
+
+    from dashboard.settings import Settings
+    from dashboard.store import rollup
+
+    params: dict[str, object] = {
+        "states": list(Settings.from_env().counted_states),
+        "first": first_qindex,
+        "last": last_qindex,
+        "first_year": first_qindex // 4,
+        "last_year": last_qindex // 4,
+    }
+    engine = create_engine(url)
+    start = time.perf_counter()
+    with engine.connect() as connection:
+        connection.execute(
+            text(rollup.objective_quarters_sql(None, params)).bindparams(bindparam("states", expanding=True)), params
+        ).all()
+        connection.execute(text(rollup.MISSION_EXPECTED_SQL.format(scope="")), {"on": on}).all()
+        connection.execute(text(rollup.MISSION_GOALS_SQL.format(scope=""))).all()
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    return seconds
+
+
+def rollup_figures(at: "AppTest") -> dict[str, float]:  # noqa: F821
+    """The Missions page on empty caches (its SQL runs) against the same statements run raw, alternately,
+    three rounds each; medians."""
+    import streamlit as st
+
+    from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
+    from dashboard.settings import Settings
+
+    at.switch_page("../pages/missions.py")
+    last = min(reporting_quarter(date.today()), FiscalQuarter(FIRST_FY + 3, 4))
+    first = FiscalQuarter.parse(f"{last.fiscal_year - 2}Q{last.quarter}").next()
+    page_runs, sql_runs = [], []
+    for _ in range(3):
+        st.cache_data.clear()
+        start = time.perf_counter()
+        at.run()
+        page_runs.append(time.perf_counter() - start)
+        if at.exception:
+            raise SystemExit(f"missions page failed: {at.exception[0].message}")
+        sql_runs.append(rollup_sql_seconds(Settings.from_env().database_url, first.index, last.index, last.end))
+    return {"missions_page_s": statistics.median(page_runs), "missions_sql_s": statistics.median(sql_runs)}
 
 
 def run(entries: int, as_json: bool, keep: Path | None = None) -> int:
@@ -207,10 +269,233 @@ def run(entries: int, as_json: bool, keep: Path | None = None) -> int:
         "filter_s": round(figures["filter_s"], 3),
         "raw_sql_s": round(raw_sql_seconds(path), 4),
         "peak_rss_mb": round(figures["peak_rss_mb"], 1),
+        "missions_page_s": round(figures["missions_page_s"], 3),
+        "missions_sql_s": round(figures["missions_sql_s"], 3),
+        "missions_ratio": round(figures["missions_page_s"] / figures["missions_sql_s"], 2),
     }
     if as_json:
         print(json.dumps(report))
     else:
         for key, value in report.items():
             print(f"{key}: {value}")
+    return 0
+
+
+# --------------------------------------------------------------------------- in the browser
+
+FLOOR_SCRIPT = '''"""Streamlit's floor: one file drawing the overview's eight plotly figures, nothing else."""
+import json
+import sys
+
+import plotly.io as pio
+import streamlit as st
+
+st.set_page_config(layout="wide")
+st.title("Floor")
+with open(sys.argv[1], encoding="utf-8") as handle:
+    figures = json.load(handle)
+for i, text in enumerate(figures):
+    st.plotly_chart(pio.from_json(text), key=f"chart_{i}")
+'''
+
+# Done: the script run is over, the websocket is up, and every plotly chart on the page has drawn its SVG
+# (at least ``min`` of them); returns the time since navigation started, in ms.
+DRAWN_JS = """
+(min) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  if (charts.length < min) return false;
+  for (const chart of charts) {
+    if (!chart.querySelector('.js-plotly-plot .main-svg')) return false;
+  }
+  return performance.now();
+}
+"""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """``streamlit run`` on 127.0.0.1 and a free port, in its own process group; a context manager."""
+
+    def __init__(
+        self, script: Path, env: dict[str, str], args: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+    ) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true"]
+        command += ["--server.address=127.0.0.1", f"--server.port={self.port}", "--browser.gatherUsageStats=false"]
+        command += list(flags)
+        command += ["--", *args] if args else []
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def __enter__(self) -> "Server":
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"streamlit did not start on port {self.port}")
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process (MB)."""
+        with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def __exit__(self, *_: object) -> None:
+        import signal
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=15)
+
+
+def floor_figures(url: str, path: Path) -> None:
+    """Write the overview's eight figures (mission 1, default quarter) as plotly JSON for the floor page."""
+    from dashboard.domain.filters import Filters
+    from dashboard.domain.fiscal import quarter_range, reporting_quarter, strategy_quarters
+    from dashboard.settings import Settings
+    from dashboard.store import queries
+    from dashboard.store.database import get_engine
+    from dashboard.views.overview import build_overview
+
+    engine = get_engine(url)
+    mission = queries.missions_frame(engine).iloc[0]
+    mission_id = int(mission["mission_id"])
+    first, last = strategy_quarters(int(mission["strategy_start"]), int(mission["strategy_end"]))
+    end = min(reporting_quarter(date.today()), last)
+    expected = queries.expected_frame(engine, mission_id)
+    states = Settings(database_url=url).counted_states
+    updates = queries.updates_frame(engine, mission_id, narratives=True, states=states)
+    view = build_overview(expected, updates, Filters(start=quarter_range(first, end)[0], end=end), end)
+    charts = [view.goals, view.statuses, view.risk_by_goal, view.heatmap, view.agencies]
+    charts += [view.trend_goal, view.trend_risk, view.trend_objective]
+    path.write_text(json.dumps([c.figure.to_json() for c in charts if c is not None]), encoding="utf-8")
+
+
+def _visit(browser: "Browser", url: str, charts: int, *, reloads: int) -> tuple[float, list[float], "Page"]:  # noqa: F821
+    """First visit in a new browser profile, then ``reloads`` reloads (each a new Streamlit session, with the
+    browser's cache warm as a person's would be). Seconds from navigation until every chart is drawn."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    first = page.wait_for_function(DRAWN_JS, arg=charts, polling="raf", timeout=180_000).json_value() / 1000
+    again = []
+    for _ in range(reloads):
+        page.reload()
+        again.append(page.wait_for_function(DRAWN_JS, arg=charts, polling="raf", timeout=180_000).json_value() / 1000)
+    return first, again, page
+
+
+def _filter_change(page: "Page", goal: str) -> float:  # noqa: F821
+    """Seconds from picking a goal in the sidebar until the rerun is over and every chart is drawn again."""
+    import re
+
+    box = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Goal", exact=True)
+    box.click()
+    option = page.get_by_role("option", name=re.compile(rf"^Goal {goal}: "))
+    start = time.perf_counter()
+    option.click()
+    page.wait_for_url(re.compile(rf"[?&]goal={goal}(&|$)"), timeout=60_000)
+    page.wait_for_function(DRAWN_JS, arg=1, polling="raf", timeout=60_000)
+    seconds = time.perf_counter() - start
+    page.keyboard.press("Escape")
+    return seconds
+
+
+def browser_rounds(url: str, rounds: int, reloads: int = 3) -> dict[str, float]:
+    """For one database: in each round a fresh server for the floor page and one for the app (in turn), a first
+    visit and reloads of each; on the app also filter changes. Medians over the rounds, and the ratios."""
+    from playwright.sync_api import sync_playwright
+
+    workdir = Path(tempfile.mkdtemp(prefix="ics-floor-"))
+    figures, floor = workdir / "figures.json", workdir / "floor.py"
+    floor_figures(url, figures)
+    floor.write_text(FLOOR_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "DATABASE_URL": url, "ICS_DEMO_ON_NEW_DATABASE": "false", "PYTHONUNBUFFERED": "1"}
+    got: dict[str, list[float]] = {k: [] for k in ("floor_first", "floor_reload", "app_first", "app_reload")}
+    got["app_filter"], got["app_rss_mb"] = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            for _ in range(rounds):
+                with Server(floor, env, (str(figures),)) as server:
+                    first, again, page = _visit(browser, server.url, 8, reloads=reloads)
+                    page.context.close()
+                got["floor_first"].append(first)
+                got["floor_reload"] += again
+                with Server(ROOT / "dashboard" / "serve.py", env) as server:
+                    first, again, page = _visit(browser, server.url, 1, reloads=reloads)
+                    got["app_filter"] += [_filter_change(page, goal) for goal in ("2", "3")]
+                    got["app_rss_mb"].append(server.rss_mb())
+                    page.context.close()
+                got["app_first"].append(first)
+                got["app_reload"] += again
+        finally:
+            browser.close()
+    out = {key: round(statistics.median(values), 2) for key, values in got.items()}
+    out["first_ratio"] = round(out["app_first"] / out["floor_first"], 2)
+    out["reload_ratio"] = round(out["app_reload"] / out["floor_reload"], 2)
+    return out
+
+
+def demo_database(path: Path) -> str:
+    """The bundled Peru strategy with its demo history (about 600 entries), as a new app database gets it."""
+    from dashboard.services.bootstrap import init_database
+    from dashboard.settings import Settings
+
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        init_database(Settings(database_url=url), demo=True)
+    return url
+
+
+def run_browser(entries: int, rounds: int, as_json: bool, keep: Path | None = None) -> int:
+    """``bench --browser``: the floor page and the overview in headless Chromium, on the demo database and on
+    the generated one, in one run."""
+    workdir = Path(tempfile.mkdtemp(prefix="ics-bench-"))
+    path = keep or workdir / "bench.db"
+    if not path.exists():
+        build_database(path, entries)
+    report = {
+        "demo": browser_rounds(demo_database(workdir / "demo.db"), rounds),
+        f"generated_{entries}": browser_rounds(f"sqlite:///{path}", rounds),
+    }
+    if as_json:
+        print(json.dumps(report))
+    else:
+        for name, figures in report.items():
+            print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
     return 0

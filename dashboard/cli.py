@@ -30,6 +30,7 @@ from dashboard.store import queries
 from dashboard.store.database import BUSY_MESSAGE, DatabaseBusy, get_engine, migrate, read_session, write_session
 from dashboard.views import admin_lists
 from models import Mission, format_validation_error
+from models.scales import BUREAUS
 
 
 class CliError(Exception):
@@ -253,6 +254,7 @@ def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
             agencies=args.agency or [],
             groups=args.group or [],
             password=password,
+            bureau=args.bureau,
         )
         line = _user_line(admin_lists.UserRow(**admin.user_snapshot(session, user)))
     print(f"added {line}")
@@ -267,6 +269,8 @@ def _user_line(user: admin_lists.UserRow) -> str:
         parts.append("agencies: " + ", ".join(user.agencies))
     if user.working_groups:
         parts.append("chairs: " + "; ".join(user.working_groups))
+    if user.bureau:
+        parts.append(f"bureau: {user.bureau}")
     if user.disabled:
         parts.append("DISABLED")
     if user.locked_until:
@@ -367,7 +371,10 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.entries < 1:
         raise CliError("--entries must be at least 1")
-    return bench.run(args.entries, args.json, Path(args.database) if args.database else None)
+    keep = Path(args.database) if args.database else None
+    if args.browser:
+        return bench.run_browser(args.entries, args.rounds, args.json, keep)
+    return bench.run(args.entries, args.json, keep)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -423,6 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True, choices=admin.ROLES)
     p.add_argument("--agency", action="append", metavar="ACR", help="agency the user reports for (repeatable)")
     p.add_argument("--group", action="append", metavar="NAME", help="working group a chair reviews (repeatable)")
+    p.add_argument(
+        "--bureau", choices=list(BUREAUS), help="see only this regional bureau's missions (default: every mission)"
+    )
     p.add_argument("--password", action="store_true", help="ask for a local password at a hidden prompt")
     p.add_argument("--password-stdin", action="store_true", help="read a local password from the first stdin line")
     p.set_defaults(func=_cmd_user_add)
@@ -453,6 +463,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--entries", type=int, default=100_000, help="status entries to generate (default 100000)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     p.add_argument("--database", help="reuse or keep the generated SQLite file at this path")
+    p.add_argument(
+        "--browser",
+        action="store_true",
+        help="time Streamlit's floor page and the overview in headless Chromium (demo and generated databases)",
+    )
+    p.add_argument("--rounds", type=int, default=3, choices=range(1, 11), metavar="1-10", help="rounds (default 3)")
     p.set_defaults(func=_cmd_bench)
     return parser
 

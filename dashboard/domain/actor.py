@@ -50,6 +50,8 @@ class Actor:
     working_group_ids: frozenset[int] = field(default_factory=frozenset)
     disabled: bool = False
     system: bool = False
+    # A regional bureau scope (models.scales.BUREAUS): the actor sees only that bureau's missions. None: all.
+    bureau: str | None = None
 
     @property
     def signed_in(self) -> bool:

@@ -42,6 +42,7 @@ def resolve(session: Session, email: str | None) -> Actor:
         agencies=tuple(acr for _, acr in agency_rows),
         working_group_ids=frozenset(groups),
         disabled=user.disabled,
+        bureau=user.bureau,
     )
 
 

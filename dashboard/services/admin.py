@@ -31,6 +31,7 @@ from models import (
     WorkingGroupAgency,
     WorkingGroupObjective,
 )
+from models.scales import BUREAUS
 
 ROLES = [r.value for r in Role]
 
@@ -106,6 +107,7 @@ def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
         "role": user.role,
         "agencies": sorted(agencies),
         "working_groups": sorted(groups),
+        "bureau": user.bureau,
         "disabled": user.disabled,
         "local_password": user.password_hash is not None,
         "locked_until": sign_in.locked_until(session, user.email),
@@ -137,6 +139,16 @@ def _set_links(session: Session, user_id: int, agencies: dict[str, int], groups:
         session.add(UserWorkingGroup(user_id=user_id, working_group_id=group_id))
 
 
+def _check_bureau(bureau: str | None) -> str | None:
+    """A bureau scope: one of BUREAUS, or None (every mission). An empty string also means every mission."""
+    if bureau is None or not bureau.strip():
+        return None
+    code = bureau.strip().upper()
+    if code not in BUREAUS:
+        raise ValueError(f"bureau: {bureau!r} is not a regional bureau (one of {', '.join(BUREAUS)})")
+    return code
+
+
 def add_user(
     *,
     session: Session,
@@ -146,8 +158,10 @@ def add_user(
     agencies: Sequence[str] = (),
     groups: Sequence[str] = (),
     password: str | None = None,
+    bureau: str | None = None,
 ) -> AppUser:
-    """Create a user. ``password`` None means the user signs in through OIDC only (or gets one later)."""
+    """Create a user. ``password`` None means the user signs in through OIDC only (or gets one later).
+    ``bureau`` scopes what the user sees to one regional bureau's missions (None: every mission)."""
     who = _admin(session, actor_email)
     email = normalise_email(email)
     if not looks_like_email(email):
@@ -157,7 +171,7 @@ def add_user(
     agency_ids = _agency_ids(session, list(agencies))
     group_ids = _group_ids(session, list(groups))
     _check_role(role, agency_ids, group_ids)
-    user = AppUser(email=email, role=role)
+    user = AppUser(email=email, role=role, bureau=_check_bureau(bureau))
     if password is not None:
         check_password_rules(password)
         user.password_hash, user.password_salt = hash_password(password)
@@ -181,8 +195,10 @@ def update_user(
     agencies: list[str] | None = None,
     groups: list[str] | None = None,
     disabled: bool | None = None,
+    bureau: str | None = None,
 ) -> AppUser:
-    """Change a user's role, bindings or disabled flag. Refuses to leave the database without an active admin."""
+    """Change a user's role, bindings, bureau scope or disabled flag. Refuses to leave the database without an
+    active admin. ``bureau`` None leaves the scope as it is; an empty string removes it (every mission)."""
     who = _admin(session, actor_email)
     user = find_user(session, email)
     if user is None:
@@ -199,6 +215,8 @@ def update_user(
     _check_role(new_role, agency_ids, group_ids)
     was_active_admin = user.role == Role.ADMIN and not user.disabled
     user.role = new_role
+    if bureau is not None:
+        user.bureau = _check_bureau(bureau)
     if disabled is not None:
         user.disabled = disabled
     session.add(user)

@@ -31,6 +31,7 @@ from models import (
     WorkingGroupAgency,
     WorkingGroupObjective,
 )
+from models.scales import BUREAUS
 
 _TEXT_FIELDS = ("title", "justification", "linkages", "risks")
 _FIELD_NAMES = {"title": "Title", "justification": "Justification", "linkages": "Linkages", "risks": "Risks",
@@ -379,11 +380,15 @@ def apply_structure(*, session: Session, path: Path) -> int:
     mission = session.exec(select(Mission).where(Mission.country == structure["country"])).first()
     if mission is None:
         return 0
+    added = 0
+    if mission.bureau is None and structure.get("bureau") in BUREAUS:
+        mission.bureau = structure["bureau"]  # the regional bureau, for Washington's roll-up; an admin's choice stays
+        session.add(mission)
+        added += 1
     agencies = {a.acronym: a for a in session.exec(select(Agency))}
     objectives = {o.code: o for o in session.exec(select(Objective).where(Objective.mission_id == mission.id))}
     goals = {g.id: g.code for g in session.exec(select(Goal).where(Goal.mission_id == mission.id))}
     roles = {(r.objective_id, r.agency_id) for r in session.exec(select(ObjectiveAgency))}
-    added = 0
 
     for code, spec in structure["objective_agencies"].items():
         objective = objectives.get(code)

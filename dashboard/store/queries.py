@@ -22,10 +22,20 @@ def missions_frame(engine: Engine) -> pd.DataFrame:
                     "strategy_end": m.strategy_end,
                     "approved_on": m.approved_on,
                     "updated_on": m.updated_on,
+                    "bureau": m.bureau,
                 }
                 for m in rows
             ],
-            columns=["mission_id", "country", "post", "strategy_start", "strategy_end", "approved_on", "updated_on"],
+            columns=[
+                "mission_id",
+                "country",
+                "post",
+                "strategy_start",
+                "strategy_end",
+                "approved_on",
+                "updated_on",
+                "bureau",
+            ],
         )
 
 

@@ -18,6 +18,7 @@ class UserRow:
     disabled: bool
     local_password: bool
     locked_until: datetime | None
+    bureau: str | None = None
 
 
 @dataclass(frozen=True)

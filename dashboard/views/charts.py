@@ -62,8 +62,34 @@ def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
     return figure
 
 
+def quarter_axis(figure: go.Figure) -> go.Figure:
+    """A quarter (category) x axis whose labels are never clipped: slanted, with room made for them, and the
+    legend on the right so it never sits on the labels."""
+    figure.update_xaxes(type="category", tickangle=-45, automargin=True)
+    figure.update_yaxes(automargin=True)
+    figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
+    return figure
+
+
 def _goal_name(code: str) -> str:
     return "Management" if code == "M" else f"Goal {code}"
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _where_most(labels: list[str], counts: list[int]) -> str:
+    """Where the most are, honest about ties: "most in Goal 2", "most in Goal 1 and Goal 3 (2 each)",
+    or "one in each of Goal 1, Goal 2 and Goal 3" when every group with any has the same number."""
+    top = max(counts)
+    leaders = [label for label, n in zip(labels, counts, strict=True) if n == top]
+    if len(leaders) == 1:
+        return f"most in {leaders[0]}"
+    if len(leaders) == sum(1 for n in counts if n > 0):
+        each = "one" if top == 1 else str(top)
+        return f"{each} in each of {_joined(leaders)}"
+    return f"most in {_joined(leaders)} ({top} each)"
 
 
 def status_label(status: str) -> str:
@@ -133,8 +159,15 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
             text=texts,
             textposition="outside",
             cliponaxis=False,
-            customdata=data["hover"],
-            hovertemplate="%{customdata}<br>Progress: %{x:.0f}%<extra></extra>",
+            # [hover text, objective code]: a click on an objective's bar opens that objective.
+            customdata=list(
+                zip(
+                    data["hover"],
+                    [c if k == "objective" else "" for c, k in zip(data["code"], data["kind"], strict=True)],
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{customdata[0]}<br>Progress: %{x:.0f}%<extra></extra>",
         )
     )
     figure.update_traces(textfont_size=12)
@@ -147,14 +180,21 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
     if reported.empty:
         summary = "No goal has progress reported for this quarter."
     else:
-        best = reported.loc[reported["progress"].idxmax()]
-        worst = reported.loc[reported["progress"].idxmin()]
-        summary = (
-            f"{_goal_name(best.goal_code)} is at {best.progress:.0f}% mean progress."
-            if len(reported) == 1
-            else f"{_goal_name(best.goal_code)} leads at {best.progress:.0f}% mean progress; "
-            f"{_goal_name(worst.goal_code)} trails at {worst.progress:.0f}%."
-        )
+        rounded = reported.assign(shown=reported["progress"].round())
+        top, bottom = rounded["shown"].max(), rounded["shown"].min()
+        leaders = [_goal_name(g) for g in rounded[rounded["shown"] == top]["goal_code"]]
+        trailers = [_goal_name(g) for g in rounded[rounded["shown"] == bottom]["goal_code"]]
+        if len(reported) == 1:
+            summary = f"{leaders[0]} is at {top:.0f}% mean progress."
+        elif top == bottom:
+            summary = f"{_joined(leaders)} are all at {top:.0f}% mean progress."
+        else:
+            lead_verb = "leads" if len(leaders) == 1 else "lead"
+            trail_verb = "trails" if len(trailers) == 1 else "trail"
+            summary = (
+                f"{_joined(leaders)} {lead_verb} at {top:.0f}% mean progress; "
+                f"{_joined(trailers)} {trail_verb} at {bottom:.0f}%."
+            )
     table = data[["code", "progress", "status"]].rename(columns={"code": "goal or objective"})
     return Chart(
         _layout(figure, "Progress by goal, with its objectives", height=max(300, 28 * len(data) + 90)), summary, table
@@ -181,7 +221,7 @@ def risk_by_goal_chart(table: pd.DataFrame) -> Chart:
     figure.update_yaxes(title="Objectives", dtick=1, rangemode="nonnegative")
     high = int(table[["High", "Critical"]].sum().sum()) if not table.empty else 0
     summary = f"{high} objectives are at High or Critical risk" + (
-        f", most in {labels[int(table[['High', 'Critical']].sum(axis=1).argmax())]}." if high else "."
+        f", {_where_most(labels, table[['High', 'Critical']].sum(axis=1).tolist())}." if high else "."
     )
     data = table.rename(index=dict(zip(table.index, labels, strict=True))).reset_index(names="goal")
     return Chart(_layout(figure, "Risk level by goal (objectives)"), summary, data)
@@ -212,7 +252,8 @@ def risk_trend_chart(trend: pd.DataFrame) -> Chart:
             f"Objectives at High or Critical risk went from {int(high.get(first, 0))} in {first} "
             f"to {int(high.get(last, 0))} in {last}."
         )
-    return Chart(_layout(figure, "How risk levels moved over the quarters"), summary, trend.drop(columns=["qindex"]))
+    figure = quarter_axis(_layout(figure, "How risk levels moved over the quarters"))
+    return Chart(figure, summary, trend.drop(columns=["qindex"]))
 
 
 def progress_trend_chart(trend: pd.DataFrame, title: str = "Progress over the quarters, by goal") -> Chart:
@@ -239,7 +280,7 @@ def progress_trend_chart(trend: pd.DataFrame, title: str = "Progress over the qu
         last_q = quarters[-1]
         last = trend[trend["quarter"] == last_q]
         summary = f"In {last_q}, " + "; ".join(f"{r.series} {r.progress:.0f}%" for r in last.itertuples()) + "."
-    return Chart(_layout(figure, title), summary, trend.drop(columns=["qindex"]))
+    return Chart(quarter_axis(_layout(figure, title)), summary, trend.drop(columns=["qindex"]))
 
 
 def agency_heatmap_chart(table: pd.DataFrame) -> Chart:

@@ -1,6 +1,6 @@
 """Everything the overview page draws, built in one place so the page can cache it whole."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -11,11 +11,114 @@ from dashboard.formats import exports
 from dashboard.views import charts
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One headline figure with its change since last quarter (None when last quarter had no report)."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    # "normal": up is good (green); "inverse": up is bad (red); "off": no change (grey, no arrow).
+    delta_color: str = "normal"
+    help: str | None = None
+
+    @property
+    def delta_arrow(self) -> str:
+        return "off" if self.delta_color == "off" else "auto"
+
+
+def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, head: aggregation.Headline) -> list[Metric]:
+    """The six headline figures for the as-of objectives, each with its change since the previous quarter."""
+    compare = not previous.empty and bool((previous["status"] != aggregation.NO_UPDATE).any())
+
+    def count(frame: pd.DataFrame, status: str) -> int:
+        return int((frame["status"] == status).sum())
+
+    def change(now: float, before: float, unit: str = "") -> str | None:
+        if not compare:
+            return None
+        diff = now - before
+        return f"{diff:+.0f}{unit}" if round(diff) else f"±0{unit}"
+
+    def metric(label: str, value: str, delta: str | None, color: str = "normal", help: str | None = None) -> Metric:
+        return Metric(label, value, delta, "off" if delta is not None and delta.startswith("±") else color, help)
+
+    metrics = [
+        metric(label, f"{head.status_counts[status]}", change(count(current, status), count(previous, status)), color)
+        for label, status, color in [
+            ("On track", "On track", "normal"),
+            ("At risk", "At risk", "inverse"),
+            ("Off track", "Off track", "inverse"),
+            ("Completed", "Completed", "normal"),
+        ]
+    ]
+    before = previous["progress"].dropna() if compare else pd.Series(dtype=float)
+    progress = None
+    if head.mean_progress is not None and not before.empty:
+        progress = change(head.mean_progress, float(before.mean()), " pts")
+    metrics.append(
+        metric(
+            "Progress",
+            "—" if head.mean_progress is None else f"{head.mean_progress:.0f}%",
+            progress,
+            help="Mean progress of the objectives with an update (change in percentage points)",
+        )
+    )
+    high_before = int(previous["risk_level"].isin(aggregation.HIGH_RISK).sum()) if compare else 0
+    metrics.append(
+        metric(
+            "High risk",
+            f"{head.high_risk}",
+            change(head.high_risk, high_before),
+            "inverse",
+            help="Objectives at High or Critical risk",
+        )
+    )
+    return metrics
+
+
+DIRECTION_LABELS = {"worse": "▼ Worse", "better": "▲ Better", "mixed": "◆ Mixed"}
+DIRECTION_COLORS = {"▼ Worse": "#D55E00", "▲ Better": "#009E73", "◆ Mixed": "#4D4D4D"}
+
+
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """What changed since last quarter, worse first, with each status's symbol and the direction's."""
+    if changes.empty:
+        return changes
+    order = {"worse": 0, "mixed": 1, "better": 2}
+    out = changes.assign(rank=changes["direction"].map(order)).sort_values(["rank", "code"], kind="stable")
+    out = out.assign(
+        direction=out["direction"].map(DIRECTION_LABELS),
+        status_before=out["status_before"].map(charts.status_label),
+        status_now=out["status_now"].map(charts.status_label),
+    )
+    return out[["direction", *[c for c in changes.columns if c != "direction"]]].reset_index(drop=True)
+
+
+def direction_style(value: object) -> str:
+    """CSS for a direction cell: its colour, bold for "worse"."""
+    color = DIRECTION_COLORS.get(str(value))
+    if color is None:
+        return ""
+    return f"color: {color}; font-weight: 700" if str(value).endswith("Worse") else f"color: {color}"
+
+
+def objective_code(point: dict) -> str | None:
+    """The objective code a clicked chart point stands for, else None: a goal chart bar carries
+    ``[hover text, objective code or ""]`` as its customdata; a heatmap cell has the code as its ``x``."""
+    custom = point.get("customdata")
+    if isinstance(custom, list | tuple):
+        return str(custom[1]) if len(custom) >= 2 and custom[1] else None
+    x = point.get("x")
+    return x if isinstance(x, str) and x else None
+
+
 @dataclass
 class OverviewBundle:
     quarter: FiscalQuarter
     empty: bool
     headline: aggregation.Headline | None = None
+    metrics: list[Metric] = field(default_factory=list)
     goals: charts.Chart | None = None
     statuses: charts.Chart | None = None
     risk_by_goal: charts.Chart | None = None
@@ -41,10 +144,11 @@ def build_overview(
         quarter=quarter,
         empty=False,
         headline=view.headline,
+        metrics=headline_metrics(view.as_of, view.previous, view.headline),
         goals=charts.goal_progress_chart(view.as_of, aggregation.goal_progress(view.as_of)),
         statuses=charts.status_counts_chart(view.headline),
         risk_by_goal=charts.risk_by_goal_chart(aggregation.risk_by_goal(view.as_of)),
-        changes=aggregation.changes_since(view.previous, view.as_of),
+        changes=changes_table(aggregation.changes_since(view.previous, view.as_of)),
         objectives=view.as_of[
             ["code", "title", "status", "progress", "risk_level", "reports", "expected", "working_group"]
         ],

@@ -5,6 +5,7 @@ identity: who is asking is never part of a cached read, because the caches are s
 """
 
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -14,7 +15,7 @@ from dashboard.domain.filters import Filters
 from dashboard.formats import exports
 from dashboard.services.bootstrap import ensure_ready
 from dashboard.settings import Settings
-from dashboard.store import queries
+from dashboard.store import queries, rollup
 from dashboard.store.database import get_engine
 from dashboard.views.overview import OverviewBundle, build_overview
 
@@ -99,3 +100,20 @@ def export_bytes(url: str, mission_id: int, filters: Filters, kind: str) -> byte
     frame = overview_bundle(url, mission_id, filters).export
     assert frame is not None
     return exports.to_csv_bytes(frame) if kind == "csv" else exports.to_xlsx_bytes(frame)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=32)
+def rollup_frames(
+    url: str, first_qindex: int, last_qindex: int, on: date, bureau: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Washington's roll-up, grouped in the database: missions with updates owed, their goals, and per objective
+    and quarter the counted reports, status and top risk (``store.rollup``)."""
+    engine = engine_for(url)
+    states = Settings.from_env().counted_states
+    return (
+        rollup.mission_expected_frame(engine, on=on, bureau=bureau),
+        rollup.mission_goals_frame(engine, bureau=bureau),
+        rollup.objective_quarters_frame(
+            engine, first_qindex=first_qindex, last_qindex=last_qindex, states=states, bureau=bureau
+        ),
+    )

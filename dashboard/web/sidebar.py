@@ -8,19 +8,31 @@ import streamlit as st
 from dashboard.domain.aggregation import STATUS_LEVELS, Overview, overview
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from dashboard.web import identity
 from dashboard.web.cache import database_url, expected, missions, updates
 from dashboard.web.widgets import plain
 from models.scales import RISK_ORDER
+
+
+def scoped_missions() -> pd.DataFrame:
+    """The missions the person looking may see: all, or their bureau's when their account has a bureau scope."""
+    frame = missions(database_url())
+    bureau = identity.current_actor().bureau
+    return frame if bureau is None else frame[frame["bureau"] == bureau].reset_index(drop=True)
 
 
 def pick_mission(key: str, wanted: int | None = None) -> int | None:
     """The mission to show: a sidebar chooser when there is more than one, starting at ``wanted``.
 
     ``wanted`` defaults to the ``mission`` id in the URL. Returns None (with a message) when no strategy is loaded.
+    A user with a bureau scope chooses among that bureau's missions only.
     """
-    frame = missions(database_url())
+    frame = scoped_missions()
     if frame.empty:
-        st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
+        if missions(database_url()).empty:
+            st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
+        else:
+            st.info("Your account sees one regional bureau's missions only, and none of them is loaded yet.")
         return None
     if wanted is None:
         wanted = Filters.from_query_params(st.query_params.get_all).mission_id
@@ -54,7 +66,7 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
     mission_id = pick_mission(f"{prefix}_mission", from_url.mission_id)
     if mission_id is None:
         return None
-    all_missions = missions(url)
+    all_missions = missions(url)  # the mission's id stays in links only when there is more than one
     mission = all_missions.set_index("mission_id").loc[mission_id]
     expected_rows = expected(url, mission_id)
     update_rows = updates(url, mission_id)

@@ -44,6 +44,16 @@ COLUMN_LABELS: dict[str, str] = {
     "state": "State",
     "objectives": "Objectives",
     "overdue": "Overdue",
+    "goal or objective": "Goal or objective",
+    "goal": "Goal",
+    "series": "Series",
+    "received": "Received",
+    "missing": "Missing",
+    "mission": "Mission",
+    "bureau": "Bureau",
+    "completeness": "Complete (%)",
+    "on_track_share": "On track or completed (%)",
+    "high_risk": "High or Critical",
 }
 # Columns holding long text: shown wide, in rows tall enough (WRAPPED_ROW_HEIGHT) for titles to wrap, not be cut.
 WIDE_COLUMNS = {"title", "objective_title", "review_comment", "objectives"}
@@ -115,18 +125,39 @@ def demo_banner() -> None:
         )
 
 
-def show_chart(chart: Chart, key: str) -> None:
-    """A chart with its one-sentence summary and a "view data" table (Section 508)."""
-    st.plotly_chart(chart.figure, key=f"{key}_chart", config={"displaylogo": False})
-    st.caption(plain(chart.summary))
-    with st.expander("View data"):
-        st.dataframe(
-            chart.data,
-            hide_index=True,
-            key=f"{key}_data",
-            width="stretch",
-            column_config=column_config(list(chart.data.columns)),
+def _data_table(chart: Chart, key: str) -> None:
+    st.dataframe(
+        chart.data,
+        hide_index=True,
+        key=f"{key}_data",
+        width="stretch",
+        column_config=column_config(list(chart.data.columns)),
+    )
+
+
+def show_chart(chart: Chart, key: str, *, data_on_demand: bool = False, selectable: bool = False) -> list[dict]:
+    """A chart with its one-sentence summary and a "view data" table (Section 508).
+
+    ``data_on_demand``: the table is drawn only once asked for (a toggle), which keeps a page with many charts
+    light. ``selectable``: a click on a point reruns the page; returns the clicked points (else ``[]``).
+    """
+    config = {"displaylogo": False}
+    if selectable:
+        event = st.plotly_chart(
+            chart.figure, key=f"{key}_chart", config=config, on_select="rerun", selection_mode="points"
         )
+        points = list(event.selection.points) if event else []
+    else:
+        st.plotly_chart(chart.figure, key=f"{key}_chart", config=config)
+        points = []
+    st.caption(plain(chart.summary))
+    if data_on_demand:
+        if st.toggle("View data", key=f"{key}_show_data"):
+            _data_table(chart, key)
+    else:
+        with st.expander("View data"):
+            _data_table(chart, key)
+    return points
 
 
 # Characters that make links, autolinks, emphasis, code, HTML, colour or emoji directives, or maths.

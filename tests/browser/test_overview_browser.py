@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 SHOTS = "/tmp/shots"
 LOAD_TIMEOUT_MS = 60_000
 UPDATES_RE = re.compile(r"^Updates received: (\d+) of (\d+) expected for (FY\d{4} Q[1-4])$")
-METRIC_LABELS = ["On track", "At risk", "Off track", "Completed", "Mean progress", "High or Critical risk"]
+METRIC_LABELS = ["On track", "At risk", "Off track", "Completed", "Progress", "High risk"]
 
 
 def _query(page: Page) -> dict[str, list[str]]:
@@ -94,6 +94,14 @@ def _shot_from(page: Page, heading: str, path: str) -> None:
     screenshot(page, path, full_page=False)
 
 
+def _section(page: Page, name: str) -> None:
+    """Show one section of the overview (Progress, By agency, Trend) and wait for its run to end."""
+    page.locator('[data-testid="stButtonGroup"]').get_by_text(name, exact=True).click()
+    if name != "Progress":
+        expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+
+
 def _settle(page: Page, before: str) -> None:
     """After a widget change: the progress text differs from ``before`` and the app is idle again."""
     expect(_updates(page)).not_to_have_text(before, timeout=LOAD_TIMEOUT_MS)
@@ -112,15 +120,18 @@ def test_overview_goal_and_agency_filters_change_the_view_and_the_link_reproduce
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     all_text, all_received, all_expected, quarter = _read_updates(page)
     all_metrics = _metrics(page)
+    expect(_caption(page, r"^Goal \d leads at \d+% mean progress; .+ trails at \d+%\.$")).to_have_count(1)
+    _section(page, "Objectives")
     objectives = _grid_after_heading(page, "Objectives")
     expect(objectives).to_have_count(1)
     all_codes = _first_column(objectives)
     assert {"1.1", "2.1", "2.2"} <= set(all_codes), all_codes
     assert objectives.get_attribute("aria-rowcount") == str(len(all_codes) + 1)
-    expect(_caption(page, r"^Goal \d leads at \d+% mean progress; .+ trails at \d+%\.$")).to_have_count(1)
     assert "goal" not in _query(page) and "agency" not in _query(page), page.url
     screenshot(page, f"{SHOTS}/overview_1_all.png")
+    _section(page, "By agency")
     _shot_from(page, "By agency", f"{SHOTS}/overview_1b_all_agency.png")
+    _section(page, "Objectives")
     page.get_by_role("heading", name="Strategy progress", exact=True).evaluate("h => h.scrollIntoView()")
 
     # 2. Goal filter: only Goal 2 and its objectives 2.1 and 2.2.
@@ -135,6 +146,7 @@ def test_overview_goal_and_agency_filters_change_the_view_and_the_link_reproduce
     assert goal_metrics != all_metrics
     expect(objectives).to_have_attribute("aria-rowcount", "3")
     assert _first_column(objectives) == ["2.1", "2.2"]
+    _section(page, "Progress")
     expect(_caption(page, r"^Goal 2 is at \d+% mean progress\.$")).to_have_count(1)
     expect(_caption(page, r"^2 objectives: ")).to_have_count(1)
     expect(page.locator(".st-key-ov_goals_chart .ytick text")).to_have_count(3)
@@ -142,6 +154,7 @@ def test_overview_goal_and_agency_filters_change_the_view_and_the_link_reproduce
     assert _query(page)["goal"] == ["2"] and "agency" not in _query(page), page.url
     expect(page.locator(".st-key-ov_goal")).to_contain_text("Goal 2: ")
     screenshot(page, f"{SHOTS}/overview_2_goal2.png")
+    _section(page, "Objectives")
 
     # 3. Agency filter on top: DEA has not reported the latest quarter in the demo data.
     _pick(page, "Agency", re.compile(r"^DEA$"))
@@ -155,6 +168,7 @@ def test_overview_goal_and_agency_filters_change_the_view_and_the_link_reproduce
     assert dea_metrics != goal_metrics
     expect(objectives).to_have_attribute("aria-rowcount", "3")
     assert _first_column(objectives) == ["2.1", "2.2"]
+    _section(page, "By agency")
     missing = _grid_after_heading(page, "Not yet reported")
     expect(missing).to_have_count(1)
     missing_agencies = _first_column(missing)
@@ -166,8 +180,9 @@ def test_overview_goal_and_agency_filters_change_the_view_and_the_link_reproduce
     assert query["goal"] == ["2"] and query["agency"] == ["DEA"], page.url
     expect(page.locator(".st-key-ov_agency")).to_contain_text("DEA")
     screenshot(page, f"{SHOTS}/overview_3_goal2_dea.png")
-    _shot_from(page, "Objectives", f"{SHOTS}/overview_3b_goal2_dea_tables.png")
     _shot_from(page, "By agency", f"{SHOTS}/overview_3c_goal2_dea_agency.png")
+    _section(page, "Objectives")
+    _shot_from(page, "Objectives", f"{SHOTS}/overview_3b_goal2_dea_tables.png")
 
     # 4. The copied link, opened in a new tab, reproduces the filtered view.
     link = page.url
@@ -177,12 +192,32 @@ def test_overview_goal_and_agency_filters_change_the_view_and_the_link_reproduce
     expect(_updates(again)).to_have_text(dea_text)
     expect(again.locator('[data-testid="stException"]')).to_have_count(0)
     assert _metrics(again) == dea_metrics
+    _section(again, "Objectives")
     again_objectives = _grid_after_heading(again, "Objectives")
     expect(again_objectives).to_have_attribute("aria-rowcount", "3")
     assert _first_column(again_objectives) == ["2.1", "2.2"]
+    _section(again, "By agency")
     assert set(_first_column(_grid_after_heading(again, "Not yet reported"))) == {"DEA"}
     expect(again.locator(".st-key-ov_goal")).to_contain_text("Goal 2: ")
     expect(again.locator(".st-key-ov_agency")).to_contain_text("DEA")
     again_query = _query(again)
     assert again_query["goal"] == ["2"] and again_query["agency"] == ["DEA"], again.url
     screenshot(again, f"{SHOTS}/overview_4_reopened.png")
+
+
+def test_a_row_of_the_objectives_table_opens_that_objective(app_server: str, page: Page) -> None:
+    page.goto(f"{app_server}/?to=2026Q4")
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    _section(page, "Objectives")
+    objectives = _grid_after_heading(page, "Objectives")
+    expect(objectives).to_have_count(1)
+    second = _first_column(objectives)[1]
+    box = page.locator(".st-key-ov_objectives").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)  # the second row's selection box
+    expect(page).to_have_url(
+        re.compile(rf"/objective\?(.*&)?objective={re.escape(second)}(&|$)"), timeout=LOAD_TIMEOUT_MS
+    )
+    assert _query(page)["to"] == ["2026Q4"], page.url
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)

@@ -119,3 +119,12 @@ def test_disable_and_enable(db_path: Path) -> None:
     assert main(["user", "enable", "X@usaid.gov"]) == 0
     assert _user(db_path, "x@usaid.gov")["disabled"] == 0
     assert [a[1] for a in _audit(db_path)] == ["add user", "change user", "change user"]
+
+
+def test_a_bureau_viewer(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["user", "add", "wha@example.gov", "--role", "viewer", "--bureau", "WHA"]) == 0
+    assert _user(db_path, "wha@example.gov")["bureau"] == "WHA"
+    assert "bureau: WHA" in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # argparse refuses a bureau that is not one of the six
+        main(["user", "add", "x@example.gov", "--role", "viewer", "--bureau", "XX"])
+    assert _user(db_path, "x@example.gov") == {}

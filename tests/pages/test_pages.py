@@ -13,7 +13,7 @@ APP = ROOT / "dashboard" / "app.py"
 STRATEGY_PAGE = ROOT / "pages" / "strategy.py"
 OVERVIEW_PAGE = ROOT / "pages" / "overview.py"
 ALL_CODES = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3", "M1"]
-METRICS = ["On track", "At risk", "Off track", "Completed", "Mean progress", "High or Critical risk"]
+METRICS = ["On track", "At risk", "Off track", "Completed", "Progress", "High risk"]
 TITLE_11 = (
     "Peru achieved more inclusive and sustainable economic growth, improving the business climate for U.S. "
     "trade and investment."
@@ -40,6 +40,9 @@ def _run_page(page: Path, **query: str) -> AppTest:
 
 
 def _objectives_table(at: AppTest) -> pd.DataFrame:
+    """The objectives table, in the overview's Objectives section."""
+    at.button_group(key="ov_section").set_value("Objectives").run()
+    assert not at.exception, [e.message for e in at.exception]
     tables = [df.value for df in at.dataframe if list(df.value.columns) == OBJECTIVE_TABLE_COLUMNS]
     assert len(tables) == 1, [list(df.value.columns) for df in at.dataframe]
     return tables[0]

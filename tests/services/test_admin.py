@@ -40,6 +40,7 @@ def _user(email: str, role: str, agencies: list[str], groups: list[str], passwor
         "role": role,
         "agencies": agencies,
         "working_groups": groups,
+        "bureau": None,
         "disabled": False,
         "local_password": password,
         "locked_until": None,
@@ -356,3 +357,25 @@ def test_non_admins_are_refused_and_nothing_is_written(world: World) -> None:
     assert snapshot() == before
     with read_session(world.engine) as session:
         assert admin_lists.audit_entries(session)[0].action == "change user"  # the cast's disabling, nothing later
+
+
+def test_a_bureau_scope_is_set_checked_and_cleared(world: World) -> None:
+    with write_session(world.engine) as session:
+        user = admin.add_user(session=session, actor_email=ADMIN, email="wha@example.gov", role="viewer", bureau="wha")
+        assert user.bureau == "WHA"
+    with pytest.raises(ValueError, match="not a regional bureau"), write_session(world.engine) as session:
+        admin.add_user(session=session, actor_email=ADMIN, email="x@example.gov", role="viewer", bureau="XYZ")
+    with write_session(world.engine) as session:
+        admin.update_user(session=session, actor_email=ADMIN, email="wha@example.gov", role="viewer")
+    with read_session(world.engine) as session:
+        assert access.resolve(session, "wha@example.gov").bureau == "WHA"  # unchanged when not given
+    with write_session(world.engine) as session:
+        admin.update_user(session=session, actor_email=ADMIN, email="wha@example.gov", bureau="EUR")
+    assert _last_audit(world).action == "change user"
+    assert json.loads(_last_audit(world).after)["bureau"] == "EUR"
+    with write_session(world.engine) as session:
+        admin.update_user(session=session, actor_email=ADMIN, email="wha@example.gov", bureau="")
+    with read_session(world.engine) as session:
+        assert access.resolve(session, "wha@example.gov").bureau is None
+    with read_session(world.engine) as session:
+        assert session.exec(select(AppUser).where(AppUser.email == "x@example.gov")).first() is None

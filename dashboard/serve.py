@@ -1,0 +1,50 @@
+"""Entrypoint for a server: ``streamlit run dashboard/serve.py``. The same app as ``dashboard/app.py``, warmed at
+server start.
+
+Streamlit runs a page script only when a browser connects, so the first visitor after a start would pay the
+imports (pandas, plotly, SQLAlchemy, the app's modules: about 3 s), the migration check and the first mission's
+reads. Here an ASGI lifespan hook (``st.App``) does that work in the background as the server starts; a visitor
+who arrives meanwhile waits only for what is left.
+"""
+
+import sys
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+
+def warm() -> None:
+    """Import what every page needs and fill the shared caches a first visit reads (engine, missions, the first
+    mission's expected pairs and updates). Failures are left for the page to report."""
+    try:
+        import plotly.graph_objects  # noqa: F401
+
+        from dashboard.settings import Settings
+        from dashboard.views import charts, missions, overview  # noqa: F401
+        from dashboard.web import account, cache, gate, identity, sidebar, widgets  # noqa: F401
+
+        url = Settings.from_env().database_url
+        cache.engine_for(url)
+        frame = cache.missions(url)
+        if not frame.empty:
+            mission_id = int(frame["mission_id"].iloc[0])
+            cache.expected(url, mission_id)
+            cache.updates(url, mission_id)
+    except Exception:  # noqa: BLE001, S110  (the first page run reports any problem to the person)
+        pass
+
+
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    threading.Thread(target=warm, name="ics-warm-up", daemon=True).start()
+    yield None
+
+
+app = st.App(str(Path(__file__).with_name("app.py")), lifespan=lifespan)

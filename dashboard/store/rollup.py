@@ -1,0 +1,156 @@
+"""Washington's roll-up across missions, grouped in the database (SQLite and PostgreSQL alike).
+
+Three reads, each one SQL statement:
+
+* ``objective_quarters_frame``: one row per objective and quarter with counted reports. From the latest counted
+  revision of each (objective, agency, quarter) update of an agency still on the objective, the database groups
+  the number of reports, the mean progress, the combined status (the overview's rule: Off track if any agency
+  says so, else At risk, else Completed if all say so, else Not started if all say so, else On track) and the
+  highest risk level. A million status entries become a few tens of thousands of rows.
+* ``mission_expected_frame``: per mission, the (objective, agency) pairs that owe an update each quarter.
+* ``mission_goals_frame``: each mission's goal codes.
+
+Everything else on the Missions page (the mission x goal matrix, completeness, hotspots, trends) is rolled up
+from these two small frames by ``dashboard.domain.rollup``.
+"""
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, bindparam, text
+
+from dashboard.store.queries import LATEST_REVIEW_SQL
+
+OBJECTIVE_QUARTER_COLUMNS = [
+    "mission_id",
+    "bureau",
+    "goal_code",
+    "objective_id",
+    "code",
+    "title",
+    "qindex",
+    "reports",
+    "progress",
+    "status",
+    "risk_level",
+]
+MISSION_COLUMNS = ["mission_id", "country", "post", "bureau", "expected"]
+GOAL_COLUMNS = ["mission_id", "goal_code"]
+RISK_RANK_SQL = "CASE su.risk_level WHEN 'Low' THEN 0 WHEN 'Medium' THEN 1 WHEN 'High' THEN 2 ELSE 3 END"
+
+
+MISSION_EXPECTED_SQL = """
+    SELECT m.id AS mission_id, m.country, m.post, m.bureau, COUNT(oa.agency_id) AS expected
+    FROM mission m
+    LEFT JOIN objective o ON o.mission_id = m.id AND (o.retired_on IS NULL OR o.retired_on > :on)
+    LEFT JOIN objective_agency oa ON oa.objective_id = o.id
+    WHERE 1 = 1{scope}
+    GROUP BY m.id, m.country, m.post, m.bureau
+    ORDER BY m.country, m.id
+"""
+MISSION_GOALS_SQL = """
+    SELECT DISTINCT m.id AS mission_id, COALESCE(g.code, 'M') AS goal_code
+    FROM objective o JOIN mission m ON m.id = o.mission_id LEFT JOIN goal g ON g.id = o.goal_id
+    WHERE 1 = 1{scope}
+    ORDER BY m.id, COALESCE(g.code, 'M')
+"""
+
+
+def _mission_scope(bureau: str | None, params: dict[str, object]) -> str:
+    if bureau is None:
+        return ""
+    params["bureau"] = bureau
+    return " AND m.bureau = :bureau"
+
+
+def objective_quarters_sql(bureau: str | None, params: dict[str, object]) -> str:
+    """The grouped statement (shared with ``bench``, which times it raw). Reports are grouped per objective and
+    quarter first; only those few rows are then joined to their objective, goal and mission."""
+    scope = ""
+    if bureau is not None:
+        params["bureau"] = bureau
+        scope = (
+            " AND su.objective_id IN (SELECT o.id FROM objective o JOIN mission m ON m.id = o.mission_id"
+            " WHERE m.bureau = :bureau)"
+        )
+    return f"""
+        SELECT m.id AS mission_id, m.bureau, COALESCE(g.code, 'M') AS goal_code, o.id AS objective_id,
+               o.code, o.title, per.qindex, per.reports, per.progress,
+               CASE WHEN per.off_track > 0 THEN 'Off track'
+                    WHEN per.at_risk > 0 THEN 'At risk'
+                    WHEN per.completed = per.reports THEN 'Completed'
+                    WHEN per.not_started = per.reports THEN 'Not started'
+                    ELSE 'On track' END AS status,
+               CASE per.risk_rank WHEN 0 THEN 'Low' WHEN 1 THEN 'Medium' WHEN 2 THEN 'High' ELSE 'Critical' END
+                   AS risk_level
+        FROM (
+            SELECT su.objective_id, su.qindex, COUNT(*) AS reports, AVG(su.progress * 1.0) AS progress,
+                   SUM(CASE su.status WHEN 'Off track' THEN 1 ELSE 0 END) AS off_track,
+                   SUM(CASE su.status WHEN 'At risk' THEN 1 ELSE 0 END) AS at_risk,
+                   SUM(CASE su.status WHEN 'Completed' THEN 1 ELSE 0 END) AS completed,
+                   SUM(CASE su.status WHEN 'Not started' THEN 1 ELSE 0 END) AS not_started,
+                   MAX({RISK_RANK_SQL}) AS risk_rank
+            FROM (
+                SELECT su.objective_id, su.agency_id, su.status, su.progress, su.risk_level,
+                       su.fiscal_year * 4 + su.quarter - 1 AS qindex,
+                       ROW_NUMBER() OVER (PARTITION BY su.objective_id, su.agency_id, su.fiscal_year, su.quarter
+                                          ORDER BY su.revision DESC) AS rn
+                FROM status_update su LEFT JOIN ({LATEST_REVIEW_SQL}) re ON re.status_update_id = su.id
+                WHERE COALESCE(re.decision, su.state) IN :states
+                  AND su.fiscal_year BETWEEN :first_year AND :last_year
+                  AND su.fiscal_year * 4 + su.quarter - 1 BETWEEN :first AND :last{scope}
+            ) su
+            JOIN objective_agency oa ON oa.objective_id = su.objective_id AND oa.agency_id = su.agency_id
+            WHERE su.rn = 1
+            GROUP BY su.objective_id, su.qindex
+        ) per
+        JOIN objective o ON o.id = per.objective_id
+        JOIN mission m ON m.id = o.mission_id
+        LEFT JOIN goal g ON g.id = o.goal_id
+        ORDER BY m.id, o.id, per.qindex
+    """
+
+
+def objective_quarters_frame(
+    engine: Engine,
+    *,
+    first_qindex: int,
+    last_qindex: int,
+    states: tuple[str, ...] = ("submitted", "approved"),
+    bureau: str | None = None,
+) -> pd.DataFrame:
+    """Per objective and quarter in ``[first_qindex, last_qindex]``: reports, mean progress, status, top risk."""
+    params: dict[str, object] = {
+        "states": list(states),
+        "first": first_qindex,
+        "last": last_qindex,
+        "first_year": first_qindex // 4,
+        "last_year": last_qindex // 4,
+    }
+    sql = text(objective_quarters_sql(bureau, params)).bindparams(bindparam("states", expanding=True))
+    with engine.connect() as connection:
+        rows = connection.execute(sql, params).all()
+    frame = pd.DataFrame(rows, columns=OBJECTIVE_QUARTER_COLUMNS)
+    frame["progress"] = frame["progress"].astype(float)
+    frame["reports"] = frame["reports"].astype(int)
+    return frame
+
+
+def mission_expected_frame(engine: Engine, *, on: date, bureau: str | None = None) -> pd.DataFrame:
+    """Every mission (in ``bureau``, if given) with the number of (objective, agency) pairs owing an update for a
+    quarter ending ``on``: objectives not retired by then, each with its lead and contributing agencies."""
+    params: dict[str, object] = {"on": on}
+    sql = text(MISSION_EXPECTED_SQL.format(scope=_mission_scope(bureau, params)))
+    with engine.connect() as connection:
+        rows = connection.execute(sql, params).all()
+    frame = pd.DataFrame(rows, columns=MISSION_COLUMNS)
+    frame["expected"] = frame["expected"].astype(int)
+    return frame
+
+
+def mission_goals_frame(engine: Engine, *, bureau: str | None = None) -> pd.DataFrame:
+    """Each mission's goal codes ("M" for management objectives), for the mission x goal matrix."""
+    params: dict[str, object] = {}
+    sql = text(MISSION_GOALS_SQL.format(scope=_mission_scope(bureau, params)))
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(sql, params).all(), columns=GOAL_COLUMNS)

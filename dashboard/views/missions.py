@@ -1,0 +1,189 @@
+"""What the Missions page (Washington's roll-up) draws, from the grouped frames of ``store.rollup``. No Streamlit."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.domain import rollup
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.views.charts import NEUTRAL, Chart, _layout, quarter_axis, status_label
+from models.scales import BUREAUS
+
+# Okabe-Ito colours and a marker per bureau, so lines differ by more than colour.
+BUREAU_STYLE = {
+    "AF": ("#E69F00", "circle"),
+    "EAP": ("#56B4E9", "square"),
+    "EUR": ("#009E73", "diamond"),
+    "NEA": ("#D55E00", "triangle-up"),
+    "SCA": ("#CC79A7", "x"),
+    "WHA": ("#0072B2", "star"),
+}
+
+
+@dataclass
+class Headline:
+    missions: int
+    on_track: int
+    off_track_or_at_risk: int
+    late: int
+    hotspots: int
+
+
+@dataclass
+class MissionsBundle:
+    quarter: FiscalQuarter
+    headline: Headline
+    table: pd.DataFrame  # one row per mission: the goals' statuses with symbols, completeness and days late
+    goal_columns: list[str]
+    hotspots: pd.DataFrame
+    completeness: Chart
+    trend: Chart
+    risk_trend: Chart
+
+
+def goal_column(code: str) -> str:
+    return "Management" if code == "M" else f"Goal {code}"
+
+
+def _cell(status: str) -> str:
+    return status_label(status) if status else ""
+
+
+def mission_table(summary: pd.DataFrame, matrix: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The summary with one column per goal (its status with its symbol), in the summary's order."""
+    goals = matrix.rename(columns=goal_column).map(_cell)
+    table = summary.copy()
+    table["status"] = table["status"].map(_cell)
+    table = pd.concat([table.reset_index(drop=True), goals.reset_index(drop=True)], axis=1)
+    columns = ["mission_id", "mission", "bureau", "status", *goals.columns]
+    columns += ["progress", "high_risk", "received", "expected", "completeness", "days_late"]
+    return table[columns], list(goals.columns)
+
+
+def completeness_chart(summary: pd.DataFrame, quarter: FiscalQuarter) -> Chart:
+    """Per bureau: updates received over updates owed for the quarter."""
+    per = (
+        summary.assign(bureau=summary["bureau"].fillna("(none)"), late=summary["days_late"] > 0)
+        .groupby("bureau", sort=True)
+        .agg(
+            missions=("mission_id", "size"),
+            received=("received", "sum"),
+            expected=("expected", "sum"),
+            late=("late", "sum"),
+        )
+        .reset_index()
+    )
+    per["completeness"] = (per["received"] / per["expected"].where(per["expected"] > 0) * 100).round(1)
+    figure = go.Figure(
+        go.Bar(
+            x=per["bureau"],
+            y=per["completeness"].fillna(0),
+            marker_color="#0072B2",
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=[
+                f"{c:.0f}%<br>{r:,}/{e:,}"
+                for c, r, e in zip(per["completeness"].fillna(0), per["received"], per["expected"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[BUREAUS.get(b, b) for b in per["bureau"]],
+            hovertemplate="%{customdata}: %{y:.0f}% of owed updates in<extra></extra>",
+        )
+    )
+    figure.update_yaxes(range=[0, 125], title="Updates received (%)", tickvals=[0, 25, 50, 75, 100])
+    figure.update_xaxes(type="category", title=None)
+    if per.empty:
+        summary_text = f"No mission owes updates for {quarter.label}."
+    else:
+        shares = per["completeness"].fillna(0)
+        received, owed = int(per["received"].sum()), int(per["expected"].sum())
+        lowest = per[shares == shares.min()]["bureau"].tolist()
+        where = (
+            f"every bureau at {shares.min():.0f}%"
+            if len(lowest) == len(per) and len(per) > 1
+            else f"lowest: {' and '.join(lowest)} at {shares.min():.0f}%"
+        )
+        summary_text = f"For {quarter.label}, {received:,} of {owed:,} owed updates are in; {where}."
+    return Chart(_layout(figure, "Reporting completeness by bureau", height=340), summary_text, per)
+
+
+def _trend_chart(trend: pd.DataFrame, value: str, title: str, axis: str, summary_unit: str) -> Chart:
+    figure = go.Figure()
+    quarters = list(dict.fromkeys(trend.sort_values("qindex")["quarter"]))
+    for bureau, part in trend.groupby("bureau", sort=True):
+        color, symbol = BUREAU_STYLE.get(str(bureau), (NEUTRAL, "circle"))
+        part = part.set_index("quarter").reindex(quarters)
+        figure.add_scatter(
+            name=str(bureau),
+            x=quarters,
+            y=part[value],
+            mode="lines+markers",
+            line={"color": color},
+            marker={"symbol": symbol, "size": 8, "color": color},
+            hovertemplate=f"{bureau}, " + "%{x}: %{y:.0f}" + summary_unit + "<extra></extra>",
+        )
+    quarter_axis(figure)
+    figure.update_yaxes(title=axis, rangemode="tozero")
+    if trend.empty:
+        summary = "Nothing reported in this period."
+    else:
+        last = trend[trend["quarter"] == quarters[-1]]
+        summary = (
+            f"In {quarters[-1]}: "
+            + "; ".join(f"{r.bureau} {getattr(r, value):.0f}{summary_unit}" for r in last.itertuples())
+            + "."
+        )
+    return Chart(quarter_axis(_layout(figure, title, height=360)), summary, trend.drop(columns=["qindex"]))
+
+
+def build_missions(
+    missions: pd.DataFrame,
+    goals: pd.DataFrame,
+    objective_quarters: pd.DataFrame,
+    quarter: FiscalQuarter,
+    *,
+    today: date,
+    due_days: int,
+) -> MissionsBundle:
+    summary = rollup.mission_summary(missions, objective_quarters, quarter, today=today, due_days=due_days)
+    matrix = rollup.goal_matrix(missions, goals, objective_quarters, quarter)
+    table, goal_columns = mission_table(summary, matrix)
+    hot = rollup.hotspots(missions, objective_quarters, quarter)
+    hot = hot.assign(status=hot["status"].map(_cell))
+    trend = rollup.bureau_trend(objective_quarters)
+    headline = Headline(
+        missions=len(summary),
+        on_track=int(summary["status"].isin(["On track", "Completed"]).sum()),
+        off_track_or_at_risk=int(summary["status"].isin(["Off track", "At risk"]).sum()),
+        late=int((summary["days_late"] > 0).sum()),
+        hotspots=len(hot),
+    )
+    return MissionsBundle(
+        quarter=quarter,
+        headline=headline,
+        table=table,
+        goal_columns=goal_columns,
+        hotspots=hot,
+        completeness=completeness_chart(summary, quarter),
+        trend=_trend_chart(trend, "on_track_share", "On track or completed", "Objectives (%)", "%"),
+        risk_trend=_trend_chart(trend, "high_risk", "At High or Critical risk", "Objectives", " objectives"),
+    )
+
+
+# Pale tints of the status colours, so dark text on them keeps its contrast; the symbol carries the meaning too.
+STATUS_TINTS = {
+    "Not started": "#EBEBEB",
+    "On track": "#CCEBE3",
+    "At risk": "#FAE7C2",
+    "Off track": "#F5D5C2",
+    "Completed": "#CCE3F0",
+}
+STATUS_CELL_COLORS = {status_label(s): c for s, c in STATUS_TINTS.items()}
+
+
+def cell_style(value: object) -> str:
+    """CSS for one status cell of the mission table: a pale tint of the status colour behind its symbol and name."""
+    color = STATUS_CELL_COLORS.get(str(value))
+    return f"background-color: {color}" if color else ""

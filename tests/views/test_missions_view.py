@@ -1,0 +1,76 @@
+"""The Missions page's table and charts built from small grouped frames (as ``store.rollup`` returns them)."""
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.views.missions import build_missions, cell_style
+
+Q = FiscalQuarter(2026, 1)
+MISSIONS = pd.DataFrame(
+    {
+        "mission_id": [1, 2],
+        "country": ["Aland", "Borduria"],
+        "post": ["Embassy A", "Embassy B"],
+        "bureau": ["WHA", "EUR"],
+        "expected": [4, 2],
+    }
+)
+GOALS = pd.DataFrame({"mission_id": [1, 1, 2], "goal_code": ["1", "M", "1"]})
+PER = pd.DataFrame(
+    [
+        # mission, bureau, goal, objective, code, title, qindex, reports, progress, status, risk
+        (1, "WHA", "1", 11, "1.1", "Trade", Q.index, 2, 60.0, "At risk", "High"),
+        (1, "WHA", "M", 12, "M1", "Platform", Q.index, 2, 100.0, "Completed", "Low"),
+        (2, "EUR", "1", 21, "1.1", "Security", Q.index, 1, 20.0, "Off track", "Critical"),
+        (2, "EUR", "1", 21, "1.1", "Security", Q.previous().index, 1, 30.0, "On track", "Low"),
+    ],
+    columns=[
+        "mission_id",
+        "bureau",
+        "goal_code",
+        "objective_id",
+        "code",
+        "title",
+        "qindex",
+        "reports",
+        "progress",
+        "status",
+        "risk_level",
+    ],  # fmt: skip
+)
+
+
+def test_mission_table_with_goal_symbols_completeness_and_lateness() -> None:
+    view = build_missions(MISSIONS, GOALS, PER, Q, today=date(2026, 2, 9), due_days=30)
+    table = view.table.set_index("mission")
+    assert view.goal_columns == ["Goal 1", "Management"]
+    assert table.loc["Aland (Embassy A)", ["status", "Goal 1", "Management"]].tolist() == [
+        "▲ At risk",
+        "▲ At risk",
+        "✔ Completed",  # fmt: skip
+    ]
+    assert table.loc["Borduria (Embassy B)", ["status", "Goal 1", "Management"]].tolist() == [
+        "✖ Off track",
+        "✖ Off track",
+        "",
+    ]
+    assert table["completeness"].tolist() == [100.0, 50.0]
+    assert table["days_late"].tolist() == [0, 10]
+    head = view.headline
+    assert (head.missions, head.on_track, head.off_track_or_at_risk, head.late, head.hotspots) == (2, 0, 2, 1, 2)
+    assert view.hotspots["code"].tolist() == ["1.1", "1.1"] and view.hotspots["risk_level"].tolist() == [
+        "Critical",
+        "High",  # fmt: skip
+    ]
+    assert cell_style("✖ Off track").startswith("background-color") and cell_style("") == ""
+
+
+def test_bureau_charts_and_their_summaries() -> None:
+    view = build_missions(MISSIONS, GOALS, PER, Q, today=date(2026, 2, 9), due_days=30)
+    assert view.completeness.summary == "For FY2026 Q1, 5 of 6 owed updates are in; lowest: EUR at 50%."
+    assert list(view.completeness.figure.data[0].x) == ["EUR", "WHA"]
+    assert [t.name for t in view.trend.figure.data] == ["EUR", "WHA"]
+    assert view.trend.summary == "In FY2026 Q1: EUR 0%; WHA 50%."
+    assert view.risk_trend.summary == "In FY2026 Q1: EUR 1 objectives; WHA 1 objectives."
