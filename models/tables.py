@@ -88,6 +88,8 @@ class Agency(SQLModel, table=True):
 # Effective-dated links: ``from_qindex``/``until_qindex`` are FiscalQuarter.index values, both inclusive.
 # ``from_qindex`` 0 means "since the beginning"; ``until_qindex`` None means "still in effect".
 SINCE_THE_BEGINNING = 0
+# In DataFrames (not stored): the ``until_qindex`` of a range still in effect.
+OPEN_END = 10**9
 RANGE_CHECK = "until_qindex IS NULL OR until_qindex >= from_qindex"
 
 

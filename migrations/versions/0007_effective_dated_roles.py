@@ -38,7 +38,9 @@ def _old_key_name(table: str) -> str | None:
 def upgrade() -> None:
     # SQLite's batch copy starts from the reflected (old) key and then takes the new one, with a warning.
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*specifies columns .* as primary_key=True", category=sa.exc.SAWarning)
+        warnings.filterwarnings(
+            "ignore", message=".*specifies columns .* as primary_key=True", category=sa.exc.SAWarning
+        )
         _upgrade()
 
 
