@@ -82,12 +82,14 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _when(code_or_name: str, effective: FiscalQuarter | None, first: FiscalQuarter) -> tuple[str, str]:
-    """The sentence's opening and its tail about earlier quarters."""
+def _opening(effective: FiscalQuarter | None, first: FiscalQuarter) -> tuple[str, str | None]:
+    """The sentence's opening, and the span of earlier quarters that keep the old arrangement (None if none)."""
     if effective is None or effective <= first:
-        start = first.label
-        return f"From {start}, the first reporting quarter", "every quarter's expected and missing figures change."
-    return f"From {effective.label}", f"{span(first, effective.previous())} keep "
+        return f"From {first.label}, the first reporting quarter", None
+    return f"From {effective.label}", span(first, effective.previous())
+
+
+REWRITES_ALL = "every quarter's expected and missing figures change."
 
 
 def describe_agency_change(
@@ -102,32 +104,36 @@ def describe_agency_change(
 ) -> str:
     """One sentence saying what saving an objective's agencies will do, and which quarters keep the old ones.
 
-    ``effective`` None means "since the beginning"; ``first`` is the mission's first reporting quarter.
+    ``effective`` None means "every quarter"; ``first`` is the mission's first reporting quarter.
     """
-    before = {a: "contributing" for a in before_contributing} | ({before_lead: "lead"} if before_lead else {})
-    after = {a: "contributing" for a in after_contributing} | ({after_lead: "lead"} if after_lead else {})
+    # lead first, then contributors in the order given
+    before = ({before_lead: "lead"} if before_lead else {}) | {
+        a: "contributing" for a in before_contributing if a != before_lead
+    }
+    after = ({after_lead: "lead"} if after_lead else {}) | {
+        a: "contributing" for a in after_contributing if a != after_lead
+    }
     if before == after:
         return f"Nothing changes on {code}."
     changes = []
     for agency, role in after.items():
-        if before.get(agency) != role:
-            changes.append(f"{agency} becomes lead" if role == "lead" else f"{agency} becomes contributing")
-    for agency in before:
-        if agency not in after:
-            changes.append(f"{agency} stops reporting")
+        if agency not in before:
+            changes.append(f"{agency} becomes lead" if role == "lead" else f"{agency} starts contributing")
+        elif before[agency] != role:
+            changes.append(f"{agency} becomes {role}")
+    changes += [f"{agency} stops reporting" for agency in before if agency not in after]
     if before_lead and not after_lead:
-        changes.append(f"{code} has no lead agency")
-    opening, tail = _when(code, effective, first)
-    sentence = f"{opening}, {_names(changes)} on {code}"
-    if tail.endswith("keep "):
-        kept = [
-            f"{agency} as {role}" if role == "lead" else f"{agency} contributing"
-            for agency, role in before.items()
-            if after.get(agency) != role
-        ]
-        tail += _names(kept) if kept else "no agency"
-        tail += "."
-    return f"{sentence}; {tail}"
+        changes.append("no agency is lead")
+    opening, earlier = _opening(effective, first)
+    if earlier is None:
+        return f"{opening}, {_names(changes)} on {code}; {REWRITES_ALL}"
+    old = [
+        f"{agency} as lead" if role == "lead" else f"{agency} contributing"
+        for agency, role in before.items()
+        if after.get(agency) != role
+    ]
+    tail = f"{earlier} keep {_names(old)}." if old else f"{earlier} stay as they were."
+    return f"{opening}, {_names(changes)} on {code}; {tail}"
 
 
 def describe_group_change(
@@ -143,13 +149,9 @@ def describe_group_change(
     dropped = [c for c in before if c not in after]
     if not added and not dropped:
         return f"{name} keeps the same objectives."
-    parts = []
-    if added:
-        parts.append(f"covers {_names(added)}")
-    if dropped:
-        parts.append(f"stops covering {_names(dropped)}")
-    opening, tail = _when(name, effective, first)
-    sentence = f"{opening}, {name} {' and '.join(parts)}"
-    if tail.endswith("keep "):
-        tail += f"{_names(list(before)) or 'no objective'} in {name}."
-    return f"{sentence}; {tail}"
+    parts = ([f"covers {_names(added)}"] if added else []) + ([f"stops covering {_names(dropped)}"] if dropped else [])
+    opening, earlier = _opening(effective, first)
+    if earlier is None:
+        return f"{opening}, {name} {' and '.join(parts)}; {REWRITES_ALL}"
+    tail = f"{earlier} keep {_names(dropped)} in {name}." if dropped else f"{earlier} stay as they were."
+    return f"{opening}, {name} {' and '.join(parts)}; {tail}"
