@@ -314,7 +314,8 @@ def review(
     row = session.get(StatusUpdate, status_update_id)
     if row is None:
         raise ValueError("update: not found")
-    allowed = reviewable_objectives(session, actor)
+    # Working groups' objectives are effective-dated: the chair of the group covering the update's quarter reviews.
+    allowed = reviewable_objectives(session, actor, FiscalQuarter(row.fiscal_year, row.quarter).index)
     if allowed is not None and row.objective_id not in allowed:
         raise AccessDenied("Only the chair of a working group covering this objective can review this update.")
     if row.author == actor.email:

@@ -20,7 +20,7 @@ from dashboard.store import queries
 from dashboard.store.database import read_session, write_session
 from models import AuditEntry, StatusUpdate, WorkingGroup
 from tests import people
-from tests.people import ADMIN, DEA, TODAY, USAID, World
+from tests.people import ADMIN, CHAIR1, CHAIR2, DEA, TODAY, USAID, World
 
 FAS = "fas@example.gov"
 Q1, Q2, Q3, Q4 = (FiscalQuarter(2026, q) for q in (1, 2, 3, 4))
@@ -222,6 +222,13 @@ def test_an_objective_moves_to_another_working_group_from_a_quarter(world: World
     q3 = world.submit(USAID, world.form("1.3", "USAID", quarter=Q3))
     q4 = world.submit(USAID, world.form("1.3", "USAID", quarter=Q4))
     assert (q3.working_group_id, q4.working_group_id) == (goal1.id, goal2.id)
+    # and the chair of the group covering the update's quarter reviews it
+    with pytest.raises(AccessDenied, match="Only the chair of a working group covering this objective"):
+        world.review(CHAIR1, q4.id, "approved")
+    with pytest.raises(AccessDenied, match="Only the chair of a working group covering this objective"):
+        world.review(CHAIR2, q3.id, "approved")
+    world.review(CHAIR1, q3.id, "approved")
+    world.review(CHAIR2, q4.id, "approved")
     # the audit says from when the objectives change; the group's list shows what holds from then on
     with read_session(world.engine) as session:
         entry = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc())).first()
