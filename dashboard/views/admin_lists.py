@@ -143,8 +143,10 @@ def preview_group_change(
     before = (
         group_snapshot(session, group, None if effective is None else effective.index)["objectives"] if group else []
     )
+    if group is None and not objectives:
+        return "Pick the objectives the new working group covers."
     return describe_group_change(
-        name=name.strip() or "The new working group",
+        name=name.strip() or "the new working group",
         before=before,
         after=objectives,
         effective=effective,

@@ -54,3 +54,15 @@ def test_a_working_group_change_is_previewed_with_its_quarter(cast: Cast) -> Non
     ok(at.run())
     name = at.text_input(key=f"admin_group_name_{picked}").value
     assert f"From FY2026 Q3, {name} stops covering 1.3; FY2022 Q3–FY2026 Q2 keep 1.3 in {name}." in texts(at.info)
+
+
+def test_a_new_working_group_is_previewed_too(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    assert "Pick the objectives the new working group covers." in texts(at.info)
+    at.text_input(key="admin_group_name_None").input("Migration Task Force")
+    at.multiselect(key="admin_group_objectives_None").set_value(["2.2"])
+    at.selectbox(key="admin_group_from_None").set_value(Q3)
+    ok(at.run())
+    sentence = "From FY2026 Q3, Migration Task Force covers 2.2; FY2022 Q3–FY2026 Q2 stay as they were."
+    assert sentence in texts(at.info)
