@@ -76,10 +76,13 @@ def build_database(path: Path, entries: int, seed: int = 7) -> None:
                     "risks, position) VALUES (?,?,?,?, 'mission', ?, '', '', '', ?)",
                     (objective_id, m, goal_id, f"{g}.{o}", f"Objective {g}.{o}", objective_id),
                 )
-                con.execute("INSERT INTO working_group_objective VALUES (?, ?)", (goal_id, objective_id))
+                con.execute(
+                    "INSERT INTO working_group_objective (working_group_id, objective_id) VALUES (?, ?)",
+                    (goal_id, objective_id),
+                )
                 for k, agency in enumerate(rng.sample(range(1, len(AGENCIES) + 1), AGENCIES_PER_OBJECTIVE)):
                     con.execute(
-                        "INSERT INTO objective_agency VALUES (?, ?, ?)",
+                        "INSERT INTO objective_agency (objective_id, agency_id, role) VALUES (?, ?, ?)",
                         (objective_id, agency, "lead" if k == 0 else "contributing"),
                     )
                     pairs.append((objective_id, agency, goal_id))

@@ -85,15 +85,28 @@ class Agency(SQLModel, table=True):
     name: str = Field(max_length=200)
 
 
+# Effective-dated links: ``from_qindex``/``until_qindex`` are FiscalQuarter.index values, both inclusive.
+# ``from_qindex`` 0 means "since the beginning"; ``until_qindex`` None means "still in effect".
+SINCE_THE_BEGINNING = 0
+# In DataFrames (not stored): the ``until_qindex`` of a range still in effect.
+OPEN_END = 10**9
+RANGE_CHECK = "until_qindex IS NULL OR until_qindex >= from_qindex"
+
+
 class ObjectiveAgency(SQLModel, table=True):
-    """An agency's role on an objective: one lead, any number of contributors."""
+    """An agency's role on an objective from one quarter to another: one lead, any number of contributors."""
 
     __tablename__ = "objective_agency"
-    __table_args__ = (CheckConstraint("role IN ('lead', 'contributing')", name="ck_objective_agency_role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('lead', 'contributing')", name="ck_objective_agency_role"),
+        CheckConstraint(RANGE_CHECK, name="ck_objective_agency_range"),
+    )
 
     objective_id: int = Field(foreign_key="objective.id", primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+    from_qindex: int = Field(default=SINCE_THE_BEGINNING, primary_key=True)
     role: str = Field(default="contributing", max_length=12)
+    until_qindex: int | None = None
 
 
 class WorkingGroup(SQLModel, table=True):
@@ -114,10 +127,15 @@ class WorkingGroupAgency(SQLModel, table=True):
 
 
 class WorkingGroupObjective(SQLModel, table=True):
+    """A working group covers an objective from one quarter to another (see ObjectiveAgency for the range)."""
+
     __tablename__ = "working_group_objective"
+    __table_args__ = (CheckConstraint(RANGE_CHECK, name="ck_working_group_objective_range"),)
 
     working_group_id: int = Field(foreign_key="working_group.id", primary_key=True)
     objective_id: int = Field(foreign_key="objective.id", primary_key=True)
+    from_qindex: int = Field(default=SINCE_THE_BEGINNING, primary_key=True)
+    until_qindex: int | None = None
 
 
 class StatusUpdate(SQLModel, table=True):

@@ -1,9 +1,12 @@
 """Admin: users and roles, agencies, working groups, objective roles, and the audit log of every change."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.services import admin
+from dashboard.store import queries
 from dashboard.store.database import read_session
 from dashboard.views import admin_lists
 from dashboard.web import cache, gate, widgets, writes
@@ -139,7 +142,11 @@ with tab_groups:
     )
     group = next((g for g in groups if g.id == group_id), None) or admin_lists.GroupRow(0, "", None, [], [])
     codes = [o.code for o in objectives]
-    with st.form(f"admin_group_{group_id}"):
+    quarters, quarter_index = admin_lists.effective_choices(
+        queries.mission_row(cache.engine(), mission_id), date.today()
+    )
+    # Not a form: the sentence below follows each choice before anything is saved.
+    with st.container(border=True, key=f"admin_group_{group_id}"):
         group_name = st.text_input("Name", value=group.name, key=f"admin_group_name_{group_id}")
         chair_options = [None, *acronyms]
         chair = st.selectbox(
@@ -155,7 +162,25 @@ with tab_groups:
         covered = st.multiselect(
             "Objectives covered", codes, default=group.objectives, key=f"admin_group_objectives_{group_id}"
         )
-        if st.form_submit_button("Save working group", type="primary"):
+        group_from = st.selectbox(
+            "Objectives change from",
+            quarters,
+            index=quarter_index,
+            format_func=admin_lists.effective_label,
+            help="Earlier quarters keep the objectives they had. Name, chair and members change at once.",
+            key=f"admin_group_from_{group_id}",
+        )
+        with read_session(cache.engine()) as session:
+            group_preview = admin_lists.preview_group_change(
+                session,
+                mission_id=mission_id,
+                group_id=group_id,
+                name=group_name,
+                objectives=covered,
+                effective=group_from,
+            )
+        st.info(widgets.plain(group_preview))
+        if st.button("Save working group", type="primary", key=f"admin_group_save_{group_id}"):
             writes.run_write(
                 "admin_flash",
                 f"Saved working group {group_name.strip()}.",
@@ -168,6 +193,7 @@ with tab_groups:
                     members=members,
                     objectives=covered,
                     group_id=group_id,
+                    effective=group_from,
                 ),
             )
 
@@ -190,7 +216,8 @@ with tab_objectives:
         key="admin_roles_pick",
     )
     chosen = by_id[objective_id]
-    with st.form(f"admin_roles_{objective_id}"):
+    # Not a form: the sentence below follows each choice before anything is saved.
+    with st.container(border=True, key=f"admin_roles_{objective_id}"):
         lead_options = [None, *acronyms]
         lead = st.selectbox(
             "Lead agency",
@@ -202,12 +229,30 @@ with tab_objectives:
         contributing = st.multiselect(
             "Contributing agencies", acronyms, default=chosen.contributing, key=f"admin_roles_contrib_{objective_id}"
         )
-        if st.form_submit_button("Save agencies", type="primary"):
+        roles_from = st.selectbox(
+            "Effective from",
+            quarters,
+            index=quarter_index,
+            format_func=admin_lists.effective_label,
+            help="Earlier quarters keep the agencies they had, so their expected and missing figures never change.",
+            key=f"admin_roles_from_{objective_id}",
+        )
+        with read_session(cache.engine()) as session:
+            roles_preview = admin_lists.preview_agency_change(
+                session, objective_id=objective_id, lead=lead, contributing=contributing, effective=roles_from
+            )
+        st.info(widgets.plain(roles_preview))
+        if st.button("Save agencies", type="primary", key=f"admin_roles_save_{objective_id}"):
             writes.run_write(
                 "admin_flash",
                 f"Saved the agencies of objective {chosen.code}.",
                 lambda s: admin.set_objective_agencies(
-                    session=s, actor_email=me, objective_id=objective_id, lead=lead, contributing=contributing
+                    session=s,
+                    actor_email=me,
+                    objective_id=objective_id,
+                    lead=lead,
+                    contributing=contributing,
+                    effective=roles_from,
                 ),
             )
 

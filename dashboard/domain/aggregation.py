@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.domain import effective
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
 from models.scales import RISK_ORDER, STATUS_ORDER
@@ -60,6 +61,9 @@ def scope(expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters) -> tu
     expected = expected[mask]
     if updates.empty:
         return expected, updates
+    if effective.dated(expected):
+        # An update counts when its (objective, agency) pair is in scope in the update's quarter.
+        return expected, updates[effective.in_effect_for_rows(updates, expected)].reset_index(drop=True)
     # An update counts when its (objective, agency) pair is in scope.
     keys = expected[["objective_id", "agency_id"]].drop_duplicates()
     updates = updates.merge(keys, on=["objective_id", "agency_id"], how="inner")
@@ -83,6 +87,7 @@ def objective_quarters(updates: pd.DataFrame) -> pd.DataFrame:
 
 def objectives_as_of(expected: pd.DataFrame, updates: pd.DataFrame, quarter: FiscalQuarter) -> pd.DataFrame:
     """One row per objective in scope for ``quarter``; objectives with no update show "No update"."""
+    expected = effective.in_effect(expected, quarter)
     objectives = (
         expected.groupby("objective_id", sort=False)
         .agg(
@@ -137,7 +142,7 @@ def headline(as_of: pd.DataFrame, expected: pd.DataFrame, updates: pd.DataFrame,
     """The headline figures for the objectives in ``as_of`` for ``quarter``."""
     counts = {status: int((as_of["status"] == status).sum()) for status in STATUS_LEVELS}
     progress = as_of["progress"].dropna()
-    in_scope = expected[expected["objective_id"].isin(as_of["objective_id"])]
+    in_scope = effective.in_effect(expected[expected["objective_id"].isin(as_of["objective_id"])], quarter)
     received = received_pairs(in_scope, updates, quarter)
     return Headline(
         status_counts=counts,
@@ -150,7 +155,8 @@ def headline(as_of: pd.DataFrame, expected: pd.DataFrame, updates: pd.DataFrame,
 
 
 def received_pairs(expected: pd.DataFrame, updates: pd.DataFrame, quarter: FiscalQuarter) -> pd.DataFrame:
-    """Each expected (objective, agency) pair with ``received`` True/False and its update's fields for ``quarter``."""
+    """Each (objective, agency) pair expected in ``quarter`` with ``received`` True/False and its update's fields."""
+    expected = effective.in_effect(expected, quarter)
     current = updates[updates["qindex"] == quarter.index] if not updates.empty else updates
     keep = ["objective_id", "agency_id", "status", "progress", "risk_level"]
     current = current[keep] if not current.empty else pd.DataFrame(columns=keep)
@@ -337,7 +343,7 @@ def agency_history(updates: pd.DataFrame, agency_id: int, expected: pd.DataFrame
 
 def latest_by_agency(updates: pd.DataFrame, expected: pd.DataFrame, objective_id: int) -> pd.DataFrame:
     """Each agency on an objective with its most recent update in range (or none), newest quarter first."""
-    owed = expected[expected["objective_id"] == objective_id][["agency_id", "agency", "role"]]
+    owed = effective.latest(expected[expected["objective_id"] == objective_id])[["agency_id", "agency", "role"]]
     mine = updates[updates["objective_id"] == objective_id] if not updates.empty else updates
     latest = mine.sort_values("qindex").groupby("agency_id").tail(1) if not mine.empty else mine
     out = owed.merge(latest, on="agency_id", how="left")
@@ -380,7 +386,7 @@ def missed_quarters(
         sent = set(zip(updates["objective_id"], updates["agency_id"], updates["qindex"], strict=True))
     quarter = first
     while quarter <= end:
-        for pair in expected.itertuples():
+        for pair in effective.in_effect(expected, quarter).itertuples():
             if (pair.objective_id, pair.agency_id, quarter.index) not in sent:
                 rows.append(
                     {

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from dashboard.domain import effective
 from dashboard.domain.actor import Actor
 from dashboard.domain.fiscal import FiscalQuarter
 from models import Mission
@@ -73,7 +74,7 @@ def _joined(expected: pd.DataFrame, submissions: pd.DataFrame, quarter: FiscalQu
     got = _for_quarter(submissions, quarter)[
         ["objective_id", "agency_id", "state", "status_update_id", "review_comment", "author"]
     ]
-    return expected.merge(got, on=["objective_id", "agency_id"], how="left")
+    return effective.in_effect(expected, quarter).merge(got, on=["objective_id", "agency_id"], how="left")
 
 
 def tracker(
@@ -156,8 +157,7 @@ def my_owed(
 def my_returned(expected: pd.DataFrame, submissions: pd.DataFrame, agency_ids: frozenset[int]) -> pd.DataFrame:
     """Returned updates (any quarter) of the user's agencies, newest quarter first, with the chair's comment."""
     returned = submissions[(submissions["state"] == "returned") & submissions["agency_id"].isin(agency_ids)]
-    names = expected[["objective_id", "agency_id", "code", "objective_title", "agency"]]
-    out = _with_quarter_label(returned.merge(names, on=["objective_id", "agency_id"], how="left"))
+    out = _with_quarter_label(effective.attach(returned, expected, ["code", "objective_title", "agency"]))
     out["state"] = out["state"].map(STATE_LABELS)
     return out.sort_values(["qindex", "code"], ascending=[False, True], ignore_index=True)
 
@@ -185,6 +185,6 @@ def to_review(
         waiting = waiting[waiting["objective_id"].isin(objective_ids)]
     if reviewer is not None:
         waiting = waiting[waiting["author"] != reviewer]
-    names = expected[["objective_id", "agency_id", "code", "objective_title", "agency", "working_group"]]
-    out = _with_quarter_label(waiting.merge(names, on=["objective_id", "agency_id"], how="left"))
+    columns = ["code", "objective_title", "agency", "working_group"]
+    out = _with_quarter_label(effective.attach(waiting, expected, columns))
     return out.sort_values(["qindex", "code", "agency"], ascending=[False, True, True], ignore_index=True)

@@ -4,6 +4,7 @@ import io
 
 import pandas as pd
 
+from dashboard.domain import effective
 from dashboard.domain.aggregation import quarter_label
 from models.fields import NARRATIVE_FIELDS
 from models.text import clean_text
@@ -46,10 +47,10 @@ def export_frame(expected: pd.DataFrame, updates: pd.DataFrame) -> pd.DataFrame:
     """One row per update in ``updates`` (already filtered), with the objective, goal and agency spelled out."""
     if updates.empty:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
-    meta = expected[
-        ["objective_id", "agency_id", "code", "objective_title", "goal_code", "agency", "role", "working_group"]
-    ]
-    merged = updates.merge(meta, on=["objective_id", "agency_id"], how="inner")
+    # Each update with the role and working group its pair had in the update's quarter.
+    meta = ["code", "objective_title", "goal_code", "agency", "role", "working_group"]
+    merged = effective.attach(updates, expected, meta)
+    merged = merged[merged["code"].notna()]
     merged = merged.sort_values(["qindex", "code", "agency"])
     out = pd.DataFrame(
         {

@@ -6,6 +6,7 @@ A user disabled or deleted while signed in can no longer write, because every wr
 from sqlmodel import Session, select
 
 from dashboard.domain.actor import AccessDenied, Actor, is_operator
+from dashboard.store.roles import held_at
 from models import AppUser, Role, UserAgency, UserWorkingGroup, WorkingGroupObjective
 from models.tables import Agency
 
@@ -62,8 +63,12 @@ def acting(session: Session, email: str | None) -> Actor:
     return actor
 
 
-def reviewable_objectives(session: Session, actor: Actor) -> set[int] | None:
-    """Objective ids the actor may review; None means all (admin)."""
+def reviewable_objectives(session: Session, actor: Actor, qindex: int | None = None) -> set[int] | None:
+    """Objective ids the actor may review; None means all (admin).
+
+    With ``qindex`` (a FiscalQuarter.index), only the objectives their working groups cover in that quarter;
+    without, every objective their groups ever covered (for the queues).
+    """
     if actor.is_admin:
         return None
     if actor.role != Role.CHAIR or actor.disabled:
@@ -72,7 +77,8 @@ def reviewable_objectives(session: Session, actor: Actor) -> set[int] | None:
         return set()
     rows = session.exec(
         select(WorkingGroupObjective.objective_id).where(
-            WorkingGroupObjective.working_group_id.in_(actor.working_group_ids)  # type: ignore[attr-defined]
+            WorkingGroupObjective.working_group_id.in_(actor.working_group_ids),  # type: ignore[attr-defined]
+            *(() if qindex is None else held_at(WorkingGroupObjective, qindex)),
         )
     ).all()
     return set(rows)

@@ -14,9 +14,11 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import AccessDenied, looks_like_email
 from dashboard.domain.actor import require_admin as _require_admin
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.services import sign_in
 from dashboard.services.access import acting, find_user, normalise_email
 from dashboard.services.passwords import check_password_rules, hash_password
+from dashboard.store.roles import held_at
 from models import (
     Agency,
     AgencyCreate,
@@ -32,6 +34,7 @@ from models import (
     WorkingGroupObjective,
 )
 from models.scales import BUREAUS
+from models.tables import SINCE_THE_BEGINNING
 
 ROLES = [r.value for r in Role]
 
@@ -271,7 +274,41 @@ def save_agency(*, session: Session, actor_email: str | None, acronym: str, name
     return agency
 
 
-def group_snapshot(session: Session, group: WorkingGroup) -> dict[str, Any]:
+def _held(table: type[ObjectiveAgency] | type[WorkingGroupObjective], at: int | None) -> tuple[Any, ...]:
+    """Rows in effect in quarter index ``at``; None = the latest arrangement (the rows still open-ended)."""
+    return (col(table.until_qindex).is_(None),) if at is None else held_at(table, at)
+
+
+def _effective_index(effective: FiscalQuarter | None) -> int:
+    if effective is None:
+        return SINCE_THE_BEGINNING
+    if not 2000 <= effective.fiscal_year <= 2100:
+        raise ValueError(f"effective: {effective.label} is not a quarter this dashboard reports on")
+    return effective.index
+
+
+def _reschedule(session: Session, rows: Sequence[Any], wanted: Sequence[Any], key: Any, start: int) -> list[Any]:
+    """Make ``wanted`` (keys) hold from quarter index ``start`` on, leaving every earlier quarter as it was.
+
+    Rows starting at or after ``start`` never took effect and are deleted; rows in effect at ``start`` are
+    closed at the quarter before, except an open-ended row that stays as it is. Returns the keys to add.
+    """
+    kept = set()
+    for row in rows:
+        if row.from_qindex >= start:
+            session.delete(row)
+        elif row.until_qindex is not None and row.until_qindex < start:
+            continue  # history: untouched
+        elif row.until_qindex is None and key(row) in wanted and key(row) not in kept:
+            kept.add(key(row))
+        else:
+            row.until_qindex = start - 1
+            session.add(row)
+    session.flush()
+    return [k for k in wanted if k not in kept]
+
+
+def group_snapshot(session: Session, group: WorkingGroup, at: int | None = None) -> dict[str, Any]:
     chair = session.get(Agency, group.chair_agency_id) if group.chair_agency_id else None
     members = session.exec(
         select(Agency.acronym)
@@ -281,7 +318,7 @@ def group_snapshot(session: Session, group: WorkingGroup) -> dict[str, Any]:
     objectives = session.exec(
         select(Objective.code)
         .join(WorkingGroupObjective, col(WorkingGroupObjective.objective_id) == Objective.id)
-        .where(WorkingGroupObjective.working_group_id == group.id)
+        .where(WorkingGroupObjective.working_group_id == group.id, *_held(WorkingGroupObjective, at))
     ).all()
     return {
         "name": group.name,
@@ -301,9 +338,16 @@ def save_working_group(
     members: list[str],
     objectives: list[str],
     group_id: int | None = None,
+    effective: FiscalQuarter | None = None,
 ) -> WorkingGroup:
-    """Create a working group (``group_id`` None) or replace its name, chair agency, members and objectives."""
+    """Create a working group (``group_id`` None) or replace its name, chair agency, members and objectives.
+
+    The objectives change from quarter ``effective`` on; earlier quarters keep the ones they had. ``effective``
+    None rewrites every quarter (a correction). The name, chair and members change at once.
+    """
     who = _admin(session, actor_email)
+    start = _effective_index(effective)
+    at = None if effective is None else start
     name = name.strip()
     if not name or len(name) > 200:
         raise ValueError("name: is required (at most 200 characters)")
@@ -320,7 +364,7 @@ def save_working_group(
         if found is None or found.mission_id != mission_id:
             raise ValueError("working group: not found")
         group = found
-        before = group_snapshot(session, group)
+        before = group_snapshot(session, group, at)
     clash = session.exec(
         select(WorkingGroup).where(WorkingGroup.mission_id == mission_id, WorkingGroup.name == name)
     ).first()
@@ -332,29 +376,30 @@ def save_working_group(
     session.flush()
     for row in session.exec(select(WorkingGroupAgency).where(WorkingGroupAgency.working_group_id == group.id)).all():
         session.delete(row)
-    for row in session.exec(
-        select(WorkingGroupObjective).where(WorkingGroupObjective.working_group_id == group.id)
-    ).all():
-        session.delete(row)
     session.flush()
     assert group.id is not None
     for acronym in dict.fromkeys(members):
         session.add(WorkingGroupAgency(working_group_id=group.id, agency_id=agency_ids[acronym.strip().upper()]))
-    for code in dict.fromkeys(objectives):
-        session.add(WorkingGroupObjective(working_group_id=group.id, objective_id=codes[code].id))  # type: ignore[arg-type]
+    links = session.exec(select(WorkingGroupObjective).where(WorkingGroupObjective.working_group_id == group.id)).all()
+    wanted = [codes[code].id for code in dict.fromkeys(objectives)]
+    for objective_id in _reschedule(session, links, wanted, lambda r: r.objective_id, start):
+        session.add(WorkingGroupObjective(working_group_id=group.id, objective_id=objective_id, from_qindex=start))
     session.flush()
-    after = group_snapshot(session, group)
+    after = group_snapshot(session, group, at)
     if after != before:
         action = "add working group" if before is None else "change working group"
+        if effective is not None and (before is None or after["objectives"] != before["objectives"]):
+            after["objectives_from"] = effective.label
         audit(session, actor=who, action=action, entity="working group", key=group.name, before=before, after=after)
     return group
 
 
-def roles_snapshot(session: Session, objective_id: int) -> dict[str, Any]:
+def roles_snapshot(session: Session, objective_id: int, at: int | None = None) -> dict[str, Any]:
+    """The objective's lead and contributing agencies in quarter index ``at`` (None = the latest arrangement)."""
     rows = session.exec(
         select(Agency.acronym, ObjectiveAgency.role)
         .join(ObjectiveAgency, col(ObjectiveAgency.agency_id) == Agency.id)
-        .where(ObjectiveAgency.objective_id == objective_id)
+        .where(ObjectiveAgency.objective_id == objective_id, *_held(ObjectiveAgency, at))
     ).all()
     return {
         "lead": next((a for a, r in rows if r == "lead"), None),
@@ -363,28 +408,39 @@ def roles_snapshot(session: Session, objective_id: int) -> dict[str, Any]:
 
 
 def set_objective_agencies(
-    *, session: Session, actor_email: str | None, objective_id: int, lead: str | None, contributing: list[str]
+    *,
+    session: Session,
+    actor_email: str | None,
+    objective_id: int,
+    lead: str | None,
+    contributing: list[str],
+    effective: FiscalQuarter | None = None,
 ) -> None:
-    """Replace an objective's lead and contributing agencies. Past status updates are kept as they are."""
+    """Set an objective's lead and contributing agencies from quarter ``effective`` on.
+
+    Earlier quarters keep the agencies they had, so their expected and missing figures never change.
+    ``effective`` None rewrites every quarter (a correction of a mistake). Status updates are never touched.
+    """
     who = _admin(session, actor_email)
+    start = _effective_index(effective)
+    at = None if effective is None else start
     objective = session.get(Objective, objective_id)
     if objective is None:
         raise ValueError("objective: not found")
     contributing = [c for c in dict.fromkeys(contributing) if not lead or c.upper() != lead.upper()]
     found = _agency_ids(session, [*contributing, *([lead] if lead else [])])
-    before = roles_snapshot(session, objective_id)
-    for row in session.exec(select(ObjectiveAgency).where(ObjectiveAgency.objective_id == objective_id)).all():
-        session.delete(row)
+    before = roles_snapshot(session, objective_id, at)
+    wanted = ([(found[lead.strip().upper()], "lead")] if lead else []) + [
+        (found[acronym.strip().upper()], "contributing") for acronym in contributing
+    ]
+    rows = session.exec(select(ObjectiveAgency).where(ObjectiveAgency.objective_id == objective_id)).all()
+    for agency_id, role in _reschedule(session, rows, wanted, lambda r: (r.agency_id, r.role), start):
+        session.add(ObjectiveAgency(objective_id=objective_id, agency_id=agency_id, role=role, from_qindex=start))
     session.flush()
-    if lead:
-        session.add(ObjectiveAgency(objective_id=objective_id, agency_id=found[lead.strip().upper()], role="lead"))
-    for acronym in contributing:
-        session.add(
-            ObjectiveAgency(objective_id=objective_id, agency_id=found[acronym.strip().upper()], role="contributing")
-        )
-    session.flush()
-    after = roles_snapshot(session, objective_id)
+    after = roles_snapshot(session, objective_id, at)
     if after != before:
+        if effective is not None:
+            after["from"] = effective.label
         audit(
             session,
             actor=who,

@@ -19,6 +19,7 @@ from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats.spreadsheet import NARRATIVES, REQUIRED_COLUMNS, ROW_KEY, TEMPLATE_COLUMNS, template_workbook
 from dashboard.services import submissions
 from dashboard.services.access import acting
+from dashboard.store import roles as roles_at
 from dashboard.store.database import read_session, transact
 from models import Agency, Mission, Objective, ObjectiveAgency, UpdateInput, format_validation_error
 from models.fields import UPDATE_FIELDS, UpdateKey
@@ -87,6 +88,10 @@ class ImportReport:
         return f"wrote {self.written} updates, {self.unchanged} unchanged"
 
 
+def _holds(ranges: list[tuple[int, int | None]], quarter: FiscalQuarter) -> bool:
+    return any(start <= quarter.index and (until is None or until >= quarter.index) for start, until in ranges)
+
+
 def template_rows(*, session: Session, actor_email: str | None, mission_id: int, quarter: FiscalQuarter) -> list[dict]:
     """The template's rows as dicts keyed by ``TEMPLATE_COLUMNS``, pre-filled from the newest stored revision."""
     actor = acting(session, actor_email)
@@ -98,7 +103,11 @@ def template_rows(*, session: Session, actor_email: str | None, mission_id: int,
         select(Objective, Agency)
         .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
         .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
-        .where(Objective.mission_id == mission_id, col(Agency.id).in_(actor.agency_ids))
+        .where(
+            Objective.mission_id == mission_id,
+            col(Agency.id).in_(actor.agency_ids),
+            *roles_at.held_at(ObjectiveAgency, quarter.index),
+        )
     ).all()
     rows = []
     # Sorted here rather than in SQL so the order does not depend on the database's collation.
@@ -193,13 +202,19 @@ def validate_rows(
         raise ValueError("mission: not found")
     objectives = {o.code.upper(): o for o in session.exec(select(Objective).where(Objective.mission_id == mission_id))}
     agencies = {a.acronym.upper(): a for a in session.exec(select(Agency))}
-    roles = set(
-        session.exec(
-            select(ObjectiveAgency.objective_id, ObjectiveAgency.agency_id)
-            .join(Objective, col(Objective.id) == ObjectiveAgency.objective_id)
-            .where(Objective.mission_id == mission_id)
-        ).all()
-    )
+    # Each (objective, agency) pair with the quarters it holds in (roles are effective-dated).
+    roles: dict[tuple[int, int], list[tuple[int, int | None]]] = {}
+    for objective_id, agency_id, start, until in session.exec(
+        select(
+            ObjectiveAgency.objective_id,
+            ObjectiveAgency.agency_id,
+            ObjectiveAgency.from_qindex,
+            ObjectiveAgency.until_qindex,
+        )
+        .join(Objective, col(Objective.id) == ObjectiveAgency.objective_id)
+        .where(Objective.mission_id == mission_id)
+    ).all():
+        roles.setdefault((objective_id, agency_id), []).append((start, until))
     planned: list[PlannedWrite] = []
     errors: list[RowError] = []
     seen: dict[UpdateKey, int] = {}
@@ -236,6 +251,13 @@ def validate_rows(
                 submissions.check_quarter(mission, quarter, today)
             except ValueError as exc:
                 fail("quarter", _split(str(exc), "quarter")[1])
+            held = roles.get((objective.id, agency.id), []) if objective is not None and agency is not None else []
+            if held and quarter is not None and not _holds(held, quarter):
+                fail(
+                    "agency",
+                    f"{agency.acronym} is not a lead or contributing agency on objective {objective.code} "
+                    f"in {quarter.label}",
+                )
         status, problem = _choice(cells["status"], STATUS_ORDER, "status")
         if problem:
             fail("status", problem)

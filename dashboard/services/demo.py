@@ -147,6 +147,10 @@ def seed_demo(*, session: Session, mission_id: int, through: FiscalQuarter) -> i
             rng = random.Random(_seed(mission.country, objective.code, agency.acronym))
             kind = trajectory_for(objective.code, agency.acronym)
             for quarter, point in zip(quarters, trajectory(kind, len(quarters), rng), strict=True):
+                if quarter.index < role.from_qindex or (
+                    role.until_qindex is not None and quarter.index > role.until_qindex
+                ):
+                    continue  # the agency held no role on the objective then
                 late = quarter == quarters[-1] and agency.acronym in LATE_REPORTERS
                 if late or (quarter != quarters[-1] and rng.random() < 0.04):
                     continue  # a missed report

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from dashboard.domain.actor import AccessDenied, Actor, require_agency
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
 from dashboard.services.access import acting, reviewable_objectives
+from dashboard.store import roles
 from models import (
     Agency,
     Indicator,
@@ -37,7 +38,6 @@ from models import (
     StatusUpdateCreate,
     UpdateDraft,
     UpdateInput,
-    WorkingGroupObjective,
 )
 from models.fields import FIELD_LABELS, UPDATE_FIELDS, UpdateKey
 
@@ -86,12 +86,20 @@ def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: dat
     if agency is None:
         raise ValueError("agency: not found")
     require_agency(actor, form.agency_id, agency.acronym)
-    role = session.get(ObjectiveAgency, (form.objective_id, form.agency_id))
-    if role is None:
-        raise AccessDenied(f"{agency.acronym} is not a lead or contributing agency on objective {objective.code}.")
+    quarter = FiscalQuarter(form.fiscal_year, form.quarter)
+    # Roles are effective-dated: the agency must hold one on the objective in the update's quarter.
+    if roles.role_at(session, form.objective_id, form.agency_id, quarter.index) is None:
+        ever = session.exec(
+            select(ObjectiveAgency).where(
+                ObjectiveAgency.objective_id == form.objective_id, ObjectiveAgency.agency_id == form.agency_id
+            )
+        ).first()
+        when = f" in {quarter.label}" if ever is not None else ""
+        raise AccessDenied(
+            f"{agency.acronym} is not a lead or contributing agency on objective {objective.code}{when}."
+        )
     mission = session.get(Mission, objective.mission_id)
     assert mission is not None
-    quarter = FiscalQuarter(form.fiscal_year, form.quarter)
     check_quarter(mission, quarter, today)
     return Target(objective, agency, mission, quarter)
 
@@ -143,10 +151,8 @@ def state_of(session: Session, row: StatusUpdate) -> str:
     return review.decision if review is not None else row.state
 
 
-def _working_group_id(session: Session, objective_id: int) -> int | None:
-    return session.exec(
-        select(WorkingGroupObjective.working_group_id).where(WorkingGroupObjective.objective_id == objective_id)
-    ).first()
+def _working_group_id(session: Session, objective_id: int, quarter: FiscalQuarter) -> int | None:
+    return roles.working_group_at(session, objective_id, quarter.index)
 
 
 def same_content(row: StatusUpdate, form: UpdateInput) -> bool:
@@ -181,7 +187,7 @@ def submit(
     assert actor.email is not None
     data = StatusUpdateCreate(
         **form.model_dump(exclude={"indicator_values"}),
-        working_group_id=_working_group_id(session, form.objective_id),
+        working_group_id=_working_group_id(session, form.objective_id, target.quarter),
         author=actor.email,
         state=ReviewState.SUBMITTED,
     )
@@ -308,7 +314,8 @@ def review(
     row = session.get(StatusUpdate, status_update_id)
     if row is None:
         raise ValueError("update: not found")
-    allowed = reviewable_objectives(session, actor)
+    # Working groups' objectives are effective-dated: the chair of the group covering the update's quarter reviews.
+    allowed = reviewable_objectives(session, actor, FiscalQuarter(row.fiscal_year, row.quarter).index)
     if allowed is not None and row.objective_id not in allowed:
         raise AccessDenied("Only the chair of a working group covering this objective can review this update.")
     if row.author == actor.email:

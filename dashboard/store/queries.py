@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from dashboard.store.database import read_session
 from models import Agency, Goal, Mission, Objective, ObjectiveAgency, StatusUpdate
 from models.fields import NARRATIVE_FIELDS
+from models.tables import OPEN_END
 
 
 def missions_frame(engine: Engine) -> pd.DataFrame:
@@ -100,37 +101,85 @@ EXPECTED_COLUMNS = [
     "role",
     "working_group_id",
     "working_group",
+    "from_qindex",
+    "until_qindex",
 ]
 
 
-def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
-    """Every (objective, agency) pair that owes an update each quarter: the lead and contributing agencies.
+def _group_spans(
+    groups: list[tuple[int, str, int, int]], start: int, end: int
+) -> list[tuple[int, int, int | None, str | None]]:
+    """Split ``start..end`` where the objective's working group changes; ``groups`` = (id, name, from, until).
 
+    In each piece the group is the lowest-numbered one covering it (as before effective dating), or None.
+    """
+    cuts = sorted(
+        {start} | {g[2] for g in groups if start < g[2] <= end} | {g[3] + 1 for g in groups if start <= g[3] < end}
+    )
+    pieces: list[tuple[int, int, int | None, str | None]] = []
+    for i, first in enumerate(cuts):
+        last = cuts[i + 1] - 1 if i + 1 < len(cuts) else end
+        covering = sorted(g for g in groups if g[2] <= first and g[3] >= first)
+        group_id, name = (covering[0][0], covering[0][1]) if covering else (None, None)
+        if pieces and pieces[-1][2] == group_id:
+            pieces[-1] = (pieces[-1][0], last, group_id, name)
+        else:
+            pieces.append((first, last, group_id, name))
+    return pieces
+
+
+def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
+    """Every (objective, agency) pair that owes an update, with the quarters it owes them in.
+
+    One row per pair and range: ``from_qindex``..``until_qindex`` (inclusive FiscalQuarter indexes;
+    SINCE_THE_BEGINNING and OPEN_END when unbounded), split where the objective's working group changes.
+    Count a quarter's figures over ``dashboard.domain.effective.in_effect(frame, quarter)`` only.
     Retired objectives (no longer in the mission's ICS) owe nothing; see ``retired_history``.
     """
-    sql = text(
+    pairs_sql = text(
         """
         SELECT o.id AS objective_id, o.code, o.kind, o.title AS objective_title, o.position,
                COALESCE(g.code, 'M') AS goal_code, COALESCE(g.title, 'Management') AS goal_title,
-               a.id AS agency_id, a.acronym AS agency, oa.role,
-               wg.id AS working_group_id, wg.name AS working_group
+               a.id AS agency_id, a.acronym AS agency, oa.role, oa.from_qindex, oa.until_qindex
         FROM objective o
         JOIN objective_agency oa ON oa.objective_id = o.id
         JOIN agency a ON a.id = oa.agency_id
         LEFT JOIN goal g ON g.id = o.goal_id
-        LEFT JOIN (SELECT objective_id, MIN(working_group_id) AS working_group_id
-                   FROM working_group_objective GROUP BY objective_id) wgo ON wgo.objective_id = o.id
-        LEFT JOIN working_group wg ON wg.id = wgo.working_group_id
         WHERE o.mission_id = :mission_id AND o.retired_on IS NULL
-        ORDER BY o.position, CASE oa.role WHEN 'lead' THEN 0 ELSE 1 END, a.acronym
+        ORDER BY o.position, CASE oa.role WHEN 'lead' THEN 0 ELSE 1 END, a.acronym, oa.from_qindex
+        """
+    )
+    groups_sql = text(
+        """
+        SELECT wgo.objective_id, wg.id, wg.name, wgo.from_qindex, wgo.until_qindex
+        FROM working_group_objective wgo JOIN working_group wg ON wg.id = wgo.working_group_id
+        WHERE wg.mission_id = :mission_id
         """
     )
     with engine.connect() as connection:
-        frame = pd.DataFrame(
-            connection.execute(sql, {"mission_id": mission_id}).mappings().all(), columns=EXPECTED_COLUMNS
-        )
+        pairs = connection.execute(pairs_sql, {"mission_id": mission_id}).mappings().all()
+        group_rows = connection.execute(groups_sql, {"mission_id": mission_id}).all()
+    groups: dict[int, list[tuple[int, str, int, int]]] = {}
+    for objective_id, group_id, name, start, until in group_rows:
+        groups.setdefault(objective_id, []).append((group_id, name, start, OPEN_END if until is None else until))
+    rows = []
+    for pair in pairs:
+        end = OPEN_END if pair["until_qindex"] is None else pair["until_qindex"]
+        for first, last, group_id, name in _group_spans(groups.get(pair["objective_id"], []), pair["from_qindex"], end):
+            rows.append(
+                {
+                    **pair,
+                    "working_group_id": group_id,
+                    "working_group": name,
+                    "from_qindex": first,
+                    "until_qindex": last,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=EXPECTED_COLUMNS)
     frame["working_group"] = frame["working_group"].fillna("(no working group)")
-    return frame
+    frame["from_qindex"] = frame["from_qindex"].astype(int)
+    frame["until_qindex"] = frame["until_qindex"].astype(int)
+    return frame.reset_index(drop=True)
 
 
 UPDATE_COLUMNS = [
@@ -308,9 +357,11 @@ def reporting_pairs(engine: Engine, agency_ids: frozenset[int], mission_id: int)
             .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
             .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
             .where(Objective.mission_id == mission_id, col(Agency.id).in_(agency_ids or {-1}))
-            .order_by(Objective.position, Agency.acronym)
+            .order_by(Objective.position, Agency.acronym, col(ObjectiveAgency.from_qindex).desc())
         ).all()
-    return pd.DataFrame(rows, columns=["objective_id", "code", "title", "agency_id", "agency", "role"])
+    frame = pd.DataFrame(rows, columns=["objective_id", "code", "title", "agency_id", "agency", "role"])
+    # Roles are effective-dated: one row per pair, with its latest role.
+    return frame.drop_duplicates(["objective_id", "agency_id"]).reset_index(drop=True)
 
 
 def mission_row(engine: Engine, mission_id: int) -> Mission:

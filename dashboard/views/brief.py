@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard.domain import aggregation, reporting
+from dashboard.domain import aggregation, effective, reporting
 from dashboard.domain.actor import Actor
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
@@ -241,8 +241,10 @@ def build_brief(
 
     current = scoped[scoped["qindex"] == quarter.index] if not scoped.empty else scoped
     agencies = view.expected.drop_duplicates("agency_id").set_index("agency_id")["agency"]
-    leads = view.expected[view.expected["role"] == "lead"].groupby("objective_id")["agency"].first()
-    all_leads = expected[expected["role"] == "lead"].groupby("objective_id")["agency"].first()
+    owed_now = effective.in_effect(view.expected, quarter)
+    leads = owed_now[owed_now["role"] == "lead"].groupby("objective_id")["agency"].first()
+    everyone_now = effective.in_effect(expected, quarter)
+    all_leads = everyone_now[everyone_now["role"] == "lead"].groupby("objective_id")["agency"].first()
     reports_by_objective: dict[int, list[AgencyReport]] = {}
     for row in current.sort_values(["objective_id", "agency_id"]).itertuples() if not current.empty else ():
         reports_by_objective.setdefault(int(row.objective_id), []).append(
