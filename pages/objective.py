@@ -51,7 +51,8 @@ strategy = (
 st.header(f"Objective {row['code']}", anchor=False)
 st.subheader(widgets.plain(row["title"]), anchor=False)
 status = row["status"]
-c1, c2, c3, c4 = st.columns(4)
+# The status word is the longest figure ("✓ Completed"): it gets the widest column so it is never cut at 1024 px.
+c1, c2, c3, c4 = st.columns([2.2, 1, 1, 1.3])
 c1.metric(f"Status, {quarter.label}", f"{charts.STATUS_SYMBOLS.get(status, '')} {status}")
 c2.metric("Progress", "—" if pd.isna(row["progress"]) else f"{row['progress']:.0f}%")
 c3.metric("Risk level", row["risk_level"] if isinstance(row["risk_level"], str) else "—")
