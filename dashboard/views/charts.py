@@ -174,7 +174,7 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
     # Category axis: labels such as "1.1" must not be read as numbers.
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(
-        range=[0, 130], title="Progress toward end-of-strategy result (%)", tickvals=[0, 25, 50, 75, 100]
+        range=[0, 104], title="Progress toward end-of-strategy result (%)", tickvals=[0, 25, 50, 75, 100]
     )
     reported = goals.dropna(subset=["progress"])
     if reported.empty:
@@ -196,9 +196,10 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
                 f"{_joined(trailers)} {trail_verb} at {bottom:.0f}%."
             )
     table = data[["code", "progress", "status"]].rename(columns={"code": "goal or objective"})
-    return Chart(
-        _layout(figure, "Progress by goal, with its objectives", height=max(300, 28 * len(data) + 90)), summary, table
-    )
+    _layout(figure, "Progress by goal, with its objectives", height=max(300, 28 * len(data) + 90))
+    # The "100% ✓ Completed" labels draw past the axis into a fixed right margin, so they fit at any width.
+    figure.update_layout(margin={"r": 120})
+    return Chart(figure, summary, table)
 
 
 def risk_by_goal_chart(table: pd.DataFrame) -> Chart:
