@@ -52,3 +52,28 @@ def test_a_conflict_carries_their_revision_and_the_differences(world: World) -> 
     assert outcome.conflict.current.author == STATE and outcome.conflict.current.revision == 1
     assert outcome.conflict_changes == [("Progress (%)", "40", "55")]
     assert world.count(StatusUpdate) == 1
+
+
+def test_submitting_unchanged_content_says_so_and_keeps_the_state(world: World) -> None:
+    first = form_save.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=0)
+    (row,) = world.all(StatusUpdate)
+    world.review(people.CHAIR1, row.id, "approved")
+    again = form_save.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=first.revision)
+    assert again.ok and again.revision == 1
+    assert (
+        again.message
+        == "Nothing changed since revision 1 (approved): nothing was stored and its state stays as it was."
+    )
+    assert world.count(StatusUpdate) == 1
+
+
+def test_required_narratives_come_back_one_message_each(world: World) -> None:
+    values = {**VALUES, "status": "At risk", "accomplishments": ""}
+    outcome = form_save.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0)
+    assert outcome.field_errors == [
+        "accomplishments: is required: say what was achieved this quarter",
+        "challenges: is required when the status is At risk: say what held progress back",
+        "risk_note: is required when the status is At risk: say what the risk is and how it is mitigated",
+    ]
+    assert world.count(StatusUpdate) == 0
+    assert form_save.save(world.engine, STATE, _key(world), values, action="draft", base_revision=0).ok
