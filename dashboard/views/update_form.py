@@ -25,6 +25,68 @@ from models.fields import NARRATIVE_FIELDS, UPDATE_FIELDS, UpdateKey
 STATE_LABELS = {"submitted": "Submitted, waiting for review", "approved": "Approved", "returned": "Returned"}
 
 
+def revision_label(history: list[Revision], index: int) -> str:
+    """What ``history[index]`` is now: the newest revision's state, or for an older one what became of it
+    ("Approved, then superseded by revision 3"; "Superseded by revision 3" when it was never reviewed)."""
+    revision = history[index]
+    if index == len(history) - 1:
+        return STATE_LABELS.get(revision.state, revision.state)
+    newer = history[index + 1].revision
+    if revision.reviews:
+        return f"{STATE_LABELS.get(revision.state, revision.state)}, then superseded by revision {newer}"
+    return f"Superseded by revision {newer}"
+
+
+@dataclass(frozen=True)
+class Requested:
+    """The update a link asks the Submit page to open (None: keep the page's default), and a note when a value
+    in the link could not be used."""
+
+    objective_id: int | None = None
+    agency_id: int | None = None
+    quarter: FiscalQuarter | None = None
+    note: str = ""
+
+
+def requested_update(params: dict[str, str], pairs: pd.DataFrame, quarters: list[FiscalQuarter]) -> Requested:
+    """Read the To-do page's link (``objective``, ``agency``, ``quarter``; see ``views.todo``) against what the
+    user reports on: ``pairs`` (objective_id, code, agency_id, agency) and the ``quarters`` one may report on.
+
+    A value the user cannot report on is ignored, and the note says so in one sentence.
+    """
+    code = params.get("objective", "").strip()
+    acronym = params.get("agency", "").strip()
+    quarter_text = params.get("quarter", "").strip()
+    problems: list[str] = []
+    objective_id = agency_id = None
+    quarter = None
+    if code:
+        rows = pairs[pairs["code"].str.upper() == code.upper()[:20]]
+        if rows.empty:
+            problems.append(f"objective {code[:20]} is not one you report on")
+        else:
+            objective_id = int(rows.iloc[0]["objective_id"])
+            if acronym:
+                match = rows[rows["agency"].str.upper() == acronym.upper()[:20]]
+                if match.empty:
+                    problems.append(f"{acronym[:20]} does not report on objective {code[:20]} through you")
+                else:
+                    agency_id = int(match.iloc[0]["agency_id"])
+    if quarter_text:
+        try:
+            quarter = FiscalQuarter.parse(quarter_text[:20])
+        except ValueError:
+            problems.append(f"{quarter_text[:20]} is not a fiscal quarter")
+        else:
+            if quarter not in quarters:
+                problems.append(f"{quarter.label} is not a quarter you can report on")
+                quarter = None
+    note = ""
+    if problems:
+        note = "The link could not be followed in full: " + "; ".join(problems) + ". Pick the update below."
+    return Requested(objective_id, agency_id, quarter, note)
+
+
 def quarter_options(mission: Mission, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:
     """Quarters one may report on (strategy start to the current quarter) and the default: the one being reported."""
     first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
@@ -114,12 +176,12 @@ def key_text(key: UpdateKey) -> str:
     return "_".join(str(part) for part in key)
 
 
-def history_rows(history: list[Revision]) -> list[tuple[dict[str, Any], list[tuple[str, str, str]]]]:
-    """Each revision, newest first, with what changed from the one before."""
+def history_rows(history: list[Revision]) -> list[tuple[Revision, str, list[tuple[str, str, str]]]]:
+    """Each revision, newest first, with its label now (``revision_label``) and what changed from the one before."""
     out = []
     for index, revision in enumerate(history):
         before = history[index - 1] if index else None
-        out.append((revision, submissions.diff(before, revision)))
+        out.append((revision, revision_label(history, index), submissions.diff(before, revision)))
     return list(reversed(out))
 
 

@@ -166,7 +166,16 @@ def test_submit_conflict_keeps_theirs_then_rebases_mine(cast: Cast) -> None:
     at = start(USAID)
     open_page(at, "submit")
     key = form_key(cast)
-    _fill_update(at, key, "Off track", 15, "High", accomplishments="Mine: customs reform stalled.")
+    _fill_update(
+        at,
+        key,
+        "Off track",
+        15,
+        "High",
+        accomplishments="Mine: customs reform stalled.",
+        challenges="The reform bill lapsed.",
+        risk_note="New bill in March; we brief the committee.",
+    )
     cast.submit(USAID2, cast.form(accomplishments="Theirs: 40 officers trained."))  # between the two runs
 
     _button(at, f"submit_form_{key}", "Submit").click().run()
@@ -420,3 +429,91 @@ def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> N
     assert reachable(newcomer, "submit") and not reachable(newcomer, "admin")
     for email in (CHAIR, USAID, DEA):
         assert not reachable(start(email), "admin"), email
+
+
+# --------------------------------------------------------------------------- the submit page as a link target
+
+
+def _submit_linked(email: str, **query: str) -> AppTest:
+    at = start(email)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return open_page(at, "submit")
+
+
+def test_submit_page_opens_exactly_the_linked_update(cast: Cast) -> None:
+    earlier = default_quarter().previous()
+    at = _submit_linked(USAID, objective="1.2", agency="usaid", quarter=f"{earlier.fiscal_year}Q{earlier.quarter}")
+    assert at.selectbox(key="submit_objective").value == cast.objectives["1.2"]
+    assert at.selectbox(key="submit_agency").value == cast.agencies["USAID"]
+    assert at.selectbox(key="submit_quarter").value == earlier
+    assert at.text_area(key=f"submit_accomplishments_{form_key(cast, '1.2', 'USAID', earlier)}") is not None
+    assert not at.info
+
+    # the user's own choice wins on the next run; the link is not applied again
+    at.selectbox(key="submit_objective").set_value(cast.objectives["1.3"]).run()
+    assert at.selectbox(key="submit_objective").value == cast.objectives["1.3"]
+
+
+def test_a_to_do_item_opens_its_update_on_the_submit_page(cast: Cast) -> None:
+    quarter = default_quarter()
+    at = start(DEA)
+    open_page(at, "todo")
+    at.button(key=f"todo_submit_2.2_DEA_{quarter.fiscal_year}Q{quarter.quarter}").click().run()
+    ok(at)
+    assert at.selectbox(key="submit_objective").value == cast.objectives["2.2"]
+    assert at.selectbox(key="submit_quarter").value == quarter
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ({"objective": "2.1", "agency": "USAID"}, "objective 2.1 is not one you report on"),
+        ({"objective": "1.1", "agency": "DEA"}, "DEA does not report on objective 1.1 through you"),
+        ({"objective": "1.1", "quarter": "2031Q1"}, "FY2031 Q1 is not a quarter you can report on"),
+        ({"quarter": "soon"}, "soon is not a fiscal quarter"),
+    ],
+)
+def test_a_link_to_an_update_one_cannot_report_on_is_ignored_with_a_note(
+    cast: Cast, query: dict[str, str], said: str
+) -> None:
+    at = _submit_linked(USAID, **query)
+    [note] = texts(at.info)
+    assert said in note and note.startswith("The link could not be followed in full")
+    assert at.selectbox(key="submit_quarter").value == default_quarter()
+    assert at.selectbox(key="submit_objective").value == cast.objectives["1.1"]
+
+
+def test_required_narratives_are_marked_before_any_error(cast: Cast) -> None:
+    at = start(USAID)
+    open_page(at, "submit")
+    key = form_key(cast)
+    labels = {name: at.text_area(key=f"submit_{name}_{key}").label for name in NARRATIVES}
+    assert labels == {
+        "accomplishments": "Accomplishments (required)",
+        "challenges": "Challenges (required when At risk or Off track)",
+        "next_steps": "Next steps",
+        "risk_note": "Risk and mitigation (required when At risk or Off track)",
+    }
+    _fill_update(at, key, "Off track", 10, "High", accomplishments="Little moved.")
+    _button(at, f"submit_form_{key}", "Submit").click().run()
+    [error] = texts(at.error)
+    assert "challenges: is required when the status is Off track" in error and "risk_note: is required" in error
+    assert cast.count(StatusUpdate) == 0
+
+
+def test_old_revisions_say_they_were_superseded_and_unchanged_submits_store_nothing(cast: Cast) -> None:
+    first = cast.submit(USAID, cast.form("1.1", quarter=default_quarter()))
+    cast.review(CHAIR, first.id, "returned", "Add numbers.")
+    cast.submit(USAID, cast.form("1.1", quarter=default_quarter(), progress=45), base_revision=1)
+    at = start(USAID)
+    open_page(at, "submit")
+    history = [rendered(e.label) for e in at.expander if e.label.startswith("Revision ")]
+    assert history == [
+        f"Revision 2 · Submitted, waiting for review · {USAID}",
+        f"Revision 1 · Returned, then superseded by revision 2 · {USAID}",
+    ]
+    # pressing Submit again on the stored content keeps revision 2 as it is and says so
+    _button(at, f"submit_form_{form_key(cast)}", "Submit").click().run()
+    assert "Nothing changed since revision 2 (waiting for review): nothing was stored" in " ".join(texts(at.success))
+    assert cast.count(StatusUpdate) == 2
