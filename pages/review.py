@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.domain import reporting
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.services import submissions
 from dashboard.views import todo, update_form
 from dashboard.web import cache, gate, identity, widgets, writes
@@ -49,17 +50,63 @@ st.text(
     f"{latest.status} · {latest.progress}% · risk {latest.risk_level}\n"
     f"Revision {latest.revision} by {latest.author}, {latest.created_at:%d %b %Y %H:%M} UTC"
 )
+# Long narratives wrap in tall rows; "Before" and "After" share the width so neither runs off the table.
+DIFF_COLUMNS = {
+    "Field": st.column_config.TextColumn("Field", width=130),
+    "Before": st.column_config.TextColumn("Before", width="large"),
+    "After": st.column_config.TextColumn("After", width="large"),
+}
 left, right = st.columns(2, gap="large")
 with left:
     for name in NARRATIVE_FIELDS:
         widgets.plain_text_block(FIELD_LABELS[name], getattr(latest, name))
 with right:
-    if len(context.history) > 1:
-        st.markdown(f"**What changed since revision {context.history[-2].revision}**")
-        changes = submissions.diff(context.history[-2], latest)
-        st.dataframe(update_form.diff_frame(changes), hide_index=True, key="review_diff", width="stretch")
+    compared = update_form.comparisons(context.history)
+    if not compared:
+        st.write("First revision of this update: nothing earlier to compare with.")
+    for number, (heading, changes) in enumerate(compared):
+        st.markdown(f"**{heading}**")
+        if changes:
+            st.dataframe(
+                update_form.diff_frame(changes),
+                hide_index=True,
+                key=f"review_diff_{number}",
+                width="stretch",
+                column_config=DIFF_COLUMNS,
+                row_height=widgets.WRAPPED_ROW_HEIGHT,
+            )
+        else:
+            st.write("No field changed.")
+    trail = update_form.review_trail(context.history)
+    st.markdown("**Earlier review decisions**")
+    if trail.empty:
+        st.write("None yet.")
     else:
-        st.write("First revision of this update.")
+        st.dataframe(
+            trail,
+            hide_index=True,
+            key="review_trail",
+            width="stretch",
+            column_config={"Comment": st.column_config.TextColumn("Comment", width="large")},
+            row_height=widgets.WRAPPED_ROW_HEIGHT,
+        )
+    if context.indicators:
+        st.markdown("**Indicators**")
+        st.dataframe(update_form.indicator_frame(context), hide_index=True, key="review_indicators", width="stretch")
+
+previous = context.previous
+with st.expander(
+    f"Previous quarter, {FiscalQuarter(key.fiscal_year, key.quarter).previous().label}", icon=":material/history:"
+):
+    if previous is None:
+        st.write("No update for the previous quarter.")
+    else:
+        st.text(
+            f"{previous.status} · {previous.progress}% · risk {previous.risk_level}\n"
+            f"Revision {previous.revision} by {previous.author} ({update_form.state_label(previous.state)})"
+        )
+        for name in NARRATIVE_FIELDS:
+            widgets.plain_text_block(FIELD_LABELS[name], getattr(previous, name))
 
 with st.form("review_form"):
     comment = st.text_area(
@@ -68,7 +115,8 @@ with st.form("review_form"):
         key=f"review_comment_{chosen}",  # one box per update: a comment never carries over to the next decision
     )
     a, b = st.columns(2)
-    approve = a.form_submit_button("Approve", type="primary", icon=":material/check:", width="stretch")
+    # Approving is not the page's one red call to action: both decisions weigh the same.
+    approve = a.form_submit_button("Approve", icon=":material/check_circle:", width="stretch")
     send_back = b.form_submit_button("Return with comment", icon=":material/undo:", width="stretch")
 
 if approve or send_back:

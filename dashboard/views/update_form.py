@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.services import submissions
@@ -17,12 +17,18 @@ from dashboard.services.submissions import Revision
 from dashboard.store.database import read_session
 from models import (
     Indicator,
+    IndicatorValue,
     Mission,
     UpdateDraft,
 )
 from models.fields import NARRATIVE_FIELDS, UPDATE_FIELDS, UpdateKey
 
 STATE_LABELS = {"submitted": "Submitted, waiting for review", "approved": "Approved", "returned": "Returned"}
+
+
+def state_label(state: str) -> str:
+    """ "submitted" → "Submitted, waiting for review"."""
+    return STATE_LABELS.get(state, state)
 
 
 def revision_label(history: list[Revision], index: int) -> str:
@@ -104,6 +110,10 @@ class SubmitContext:
     previous: Revision | None
     indicators: list[Indicator]
     indicator_defaults: dict[int, float] = field(default_factory=dict)
+    indicator_values: dict[int, float] = field(default_factory=dict)
+    """The newest stored value of each indicator for this quarter."""
+    previous_indicator_values: dict[int, float] = field(default_factory=dict)
+    """The same for the quarter before."""
 
     @property
     def latest(self) -> Revision | None:
@@ -161,6 +171,9 @@ def load(engine: Engine, key: UpdateKey) -> SubmitContext:
         indicators = list(
             session.exec(select(Indicator).where(Indicator.objective_id == objective_id).order_by(Indicator.id))
         )
+        ids = [i.id for i in indicators if i.id is not None]
+        stored = _indicator_values(session, ids, FiscalQuarter(fiscal_year, quarter))
+        stored_before = _indicator_values(session, ids, previous_quarter)
     draft_values = json.loads(draft.indicator_values) if draft is not None else {}
     return SubmitContext(
         key=key,
@@ -168,8 +181,74 @@ def load(engine: Engine, key: UpdateKey) -> SubmitContext:
         draft=draft,
         previous=before[-1] if before else None,
         indicators=indicators,
-        indicator_defaults={int(k): float(v) for k, v in draft_values.items()},
+        indicator_defaults={int(k): float(v) for k, v in draft_values.items()} if draft is not None else stored,
+        indicator_values=stored,
+        previous_indicator_values=stored_before,
     )
+
+
+def _indicator_values(session: Any, indicator_ids: list[int], quarter: FiscalQuarter) -> dict[int, float]:
+    """The newest stored value of each of ``indicator_ids`` for ``quarter``."""
+    if not indicator_ids:
+        return {}
+    rows = session.exec(
+        select(IndicatorValue)
+        .where(
+            col(IndicatorValue.indicator_id).in_(indicator_ids),
+            IndicatorValue.fiscal_year == quarter.fiscal_year,
+            IndicatorValue.quarter == quarter.quarter,
+        )
+        .order_by(col(IndicatorValue.revision))
+    ).all()
+    return {row.indicator_id: float(row.value) for row in rows}  # the newest revision comes last and wins
+
+
+def indicator_frame(context: SubmitContext) -> pd.DataFrame:
+    """The objective's indicators with their target and their values this quarter and the quarter before."""
+    quarter = FiscalQuarter(context.key.fiscal_year, context.key.quarter)
+    rows = [
+        (
+            indicator.name,
+            indicator.unit or "value",
+            indicator.target,
+            context.previous_indicator_values.get(indicator.id or -1),
+            context.indicator_values.get(indicator.id or -1),
+        )
+        for indicator in context.indicators
+    ]
+    return pd.DataFrame(rows, columns=["Indicator", "Unit", "Target", quarter.previous().label, quarter.label])
+
+
+def comparisons(history: list[Revision]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """What changed in the newest revision, as a chair reviews it: since the last approved earlier revision
+    and since the previous one (once when they are the same revision), each with a heading."""
+    if len(history) < 2:
+        return []
+    latest, previous = history[-1], history[-2]
+    approved = next((r for r in reversed(history[:-1]) if r.state == "approved"), None)
+    out = []
+    if approved is not None and approved.revision != previous.revision:
+        out.append(
+            (
+                f"Changed since revision {approved.revision}, the last approved one",
+                submissions.diff(approved, latest),
+            )
+        )
+    what = "the previous one, last approved" if approved is previous else "the previous one"
+    if approved is None:
+        what += "; no revision of this update was approved yet"
+    out.append((f"Changed since revision {previous.revision}, {what}", submissions.diff(previous, latest)))
+    return out
+
+
+def review_trail(history: list[Revision]) -> pd.DataFrame:
+    """Every review decision on this update's revisions, newest first: revision, decision, who, when, comment."""
+    rows = [
+        (revision.revision, note.decision.capitalize(), note.reviewer, f"{note.at:%d %b %Y %H:%M} UTC", note.comment)
+        for revision in history
+        for note in revision.reviews
+    ]
+    return pd.DataFrame(list(reversed(rows)), columns=["Revision", "Decision", "By", "When", "Comment"])
 
 
 def key_text(key: UpdateKey) -> str:

@@ -16,9 +16,9 @@ from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import access, submissions
 from dashboard.services.sign_in import BAD_CREDENTIALS
 from dashboard.store import queries
-from dashboard.store.database import read_session
+from dashboard.store.database import read_session, write_session
 from dashboard.views import todo, update_form
-from models import AppUser, AuditEntry, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
+from models import AppUser, AuditEntry, Indicator, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
 from models.fields import UPDATE_FIELDS
 from tests.appcast import (
     STRATEGY_END,
@@ -517,3 +517,62 @@ def test_old_revisions_say_they_were_superseded_and_unchanged_submits_store_noth
     _button(at, f"submit_form_{form_key(cast)}", "Submit").click().run()
     assert "Nothing changed since revision 2 (waiting for review): nothing was stored" in " ".join(texts(at.success))
     assert cast.count(StatusUpdate) == 2
+
+
+def test_review_compares_with_the_last_approved_revision_and_shows_the_trail(cast: Cast) -> None:
+    quarter = default_quarter()
+    done = cast.form("1.1", quarter=quarter, status="Completed", progress=100, risk_level="Low")
+    first = cast.submit(USAID, done)
+    cast.review(CHAIR, first.id, "approved")
+    slipped = cast.form(
+        "1.1",
+        quarter=quarter,
+        status="On track",
+        progress=95,
+        risk_level="Medium",
+        accomplishments="Customs reform reopened.",
+    )
+    second = cast.submit(USAID, slipped, base_revision=1)
+    cast.review(CHAIR, second.id, "returned", "Say why the reform reopened.")
+    fixed = slipped.model_copy(update={"accomplishments": "Customs reform reopened after the new decree."})
+    cast.submit(USAID, fixed, base_revision=2)
+    previous_quarter = cast.form("1.1", quarter=quarter.previous(), accomplishments="Last quarter's work.")
+    cast.submit(USAID2, previous_quarter)
+
+    chair = start(ADMIN)
+    open_page(chair, "review")
+    ok(chair)
+    headings = [m.value for m in chair.markdown if m.value.startswith("**Changed since")]
+    assert headings == [
+        "**Changed since revision 1, the last approved one**",
+        "**Changed since revision 2, the previous one**",
+    ]
+    since_approved, since_previous = [df.value for df in chair.dataframe if "Before" in df.value.columns]
+    assert list(since_approved["Field"]) == ["Status", "Progress (%)", "Risk level", "Accomplishments"]
+    assert list(since_approved.iloc[1]) == ["Progress (%)", "100", "95"]
+    assert list(since_previous["Field"]) == ["Accomplishments"]
+    trail = frame_with(chair, "Decision")
+    assert trail[["Revision", "Decision", "By", "Comment"]].values.tolist() == [
+        [2, "Returned", CHAIR, "Say why the reform reopened."],
+        [1, "Approved", CHAIR, ""],
+    ]
+    assert any(e.label.startswith(f"Previous quarter, {quarter.previous().label}") for e in chair.expander)
+    assert "Last quarter's work." in texts(chair.text)
+    approve = _button(chair, "review_form", "Approve")
+    assert approve.type != "primary"  # not the red call to action
+
+
+def test_review_shows_the_indicator_values(cast: Cast) -> None:
+    quarter = default_quarter()
+    with write_session(cast.engine) as session:
+        indicator = Indicator(objective_id=cast.objectives["1.1"], name="Officers trained", baseline=0, target=80)
+        session.add(indicator)
+        session.flush()
+        indicator_id = indicator.id
+    cast.submit(USAID, cast.form("1.1", quarter=quarter.previous(), indicator_values={indicator_id: 20.0}))
+    cast.submit(USAID, cast.form("1.1", quarter=quarter, indicator_values={indicator_id: 35.0}))
+    chair = start(CHAIR)
+    open_page(chair, "review")
+    table = frame_with(chair, "Indicator")
+    assert table.values.tolist() == [["Officers trained", "value", 80.0, 20.0, 35.0]]
+    assert list(table.columns)[-2:] == [quarter.previous().label, quarter.label]
