@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.services import admin
+from dashboard.services.passwords import MIN_PASSWORD_LENGTH
 from dashboard.store.database import read_session
 from dashboard.views import admin_lists
 from dashboard.web import cache, gate, widgets, writes
@@ -23,8 +24,13 @@ acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 roles = [r.value for r in Role]
 
+PASSWORD_RULE = f"At least {MIN_PASSWORD_LENGTH} characters."
+# Keyed, so a save (which reruns the page) comes back to the tab it was made on.
 tab_users, tab_agencies, tab_groups, tab_objectives, tab_log = st.tabs(
-    ["Users", "Agencies", "Working groups", "Objective agencies", "Audit log"]
+    ["Users", "Agencies", "Working groups", "Objective agencies", "Audit log"],
+    key="admin_tab",
+    default="Users",
+    on_change="rerun",
 )
 
 with tab_users:
@@ -47,16 +53,23 @@ with tab_users:
         width="stretch",
     )
     add_col, edit_col = st.columns(2, gap="large")
-    with add_col, st.form("admin_add_user", clear_on_submit=False):
+    # A new form after each added user: the browser then shows it empty (popping widget keys alone does not).
+    added = int(st.session_state.get("admin_added", 0))
+    with add_col, st.form(f"admin_add_user_{added}", clear_on_submit=False):
         st.subheader("Add a user", anchor=False)
         new_email = st.text_input("E-mail", key="admin_new_email")
         new_role = st.selectbox("Role", roles, index=1, key="admin_new_role")
         new_agencies = st.multiselect("Reports for (contributors)", acronyms, key="admin_new_agencies")
         new_groups = st.multiselect("Chairs (working-group chairs)", group_names, key="admin_new_groups")
         new_password = st.text_input(
-            "Password for local sign-in (optional with single sign-on)", type="password", key="admin_new_password"
+            "Password for local sign-in (optional with single sign-on)",
+            type="password",
+            key="admin_new_password",
+            help=PASSWORD_RULE,
         )
+        st.caption(f"Password: {PASSWORD_RULE.lower()}")
         if st.form_submit_button("Add user", type="primary"):
+            st.session_state["admin_added"] = added + 1  # kept only if the write succeeds (it reruns the page)
             writes.run_write(
                 "admin_flash",
                 f"Added {new_email.strip().lower()}.",
@@ -71,6 +84,7 @@ with tab_users:
                 ),
                 clear=("admin_new_email", "admin_new_agencies", "admin_new_groups", "admin_new_password"),
             )
+            st.session_state["admin_added"] = added  # refused: the same form keeps what was typed
     with edit_col:
         st.subheader("Change a user", anchor=False)
         if users:
@@ -102,8 +116,12 @@ with tab_users:
                     )
             with st.form(f"admin_password_{picked}", clear_on_submit=True):
                 password = st.text_input(
-                    f"New password for {picked} (also unlocks the account)", type="password", key="admin_pw"
+                    f"New password for {widgets.plain(picked)} (also unlocks the account)",
+                    type="password",
+                    key="admin_pw",
+                    help=PASSWORD_RULE,
                 )
+                st.caption(f"Password: {PASSWORD_RULE.lower()}")
                 if st.form_submit_button("Set password"):
                     writes.run_write(
                         "admin_flash",
@@ -129,6 +147,15 @@ with tab_agencies:
             )
 
 with tab_groups:
+    if groups:
+        st.dataframe(
+            admin_lists.groups_frame(groups),
+            hide_index=True,
+            key="admin_groups_table",
+            width="stretch",
+        )
+    else:
+        st.write("No working group yet: add the first one below.")
     options = [None, *[g.id for g in groups]]
     names_by_id = {g.id: g.name for g in groups}
     group_id = st.selectbox(
@@ -212,6 +239,26 @@ with tab_objectives:
             )
 
 with tab_log:
-    st.caption("Every admin change: who, when, and the before and after.")
-    frame = pd.DataFrame(log, columns=["at", "actor", "action", "entity", "key", "before", "after"])
-    st.dataframe(frame.rename(columns=str.capitalize), hide_index=True, key="admin_log_table", width="stretch")
+    st.caption("Every admin change, newest first: who, when, and what changed (the last 500).")
+    search = st.text_input(
+        "Filter by person, action or text",
+        max_chars=200,
+        key="admin_log_search",
+        placeholder="e.g. chair, DEA or add user",
+    )
+    frame = admin_lists.audit_frame(log, search)
+    if frame.empty:
+        st.write("No change matches this filter." if search.strip() else "No change recorded yet.")
+    else:
+        st.dataframe(
+            frame,
+            hide_index=True,
+            key="admin_log_table",
+            width="stretch",
+            column_config={
+                "When (UTC)": st.column_config.TextColumn("When (UTC)", width=130),
+                "Action": st.column_config.TextColumn("Action", width=170),
+                "Change": st.column_config.TextColumn("Change", width="large"),
+            },
+            row_height=widgets.WRAPPED_ROW_HEIGHT,
+        )

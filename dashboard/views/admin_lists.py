@@ -1,8 +1,11 @@
 """What the Admin page lists: users, agencies, working groups, objective roles and the audit log, as typed rows."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import pandas as pd
 from sqlmodel import Session, col, select
 
 from dashboard.services.admin import group_snapshot, roles_snapshot, user_snapshot
@@ -79,3 +82,74 @@ def objective_roles(session: Session, mission_id: int) -> list[ObjectiveRoles]:
 def audit_entries(session: Session, limit: int = 500) -> list[AuditRow]:
     rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)).all()
     return [AuditRow(r.at, r.actor, r.action, r.entity, r.entity_key, r.before, r.after) for r in rows]
+
+
+def groups_frame(groups: list[GroupRow]) -> pd.DataFrame:
+    """The mission's working groups as a table: name, chair, members and the objectives each covers."""
+    return pd.DataFrame(
+        [(g.name, g.chair or "—", ", ".join(g.members), ", ".join(g.objectives)) for g in groups],
+        columns=["Working group", "Chair agency", "Member agencies", "Objectives"],
+    )
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+def _loaded(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def change_text(before: str, after: str) -> str:
+    """An audit entry's before and after (JSON) as one readable line per changed field.
+
+    E.g. ``role: contributor → chair`` and ``agencies: + DEA, − USAID``; a created or removed record lists
+    its fields. Fields that did not change are left out.
+    """
+    old, new = _loaded(before), _loaded(after)
+    if not isinstance(old, dict) and not isinstance(new, dict):
+        return "" if old == new else f"{_shown(old)} → {_shown(new)}"
+    if not isinstance(old, dict):
+        return "created: " + "; ".join(f"{k}: {_shown(v)}" for k, v in new.items())
+    if not isinstance(new, dict):
+        return "removed: " + "; ".join(f"{k}: {_shown(v)}" for k, v in old.items())
+    lines = []
+    for name in dict.fromkeys([*old, *new]):
+        was, now = old.get(name), new.get(name)
+        if was == now:
+            continue
+        if isinstance(was, list) and isinstance(now, list):
+            added = [f"+ {v}" for v in now if v not in was]
+            removed = [f"− {v}" for v in was if v not in now]
+            lines.append(f"{name}: " + ", ".join(added + removed))
+        else:
+            lines.append(f"{name}: {_shown(was)} → {_shown(now)}")
+    return "\n".join(lines) or "no change"
+
+
+def audit_frame(rows: list[AuditRow], search: str = "") -> pd.DataFrame:
+    """The audit log as a readable table, newest first, keeping the rows whose actor, action, record or change
+    contains ``search`` (case-insensitive; at most 200 characters are used)."""
+    frame = pd.DataFrame(
+        [
+            (f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.action, f"{r.entity} {r.key}", change_text(r.before, r.after))
+            for r in rows
+        ],
+        columns=["When (UTC)", "Who", "Action", "Record", "Change"],
+    )
+    needle = search.strip().casefold()[:200]
+    if needle:
+        text = frame["Who"] + "\n" + frame["Action"] + "\n" + frame["Record"] + "\n" + frame["Change"]
+        frame = frame[text.str.casefold().str.contains(needle, regex=False)]
+    return frame.reset_index(drop=True)

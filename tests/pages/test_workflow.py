@@ -401,14 +401,14 @@ def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> N
     open_page(at, "admin")
     new = "new.person@example.gov"
     at.text_input(key="admin_new_email").input("Not an e-mail")
-    _button(at, "admin_add_user", "Add user").click().run()
+    _button(at, "admin_add_user_0", "Add user").click().run()
     assert any("is not an e-mail address" in e for e in texts(at.error))
     assert cast.count(AuditEntry) == before
 
     at.text_input(key="admin_new_email").input(f"  {new.upper()} ")
     at.selectbox(key="admin_new_role").set_value("contributor")
     at.multiselect(key="admin_new_agencies").set_value(["DEA"])
-    _button(at, "admin_add_user", "Add user").click().run()
+    _button(at, "admin_add_user_0", "Add user").click().run()
     assert not at.exception and not at.error
     assert texts(at.success) == [f"Added {new}."]
     with read_session(cast.engine) as session:
@@ -576,3 +576,51 @@ def test_review_shows_the_indicator_values(cast: Cast) -> None:
     table = frame_with(chair, "Indicator")
     assert table.values.tolist() == [["Officers trained", "value", 80.0, 20.0, 35.0]]
     assert list(table.columns)[-2:] == [quarter.previous().label, quarter.label]
+
+
+def test_admin_stays_on_its_tab_after_a_save_and_lists_the_working_groups(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    groups = frame_with(at, "Working group")
+    assert any(name.startswith("Goal 1 Working Group") for name in groups["Working group"])
+    assert groups.columns.tolist() == ["Working group", "Chair agency", "Member agencies", "Objectives"]
+    at.session_state["admin_tab"] = "Working groups"  # what a click on the tab does
+    at.run()
+    at.text_input(key="admin_group_name_None").input("Migration task force")
+    _button(at, "admin_group_None", "Save working group").click().run()
+    ok(at)
+    assert texts(at.success) == ["Saved working group Migration task force."]
+    assert at.session_state["admin_tab"] == "Working groups"
+    assert "Migration task force" in list(frame_with(at, "Working group")["Working group"])
+
+
+def test_admin_shows_the_password_rule_before_any_failure(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    assert "Password: at least 12 characters." in texts(at.caption)
+    assert not at.error
+
+
+def test_audit_log_reads_as_changes_and_can_be_filtered(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    at.text_input(key="admin_new_email").input("new.person@example.gov")
+    at.selectbox(key="admin_new_role").set_value("contributor")
+    at.multiselect(key="admin_new_agencies").set_value(["DEA"])
+    _button(at, "admin_add_user_0", "Add user").click().run()
+    ok(at)
+    at.selectbox(key="admin_edit_pick").set_value("new.person@example.gov").run()
+    at.multiselect(key="admin_edit_agencies_new.person@example.gov").set_value(["USAID"])
+    _button(at, "admin_edit_user_new.person@example.gov", "Save changes").click().run()
+    ok(at)
+    log = frame_with(at, "Change")
+    assert log.columns.tolist() == ["When (UTC)", "Who", "Action", "Record", "Change"]
+    newest = log.iloc[0]
+    assert (newest["Who"], newest["Action"], newest["Record"]) == (ADMIN, "change user", "user new.person@example.gov")
+    assert newest["Change"] == "agencies: + USAID, − DEA"
+    assert "{" not in "".join(log["Change"])  # no raw JSON
+    at.text_input(key="admin_log_search").input("add user").run()
+    filtered = frame_with(at, "Change")
+    assert set(filtered["Action"]) == {"add user"} and len(filtered) < len(log)
+    at.text_input(key="admin_log_search").input("nobody-like-this").run()
+    assert "No change matches this filter." in [m.value for m in at.markdown]
