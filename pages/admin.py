@@ -153,6 +153,13 @@ with tab_groups:
             hide_index=True,
             key="admin_groups_table",
             width="stretch",
+            column_config={
+                "Working group": st.column_config.TextColumn("Working group", width=200),
+                "Chair agency": st.column_config.TextColumn("Chair", width=70),
+                "Member agencies": st.column_config.TextColumn("Member agencies", width=170),
+                "Objectives": st.column_config.TextColumn("Objectives", width=110),
+            },
+            row_height=widgets.WRAPPED_ROW_HEIGHT,
         )
     else:
         st.write("No working group yet: add the first one below.")
@@ -256,9 +263,10 @@ with tab_log:
             key="admin_log_table",
             width="stretch",
             column_config={
-                "When (UTC)": st.column_config.TextColumn("When (UTC)", width=130),
+                "When (UTC)": st.column_config.TextColumn("When (UTC)", width=95),
+                "Who": st.column_config.TextColumn("Who", width=150),
                 "Action": st.column_config.TextColumn("Action", width=170),
-                "Change": st.column_config.TextColumn("Change", width="large"),
+                "Change": st.column_config.TextColumn("Change", width=440),
             },
             row_height=widgets.WRAPPED_ROW_HEIGHT,
         )

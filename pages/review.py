@@ -50,63 +50,50 @@ st.text(
     f"{latest.status} · {latest.progress}% · risk {latest.risk_level}\n"
     f"Revision {latest.revision} by {latest.author}, {latest.created_at:%d %b %Y %H:%M} UTC"
 )
-# Long narratives wrap in tall rows; "Before" and "After" share the width so neither runs off the table.
-DIFF_COLUMNS = {
-    "Field": st.column_config.TextColumn("Field", width=130),
-    "Before": st.column_config.TextColumn("Before", width="large"),
-    "After": st.column_config.TextColumn("After", width="large"),
-}
 left, right = st.columns(2, gap="large")
 with left:
+    st.markdown(f"**Revision {latest.revision}, to review**")
     for name in NARRATIVE_FIELDS:
         widgets.plain_text_block(FIELD_LABELS[name], getattr(latest, name))
 with right:
-    compared = update_form.comparisons(context.history)
-    if not compared:
-        st.write("First revision of this update: nothing earlier to compare with.")
-    for number, (heading, changes) in enumerate(compared):
-        st.markdown(f"**{heading}**")
-        if changes:
-            st.dataframe(
-                update_form.diff_frame(changes),
-                hide_index=True,
-                key=f"review_diff_{number}",
-                width="stretch",
-                column_config=DIFF_COLUMNS,
-                row_height=widgets.WRAPPED_ROW_HEIGHT,
-            )
-        else:
-            st.write("No field changed.")
-    trail = update_form.review_trail(context.history)
     st.markdown("**Earlier review decisions**")
-    if trail.empty:
-        st.write("None yet.")
-    else:
-        st.dataframe(
-            trail,
-            hide_index=True,
-            key="review_trail",
-            width="stretch",
-            column_config={"Comment": st.column_config.TextColumn("Comment", width="large")},
-            row_height=widgets.WRAPPED_ROW_HEIGHT,
-        )
+    trail = update_form.trail_lines(context.history)
+    st.text("\n\n".join(trail) if trail else "None yet.")
     if context.indicators:
         st.markdown("**Indicators**")
         st.dataframe(update_form.indicator_frame(context), hide_index=True, key="review_indicators", width="stretch")
+    previous = context.previous
+    with st.expander(
+        f"Previous quarter, {FiscalQuarter(key.fiscal_year, key.quarter).previous().label}", icon=":material/history:"
+    ):
+        if previous is None:
+            st.write("No update for the previous quarter.")
+        else:
+            st.text(
+                f"{previous.status} · {previous.progress}% · risk {previous.risk_level}\n"
+                f"Revision {previous.revision} by {previous.author} ({update_form.state_label(previous.state)})"
+            )
+            for name in NARRATIVE_FIELDS:
+                widgets.plain_text_block(FIELD_LABELS[name], getattr(previous, name))
 
-previous = context.previous
-with st.expander(
-    f"Previous quarter, {FiscalQuarter(key.fiscal_year, key.quarter).previous().label}", icon=":material/history:"
-):
-    if previous is None:
-        st.write("No update for the previous quarter.")
-    else:
-        st.text(
-            f"{previous.status} · {previous.progress}% · risk {previous.risk_level}\n"
-            f"Revision {previous.revision} by {previous.author} ({update_form.state_label(previous.state)})"
-        )
-        for name in NARRATIVE_FIELDS:
-            widgets.plain_text_block(FIELD_LABELS[name], getattr(previous, name))
+# The comparisons run the full width as plain text that wraps, so no column is ever cut off.
+compared = update_form.comparisons(context.history)
+if not compared:
+    st.write("First revision of this update: nothing earlier to compare with.")
+for heading, changes in compared:
+    st.markdown(f"**{heading}**")
+    if not changes:
+        st.write("No field changed.")
+        continue
+    with st.container(border=True):
+        head = st.columns([1, 3, 3])
+        for column, name in zip(head, ("Field", "Before", "After"), strict=True):
+            column.markdown(f"**{name}**")
+        for label, before, after in changes:
+            cells = st.columns([1, 3, 3])
+            cells[0].text(label)
+            cells[1].text(before or "—")
+            cells[2].text(after or "—")
 
 with st.form("review_form"):
     comment = st.text_area(

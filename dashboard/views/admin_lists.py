@@ -121,9 +121,9 @@ def change_text(before: str, after: str) -> str:
     if not isinstance(old, dict) and not isinstance(new, dict):
         return "" if old == new else f"{_shown(old)} → {_shown(new)}"
     if not isinstance(old, dict):
-        return "created: " + "; ".join(f"{k}: {_shown(v)}" for k, v in new.items())
+        return "created: " + "; ".join(f"{k}: {_shown(v)}" for k, v in new.items() if v not in (None, [], ""))
     if not isinstance(new, dict):
-        return "removed: " + "; ".join(f"{k}: {_shown(v)}" for k, v in old.items())
+        return "removed: " + "; ".join(f"{k}: {_shown(v)}" for k, v in old.items() if v not in (None, [], ""))
     lines = []
     for name in dict.fromkeys([*old, *new]):
         was, now = old.get(name), new.get(name)
@@ -142,14 +142,11 @@ def audit_frame(rows: list[AuditRow], search: str = "") -> pd.DataFrame:
     """The audit log as a readable table, newest first, keeping the rows whose actor, action, record or change
     contains ``search`` (case-insensitive; at most 200 characters are used)."""
     frame = pd.DataFrame(
-        [
-            (f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.action, f"{r.entity} {r.key}", change_text(r.before, r.after))
-            for r in rows
-        ],
-        columns=["When (UTC)", "Who", "Action", "Record", "Change"],
+        [(f"{r.at:%Y-%m-%d %H:%M}", r.actor, f"{r.action}: {r.key}", change_text(r.before, r.after)) for r in rows],
+        columns=["When (UTC)", "Who", "Action", "Change"],
     )
     needle = search.strip().casefold()[:200]
     if needle:
-        text = frame["Who"] + "\n" + frame["Action"] + "\n" + frame["Record"] + "\n" + frame["Change"]
+        text = frame["Who"] + "\n" + frame["Action"] + "\n" + frame["Change"]
         frame = frame[text.str.casefold().str.contains(needle, regex=False)]
     return frame.reset_index(drop=True)

@@ -241,6 +241,15 @@ def comparisons(history: list[Revision]) -> list[tuple[str, list[tuple[str, str,
     return out
 
 
+def trail_lines(history: list[Revision]) -> list[str]:
+    """Every review decision on this update, newest first, as one line each with who, when and the comment."""
+    trail = review_trail(history)
+    return [
+        f"Revision {r.Revision}: {r.Decision} by {r.By}, {r.When}" + (f": {r.Comment}" if r.Comment else "")
+        for r in trail.itertuples()
+    ]
+
+
 def review_trail(history: list[Revision]) -> pd.DataFrame:
     """Every review decision on this update's revisions, newest first: revision, decision, who, when, comment."""
     rows = [

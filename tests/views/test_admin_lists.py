@@ -22,7 +22,7 @@ from dashboard.views.admin_lists import AuditRow, audit_frame, change_text
             {"acronym": "DEA", "name": "Drug Enforcement Administration"},
             "created: acronym: DEA; name: Drug Enforcement Administration",
         ),
-        ({"lead": "FAS"}, None, "removed: lead: FAS"),
+        ({"lead": "FAS", "contributing": []}, None, "removed: lead: FAS"),
         ({"lead": None}, {"lead": "DEA"}, "lead: — → DEA"),
         ({"name": "Same"}, {"name": "Same"}, "no change"),
     ],
@@ -39,7 +39,7 @@ def test_audit_frame_filters_on_who_action_and_change_text() -> None:
     ]
     assert len(audit_frame(rows)) == 2
     assert audit_frame(rows)["When (UTC)"].tolist() == ["2026-11-02 09:30"] * 2
-    assert audit_frame(rows, "BOSS")["Action"].tolist() == ["save agency"]
+    assert audit_frame(rows, "BOSS")["Action"].tolist() == ["save agency: DEA"]
     assert audit_frame(rows, "role: viewer")["Who"].tolist() == ["admin@example.gov"]
     assert audit_frame(rows, "  ").shape[0] == 2
     assert audit_frame(rows, "nothing like this").empty
