@@ -34,23 +34,19 @@ tab_users, tab_agencies, tab_groups, tab_objectives, tab_log = st.tabs(
 )
 
 with tab_users:
-    table = pd.DataFrame(users, columns=["email", "role", "agencies", "working_groups", "disabled", "local_password"])
-    table["agencies"] = table["agencies"].map(", ".join)
-    table["working_groups"] = table["working_groups"].map(lambda g: "; ".join(g))
     st.dataframe(
-        table.rename(
-            columns={
-                "email": "E-mail",
-                "role": "Role",
-                "agencies": "Agencies",
-                "working_groups": "Working groups",
-                "disabled": "Disabled",
-                "local_password": "Local password",
-            }
-        ),
+        admin_lists.users_frame(users),
         hide_index=True,
         key="admin_users_table",
         width="stretch",
+        column_config={
+            "E-mail": st.column_config.TextColumn("E-mail", width=160),
+            "Role": st.column_config.TextColumn("Role", width=80),
+            "Agencies": st.column_config.TextColumn("Agencies", width=72),
+            "Working groups": st.column_config.TextColumn("Working groups", width=150),
+            "Sign-in": st.column_config.TextColumn("Sign-in", width=95),
+        },
+        row_height=widgets.WRAPPED_ROW_HEIGHT if any(u.working_groups for u in users) else None,
     )
     add_col, edit_col = st.columns(2, gap="large")
     # A new form after each added user: the browser then shows it empty (popping widget keys alone does not).

@@ -84,6 +84,20 @@ def audit_entries(session: Session, limit: int = 500) -> list[AuditRow]:
     return [AuditRow(r.at, r.actor, r.action, r.entity, r.entity_key, r.before, r.after) for r in rows]
 
 
+def users_frame(users: list[UserRow]) -> pd.DataFrame:
+    """The users as a table: e-mail, role, agencies, the working groups they chair, and how they sign in."""
+
+    def sign_in(user: UserRow) -> str:
+        if user.disabled:
+            return "disabled"
+        return "password" if user.local_password else "single sign-on"
+
+    return pd.DataFrame(
+        [(u.email, u.role, ", ".join(u.agencies), "; ".join(u.working_groups), sign_in(u)) for u in users],
+        columns=["E-mail", "Role", "Agencies", "Working groups", "Sign-in"],
+    )
+
+
 def groups_frame(groups: list[GroupRow]) -> pd.DataFrame:
     """The mission's working groups as a table: name, chair, members and the objectives each covers."""
     return pd.DataFrame(
