@@ -107,6 +107,8 @@ def test_submit_return_fix_resubmit_approve(start_app: StartApp, browser: Browse
     expect(officer.get_by_text("Revision 2: Approved")).to_be_visible()
     wait_for_app_idle(officer)
     # .first: while a rerun replaces the page, the old copy of an element can linger for a moment.
-    expect(officer.get_by_text(as_shown(f"Revision 1 · Returned, then superseded by revision 2 · {OFFICER}")).first).to_be_visible()
+    expect(
+        officer.get_by_text(as_shown(f"Revision 1 · Returned, then superseded by revision 2 · {OFFICER}")).first
+    ).to_be_visible()
     expect(officer.get_by_text(as_shown(f"Revision 2 · Approved · {OFFICER}")).first).to_be_visible()
     screenshot(officer, "/tmp/shots/flow_4_approved.png", full_page=True)
