@@ -44,7 +44,7 @@ if any(link.values()) and st.session_state.get("submit_link") != link:
         st.info(widgets.plain(wanted.note), icon=":material/link_off:")
 st.session_state.setdefault("submit_quarter", default_quarter)
 
-c1, c2, c3 = st.columns([4, 1, 1])
+c1, c2, c3 = st.columns([2, 1, 1])
 objective_ids = list(dict.fromkeys(pairs["objective_id"]))
 titles = {int(r.objective_id): f"{r.code} · {r.title}" for r in pairs.itertuples()}
 objective_id = c1.selectbox("Objective", objective_ids, format_func=lambda i: titles[i][:110], key="submit_objective")
@@ -126,7 +126,7 @@ if comment:
     st.warning("This update was returned. Fix it and submit again.")
     st.text(comment)
 
-form_col, previous_col = st.columns([3, 2], gap="large")
+form_col, previous_col = st.columns([2, 1], gap="medium")
 defaults = context.defaults()
 with form_col, st.form(f"submit_form_{form_id}"):
     st.subheader(f"{agency_names[agency_id]} on {titles[objective_id].split(' · ')[0]}, {quarter.label}", anchor=False)
