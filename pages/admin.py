@@ -40,8 +40,8 @@ with tab_users:
         key="admin_users_table",
         width="stretch",
         column_config={
-            "E-mail": st.column_config.TextColumn("E-mail", width=160),
-            "Role": st.column_config.TextColumn("Role", width=80),
+            "E-mail": st.column_config.TextColumn("E-mail", width=150),
+            "Role": st.column_config.TextColumn("Role", width=90),
             "Agencies": st.column_config.TextColumn("Agencies", width=72),
             "Working groups": st.column_config.TextColumn("Working groups", width=150),
             "Sign-in": st.column_config.TextColumn("Sign-in", width=95),
