@@ -49,18 +49,19 @@ with tab_users:
         row_height=widgets.WRAPPED_ROW_HEIGHT if any(u.working_groups for u in users) else None,
     )
     add_col, edit_col = st.columns(2, gap="large")
-    # A new form after each added user: the browser then shows it empty (popping widget keys alone does not).
+    # New widgets (new keys) after each added user: the browser then shows them empty, which popping the old
+    # keys alone does not do.
     added = int(st.session_state.get("admin_added", 0))
     with add_col, st.form(f"admin_add_user_{added}", clear_on_submit=False):
         st.subheader("Add a user", anchor=False)
-        new_email = st.text_input("E-mail", key="admin_new_email")
-        new_role = st.selectbox("Role", roles, index=1, key="admin_new_role")
-        new_agencies = st.multiselect("Reports for (contributors)", acronyms, key="admin_new_agencies")
-        new_groups = st.multiselect("Chairs (working-group chairs)", group_names, key="admin_new_groups")
+        new_email = st.text_input("E-mail", key=f"admin_new_email_{added}")
+        new_role = st.selectbox("Role", roles, index=1, key=f"admin_new_role_{added}")
+        new_agencies = st.multiselect("Reports for (contributors)", acronyms, key=f"admin_new_agencies_{added}")
+        new_groups = st.multiselect("Chairs (working-group chairs)", group_names, key=f"admin_new_groups_{added}")
         new_password = st.text_input(
             "Password for local sign-in (optional with single sign-on)",
             type="password",
-            key="admin_new_password",
+            key=f"admin_new_password_{added}",
             help=PASSWORD_RULE,
         )
         st.caption(f"Password: {PASSWORD_RULE.lower()}")
@@ -78,7 +79,9 @@ with tab_users:
                     groups=new_groups,
                     password=new_password or None,
                 ),
-                clear=("admin_new_email", "admin_new_agencies", "admin_new_groups", "admin_new_password"),
+                clear=tuple(
+                    f"admin_new_{name}_{added}" for name in ("email", "role", "agencies", "groups", "password")
+                ),
             )
             st.session_state["admin_added"] = added  # refused: the same form keeps what was typed
     with edit_col:

@@ -403,14 +403,14 @@ def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> N
     at = start(ADMIN)
     open_page(at, "admin")
     new = "new.person@example.gov"
-    at.text_input(key="admin_new_email").input("Not an e-mail")
+    at.text_input(key="admin_new_email_0").input("Not an e-mail")
     _button(at, "admin_add_user_0", "Add user").click().run()
     assert any("is not an e-mail address" in e for e in texts(at.error))
     assert cast.count(AuditEntry) == before
 
-    at.text_input(key="admin_new_email").input(f"  {new.upper()} ")
-    at.selectbox(key="admin_new_role").set_value("contributor")
-    at.multiselect(key="admin_new_agencies").set_value(["DEA"])
+    at.text_input(key="admin_new_email_0").input(f"  {new.upper()} ")
+    at.selectbox(key="admin_new_role_0").set_value("contributor")
+    at.multiselect(key="admin_new_agencies_0").set_value(["DEA"])
     _button(at, "admin_add_user_0", "Add user").click().run()
     assert not at.exception and not at.error
     assert texts(at.success) == [f"Added {new}."]
@@ -425,8 +425,9 @@ def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> N
     assert json.loads(entry.after)["agencies"] == ["DEA"]
     assert new in list(frame_with(at, "E-mail")["E-mail"])
     # the form is empty again for the next person, and a refused add kept what was typed (above)
-    assert at.text_input(key="admin_new_email").value == ""
-    assert at.multiselect(key="admin_new_agencies").value == []
+    assert at.text_input(key="admin_new_email_1").value == ""  # a fresh form
+    assert at.multiselect(key="admin_new_agencies_1").value == []
+    assert _button(at, "admin_add_user_1", "Add user") is not None
 
     newcomer = start(new)
     assert reachable(newcomer, "submit") and not reachable(newcomer, "admin")
@@ -605,9 +606,9 @@ def test_admin_shows_the_password_rule_before_any_failure(cast: Cast) -> None:
 def test_audit_log_reads_as_changes_and_can_be_filtered(cast: Cast) -> None:
     at = start(ADMIN)
     open_page(at, "admin")
-    at.text_input(key="admin_new_email").input("new.person@example.gov")
-    at.selectbox(key="admin_new_role").set_value("contributor")
-    at.multiselect(key="admin_new_agencies").set_value(["DEA"])
+    at.text_input(key="admin_new_email_0").input("new.person@example.gov")
+    at.selectbox(key="admin_new_role_0").set_value("contributor")
+    at.multiselect(key="admin_new_agencies_0").set_value(["DEA"])
     _button(at, "admin_add_user_0", "Add user").click().run()
     ok(at)
     at.selectbox(key="admin_edit_pick").set_value("new.person@example.gov").run()
