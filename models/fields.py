@@ -22,3 +22,23 @@ class UpdateKey(NamedTuple):
     agency_id: int
     fiscal_year: int
     quarter: int
+
+
+ALWAYS_REQUIRED: tuple[str, ...] = ("accomplishments",)
+REQUIRED_WHEN_TROUBLED: tuple[str, ...] = ("challenges", "risk_note")
+TROUBLED_STATUSES: tuple[str, ...] = ("At risk", "Off track")
+
+
+def required_narratives(status: str) -> tuple[str, ...]:
+    """The narratives a submitted update must fill in: accomplishments always; challenges and the risk note
+    too when the status is At risk or Off track (a draft may leave any of them empty)."""
+    return ALWAYS_REQUIRED + (REQUIRED_WHEN_TROUBLED if status in TROUBLED_STATUSES else ())
+
+
+def required_hint(name: str) -> str:
+    """What a form label adds to say a narrative is required: "" when it never is."""
+    if name in ALWAYS_REQUIRED:
+        return " (required)"
+    if name in REQUIRED_WHEN_TROUBLED:
+        return " (required when " + " or ".join(TROUBLED_STATUSES) + ")"
+    return ""

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from models.fields import required_narratives
 from models.scales import Direction, ReviewState, RiskLevel, Status
 from models.text import clean_text
 
@@ -82,6 +83,24 @@ class UpdateInput(_UpdateFields):
             if value != value or value in (float("inf"), float("-inf")):
                 raise ValueError("must be a number")
         return values
+
+    def missing_narratives(self) -> list[str]:
+        """One ``"field: message"`` line per narrative a submission needs and this one leaves empty.
+
+        Checked on submit (form and spreadsheet), not on a draft: work in progress may be incomplete.
+        """
+        return [
+            f"{name}: {_REQUIRED_MESSAGES[name].format(status=self.status)}"
+            for name in required_narratives(self.status)
+            if not getattr(self, name).strip()
+        ]
+
+
+_REQUIRED_MESSAGES = {
+    "accomplishments": "is required: say what was achieved this quarter",
+    "challenges": "is required when the status is {status}: say what held progress back",
+    "risk_note": "is required when the status is {status}: say what the risk is and how it is mitigated",
+}
 
 
 class IndicatorCreate(_Input):

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.services import admin
+from dashboard.services.passwords import MIN_PASSWORD_LENGTH
 from dashboard.store import queries
 from dashboard.store.database import read_session
 from dashboard.views import admin_lists
@@ -26,40 +27,49 @@ acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 roles = [r.value for r in Role]
 
+PASSWORD_RULE = f"At least {MIN_PASSWORD_LENGTH} characters."
+# Keyed, so a save (which reruns the page) comes back to the tab it was made on.
 tab_users, tab_agencies, tab_groups, tab_objectives, tab_log = st.tabs(
-    ["Users", "Agencies", "Working groups", "Objective agencies", "Audit log"]
+    ["Users", "Agencies", "Working groups", "Objective agencies", "Audit log"],
+    key="admin_tab",
+    default="Users",
+    on_change="rerun",
 )
 
 with tab_users:
-    table = pd.DataFrame(users, columns=["email", "role", "agencies", "working_groups", "disabled", "local_password"])
-    table["agencies"] = table["agencies"].map(", ".join)
-    table["working_groups"] = table["working_groups"].map(lambda g: "; ".join(g))
     st.dataframe(
-        table.rename(
-            columns={
-                "email": "E-mail",
-                "role": "Role",
-                "agencies": "Agencies",
-                "working_groups": "Working groups",
-                "disabled": "Disabled",
-                "local_password": "Local password",
-            }
-        ),
+        admin_lists.users_frame(users),
         hide_index=True,
         key="admin_users_table",
         width="stretch",
+        column_config={
+            "E-mail": st.column_config.TextColumn("E-mail", width=150),
+            "Role": st.column_config.TextColumn("Role", width=90),
+            "Agencies": st.column_config.TextColumn("Agencies", width=72),
+            "Working groups": st.column_config.TextColumn("Working groups", width=150),
+            "Sign-in": st.column_config.TextColumn("Sign-in", width=95),
+        },
+        row_height=widgets.WRAPPED_ROW_HEIGHT if any(u.working_groups for u in users) else None,
     )
     add_col, edit_col = st.columns(2, gap="large")
-    with add_col, st.form("admin_add_user", clear_on_submit=False):
+    # New widgets (new keys) after each added user: the browser then shows them empty, which popping the old
+    # keys alone does not do.
+    added = int(st.session_state.get("admin_added", 0))
+    with add_col, st.form(f"admin_add_user_{added}", clear_on_submit=False):
         st.subheader("Add a user", anchor=False)
-        new_email = st.text_input("E-mail", key="admin_new_email")
-        new_role = st.selectbox("Role", roles, index=1, key="admin_new_role")
-        new_agencies = st.multiselect("Reports for (contributors)", acronyms, key="admin_new_agencies")
-        new_groups = st.multiselect("Chairs (working-group chairs)", group_names, key="admin_new_groups")
+        new_email = st.text_input("E-mail", key=f"admin_new_email_{added}")
+        new_role = st.selectbox("Role", roles, index=1, key=f"admin_new_role_{added}")
+        new_agencies = st.multiselect("Reports for (contributors)", acronyms, key=f"admin_new_agencies_{added}")
+        new_groups = st.multiselect("Chairs (working-group chairs)", group_names, key=f"admin_new_groups_{added}")
         new_password = st.text_input(
-            "Password for local sign-in (optional with single sign-on)", type="password", key="admin_new_password"
+            "Password for local sign-in (optional with single sign-on)",
+            type="password",
+            key=f"admin_new_password_{added}",
+            help=PASSWORD_RULE,
         )
+        st.caption(f"Password: {PASSWORD_RULE.lower()}")
         if st.form_submit_button("Add user", type="primary"):
+            st.session_state["admin_added"] = added + 1  # kept only if the write succeeds (it reruns the page)
             writes.run_write(
                 "admin_flash",
                 f"Added {new_email.strip().lower()}.",
@@ -72,8 +82,11 @@ with tab_users:
                     groups=new_groups,
                     password=new_password or None,
                 ),
-                clear=("admin_new_email", "admin_new_agencies", "admin_new_groups", "admin_new_password"),
+                clear=tuple(
+                    f"admin_new_{name}_{added}" for name in ("email", "role", "agencies", "groups", "password")
+                ),
             )
+            st.session_state["admin_added"] = added  # refused: the same form keeps what was typed
     with edit_col:
         st.subheader("Change a user", anchor=False)
         if users:
@@ -105,8 +118,12 @@ with tab_users:
                     )
             with st.form(f"admin_password_{picked}", clear_on_submit=True):
                 password = st.text_input(
-                    f"New password for {picked} (also unlocks the account)", type="password", key="admin_pw"
+                    f"New password for {widgets.plain(picked)} (also unlocks the account)",
+                    type="password",
+                    key="admin_pw",
+                    help=PASSWORD_RULE,
                 )
+                st.caption(f"Password: {PASSWORD_RULE.lower()}")
                 if st.form_submit_button("Set password"):
                     writes.run_write(
                         "admin_flash",
@@ -132,6 +149,22 @@ with tab_agencies:
             )
 
 with tab_groups:
+    if groups:
+        st.dataframe(
+            admin_lists.groups_frame(groups),
+            hide_index=True,
+            key="admin_groups_table",
+            width="stretch",
+            column_config={
+                "Working group": st.column_config.TextColumn("Working group", width=200),
+                "Chair agency": st.column_config.TextColumn("Chair", width=70),
+                "Member agencies": st.column_config.TextColumn("Member agencies", width=170),
+                "Objectives": st.column_config.TextColumn("Objectives", width=110),
+            },
+            row_height=widgets.WRAPPED_ROW_HEIGHT,
+        )
+    else:
+        st.write("No working group yet: add the first one below.")
     options = [None, *[g.id for g in groups]]
     names_by_id = {g.id: g.name for g in groups}
     group_id = st.selectbox(
@@ -257,6 +290,27 @@ with tab_objectives:
             )
 
 with tab_log:
-    st.caption("Every admin change: who, when, and the before and after.")
-    frame = pd.DataFrame(log, columns=["at", "actor", "action", "entity", "key", "before", "after"])
-    st.dataframe(frame.rename(columns=str.capitalize), hide_index=True, key="admin_log_table", width="stretch")
+    st.caption("Every admin change, newest first: who, when, and what changed (the last 500).")
+    search = st.text_input(
+        "Filter by person, action or text",
+        max_chars=200,
+        key="admin_log_search",
+        placeholder="e.g. chair, DEA or add user",
+    )
+    frame = admin_lists.audit_frame(log, search)
+    if frame.empty:
+        st.write("No change matches this filter." if search.strip() else "No change recorded yet.")
+    else:
+        st.dataframe(
+            frame,
+            hide_index=True,
+            key="admin_log_table",
+            width="stretch",
+            column_config={
+                "When (UTC)": st.column_config.TextColumn("When (UTC)", width=95),
+                "Who": st.column_config.TextColumn("Who", width=150),
+                "Action": st.column_config.TextColumn("Action", width=170),
+                "Change": st.column_config.TextColumn("Change", width=440),
+            },
+            row_height=widgets.WRAPPED_ROW_HEIGHT,
+        )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.domain import reporting
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.services import submissions
 from dashboard.views import todo, update_form
 from dashboard.web import cache, gate, identity, widgets, writes
@@ -51,15 +52,48 @@ st.text(
 )
 left, right = st.columns(2, gap="large")
 with left:
+    st.markdown(f"**Revision {latest.revision}, to review**")
     for name in NARRATIVE_FIELDS:
         widgets.plain_text_block(FIELD_LABELS[name], getattr(latest, name))
 with right:
-    if len(context.history) > 1:
-        st.markdown(f"**What changed since revision {context.history[-2].revision}**")
-        changes = submissions.diff(context.history[-2], latest)
-        st.dataframe(update_form.diff_frame(changes), hide_index=True, key="review_diff", width="stretch")
-    else:
-        st.write("First revision of this update.")
+    st.markdown("**Earlier review decisions**")
+    trail = update_form.trail_lines(context.history)
+    st.text("\n\n".join(trail) if trail else "None yet.")
+    if context.indicators:
+        st.markdown("**Indicators**")
+        st.dataframe(update_form.indicator_frame(context), hide_index=True, key="review_indicators", width="stretch")
+    previous = context.previous
+    with st.expander(
+        f"Previous quarter, {FiscalQuarter(key.fiscal_year, key.quarter).previous().label}", icon=":material/history:"
+    ):
+        if previous is None:
+            st.write("No update for the previous quarter.")
+        else:
+            st.text(
+                f"{previous.status} · {previous.progress}% · risk {previous.risk_level}\n"
+                f"Revision {previous.revision} by {previous.author} ({update_form.state_label(previous.state)})"
+            )
+            for name in NARRATIVE_FIELDS:
+                widgets.plain_text_block(FIELD_LABELS[name], getattr(previous, name))
+
+# The comparisons run the full width as plain text that wraps, so no column is ever cut off.
+compared = update_form.comparisons(context.history)
+if not compared:
+    st.write("First revision of this update: nothing earlier to compare with.")
+for heading, changes in compared:
+    st.markdown(f"**{heading}**")
+    if not changes:
+        st.write("No field changed.")
+        continue
+    with st.container(border=True):
+        head = st.columns([1, 3, 3])
+        for column, name in zip(head, ("Field", "Before", "After"), strict=True):
+            column.markdown(f"**{name}**")
+        for label, before, after in changes:
+            cells = st.columns([1, 3, 3])
+            cells[0].text(label)
+            cells[1].text(before or "—")
+            cells[2].text(after or "—")
 
 with st.form("review_form"):
     comment = st.text_area(
@@ -68,7 +102,8 @@ with st.form("review_form"):
         key=f"review_comment_{chosen}",  # one box per update: a comment never carries over to the next decision
     )
     a, b = st.columns(2)
-    approve = a.form_submit_button("Approve", type="primary", icon=":material/check:", width="stretch")
+    # Approving is not the page's one red call to action: both decisions weigh the same.
+    approve = a.form_submit_button("Approve", icon=":material/check_circle:", width="stretch")
     send_back = b.form_submit_button("Return with comment", icon=":material/undo:", width="stretch")
 
 if approve or send_back:

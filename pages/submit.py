@@ -12,7 +12,7 @@ from dashboard.store import queries
 from dashboard.store.database import DatabaseBusy, read_session
 from dashboard.views import update_form
 from dashboard.web import cache, gate, widgets, writes
-from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey
+from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey, required_hint
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
 
@@ -26,17 +26,32 @@ if pairs.empty:
 
 widgets.show_flash("submit_flash")
 
-c1, c2, c3 = st.columns([4, 1, 1])
+quarters, default_quarter = update_form.quarter_options(queries.mission_row(engine, mission_id), date.today())
+# The To-do page links here with ?objective=&agency=&quarter= (see dashboard/views/todo.py): a new link picks
+# that update once; the user's own choices win afterwards.
+link = {name: str(st.query_params.get(name, "")) for name in ("objective", "agency", "quarter")}
+if any(link.values()) and st.session_state.get("submit_link") != link:
+    st.session_state["submit_link"] = link
+    wanted = update_form.requested_update(link, pairs, quarters)
+    for state_key, value in (
+        ("submit_objective", wanted.objective_id),
+        ("submit_agency", wanted.agency_id),
+        ("submit_quarter", wanted.quarter),
+    ):
+        if value is not None:
+            st.session_state[state_key] = value
+    if wanted.note:
+        st.info(widgets.plain(wanted.note), icon=":material/link_off:")
+st.session_state.setdefault("submit_quarter", default_quarter)
+
+c1, c2, c3 = st.columns([2, 1, 1])
 objective_ids = list(dict.fromkeys(pairs["objective_id"]))
 titles = {int(r.objective_id): f"{r.code} · {r.title}" for r in pairs.itertuples()}
 objective_id = c1.selectbox("Objective", objective_ids, format_func=lambda i: titles[i][:110], key="submit_objective")
 agencies = pairs[pairs["objective_id"] == objective_id]
 agency_names = dict(zip(agencies["agency_id"], agencies["agency"], strict=True))
 agency_id = c2.selectbox("Agency", list(agency_names), format_func=agency_names.get, key="submit_agency")
-quarters, default_quarter = update_form.quarter_options(queries.mission_row(engine, mission_id), date.today())
-quarter = c3.selectbox(
-    "Quarter", quarters, index=quarters.index(default_quarter), format_func=lambda q: q.label, key="submit_quarter"
-)
+quarter = c3.selectbox("Quarter", quarters, format_func=lambda q: q.label, key="submit_quarter")
 
 with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.label})", icon=":material/table:"):
     st.write(
@@ -111,7 +126,7 @@ if comment:
     st.warning("This update was returned. Fix it and submit again.")
     st.text(comment)
 
-form_col, previous_col = st.columns([3, 2], gap="large")
+form_col, previous_col = st.columns([2, 1], gap="medium")
 defaults = context.defaults()
 with form_col, st.form(f"submit_form_{form_id}"):
     st.subheader(f"{agency_names[agency_id]} on {titles[objective_id].split(' · ')[0]}, {quarter.label}", anchor=False)
@@ -133,7 +148,7 @@ with form_col, st.form(f"submit_form_{form_id}"):
     texts = {}
     for name in NARRATIVE_FIELDS:
         texts[name] = st.text_area(
-            FIELD_LABELS[name],
+            FIELD_LABELS[name] + required_hint(name),
             value=defaults[name],
             max_chars=NARRATIVE_MAX_CHARS,
             height=110,
@@ -222,8 +237,7 @@ if pending is not None:
 st.header("History of this update", anchor=False)
 if not context.history:
     st.write("Nothing stored yet for this quarter.")
-for revision, changes in update_form.history_rows(context.history):
-    label = update_form.STATE_LABELS.get(revision.state, revision.state)
+for revision, label, changes in update_form.history_rows(context.history):
     with st.expander(f"Revision {revision.revision} · {label} · {widgets.plain(revision.author)}"):
         st.caption(f"Stored {revision.created_at:%d %b %Y %H:%M} UTC")
         for review in revision.reviews:

@@ -16,11 +16,19 @@ Text in and out:
 * Re-uploading a file is safe: a row whose content equals the newest stored revision
   is "unchanged" and writes nothing; the ``current_revision`` column detects a newer
   revision saved by someone else since the template was downloaded.
+
+Layout: the objective code with its title beside it (read only), the agency, the quarter, the scales and
+narratives, ``current_revision``, then one column per indicator of the user's objectives, headed
+``Indicator <code>: <name>`` (e.g. ``Indicator 1.1: Partner institutions supported``). An indicator's
+value goes on the rows of its own objective (the other rows' cells are greyed and must stay empty);
+an empty cell reports no value for the quarter.
 """
 
 import csv
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -45,7 +53,44 @@ REQUIRED_COLUMNS = ("objective", "agency", "quarter", "status", "progress", "ris
 HELPER_COLUMNS = ("objective_title", "current_revision")
 
 
-TEMPLATE_COLUMNS = (*REQUIRED_COLUMNS, *HELPER_COLUMNS)
+TEMPLATE_COLUMNS = (
+    "objective",
+    "objective_title",
+    "agency",
+    "quarter",
+    "status",
+    "progress",
+    "risk_level",
+    *NARRATIVES,
+    "current_revision",
+)
+
+
+INDICATORS_KEY = "indicators"
+"""Each read row's indicator cells: ``{(objective code, indicator name): text}``."""
+
+INDICATOR_PREFIX = "Indicator "
+_INDICATOR_HEADER = re.compile(r"^indicator\s+(\S+?)\s*:\s*(.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class IndicatorColumn:
+    """One indicator column of the template: the objective it belongs to and how it is measured."""
+
+    code: str
+    name: str
+    unit: str = ""
+    target: float | None = None
+
+    @property
+    def header(self) -> str:
+        return f"{INDICATOR_PREFIX}{self.code}: {self.name}"
+
+
+def indicator_header(text: str) -> tuple[str, str] | None:
+    """``"Indicator 1.1: Officers trained"`` → ``("1.1", "Officers trained")``; None for any other header."""
+    match = _INDICATOR_HEADER.match(text.strip())
+    return (match.group(1), match.group(2).strip()) if match else None
 
 
 ROW_KEY = "_row"
@@ -86,20 +131,36 @@ _COLUMN_WIDTHS = {
 _INSTRUCTIONS = [
     ("Column", "What to enter"),
     ("objective", "Objective code from the strategy, e.g. 1.1 or M1. Pre-filled: leave as is."),
+    ("objective_title", "Read only: the objective's title, for reference. Ignored on upload."),
     ("agency", "Acronym of the agency reporting, e.g. USAID. You can only report for your own agencies."),
     ("quarter", "Fiscal quarter reported on, e.g. FY2026 Q4 (FY2026 Q4 = July to September 2026)."),
     ("status", "One of: " + ", ".join(STATUS_ORDER) + " (pick from the drop-down)."),
     ("progress", "Progress towards the objective, a whole number from 0 to 100 (no % sign needed)."),
     ("risk_level", "One of: " + ", ".join(RISK_ORDER) + " (pick from the drop-down)."),
-    ("accomplishments", f"What was achieved this quarter. At most {NARRATIVE_MAX_CHARS:,} characters."),
-    ("challenges", f"What held progress back. At most {NARRATIVE_MAX_CHARS:,} characters."),
+    (
+        "accomplishments",
+        f"Required: what was achieved this quarter. At most {NARRATIVE_MAX_CHARS:,} characters.",
+    ),
+    (
+        "challenges",
+        "What held progress back; required when the status is At risk or Off track. "
+        f"At most {NARRATIVE_MAX_CHARS:,} characters.",
+    ),
     ("next_steps", f"What comes next quarter. At most {NARRATIVE_MAX_CHARS:,} characters."),
-    ("risk_note", f"Risks and how they are mitigated. At most {NARRATIVE_MAX_CHARS:,} characters."),
-    ("objective_title", "Read only: the objective's title, for reference. Ignored on upload."),
+    (
+        "risk_note",
+        "Risks and how they are mitigated; required when the status is At risk or Off track. "
+        f"At most {NARRATIVE_MAX_CHARS:,} characters.",
+    ),
     (
         "current_revision",
         "Read only: the revision stored when this template was made (0 = none yet). Leave it as is: if someone "
         "saves a newer revision before you upload, the upload stops instead of overwriting their change.",
+    ),
+    (
+        "Indicator …",
+        "One column per indicator of your objectives, headed Indicator <objective code>: <name>. Enter the "
+        "quarter's value on the rows of that objective only (other rows are greyed); leave it empty if not measured.",
     ),
     ("", ""),
     ("Uploading", "Upload this workbook (first sheet) or a CSV UTF-8 file with the same column headers."),
@@ -117,14 +178,16 @@ def _safe_text(value: str) -> str:
     return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
 
 
-def template_workbook(rows: list[dict[str, Any]]) -> bytes:
-    """An Excel workbook to fill in: one row per template row (keyed by ``TEMPLATE_COLUMNS``), with drop-downs."""
+def template_workbook(rows: list[dict[str, Any]], indicators: list[IndicatorColumn] | None = None) -> bytes:
+    """An Excel workbook to fill in: one row per template row (keyed by ``TEMPLATE_COLUMNS``), with drop-downs,
+    then one column per indicator (a row's ``INDICATORS_KEY`` maps an indicator's header to its current value)."""
+    indicators = indicators or []
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET_TITLE
     helper_fill = PatternFill("solid", fgColor="EEEEEE")
-    sheet.append(list(TEMPLATE_COLUMNS))
+    sheet.append([*TEMPLATE_COLUMNS, *(_safe_text(i.header) for i in indicators)])
     for number, name in enumerate(TEMPLATE_COLUMNS, start=1):
         cell = sheet.cell(row=1, column=number)
         cell.font = Font(bold=True)
@@ -132,7 +195,20 @@ def template_workbook(rows: list[dict[str, Any]]) -> bytes:
             cell.fill = helper_fill
         sheet.column_dimensions[get_column_letter(number)].width = _COLUMN_WIDTHS[name]
     wrap = Alignment(wrap_text=True, vertical="top")
+    first_indicator = len(TEMPLATE_COLUMNS) + 1
+    for number in range(first_indicator, first_indicator + len(indicators)):
+        cell = sheet.cell(row=1, column=number)
+        cell.font = Font(bold=True)
+        cell.alignment = wrap
+        sheet.column_dimensions[get_column_letter(number)].width = 24
     for row_number, row in enumerate(rows, start=2):
+        values = row.get(INDICATORS_KEY, {})
+        for number, indicator in enumerate(indicators, start=first_indicator):
+            cell = sheet.cell(row=row_number, column=number)
+            if indicator.code == row["objective"]:
+                cell.value = values.get(indicator.header)
+            else:
+                cell.fill = helper_fill  # another objective's indicator: not reported on this row
         for number, name in enumerate(TEMPLATE_COLUMNS, start=1):
             value = row[name]
             cell = sheet.cell(row=row_number, column=number)
@@ -170,11 +246,29 @@ def template_workbook(rows: list[dict[str, Any]]) -> bytes:
     )
     percent.add(f"{position['progress']}2:{position['progress']}{last}")
     sheet.add_data_validation(percent)
-    sheet.freeze_panes = "A2"
+    if indicators:
+        number_check = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1E+15",
+            formula2="1E+15",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Not a number",
+            error="Enter the indicator's value as a number, or leave it empty.",
+        )
+        first_letter = get_column_letter(first_indicator)
+        last_letter = get_column_letter(first_indicator + len(indicators) - 1)
+        number_check.add(f"{first_letter}2:{last_letter}{last}")
+        sheet.add_data_validation(number_check)
+    sheet.freeze_panes = "C2"  # the objective code and title stay in view while scrolling right
 
     notes = workbook.create_sheet("Instructions")
     for line in _INSTRUCTIONS:
         notes.append([_safe_text(text) for text in line])
+    for indicator in indicators:
+        target = f"; target {indicator.target:g}" if indicator.target is not None else ""
+        notes.append([_safe_text(indicator.header), _safe_text(f"Unit: {indicator.unit or 'value'}{target}.")])
     notes["A1"].font = notes["B1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 110
@@ -282,7 +376,9 @@ def _check_zip(data: bytes) -> None:
 def _bounded(number: int, values: list[object]) -> list[object]:
     """A row's values, refused when it goes past ``MAX_COLUMNS`` or a cell past ``MAX_CELL_CHARS``."""
     if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
-        raise SpreadsheetError(f"Row {number} has values beyond column {MAX_COLUMNS}: the template has 13 columns.")
+        raise SpreadsheetError(
+            f"Row {number} has values beyond column {MAX_COLUMNS}: the template has 13 columns and one per indicator."
+        )
     values = values[:MAX_COLUMNS]
     for value in values:
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
@@ -337,8 +433,9 @@ def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, A
     """The data rows of a CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX file (first sheet).
 
     Each row is a dict of column name → text (see the module docstring for how cells are read), plus
-    ``ROW_KEY`` with its row number; ``current_revision`` is kept ("" when the column is absent),
-    ``objective_title`` is dropped; fully empty rows are skipped. Raises SpreadsheetError.
+    ``ROW_KEY`` with its row number and ``INDICATORS_KEY`` with its filled indicator cells;
+    ``current_revision`` is kept ("" when the column is absent), ``objective_title`` is dropped;
+    fully empty rows are skipped. Raises SpreadsheetError.
     """
     check_size(len(data), max_bytes)
     if not data:
@@ -356,7 +453,8 @@ def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, A
     if not table:
         raise SpreadsheetError("The file is empty: it needs a header row and at least one data row.")
     _, header_cells = table[0]
-    headers = [_header_name(v) for v in header_cells]
+    indicator_columns = {i: found for i, v in enumerate(header_cells) if (found := indicator_header(_cell_text(v)))}
+    headers = ["" if i in indicator_columns else _header_name(v) for i, v in enumerate(header_cells)]
     named = [h for h in headers if h]
     missing = [c for c in REQUIRED_COLUMNS if c not in named]
     unknown = [h for h in dict.fromkeys(named) if h not in TEMPLATE_COLUMNS]
@@ -376,13 +474,16 @@ def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, A
     rows: list[dict[str, Any]] = []
     for number, cells in table[1:]:
         texts = [_cell_text(v) for v in cells]
-        stray = [i for i, t in enumerate(texts) if t and (i >= len(headers) or not headers[i])]
+        stray = [
+            i for i, t in enumerate(texts) if t and (i >= len(headers) or not headers[i]) and i not in indicator_columns
+        ]
         if stray:
             raise SpreadsheetError(
                 f"Row {number} has a value in column {get_column_letter(stray[0] + 1)}, which has no header."
             )
         row: dict[str, Any] = {c: "" for c in (*REQUIRED_COLUMNS, "current_revision")}
         row.update({h: t for h, t in zip(headers, texts, strict=False) if h and h != "objective_title"})
+        row[INDICATORS_KEY] = {found: texts[i] for i, found in indicator_columns.items() if i < len(texts) and texts[i]}
         row[ROW_KEY] = number
         rows.append(row)
     if not rows:

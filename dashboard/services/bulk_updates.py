@@ -16,12 +16,29 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import AccessDenied, require_agency
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.formats.spreadsheet import NARRATIVES, REQUIRED_COLUMNS, ROW_KEY, TEMPLATE_COLUMNS, template_workbook
+from dashboard.formats.spreadsheet import (
+    INDICATORS_KEY,
+    NARRATIVES,
+    REQUIRED_COLUMNS,
+    ROW_KEY,
+    TEMPLATE_COLUMNS,
+    IndicatorColumn,
+    template_workbook,
+)
 from dashboard.services import submissions
 from dashboard.services.access import acting
 from dashboard.store import roles as roles_at
 from dashboard.store.database import read_session, transact
-from models import Agency, Mission, Objective, ObjectiveAgency, UpdateInput, format_validation_error
+from models import (
+    Agency,
+    Indicator,
+    IndicatorValue,
+    Mission,
+    Objective,
+    ObjectiveAgency,
+    UpdateInput,
+    format_validation_error,
+)
 from models.fields import UPDATE_FIELDS, UpdateKey
 from models.scales import RISK_ORDER, STATUS_ORDER
 from models.schemas import NARRATIVE_MAX_CHARS
@@ -70,6 +87,8 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    written_rows: list[tuple[int, str]] = field(default_factory=list)
+    """``(row number, "1.2 USAID FY2026 Q4")`` for each row written (or, in a dry run, to be written)."""
 
     @property
     def ok(self) -> bool:
@@ -83,9 +102,28 @@ class ImportReport:
         if not self.ok:
             rows = len({e.row for e in self.errors})
             return f"nothing written: {len(self.errors)} problem(s) in {rows} row(s)"
+        rows = self._rows_text()
         if self.dry_run:
-            return f"would write {self.written} updates, {self.unchanged} unchanged (dry run: nothing written)"
-        return f"wrote {self.written} updates, {self.unchanged} unchanged"
+            return f"would write {self._count()}{rows or ','} {self.unchanged} unchanged (dry run: nothing written)"
+        return f"wrote {self._count()}{rows or ','} {self.unchanged} unchanged"
+
+    def _count(self) -> str:
+        return f"{self.written} update" + ("" if self.written == 1 else "s")
+
+    def _rows_text(self) -> str:
+        """``": rows 3 (1.2 USAID FY2026 Q4), 5 (…);"`` listing at most ``LISTED_ROWS`` rows, or ""."""
+        if not self.written_rows:
+            return ""
+        shown = [f"{number} ({label})" for number, label in self.written_rows[:LISTED_ROWS]]
+        more = len(self.written_rows) - LISTED_ROWS
+        if more > 0:
+            shown.append(f"and {more} more")
+        word = "row" if len(self.written_rows) == 1 else "rows"
+        return f": {word} " + ", ".join(shown) + ";"
+
+
+LISTED_ROWS = 20
+"""The import summary names at most this many written rows (a full template is about 30)."""
 
 
 def _holds(ranges: list[tuple[int, int | None]], quarter: FiscalQuarter) -> bool:
@@ -109,6 +147,7 @@ def template_rows(*, session: Session, actor_email: str | None, mission_id: int,
             *roles_at.held_at(ObjectiveAgency, quarter.index),
         )
     ).all()
+    columns = indicator_columns(session=session, objective_ids={o.id for o, _ in pairs if o.id is not None})
     rows = []
     # Sorted here rather than in SQL so the order does not depend on the database's collation.
     for objective, agency in sorted(pairs, key=lambda p: (p[0].position, p[0].code, p[1].acronym.casefold())):
@@ -116,6 +155,11 @@ def template_rows(*, session: Session, actor_email: str | None, mission_id: int,
         key = UpdateKey(objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
         latest = submissions.latest_revision(session, key)
         row: dict[str, Any] = {
+            INDICATORS_KEY: {
+                column.header: _current_value(session, indicator_id, quarter)
+                for indicator_id, column in columns.items()
+                if column.code == objective.code
+            },
             "objective": objective.code,
             "agency": agency.acronym,
             "quarter": quarter.label,
@@ -127,6 +171,60 @@ def template_rows(*, session: Session, actor_email: str | None, mission_id: int,
             row.update({name: getattr(latest, name) for name in UPDATE_FIELDS})
         rows.append(row)
     return rows
+
+
+def indicator_columns(*, session: Session, objective_ids: set[int]) -> dict[int, IndicatorColumn]:
+    """The template's indicator columns for these objectives, by indicator id, in objective then indicator order."""
+    if not objective_ids:
+        return {}
+    found = session.exec(
+        select(Indicator, Objective)
+        .join(Objective, col(Objective.id) == Indicator.objective_id)
+        .where(col(Indicator.objective_id).in_(objective_ids))
+        .order_by(col(Objective.position), col(Objective.code), col(Indicator.id))
+    ).all()
+    return {
+        indicator.id: IndicatorColumn(objective.code, indicator.name, indicator.unit, indicator.target)
+        for indicator, objective in found
+        if indicator.id is not None
+    }
+
+
+def _current_value(session: Session, indicator_id: int, quarter: FiscalQuarter) -> float | None:
+    return session.exec(
+        select(IndicatorValue.value)
+        .where(
+            IndicatorValue.indicator_id == indicator_id,
+            IndicatorValue.fiscal_year == quarter.fiscal_year,
+            IndicatorValue.quarter == quarter.quarter,
+        )
+        .order_by(col(IndicatorValue.revision).desc())
+    ).first()
+
+
+def _indicator_values(
+    cells: Mapping[tuple[str, str], str], code: str, known: Mapping[tuple[str, str], Indicator], fail: Any
+) -> dict[int, float]:
+    """A row's indicator cells as ``{indicator id: value}``; each problem goes to ``fail(column, message)``."""
+    values: dict[int, float] = {}
+    for (indicator_code, name), text in cells.items():
+        column = f"Indicator {indicator_code}: {name}"
+        indicator = known.get((indicator_code.upper(), name.casefold()))
+        if indicator is None or indicator.id is None:
+            fail(column, f"there is no indicator {name!r} on objective {indicator_code}")
+        elif indicator_code.upper() != code.upper():
+            fail(column, f"belongs to objective {indicator_code}, not {code}: leave it empty on this row")
+        else:
+            try:
+                value = float(text.replace(",", ""))
+            except ValueError:
+                fail(column, f"{text} is not a number")
+                continue
+            if value != value or value in (float("inf"), float("-inf")):
+                fail(column, f"{text} is not a number")
+                continue
+            values[indicator.id] = value
+    return values
 
 
 def _choice(value: str, choices: list[str], what: str) -> tuple[str | None, str | None]:
@@ -215,6 +313,14 @@ def validate_rows(
         .where(Objective.mission_id == mission_id)
     ).all():
         roles.setdefault((objective_id, agency_id), []).append((start, until))
+    known_indicators = {
+        (code.upper(), indicator.name.casefold()): indicator
+        for indicator, code in session.exec(
+            select(Indicator, Objective.code)
+            .join(Objective, col(Objective.id) == Indicator.objective_id)
+            .where(Objective.mission_id == mission_id)
+        ).all()
+    }
     planned: list[PlannedWrite] = []
     errors: list[RowError] = []
     seen: dict[UpdateKey, int] = {}
@@ -278,6 +384,7 @@ def validate_rows(
                 fail(
                     "current_revision", f"{cells['current_revision']} is not a revision number: leave it as downloaded"
                 )
+        indicator_values = _indicator_values(raw.get(INDICATORS_KEY) or {}, cells["objective"], known_indicators, fail)
         if objective is not None and agency is not None and quarter is not None:
             assert objective.id is not None and agency.id is not None
             key = UpdateKey(objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
@@ -304,6 +411,7 @@ def validate_rows(
                 progress=progress,
                 risk_level=risk,
                 **{name: cells[name] for name in NARRATIVES},
+                indicator_values=indicator_values,
             )
             submissions.resolve_target(session, actor, form, today)
         except (ValueError, AccessDenied) as exc:
@@ -314,7 +422,11 @@ def validate_rows(
         )
         stored = latest.revision if latest is not None else 0
         label = f"{objective.code} {agency.acronym} {quarter.label}"
-        if latest is not None and submissions.same_content(latest, form):
+        if (
+            latest is not None
+            and submissions.same_content(latest, form)
+            and submissions.indicator_values_stored(session, form)
+        ):
             planned.append(PlannedWrite(number, form, stored, "unchanged", label))
         elif given is None and latest is not None and not on_top:
             errors.append(
@@ -335,6 +447,8 @@ def validate_rows(
             else:
                 message = f"revision {given} of {label} does not exist (the newest is {stored}): leave it as downloaded"
             errors.append(RowError(number, "current_revision", message))
+        elif missing := form.missing_narratives():
+            errors.extend(RowError(number, *_split(line, "objective")) for line in missing)
         else:
             planned.append(PlannedWrite(number, form, stored, "write", label))
     column_order = {name: i for i, name in enumerate(TEMPLATE_COLUMNS)}
@@ -398,12 +512,21 @@ def import_rows(
 
 
 def _counts(planned: list[PlannedWrite], *, dry_run: bool) -> ImportReport:
-    written = sum(1 for p in planned if p.action == "write")
-    return ImportReport(written=written, unchanged=len(planned) - written, dry_run=dry_run)
+    written = [(p.row, p.label) for p in planned if p.action == "write"]
+    return ImportReport(
+        written=len(written), unchanged=len(planned) - len(written), dry_run=dry_run, written_rows=written
+    )
 
 
 def template_xlsx(*, session: Session, actor_email: str | None, mission_id: int, quarter: FiscalQuarter) -> bytes:
     """The Excel template for what ``actor_email`` reports on in ``mission_id`` for ``quarter``."""
-    return template_workbook(
-        template_rows(session=session, actor_email=actor_email, mission_id=mission_id, quarter=quarter)
+    rows = template_rows(session=session, actor_email=actor_email, mission_id=mission_id, quarter=quarter)
+    objective_ids = set(
+        session.exec(
+            select(Objective.id).where(
+                Objective.mission_id == mission_id, col(Objective.code).in_({r["objective"] for r in rows})
+            )
+        ).all()
     )
+    columns = indicator_columns(session=session, objective_ids={i for i in objective_ids if i is not None})
+    return template_workbook(rows, list(columns.values()))

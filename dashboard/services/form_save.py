@@ -16,6 +16,8 @@ from models import (
 )
 from models.fields import UPDATE_FIELDS, UpdateKey
 
+STATE_WORDS = {"submitted": "waiting for review", "approved": "approved", "returned": "returned"}
+
 
 @dataclass
 class SaveOutcome:
@@ -54,6 +56,13 @@ def save(
             submissions.save_draft(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
             return SaveOutcome(message="Draft saved. It is not submitted yet.")
         row = submissions.submit(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
+        if row.revision == base_revision:
+            state = submissions.state_of(session, row)
+            return SaveOutcome(
+                message=f"Nothing changed since revision {row.revision} ({STATE_WORDS.get(state, state)}): "
+                "nothing was stored and its state stays as it was.",
+                revision=row.revision,
+            )
         return SaveOutcome(
             message=f"Submitted as revision {row.revision}. The working-group chair will review it.",
             revision=row.revision,
@@ -66,5 +75,7 @@ def save(
     except submissions.Conflict as conflict:
         theirs = {name: getattr(conflict.current, name) for name in UPDATE_FIELDS}
         return SaveOutcome(conflict=conflict, conflict_changes=submissions.diff(theirs, form.model_dump()))
+    except submissions.Incomplete as incomplete:
+        return SaveOutcome(field_errors=incomplete.lines)
     except (AccessDenied, ValueError) as exc:
         return SaveOutcome(refusal=str(exc))

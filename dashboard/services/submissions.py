@@ -57,6 +57,14 @@ class Conflict(Exception):
         )
 
 
+class Incomplete(ValueError):
+    """A submission leaves a required narrative empty. ``lines`` holds one ``"field: message"`` per field."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("; ".join(lines))
+
+
 @dataclass(frozen=True)
 class Target:
     objective: Objective
@@ -160,6 +168,23 @@ def same_content(row: StatusUpdate, form: UpdateInput) -> bool:
     return all(str(getattr(row, f)) == str(getattr(form, f)) for f in UPDATE_FIELDS)
 
 
+def indicator_values_stored(session: Session, form: UpdateInput) -> bool:
+    """True when every indicator value in ``form`` equals the newest value stored for its quarter."""
+    for indicator_id, value in form.indicator_values.items():
+        stored = session.exec(
+            select(IndicatorValue.value)
+            .where(
+                IndicatorValue.indicator_id == indicator_id,
+                IndicatorValue.fiscal_year == form.fiscal_year,
+                IndicatorValue.quarter == form.quarter,
+            )
+            .order_by(col(IndicatorValue.revision).desc())
+        ).first()
+        if stored is None or float(stored) != float(value):
+            return False
+    return True
+
+
 def submit(
     *,
     session: Session,
@@ -171,10 +196,16 @@ def submit(
     """Store a new revision (``base_revision + 1``) and its indicator values; removes the draft.
 
     ``base_revision`` is the revision the user started from (0 for a first report).
-    Raises Conflict when someone stored a newer one meanwhile, AccessDenied or
-    ValueError (with a ``field: message`` text) when the input is not allowed.
+    When the form holds exactly what the newest revision holds (and no new indicator value), nothing
+    is stored: the draft goes and that newest revision comes back, its review state untouched (the
+    caller sees ``row.revision == base_revision``). Raises Conflict when someone stored a newer one
+    meanwhile, Incomplete when a required narrative is empty, AccessDenied or ValueError (with a
+    ``field: message`` text) when the input is not allowed.
     """
     today = today or date.today()
+    missing = form.missing_narratives()
+    if missing:
+        raise Incomplete(missing)
     actor = acting(session, actor_email)
     target = resolve_target(session, actor, form, today)
     key = _key(form)
@@ -184,6 +215,12 @@ def submit(
         if current is None:
             raise ValueError(f"base_revision: this update has no revision {base_revision} to start from")
         raise Conflict(_detached(session, current), base_revision)
+    if current is not None and same_content(current, form) and indicator_values_stored(session, form):
+        draft = _draft(session, key)
+        if draft is not None:
+            session.delete(draft)
+            session.flush()
+        return current
     assert actor.email is not None
     data = StatusUpdateCreate(
         **form.model_dump(exclude={"indicator_values"}),

@@ -1,8 +1,11 @@
 """What the Admin page lists: users, agencies, working groups, objective roles and the audit log, as typed rows."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+import pandas as pd
 from sqlmodel import Session, col, select
 
 from dashboard.domain.effective import describe_agency_change, describe_group_change
@@ -153,3 +156,85 @@ def preview_group_change(
         effective=effective,
         first=_first(session, mission_id),
     )
+
+
+def users_frame(users: list[UserRow]) -> pd.DataFrame:
+    """The users as a table: e-mail, role, agencies, the working groups they chair, and how they sign in."""
+
+    def sign_in(user: UserRow) -> str:
+        if user.disabled:
+            return "disabled"
+        return "password" if user.local_password else "single sign-on"
+
+    return pd.DataFrame(
+        [(u.email, u.role, ", ".join(u.agencies), "; ".join(u.working_groups), sign_in(u)) for u in users],
+        columns=["E-mail", "Role", "Agencies", "Working groups", "Sign-in"],
+    )
+
+
+def groups_frame(groups: list[GroupRow]) -> pd.DataFrame:
+    """The mission's working groups as a table: name, chair, members and the objectives each covers."""
+    return pd.DataFrame(
+        [(g.name, g.chair or "—", ", ".join(g.members), ", ".join(g.objectives)) for g in groups],
+        columns=["Working group", "Chair agency", "Member agencies", "Objectives"],
+    )
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+def _loaded(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def change_text(before: str, after: str) -> str:
+    """An audit entry's before and after (JSON) as one readable line per changed field.
+
+    E.g. ``role: contributor → chair`` and ``agencies: + DEA, − USAID``; a created or removed record lists
+    its fields. Fields that did not change are left out.
+    """
+    old, new = _loaded(before), _loaded(after)
+    if not isinstance(old, dict) and not isinstance(new, dict):
+        return "" if old == new else f"{_shown(old)} → {_shown(new)}"
+    if not isinstance(old, dict):
+        return "created: " + "; ".join(f"{k}: {_shown(v)}" for k, v in new.items() if v not in (None, [], ""))
+    if not isinstance(new, dict):
+        return "removed: " + "; ".join(f"{k}: {_shown(v)}" for k, v in old.items() if v not in (None, [], ""))
+    lines = []
+    for name in dict.fromkeys([*old, *new]):
+        was, now = old.get(name), new.get(name)
+        if was == now:
+            continue
+        if isinstance(was, list) and isinstance(now, list):
+            added = [f"+ {v}" for v in now if v not in was]
+            removed = [f"− {v}" for v in was if v not in now]
+            lines.append(f"{name}: " + ", ".join(added + removed))
+        else:
+            lines.append(f"{name}: {_shown(was)} → {_shown(now)}")
+    return "\n".join(lines) or "no change"
+
+
+def audit_frame(rows: list[AuditRow], search: str = "") -> pd.DataFrame:
+    """The audit log as a readable table, newest first, keeping the rows whose actor, action, record or change
+    contains ``search`` (case-insensitive; at most 200 characters are used)."""
+    frame = pd.DataFrame(
+        [(f"{r.at:%Y-%m-%d %H:%M}", r.actor, f"{r.action}: {r.key}", change_text(r.before, r.after)) for r in rows],
+        columns=["When (UTC)", "Who", "Action", "Change"],
+    )
+    needle = search.strip().casefold()[:200]
+    if needle:
+        text = frame["Who"] + "\n" + frame["Action"] + "\n" + frame["Change"]
+        frame = frame[text.str.casefold().str.contains(needle, regex=False)]
+    return frame.reset_index(drop=True)

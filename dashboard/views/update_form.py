@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.services import submissions
@@ -17,12 +17,80 @@ from dashboard.services.submissions import Revision
 from dashboard.store.database import read_session
 from models import (
     Indicator,
+    IndicatorValue,
     Mission,
     UpdateDraft,
 )
 from models.fields import NARRATIVE_FIELDS, UPDATE_FIELDS, UpdateKey
 
 STATE_LABELS = {"submitted": "Submitted, waiting for review", "approved": "Approved", "returned": "Returned"}
+
+
+def state_label(state: str) -> str:
+    """ "submitted" → "Submitted, waiting for review"."""
+    return STATE_LABELS.get(state, state)
+
+
+def revision_label(history: list[Revision], index: int) -> str:
+    """What ``history[index]`` is now: the newest revision's state, or for an older one what became of it
+    ("Approved, then superseded by revision 3"; "Superseded by revision 3" when it was never reviewed)."""
+    revision = history[index]
+    if index == len(history) - 1:
+        return STATE_LABELS.get(revision.state, revision.state)
+    newer = history[index + 1].revision
+    if revision.reviews:
+        return f"{STATE_LABELS.get(revision.state, revision.state)}, then superseded by revision {newer}"
+    return f"Superseded by revision {newer}"
+
+
+@dataclass(frozen=True)
+class Requested:
+    """The update a link asks the Submit page to open (None: keep the page's default), and a note when a value
+    in the link could not be used."""
+
+    objective_id: int | None = None
+    agency_id: int | None = None
+    quarter: FiscalQuarter | None = None
+    note: str = ""
+
+
+def requested_update(params: dict[str, str], pairs: pd.DataFrame, quarters: list[FiscalQuarter]) -> Requested:
+    """Read the To-do page's link (``objective``, ``agency``, ``quarter``; see ``views.todo``) against what the
+    user reports on: ``pairs`` (objective_id, code, agency_id, agency) and the ``quarters`` one may report on.
+
+    A value the user cannot report on is ignored, and the note says so in one sentence.
+    """
+    code = params.get("objective", "").strip()
+    acronym = params.get("agency", "").strip()
+    quarter_text = params.get("quarter", "").strip()
+    problems: list[str] = []
+    objective_id = agency_id = None
+    quarter = None
+    if code:
+        rows = pairs[pairs["code"].str.upper() == code.upper()[:20]]
+        if rows.empty:
+            problems.append(f"objective {code[:20]} is not one you report on")
+        else:
+            objective_id = int(rows.iloc[0]["objective_id"])
+            if acronym:
+                match = rows[rows["agency"].str.upper() == acronym.upper()[:20]]
+                if match.empty:
+                    problems.append(f"{acronym[:20]} does not report on objective {code[:20]} through you")
+                else:
+                    agency_id = int(match.iloc[0]["agency_id"])
+    if quarter_text:
+        try:
+            quarter = FiscalQuarter.parse(quarter_text[:20])
+        except ValueError:
+            problems.append(f"{quarter_text[:20]} is not a fiscal quarter")
+        else:
+            if quarter not in quarters:
+                problems.append(f"{quarter.label} is not a quarter you can report on")
+                quarter = None
+    note = ""
+    if problems:
+        note = "The link could not be followed in full: " + "; ".join(problems) + ". Pick the update below."
+    return Requested(objective_id, agency_id, quarter, note)
 
 
 def quarter_options(mission: Mission, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:
@@ -42,6 +110,10 @@ class SubmitContext:
     previous: Revision | None
     indicators: list[Indicator]
     indicator_defaults: dict[int, float] = field(default_factory=dict)
+    indicator_values: dict[int, float] = field(default_factory=dict)
+    """The newest stored value of each indicator for this quarter."""
+    previous_indicator_values: dict[int, float] = field(default_factory=dict)
+    """The same for the quarter before."""
 
     @property
     def latest(self) -> Revision | None:
@@ -99,6 +171,9 @@ def load(engine: Engine, key: UpdateKey) -> SubmitContext:
         indicators = list(
             session.exec(select(Indicator).where(Indicator.objective_id == objective_id).order_by(Indicator.id))
         )
+        ids = [i.id for i in indicators if i.id is not None]
+        stored = _indicator_values(session, ids, FiscalQuarter(fiscal_year, quarter))
+        stored_before = _indicator_values(session, ids, previous_quarter)
     draft_values = json.loads(draft.indicator_values) if draft is not None else {}
     return SubmitContext(
         key=key,
@@ -106,20 +181,95 @@ def load(engine: Engine, key: UpdateKey) -> SubmitContext:
         draft=draft,
         previous=before[-1] if before else None,
         indicators=indicators,
-        indicator_defaults={int(k): float(v) for k, v in draft_values.items()},
+        indicator_defaults={int(k): float(v) for k, v in draft_values.items()} if draft is not None else stored,
+        indicator_values=stored,
+        previous_indicator_values=stored_before,
     )
+
+
+def _indicator_values(session: Any, indicator_ids: list[int], quarter: FiscalQuarter) -> dict[int, float]:
+    """The newest stored value of each of ``indicator_ids`` for ``quarter``."""
+    if not indicator_ids:
+        return {}
+    rows = session.exec(
+        select(IndicatorValue)
+        .where(
+            col(IndicatorValue.indicator_id).in_(indicator_ids),
+            IndicatorValue.fiscal_year == quarter.fiscal_year,
+            IndicatorValue.quarter == quarter.quarter,
+        )
+        .order_by(col(IndicatorValue.revision))
+    ).all()
+    return {row.indicator_id: float(row.value) for row in rows}  # the newest revision comes last and wins
+
+
+def indicator_frame(context: SubmitContext) -> pd.DataFrame:
+    """The objective's indicators with their target and their values this quarter and the quarter before."""
+    quarter = FiscalQuarter(context.key.fiscal_year, context.key.quarter)
+    rows = [
+        (
+            indicator.name,
+            indicator.unit or "value",
+            indicator.target,
+            context.previous_indicator_values.get(indicator.id or -1),
+            context.indicator_values.get(indicator.id or -1),
+        )
+        for indicator in context.indicators
+    ]
+    return pd.DataFrame(rows, columns=["Indicator", "Unit", "Target", quarter.previous().label, quarter.label])
+
+
+def comparisons(history: list[Revision]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """What changed in the newest revision, as a chair reviews it: since the last approved earlier revision
+    and since the previous one (once when they are the same revision), each with a heading."""
+    if len(history) < 2:
+        return []
+    latest, previous = history[-1], history[-2]
+    approved = next((r for r in reversed(history[:-1]) if r.state == "approved"), None)
+    out = []
+    if approved is not None and approved.revision != previous.revision:
+        out.append(
+            (
+                f"Changed since revision {approved.revision}, the last approved one",
+                submissions.diff(approved, latest),
+            )
+        )
+    what = "the previous one, last approved" if approved is previous else "the previous one"
+    if approved is None:
+        what += "; no revision of this update was approved yet"
+    out.append((f"Changed since revision {previous.revision}, {what}", submissions.diff(previous, latest)))
+    return out
+
+
+def trail_lines(history: list[Revision]) -> list[str]:
+    """Every review decision on this update, newest first, as one line each with who, when and the comment."""
+    trail = review_trail(history)
+    return [
+        f"Revision {r.Revision}: {r.Decision} by {r.By}, {r.When}" + (f": {r.Comment}" if r.Comment else "")
+        for r in trail.itertuples()
+    ]
+
+
+def review_trail(history: list[Revision]) -> pd.DataFrame:
+    """Every review decision on this update's revisions, newest first: revision, decision, who, when, comment."""
+    rows = [
+        (revision.revision, note.decision.capitalize(), note.reviewer, f"{note.at:%d %b %Y %H:%M} UTC", note.comment)
+        for revision in history
+        for note in revision.reviews
+    ]
+    return pd.DataFrame(list(reversed(rows)), columns=["Revision", "Decision", "By", "When", "Comment"])
 
 
 def key_text(key: UpdateKey) -> str:
     return "_".join(str(part) for part in key)
 
 
-def history_rows(history: list[Revision]) -> list[tuple[dict[str, Any], list[tuple[str, str, str]]]]:
-    """Each revision, newest first, with what changed from the one before."""
+def history_rows(history: list[Revision]) -> list[tuple[Revision, str, list[tuple[str, str, str]]]]:
+    """Each revision, newest first, with its label now (``revision_label``) and what changed from the one before."""
     out = []
     for index, revision in enumerate(history):
         before = history[index - 1] if index else None
-        out.append((revision, submissions.diff(before, revision)))
+        out.append((revision, revision_label(history, index), submissions.diff(before, revision)))
     return list(reversed(out))
 
 

@@ -78,7 +78,7 @@ def test_sign_in_submit_and_review_with_the_keyboard_only(
     tab_to(officer, "Progress (%)")
     officer.keyboard.press("Control+A")
     officer.keyboard.type("45")
-    tab_to(officer, "Accomplishments")
+    tab_to(officer, "Accomplishments (required)")
     officer.keyboard.type("Trade mission held with twelve firms.")
     tab_to(officer, "Submit")
     officer.keyboard.press("Space")

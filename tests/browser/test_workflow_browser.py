@@ -95,7 +95,7 @@ def test_submit_return_fix_resubmit_approve(start_app: StartApp, browser: Browse
     expect(chair.get_by_role("combobox", name="Update to review")).to_have_value(
         f"1.1 · USAID · {QUARTER} · revision 2 by {OFFICER}"
     )
-    expect(chair.get_by_text("What changed since revision 1")).to_be_visible()
+    expect(chair.get_by_text("Changed since revision 1, the previous one")).to_be_visible()
     screenshot(chair, "/tmp/shots/flow_3_review.png")
     chair.get_by_role("button", name="Approve").click()
     wait_for_app_idle(chair)
@@ -107,6 +107,8 @@ def test_submit_return_fix_resubmit_approve(start_app: StartApp, browser: Browse
     expect(officer.get_by_text("Revision 2: Approved")).to_be_visible()
     wait_for_app_idle(officer)
     # .first: while a rerun replaces the page, the old copy of an element can linger for a moment.
-    expect(officer.get_by_text(as_shown(f"Revision 1 · Returned · {OFFICER}")).first).to_be_visible()
+    expect(
+        officer.get_by_text(as_shown(f"Revision 1 · Returned, then superseded by revision 2 · {OFFICER}")).first
+    ).to_be_visible()
     expect(officer.get_by_text(as_shown(f"Revision 2 · Approved · {OFFICER}")).first).to_be_visible()
     screenshot(officer, "/tmp/shots/flow_4_approved.png", full_page=True)

@@ -181,6 +181,7 @@ def test_two_users_signed_in_at_once_see_only_their_own_agency(cast: Cast) -> No
 
     # USAID submits through its page (clearing the shared caches); DEA's next runs refill them, then USAID reads them.
     key = form_key(cast)
+    usaid.text_area(key=f"submit_accomplishments_{key}").set_value("Trade mission held.")  # required on submit
     _submit_button(usaid, key).click().run()
     assert any(text.startswith("Submitted as revision 1") for text in texts(usaid.success))
     open_page(dea, "submit")

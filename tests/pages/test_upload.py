@@ -68,7 +68,7 @@ def test_one_bad_row_writes_nothing_and_names_row_column_and_reason(db: Path) ->
 
 def test_a_good_file_writes_every_row_once_even_when_uploaded_twice(db: Path) -> None:
     at = _upload(HEADER + GOOD)
-    assert [s.value for s in at.success] == ["wrote 1 updates, 0 unchanged"]
+    assert [s.value for s in at.success] == ["wrote 1 update: row 2 (1.1 USAID FY2026 Q4); 0 unchanged"]
     assert _rows(db) == [(OFFICER, 40)]
     again = _upload(HEADER + GOOD)
     assert [s.value for s in again.success] == ["wrote 0 updates, 1 unchanged"]

@@ -16,9 +16,9 @@ from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import access, submissions
 from dashboard.services.sign_in import BAD_CREDENTIALS
 from dashboard.store import queries
-from dashboard.store.database import read_session
+from dashboard.store.database import read_session, write_session
 from dashboard.views import todo, update_form
-from models import AppUser, AuditEntry, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
+from models import AppUser, AuditEntry, Indicator, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
 from models.fields import UPDATE_FIELDS
 from tests.appcast import (
     STRATEGY_END,
@@ -166,7 +166,16 @@ def test_submit_conflict_keeps_theirs_then_rebases_mine(cast: Cast) -> None:
     at = start(USAID)
     open_page(at, "submit")
     key = form_key(cast)
-    _fill_update(at, key, "Off track", 15, "High", accomplishments="Mine: customs reform stalled.")
+    _fill_update(
+        at,
+        key,
+        "Off track",
+        15,
+        "High",
+        accomplishments="Mine: customs reform stalled.",
+        challenges="The reform bill lapsed.",
+        risk_note="New bill in March; we brief the committee.",
+    )
     cast.submit(USAID2, cast.form(accomplishments="Theirs: 40 officers trained."))  # between the two runs
 
     _button(at, f"submit_form_{key}", "Submit").click().run()
@@ -290,8 +299,11 @@ def test_review_return_fix_and_approve(cast: Cast) -> None:
     chair.run()
     assert not chair.exception
     assert _review_pick(chair) == f"1.1 · USAID · {default_quarter().label} · revision 2 by {USAID}"
-    changes = frame_with(chair, "Before")
-    assert list(changes["Field"]) == ["Accomplishments"]
+    headings = [m.value for m in chair.markdown if m.value.startswith("**Changed since")]
+    assert headings == ["**Changed since revision 1, the previous one; no revision of this update was approved yet**"]
+    shown = texts(chair.text)
+    assert "Accomplishments" in shown and "Trained 40 officers; 1,200 clearances." in shown
+    assert "Status" not in shown  # only the fields that changed
     _button(chair, "review_form", "Approve").click().run()
     assert not chair.exception and not chair.error
     second = cast.all(StatusUpdate)[-1]
@@ -391,15 +403,15 @@ def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> N
     at = start(ADMIN)
     open_page(at, "admin")
     new = "new.person@example.gov"
-    at.text_input(key="admin_new_email").input("Not an e-mail")
-    _button(at, "admin_add_user", "Add user").click().run()
+    at.text_input(key="admin_new_email_0").input("Not an e-mail")
+    _button(at, "admin_add_user_0", "Add user").click().run()
     assert any("is not an e-mail address" in e for e in texts(at.error))
     assert cast.count(AuditEntry) == before
 
-    at.text_input(key="admin_new_email").input(f"  {new.upper()} ")
-    at.selectbox(key="admin_new_role").set_value("contributor")
-    at.multiselect(key="admin_new_agencies").set_value(["DEA"])
-    _button(at, "admin_add_user", "Add user").click().run()
+    at.text_input(key="admin_new_email_0").input(f"  {new.upper()} ")
+    at.selectbox(key="admin_new_role_0").set_value("contributor")
+    at.multiselect(key="admin_new_agencies_0").set_value(["DEA"])
+    _button(at, "admin_add_user_0", "Add user").click().run()
     assert not at.exception and not at.error
     assert texts(at.success) == [f"Added {new}."]
     with read_session(cast.engine) as session:
@@ -413,10 +425,204 @@ def test_admin_adds_a_user_and_non_admins_cannot_reach_the_page(cast: Cast) -> N
     assert json.loads(entry.after)["agencies"] == ["DEA"]
     assert new in list(frame_with(at, "E-mail")["E-mail"])
     # the form is empty again for the next person, and a refused add kept what was typed (above)
-    assert at.text_input(key="admin_new_email").value == ""
-    assert at.multiselect(key="admin_new_agencies").value == []
+    assert at.text_input(key="admin_new_email_1").value == ""  # a fresh form
+    assert at.multiselect(key="admin_new_agencies_1").value == []
+    assert _button(at, "admin_add_user_1", "Add user") is not None
 
     newcomer = start(new)
     assert reachable(newcomer, "submit") and not reachable(newcomer, "admin")
     for email in (CHAIR, USAID, DEA):
         assert not reachable(start(email), "admin"), email
+
+
+# --------------------------------------------------------------------------- the submit page as a link target
+
+
+def _submit_linked(email: str, **query: str) -> AppTest:
+    at = start(email)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return open_page(at, "submit")
+
+
+def test_submit_page_opens_exactly_the_linked_update(cast: Cast) -> None:
+    earlier = default_quarter().previous()
+    at = _submit_linked(USAID, objective="1.2", agency="usaid", quarter=f"{earlier.fiscal_year}Q{earlier.quarter}")
+    assert at.selectbox(key="submit_objective").value == cast.objectives["1.2"]
+    assert at.selectbox(key="submit_agency").value == cast.agencies["USAID"]
+    assert at.selectbox(key="submit_quarter").value == earlier
+    assert at.text_area(key=f"submit_accomplishments_{form_key(cast, '1.2', 'USAID', earlier)}") is not None
+    assert not at.info
+
+    # the user's own choice wins on the next run; the link is not applied again
+    at.selectbox(key="submit_objective").set_value(cast.objectives["1.3"]).run()
+    assert at.selectbox(key="submit_objective").value == cast.objectives["1.3"]
+
+
+def test_a_to_do_item_opens_its_update_on_the_submit_page(cast: Cast) -> None:
+    quarter = default_quarter()
+    at = start(DEA)
+    open_page(at, "todo")
+    at.button(key=f"todo_submit_2.2_DEA_{quarter.fiscal_year}Q{quarter.quarter}").click().run()
+    ok(at)
+    assert at.selectbox(key="submit_objective").value == cast.objectives["2.2"]
+    assert at.selectbox(key="submit_quarter").value == quarter
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ({"objective": "2.1", "agency": "USAID"}, "objective 2.1 is not one you report on"),
+        ({"objective": "1.1", "agency": "DEA"}, "DEA does not report on objective 1.1 through you"),
+        ({"objective": "1.1", "quarter": "2031Q1"}, "FY2031 Q1 is not a quarter you can report on"),
+        ({"quarter": "soon"}, "soon is not a fiscal quarter"),
+    ],
+)
+def test_a_link_to_an_update_one_cannot_report_on_is_ignored_with_a_note(
+    cast: Cast, query: dict[str, str], said: str
+) -> None:
+    at = _submit_linked(USAID, **query)
+    [note] = texts(at.info)
+    assert said in note and note.startswith("The link could not be followed in full")
+    assert at.selectbox(key="submit_quarter").value == default_quarter()
+    assert at.selectbox(key="submit_objective").value == cast.objectives["1.1"]
+
+
+def test_required_narratives_are_marked_before_any_error(cast: Cast) -> None:
+    at = start(USAID)
+    open_page(at, "submit")
+    key = form_key(cast)
+    labels = {name: at.text_area(key=f"submit_{name}_{key}").label for name in NARRATIVES}
+    assert labels == {
+        "accomplishments": "Accomplishments (required)",
+        "challenges": "Challenges (required when At risk or Off track)",
+        "next_steps": "Next steps",
+        "risk_note": "Risk and mitigation (required when At risk or Off track)",
+    }
+    _fill_update(at, key, "Off track", 10, "High", accomplishments="Little moved.")
+    _button(at, f"submit_form_{key}", "Submit").click().run()
+    [error] = texts(at.error)
+    assert "challenges: is required when the status is Off track" in error and "risk_note: is required" in error
+    assert cast.count(StatusUpdate) == 0
+
+
+def test_old_revisions_say_they_were_superseded_and_unchanged_submits_store_nothing(cast: Cast) -> None:
+    first = cast.submit(USAID, cast.form("1.1", quarter=default_quarter()))
+    cast.review(CHAIR, first.id, "returned", "Add numbers.")
+    cast.submit(USAID, cast.form("1.1", quarter=default_quarter(), progress=45), base_revision=1)
+    at = start(USAID)
+    open_page(at, "submit")
+    history = [rendered(e.label) for e in at.expander if e.label.startswith("Revision ")]
+    assert history == [
+        f"Revision 2 · Submitted, waiting for review · {USAID}",
+        f"Revision 1 · Returned, then superseded by revision 2 · {USAID}",
+    ]
+    # pressing Submit again on the stored content keeps revision 2 as it is and says so
+    _button(at, f"submit_form_{form_key(cast)}", "Submit").click().run()
+    assert "Nothing changed since revision 2 (waiting for review): nothing was stored" in " ".join(texts(at.success))
+    assert cast.count(StatusUpdate) == 2
+
+
+def test_review_compares_with_the_last_approved_revision_and_shows_the_trail(cast: Cast) -> None:
+    quarter = default_quarter()
+    done = cast.form("1.1", quarter=quarter, status="Completed", progress=100, risk_level="Low")
+    first = cast.submit(USAID, done)
+    cast.review(CHAIR, first.id, "approved")
+    slipped = cast.form(
+        "1.1",
+        quarter=quarter,
+        status="On track",
+        progress=95,
+        risk_level="Medium",
+        accomplishments="Customs reform reopened.",
+    )
+    second = cast.submit(USAID, slipped, base_revision=1)
+    cast.review(CHAIR, second.id, "returned", "Say why the reform reopened.")
+    fixed = slipped.model_copy(update={"accomplishments": "Customs reform reopened after the new decree."})
+    cast.submit(USAID, fixed, base_revision=2)
+    previous_quarter = cast.form("1.1", quarter=quarter.previous(), accomplishments="Last quarter's work.")
+    cast.submit(USAID2, previous_quarter)
+
+    chair = start(ADMIN)
+    open_page(chair, "review")
+    ok(chair)
+    headings = [m.value for m in chair.markdown if m.value.startswith("**Changed since")]
+    assert headings == [
+        "**Changed since revision 1, the last approved one**",
+        "**Changed since revision 2, the previous one**",
+    ]
+    shown = texts(chair.text)
+    for label in ("Status", "Progress (%)", "Risk level", "Accomplishments"):
+        assert label in shown  # changed since the approved revision 1
+    assert "Customs reform reopened after the new decree." in shown
+    trail = [t for t in shown if t.startswith("Revision 2: Returned")]
+    assert len(trail) == 1 and "Revision 1: Approved by " in trail[0]
+    assert f"Returned by {CHAIR}, " in trail[0] and trail[0].split("\n\n")[0].endswith(": Say why the reform reopened.")
+    assert any(e.label.startswith(f"Previous quarter, {quarter.previous().label}") for e in chair.expander)
+    assert "Last quarter's work." in texts(chair.text)
+    approve = _button(chair, "review_form", "Approve")
+    assert approve.type != "primary"  # not the red call to action
+
+
+def test_review_shows_the_indicator_values(cast: Cast) -> None:
+    quarter = default_quarter()
+    with write_session(cast.engine) as session:
+        indicator = Indicator(objective_id=cast.objectives["1.1"], name="Officers trained", baseline=0, target=80)
+        session.add(indicator)
+        session.flush()
+        indicator_id = indicator.id
+    cast.submit(USAID, cast.form("1.1", quarter=quarter.previous(), indicator_values={indicator_id: 20.0}))
+    cast.submit(USAID, cast.form("1.1", quarter=quarter, indicator_values={indicator_id: 35.0}))
+    chair = start(CHAIR)
+    open_page(chair, "review")
+    table = frame_with(chair, "Indicator")
+    assert table.values.tolist() == [["Officers trained", "value", 80.0, 20.0, 35.0]]
+    assert list(table.columns)[-2:] == [quarter.previous().label, quarter.label]
+
+
+def test_admin_stays_on_its_tab_after_a_save_and_lists_the_working_groups(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    groups = frame_with(at, "Working group")
+    assert any(name.startswith("Goal 1 Working Group") for name in groups["Working group"])
+    assert groups.columns.tolist() == ["Working group", "Chair agency", "Member agencies", "Objectives"]
+    at.session_state["admin_tab"] = "Working groups"  # what a click on the tab does
+    at.run()
+    at.text_input(key="admin_group_name_None").input("Migration task force")
+    _button(at, "admin_group_None", "Save working group").click().run()
+    ok(at)
+    assert texts(at.success) == ["Saved working group Migration task force."]
+    assert at.session_state["admin_tab"] == "Working groups"
+    assert "Migration task force" in list(frame_with(at, "Working group")["Working group"])
+
+
+def test_admin_shows_the_password_rule_before_any_failure(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    assert "Password: at least 12 characters." in texts(at.caption)
+    assert not at.error
+
+
+def test_audit_log_reads_as_changes_and_can_be_filtered(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    at.text_input(key="admin_new_email_0").input("new.person@example.gov")
+    at.selectbox(key="admin_new_role_0").set_value("contributor")
+    at.multiselect(key="admin_new_agencies_0").set_value(["DEA"])
+    _button(at, "admin_add_user_0", "Add user").click().run()
+    ok(at)
+    at.selectbox(key="admin_edit_pick").set_value("new.person@example.gov").run()
+    at.multiselect(key="admin_edit_agencies_new.person@example.gov").set_value(["USAID"])
+    _button(at, "admin_edit_user_new.person@example.gov", "Save changes").click().run()
+    ok(at)
+    log = frame_with(at, "Change")
+    assert log.columns.tolist() == ["When (UTC)", "Who", "Action", "Change"]
+    newest = log.iloc[0]
+    assert (newest["Who"], newest["Action"]) == (ADMIN, "change user: new.person@example.gov")
+    assert newest["Change"] == "agencies: + USAID, − DEA"
+    assert "{" not in "".join(log["Change"])  # no raw JSON
+    at.text_input(key="admin_log_search").input("add user").run()
+    filtered = frame_with(at, "Change")
+    assert {a.split(":")[0] for a in filtered["Action"]} == {"add user"} and len(filtered) < len(log)
+    at.text_input(key="admin_log_search").input("nobody-like-this").run()
+    assert "No change matches this filter." in [m.value for m in at.markdown]

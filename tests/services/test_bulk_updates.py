@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -24,7 +25,7 @@ from dashboard.services.bulk_updates import RowError
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.database import get_engine, read_session, write_session
-from models import Agency, Mission, Objective, StatusUpdate, UpdateInput
+from models import Agency, Indicator, IndicatorValue, Mission, Objective, StatusUpdate, UpdateInput
 
 ROOT = Path(__file__).resolve().parents[2]
 STRUCTURE = json.loads((ROOT / "data" / "peru_structure.json").read_text())
@@ -34,7 +35,7 @@ USAID_EMAIL = "ana@usaid.example.org"
 DEA_EMAIL = "dan@dea.example.org"
 BIG = 10 * 1024 * 1024
 
-HEADERS = [
+REQUIRED = [
     "objective",
     "agency",
     "quarter",
@@ -45,9 +46,14 @@ HEADERS = [
     "challenges",
     "next_steps",
     "risk_note",
-    "objective_title",
-    "current_revision",
 ]
+# The template's layout: the objective's title beside its code, then the required columns, then the revision.
+HEADERS = [REQUIRED[0], "objective_title", *REQUIRED[1:], "current_revision"]
+
+
+def _letter(name: str) -> str:
+    """The template's column letter of ``name``."""
+    return get_column_letter(HEADERS.index(name) + 1)
 
 
 def _codes_for(*acronyms: str) -> list[tuple[str, str]]:
@@ -158,11 +164,16 @@ def _sheet_rows(data: bytes) -> list[dict[str, Any]]:
     return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
 
 
+def _written(pairs: list[tuple[str, str]]) -> str:
+    """What the import summary says it wrote when every template row was new: rows 2, 3, ... with their update."""
+    return ", ".join(f"{n} ({code} {agency} FY2026 Q4)" for n, (code, agency) in enumerate(pairs, start=2))
+
+
 def _header(*names: str) -> str:
     return ",".join(names) + "\n"
 
 
-CSV_HEADER = _header(*HEADERS[:10])
+CSV_HEADER = _header(*REQUIRED)
 
 
 # --------------------------------------------------------------------------- template
@@ -174,7 +185,7 @@ def test_template_has_one_row_per_objective_the_agency_reports_on_and_drop_downs
     assert workbook.sheetnames == ["Updates", "Instructions"]
     sheet = workbook["Updates"]
     assert [c.value for c in sheet[1]] == HEADERS
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "C2"  # the code and title stay in view
     rows = _sheet_rows(data)
     assert [(r["objective"], r["agency"]) for r in rows] == USAID_PAIRS
     assert len(USAID_PAIRS) == 9 and USAID_PAIRS[0] == ("1.1", "USAID") and USAID_PAIRS[-1] == ("M1", "USAID")
@@ -191,7 +202,8 @@ def test_template_has_one_row_per_objective_the_agency_reports_on_and_drop_downs
     assert status[0].formula1 == '"Not started,On track,At risk,Off track,Completed"'
     assert risk[0].formula1 == '"Low,Medium,High,Critical"'
     assert (percent[0].operator, percent[0].formula1, percent[0].formula2) == ("between", "0", "100")
-    for check, column in ((status[0], "D"), (risk[0], "F"), (percent[0], "E")):
+    for check, name in ((status[0], "status"), (risk[0], "risk_level"), (percent[0], "progress")):
+        column = _letter(name)
         assert f"{column}2" in check.sqref and f"{column}{len(rows) + 1}" in check.sqref
     instructions = " ".join(str(c.value) for row in workbook["Instructions"].iter_rows() for c in row if c.value)
     for name in HEADERS:
@@ -228,7 +240,7 @@ def test_round_trip_xlsx_then_the_same_file_again_writes_nothing(db: Engine) -> 
     filled = _fill(_template(db))
     report = _import(db, filled)
     assert report.ok and (report.written, report.unchanged) == (9, 0)
-    assert report.summary() == "wrote 9 updates, 0 unchanged"
+    assert report.summary() == f"wrote 9 updates: rows {_written(USAID_PAIRS)}; 0 unchanged"
     stored = _stored(db)
     assert len(stored) == 9
     assert {r.author for r in stored} == {USAID_EMAIL}
@@ -251,8 +263,9 @@ def test_round_trip_xlsx_then_the_same_file_again_writes_nothing(db: Engine) -> 
     assert _import(db, fresh).unchanged == 9
 
     workbook = openpyxl.load_workbook(io.BytesIO(fresh))
-    workbook.worksheets[0]["E2"] = 15
-    workbook.worksheets[0]["D2"] = "At risk"
+    workbook.worksheets[0][f"{_letter('progress')}2"] = 15
+    workbook.worksheets[0][f"{_letter('status')}2"] = "At risk"
+    workbook.worksheets[0][f"{_letter('risk_note')}2"] = "Funding gap; the working group watches it."
     buffer = io.BytesIO()
     workbook.save(buffer)
     changed = _import(db, buffer.getvalue())
@@ -273,7 +286,9 @@ def test_the_same_data_as_csv(db: Engine, bom: bool) -> None:
 def test_dry_run_validates_and_writes_nothing(db: Engine) -> None:
     report = _import(db, _fill(_template(db)), dry_run=True)
     assert report.ok and report.written == 9
-    assert report.summary() == "would write 9 updates, 0 unchanged (dry run: nothing written)"
+    assert report.summary() == (
+        f"would write 9 updates: rows {_written(USAID_PAIRS)}; 0 unchanged (dry run: nothing written)"
+    )
     assert _stored(db) == []
 
 
@@ -365,9 +380,9 @@ def test_every_error_in_every_row_is_reported_in_row_order(db: Engine) -> None:
 
 def test_the_same_update_twice_in_one_file_is_an_error_on_the_second_row(db: Engine) -> None:
     data = (
-        CSV_HEADER + "1.1,USAID,FY2026 Q4,On track,40,Low,,,,\n"
-        "1.2,USAID,FY2026 Q4,On track,40,Low,,,,\n"
-        "1.1,usaid,fy2026 q4,At risk,30,High,,,,\n"
+        CSV_HEADER + "1.1,USAID,FY2026 Q4,On track,40,Low,Done,,,\n"
+        "1.2,USAID,FY2026 Q4,On track,40,Low,Done,,,\n"
+        "1.1,usaid,fy2026 q4,At risk,30,High,Done,Rains,,Floods\n"
     ).encode()
     report = _import(db, data, "u.csv")
     assert [(e.row, e.column) for e in report.errors] == [(4, "objective")]
@@ -389,7 +404,8 @@ def test_text_that_looks_like_a_formula_is_stored_as_text_and_exported_neutralis
             values.update(accomplishments="=SUM(A1:A3)", challenges="'=1+1", next_steps="+51 1 618 2000")
 
     filled = _fill(_template(db), formulas)
-    assert openpyxl.load_workbook(io.BytesIO(filled)).worksheets[0]["G2"].data_type == "f"  # typed as a formula
+    typed = openpyxl.load_workbook(io.BytesIO(filled)).worksheets[0][f"{_letter('accomplishments')}2"]
+    assert typed.data_type == "f"  # typed as a formula
     assert _import(db, filled).written == 9
     row = _stored(db)[0]
     assert (row.accomplishments, row.challenges, row.next_steps) == ("=SUM(A1:A3)", "=1+1", "+51 1 618 2000")
@@ -410,7 +426,8 @@ def test_text_that_looks_like_a_formula_is_stored_as_text_and_exported_neutralis
     # So does a fresh template, and uploading it again changes nothing.
     fresh = _template(db)
     sheet = openpyxl.load_workbook(io.BytesIO(fresh)).worksheets[0]
-    assert (sheet["G2"].value, sheet["G2"].data_type) == ("'=SUM(A1:A3)", "s")
+    cell = sheet[f"{_letter('accomplishments')}2"]
+    assert (cell.value, cell.data_type) == ("'=SUM(A1:A3)", "s")
     assert not [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]
     assert _import(db, fresh).unchanged == 9
 
@@ -432,6 +449,9 @@ def _submit_directly(engine: Engine, code: str, progress: int, email: str = USAI
             status="At risk",
             progress=progress,
             risk_level="High",
+            accomplishments="Second cohort trained",
+            challenges="Rains delayed field visits",
+            risk_note="Funding gap; the working group watches it.",
         )
         return submissions.submit(
             session=session,
@@ -556,7 +576,7 @@ def test_read_rows_ignores_the_helper_title_and_keeps_current_revision() -> None
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(HEADERS)
+    sheet.append([*REQUIRED, "objective_title", "current_revision"])  # the earlier layout reads the same
     sheet.append(["1.1", "USAID", "FY2026 Q4", "On track", 40.0, "Low", None, None, None, None, "Title", 3])
     sheet.append([None] * 12)
     sheet.append(["M1", "USAID", "FY2026 Q4", "Completed", 100, "Low", "ok", None, None, None, None, None])
@@ -631,10 +651,15 @@ def test_cli_import_writes_then_finds_everything_unchanged(
     path = tmp_path / "usaid.xlsx"
     path.write_bytes(_fill(_template(cli_db)))
     code, out, err = _cli(capsys, "updates", "import", str(path), "--as", USAID_EMAIL, "--dry-run")
-    assert (code, out.strip(), err) == (0, "would write 9 updates, 0 unchanged (dry run: nothing written)", "")
+    rows = _written(USAID_PAIRS)
+    assert (code, out.strip(), err) == (
+        0,
+        f"would write 9 updates: rows {rows}; 0 unchanged (dry run: nothing written)",
+        "",
+    )
     assert _stored(cli_db) == []
     code, out, err = _cli(capsys, "updates", "import", str(path), "--as", USAID_EMAIL)
-    assert (code, out.strip(), err) == (0, "wrote 9 updates, 0 unchanged", "")
+    assert (code, out.strip(), err) == (0, f"wrote 9 updates: rows {rows}; 0 unchanged", "")
     code, out, _ = _cli(capsys, "updates", "import", str(path), "--as", USAID_EMAIL.upper(), "--mission", "peru")
     assert (code, out.strip()) == (0, "wrote 0 updates, 9 unchanged")
     assert {r.author for r in _stored(cli_db)} == {USAID_EMAIL} and len(_stored(cli_db)) == 9
@@ -686,3 +711,46 @@ def test_the_error_report_is_a_row_column_problem_table() -> None:
     frame = bulk_updates.errors_frame(errors)
     assert list(frame.columns) == ["Row", "Column", "Problem"]
     assert frame.values.tolist() == [[3, "progress", "150 is not between 0 and 100"], [4, "objective", "x"]]
+
+
+def test_rows_missing_a_required_narrative_are_row_errors(db: Engine) -> None:
+    data = (
+        CSV_HEADER + "1.1,USAID,FY2026 Q4,On track,40,Low,,,,\n"
+        "1.2,USAID,FY2026 Q4,Off track,10,High,Nothing moved,,,Funding cut\n"
+        "1.3,USAID,FY2026 Q4,On track,40,Low,Done,,,\n"
+    ).encode()
+    report = _import(db, data, "u.csv")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "accomplishments"), (3, "challenges")]
+    assert "is required" in report.errors[0].message and "Off track" in report.errors[1].message
+    assert _stored(db) == []
+
+
+def test_indicator_columns_round_trip(db: Engine) -> None:
+    with write_session(db) as session:
+        objective = session.exec(select(Objective).where(Objective.code == "1.2")).one()
+        session.add(Indicator(objective_id=objective.id, name="Judges trained", unit="people", baseline=0, target=80))
+    template = _template(db)
+    header = [c.value for c in openpyxl.load_workbook(io.BytesIO(template)).worksheets[0][1]]
+    assert header == [*HEADERS, "Indicator 1.2: Judges trained"]
+
+    def measured(row: int, values: dict[str, Any]) -> None:
+        if values["objective"] == "1.2":
+            values["Indicator 1.2: Judges trained"] = 35
+
+    filled = _fill(template, measured)
+    report = _import(db, filled)
+    assert report.ok and report.written == 9, report.lines()
+    with read_session(db) as session:
+        assert [(v.value, v.revision) for v in session.exec(select(IndicatorValue))] == [(35.0, 1)]
+    # the fresh template carries the value on 1.2's row only, and uploading it again changes nothing
+    rows = _sheet_rows(_template(db))
+    assert [r["Indicator 1.2: Judges trained"] for r in rows if r["objective"] == "1.2"] == [35]
+    assert _import(db, _template(db)).unchanged == 9
+
+    def misplaced(row: int, values: dict[str, Any]) -> None:
+        if values["objective"] == "1.1":
+            values["Indicator 1.2: Judges trained"] = "many"
+
+    bad = _import(db, _fill(_template(db), misplaced))
+    assert [(e.row, e.column) for e in bad.errors] == [(2, "Indicator 1.2: Judges trained")]
+    assert "belongs to objective 1.2, not 1.1" in bad.errors[0].message

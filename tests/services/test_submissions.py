@@ -375,3 +375,64 @@ def test_the_dashboard_counts_the_newest_counted_revision(world: World) -> None:
     assert (newest["status_update_id"], newest["revision"], newest["state"]) == (second.id, 2, "returned")
     assert (newest["review_comment"], newest["reviewer"], newest["progress"]) == ("80% looks optimistic", CHAIR1, 80)
     assert newest["qindex"] == QUARTER.index
+
+
+# --------------------------------------------------------------------------- unchanged re-submissions
+
+
+def test_submitting_the_stored_content_again_stores_nothing_and_keeps_the_approval(world: World) -> None:
+    key = world.key()
+    first = world.submit(USAID, world.form(progress=30))
+    world.review(CHAIR1, first.id, "approved")
+    _save_draft(world, USAID, world.form(progress=30), base_revision=1)
+
+    again = world.submit(USAID, world.form(progress=30), base_revision=1)
+    assert (again.id, again.revision) == (first.id, 1)  # the stored revision comes back, nothing new
+    assert world.count(StatusUpdate) == 1
+    assert [r.state for r in _revisions(world, key)] == ["approved"]
+    assert _draft(world, key) is None  # the draft it came from is done with
+
+    changed = world.submit(USAID, world.form(progress=35), base_revision=1)
+    assert changed.revision == 2 and _state(world, changed) == "submitted"
+
+
+def test_a_new_indicator_value_alone_is_a_change(world: World) -> None:
+    indicator = _indicator(world)
+    world.submit(USAID, world.form(indicator_values={indicator: 12.0}))
+    assert world.submit(USAID, world.form(indicator_values={indicator: 12.0}), base_revision=1).revision == 1
+    assert world.submit(USAID, world.form(indicator_values={indicator: 14.0}), base_revision=1).revision == 2
+
+
+# --------------------------------------------------------------------------- required narratives
+
+
+@pytest.mark.parametrize(
+    ("fields", "missing"),
+    [
+        ({"accomplishments": ""}, ["accomplishments"]),
+        ({"accomplishments": "   "}, ["accomplishments"]),
+        ({"status": "At risk", "challenges": "", "risk_note": ""}, ["challenges", "risk_note"]),
+        ({"status": "Off track", "challenges": "Floods", "risk_note": ""}, ["risk_note"]),
+        (
+            {"status": "Off track", "accomplishments": "", "challenges": "", "risk_note": "x"},
+            ["accomplishments", "challenges"],
+        ),
+    ],
+)
+def test_a_submission_needs_its_required_narratives(world: World, fields: dict[str, Any], missing: list[str]) -> None:
+    with pytest.raises(submissions.Incomplete) as refused:
+        world.submit(USAID, world.form(**fields))
+    assert [line.split(":")[0] for line in refused.value.lines] == missing  # one message per field
+    assert all("is required" in line for line in refused.value.lines)
+    assert world.count(StatusUpdate) == 0
+
+
+@pytest.mark.parametrize("status", ["On track", "Not started", "Completed"])
+def test_challenges_and_risk_note_are_optional_unless_at_risk_or_off_track(world: World, status: str) -> None:
+    row = world.submit(USAID, world.form(status=status, challenges="", next_steps="", risk_note=""))
+    assert row.revision == 1
+
+
+def test_a_draft_may_leave_the_narratives_empty(world: World) -> None:
+    _save_draft(world, USAID, world.form(status="Off track", accomplishments="", challenges="", risk_note=""))
+    assert _draft(world, world.key()) is not None

@@ -4,6 +4,7 @@ import pytest
 
 from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import form_save
+from dashboard.views import update_form
 from models import StatusUpdate, UpdateDraft
 from tests import people
 from tests.people import DEA, STATE, STATE2, World
@@ -52,3 +53,77 @@ def test_a_conflict_carries_their_revision_and_the_differences(world: World) -> 
     assert outcome.conflict.current.author == STATE and outcome.conflict.current.revision == 1
     assert outcome.conflict_changes == [("Progress (%)", "40", "55")]
     assert world.count(StatusUpdate) == 1
+
+
+def test_submitting_unchanged_content_says_so_and_keeps_the_state(world: World) -> None:
+    first = form_save.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=0)
+    (row,) = world.all(StatusUpdate)
+    world.review(people.CHAIR1, row.id, "approved")
+    again = form_save.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=first.revision)
+    assert again.ok and again.revision == 1
+    assert (
+        again.message
+        == "Nothing changed since revision 1 (approved): nothing was stored and its state stays as it was."
+    )
+    assert world.count(StatusUpdate) == 1
+
+
+def test_required_narratives_come_back_one_message_each(world: World) -> None:
+    values = {**VALUES, "status": "At risk", "accomplishments": ""}
+    outcome = form_save.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0)
+    assert outcome.field_errors == [
+        "accomplishments: is required: say what was achieved this quarter",
+        "challenges: is required when the status is At risk: say what held progress back",
+        "risk_note: is required when the status is At risk: say what the risk is and how it is mitigated",
+    ]
+    assert world.count(StatusUpdate) == 0
+    assert form_save.save(world.engine, STATE, _key(world), values, action="draft", base_revision=0).ok
+
+
+def test_the_chair_compares_with_the_last_approved_and_the_previous_revision(world: World) -> None:
+    key = world.key()
+    done = world.form(status="Completed", progress=100, risk_level="Low")
+    first = world.submit(people.USAID, done)
+    world.review(people.CHAIR1, first.id, "approved")
+    slipped = world.form(status="On track", progress=95, risk_level="Medium", accomplishments="Reform reopened.")
+    second = world.submit(people.USAID, slipped, base_revision=1)
+    world.review(people.CHAIR1, second.id, "returned", "Say why.")
+    world.submit(
+        people.USAID,
+        world.form(status="On track", progress=95, risk_level="Medium", accomplishments="Reopened by decree."),
+        base_revision=2,
+    )
+    context = update_form.load(world.engine, key)
+    (since_approved, approved_changes), (since_previous, previous_changes) = update_form.comparisons(context.history)
+    assert since_approved == "Changed since revision 1, the last approved one"
+    assert approved_changes == [
+        ("Status", "Completed", "On track"),
+        ("Progress (%)", "100", "95"),
+        ("Risk level", "Low", "Medium"),
+        ("Accomplishments", "Trained 40 customs officers.", "Reopened by decree."),
+    ]
+    assert since_previous == "Changed since revision 2, the previous one"
+    assert previous_changes == [("Accomplishments", "Reform reopened.", "Reopened by decree.")]
+    lines = update_form.trail_lines(context.history)
+    assert [line.split(",")[0] for line in lines] == [
+        f"Revision 2: Returned by {people.CHAIR1}",
+        f"Revision 1: Approved by {people.CHAIR1}",
+    ]
+    assert lines[0].endswith(": Say why.")
+    labels = [update_form.revision_label(context.history, i) for i in range(3)]
+    assert labels == [
+        "Approved, then superseded by revision 2",
+        "Returned, then superseded by revision 3",
+        "Submitted, waiting for review",
+    ]
+
+
+def test_a_single_comparison_when_the_previous_revision_is_the_approved_one(world: World) -> None:
+    first = world.submit(people.USAID, world.form())
+    world.review(people.CHAIR1, first.id, "approved")
+    world.submit(people.USAID, world.form(progress=50), base_revision=1)
+    history = update_form.load(world.engine, world.key()).history
+    assert update_form.comparisons(history) == [
+        ("Changed since revision 1, the previous one, last approved", [("Progress (%)", "40", "50")])
+    ]
+    assert update_form.comparisons(history[:1]) == []
