@@ -26,7 +26,6 @@ with read_session(cache.engine()) as session:
 acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 roles = [r.value for r in Role]
-
 PASSWORD_RULE = f"At least {MIN_PASSWORD_LENGTH} characters."
 # Keyed, so a save (which reruns the page) comes back to the tab it was made on.
 tab_users, tab_agencies, tab_groups, tab_objectives, tab_log = st.tabs(
@@ -61,6 +60,12 @@ with tab_users:
         new_role = st.selectbox("Role", roles, index=1, key=f"admin_new_role_{added}")
         new_agencies = st.multiselect("Reports for (contributors)", acronyms, key=f"admin_new_agencies_{added}")
         new_groups = st.multiselect("Chairs (working-group chairs)", group_names, key=f"admin_new_groups_{added}")
+        new_bureau = st.selectbox(
+            "Sees missions of",
+            admin_lists.BUREAU_CHOICES,
+            format_func=admin_lists.bureau_label,
+            key=f"admin_new_bureau_{added}",
+        )
         new_password = st.text_input(
             "Password for local sign-in (optional with single sign-on)",
             type="password",
@@ -80,10 +85,12 @@ with tab_users:
                     role=new_role,
                     agencies=new_agencies,
                     groups=new_groups,
+                    bureau=new_bureau,
                     password=new_password or None,
                 ),
                 clear=tuple(
-                    f"admin_new_{name}_{added}" for name in ("email", "role", "agencies", "groups", "password")
+                    f"admin_new_{name}_{added}"
+                    for name in ("email", "role", "agencies", "groups", "bureau", "password")
                 ),
             )
             st.session_state["admin_added"] = added  # refused: the same form keeps what was typed
@@ -101,6 +108,13 @@ with tab_users:
                 user_groups = st.multiselect(
                     "Chairs", group_names, default=current.working_groups, key=f"admin_edit_groups_{picked}"
                 )
+                user_bureau = st.selectbox(
+                    "Sees missions of",
+                    admin_lists.BUREAU_CHOICES,
+                    index=admin_lists.BUREAU_CHOICES.index(current.bureau or ""),
+                    format_func=admin_lists.bureau_label,
+                    key=f"admin_edit_bureau_{picked}",
+                )
                 disabled = st.checkbox("Disabled", value=current.disabled, key=f"admin_edit_disabled_{picked}")
                 if st.form_submit_button("Save changes"):
                     writes.run_write(
@@ -113,6 +127,7 @@ with tab_users:
                             role=role,
                             agencies=user_agencies,
                             groups=user_groups,
+                            bureau=user_bureau,
                             disabled=disabled,
                         ),
                     )

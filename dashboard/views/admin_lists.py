@@ -13,6 +13,7 @@ from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quar
 from dashboard.domain.reporting import first_reporting_quarter
 from dashboard.services.admin import group_snapshot, roles_snapshot, user_snapshot
 from models import Agency, AppUser, AuditEntry, Mission, Objective, WorkingGroup
+from models.scales import BUREAUS
 
 
 @dataclass(frozen=True)
@@ -238,3 +239,11 @@ def audit_frame(rows: list[AuditRow], search: str = "") -> pd.DataFrame:
         text = frame["Who"] + "\n" + frame["Action"] + "\n" + frame["Change"]
         frame = frame[text.str.casefold().str.contains(needle, regex=False)]
     return frame.reset_index(drop=True)
+
+
+BUREAU_CHOICES = ["", *BUREAUS]  # "" is no bureau scope: every mission
+
+
+def bureau_label(code: str) -> str:
+    """How the user form names a bureau scope: "WHA (Western Hemisphere)", or "Every mission"."""
+    return f"{code} ({BUREAUS[code]})" if code else "Every mission"

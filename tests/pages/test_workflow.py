@@ -626,3 +626,22 @@ def test_audit_log_reads_as_changes_and_can_be_filtered(cast: Cast) -> None:
     assert {a.split(":")[0] for a in filtered["Action"]} == {"add user"} and len(filtered) < len(log)
     at.text_input(key="admin_log_search").input("nobody-like-this").run()
     assert "No change matches this filter." in [m.value for m in at.markdown]
+
+
+def test_admin_sets_and_clears_a_users_bureau_scope(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    at.text_input(key="admin_new_email_0").input("wha.viewer@example.gov")
+    at.selectbox(key="admin_new_role_0").set_value("viewer")
+    at.selectbox(key="admin_new_bureau_0").set_value("WHA")
+    _button(at, "admin_add_user_0", "Add user").click().run()
+    ok(at)
+    with read_session(cast.engine) as session:
+        assert access.resolve(session, "wha.viewer@example.gov").bureau == "WHA"
+    at.selectbox(key="admin_edit_pick").set_value("wha.viewer@example.gov").run()
+    assert at.selectbox(key="admin_edit_bureau_wha.viewer@example.gov").value == "WHA"
+    at.selectbox(key="admin_edit_bureau_wha.viewer@example.gov").set_value("")
+    _button(at, "admin_edit_user_wha.viewer@example.gov", "Save changes").click().run()
+    ok(at)
+    with read_session(cast.engine) as session:
+        assert access.resolve(session, "wha.viewer@example.gov").bureau is None
