@@ -32,7 +32,6 @@ from dashboard.store.database import read_session, transact
 from models import (
     Agency,
     Indicator,
-    IndicatorValue,
     Mission,
     Objective,
     ObjectiveAgency,
@@ -156,7 +155,9 @@ def template_rows(*, session: Session, actor_email: str | None, mission_id: int,
         latest = submissions.latest_revision(session, key)
         row: dict[str, Any] = {
             INDICATORS_KEY: {
-                column.header: _current_value(session, indicator_id, quarter)
+                column.header: submissions.newest_indicator_value(
+                    session, indicator_id, quarter.fiscal_year, quarter.quarter
+                )
                 for indicator_id, column in columns.items()
                 if column.code == objective.code
             },
@@ -188,18 +189,6 @@ def indicator_columns(*, session: Session, objective_ids: set[int]) -> dict[int,
         for indicator, objective in found
         if indicator.id is not None
     }
-
-
-def _current_value(session: Session, indicator_id: int, quarter: FiscalQuarter) -> float | None:
-    return session.exec(
-        select(IndicatorValue.value)
-        .where(
-            IndicatorValue.indicator_id == indicator_id,
-            IndicatorValue.fiscal_year == quarter.fiscal_year,
-            IndicatorValue.quarter == quarter.quarter,
-        )
-        .order_by(col(IndicatorValue.revision).desc())
-    ).first()
 
 
 def _indicator_values(

@@ -168,18 +168,23 @@ def same_content(row: StatusUpdate, form: UpdateInput) -> bool:
     return all(str(getattr(row, f)) == str(getattr(form, f)) for f in UPDATE_FIELDS)
 
 
+def newest_indicator_value(session: Session, indicator_id: int, fiscal_year: int, quarter: int) -> float | None:
+    """The newest value stored for an indicator in one quarter (None when there is none)."""
+    return session.exec(
+        select(IndicatorValue.value)
+        .where(
+            IndicatorValue.indicator_id == indicator_id,
+            IndicatorValue.fiscal_year == fiscal_year,
+            IndicatorValue.quarter == quarter,
+        )
+        .order_by(col(IndicatorValue.revision).desc())
+    ).first()
+
+
 def indicator_values_stored(session: Session, form: UpdateInput) -> bool:
     """True when every indicator value in ``form`` equals the newest value stored for its quarter."""
     for indicator_id, value in form.indicator_values.items():
-        stored = session.exec(
-            select(IndicatorValue.value)
-            .where(
-                IndicatorValue.indicator_id == indicator_id,
-                IndicatorValue.fiscal_year == form.fiscal_year,
-                IndicatorValue.quarter == form.quarter,
-            )
-            .order_by(col(IndicatorValue.revision).desc())
-        ).first()
+        stored = newest_indicator_value(session, indicator_id, form.fiscal_year, form.quarter)
         if stored is None or float(stored) != float(value):
             return False
     return True
