@@ -18,3 +18,13 @@ def _find_mission(session: Session, wanted: str | None) -> list[Mission]:
         known = ", ".join(m.country for m in missions) or "none"
         raise CliError(f"unknown mission {wanted!r} (known: {known})")
     return chosen
+
+
+def one_mission(session: Session, wanted: str | None) -> Mission:
+    """The mission a command works on: the one named, or the only one; else a CliError saying what to do."""
+    missions = _find_mission(session, wanted)
+    if not missions:
+        raise CliError("no strategy in the database: run `python -m dashboard init` first")
+    if len(missions) > 1:
+        raise CliError(f"several missions ({', '.join(m.country for m in missions)}): choose one with --mission")
+    return missions[0]

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dashboard.cli.common import CliError, _find_mission
+from dashboard.cli.common import CliError, one_mission
 from dashboard.domain.actor import Actor
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
@@ -39,16 +39,12 @@ def _cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings.database_url)
     engine = get_engine(settings.database_url)
     with read_session(engine) as session:
-        missions = _find_mission(session, args.mission)
-        if not missions:
-            raise CliError("no strategy in the database: run `python -m dashboard init` first")
-        if len(missions) > 1:
-            raise CliError(f"several missions ({', '.join(m.country for m in missions)}): choose one with --mission")
+        mission = one_mission(session, args.mission)
         actor = access.resolve(session, args.actor) if args.actor else Actor.operator()
         reviewable = access.reviewable_objectives(session, actor) if args.actor else None
     if args.actor and actor.user_id is None:
         raise CliError(f"unknown account {args.actor!r}: --as takes the e-mail of a user of this dashboard")
-    mission_id = missions[0].id
+    mission_id = mission.id
     assert mission_id is not None
     started = time.perf_counter()
     made = brief.load_brief(

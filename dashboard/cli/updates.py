@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.cli.common import CliError, _find_mission
+from dashboard.cli.common import CliError, _find_mission, one_mission
 from dashboard.domain.actor import AccessDenied
 from dashboard.domain.aggregation import scope
 from dashboard.domain.filters import Filters
@@ -66,17 +66,13 @@ def _cmd_updates_import(args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings.database_url)
     engine = get_engine(settings.database_url)
     with read_session(engine) as session:
-        missions = _find_mission(session, args.mission)
-    if not missions:
-        raise CliError("no strategy in the database: run `python -m dashboard init` first")
-    if len(missions) > 1:
-        raise CliError(f"several missions ({', '.join(m.country for m in missions)}): choose one with --mission")
-    assert missions[0].id is not None
+        mission = one_mission(session, args.mission)
+    assert mission.id is not None
     try:
         report = bulk_updates.import_rows(
             engine=engine,
             actor_email=args.actor,
-            mission_id=missions[0].id,
+            mission_id=mission.id,
             rows=rows,
             dry_run=args.dry_run,
             on_top=args.on_top,
