@@ -10,9 +10,11 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from dashboard import cli
@@ -35,9 +37,13 @@ def _importer(url: str, path: str, email: str, barrier: Any, results: Any) -> No
     """One `python -m dashboard updates import` run, in this process, started with the others."""
     os.environ["DATABASE_URL"] = url
     out, err = io.StringIO(), io.StringIO()
-    barrier.wait()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["updates", "import", path, "--as", email])
+    try:
+        barrier.wait(timeout=180)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(["updates", "import", path, "--as", email])
+    except BaseException as exc:  # noqa: BLE001 - reported to the test, which fails on it
+        results.put((email, -1, f"{type(exc).__name__}: {exc}"))
+        return
     results.put((email, code, out.getvalue() + err.getvalue()))
 
 
@@ -73,12 +79,17 @@ def _busy() -> list[subprocess.Popen]:
     return [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(2)]
 
 
-def test_forty_importers_beside_busy_processes_all_land(database_url: str, tmp_path: Path) -> None:
+def test_forty_importers_beside_busy_processes_all_land(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if database_url.startswith("sqlite"):
         database_url = f"sqlite:///{tmp_path / 'shared.db'}"  # one file every process opens
     world = people.build(database_url)
     jobs = _jobs(world, tmp_path)
     dispose_engine(database_url)
+    # A page test run earlier in this worker may leave Streamlit's script module as __main__; children must not
+    # re-run the app's entrypoint when they start.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     barrier, results = context.Barrier(len(jobs)), context.Queue()

@@ -589,7 +589,7 @@ def test_admin_stays_on_its_tab_after_a_save_and_lists_the_working_groups(cast: 
     at.session_state["admin_tab"] = "Working groups"  # what a click on the tab does
     at.run()
     at.text_input(key="admin_group_name_None").input("Migration task force")
-    _button(at, "admin_group_None", "Save working group").click().run()
+    at.button(key="admin_group_save_None").click().run()
     ok(at)
     assert texts(at.success) == ["Saved working group Migration task force."]
     assert at.session_state["admin_tab"] == "Working groups"

@@ -5,12 +5,15 @@ second scenario uses separate processes with separate engines.
 """
 
 import multiprocessing
+import sys
 import threading
+import types
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
@@ -267,7 +270,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(database_url: st
 
 def _process_writer(url: str, email: str, form_data: dict[str, Any], barrier: Any, results: Any) -> None:
     get_engine.cache_clear()  # a fresh engine in this process, whatever the parent had open
-    barrier.wait()
+    barrier.wait(timeout=180)
     try:
         row = _submit(url, email, UpdateInput(**form_data))
         results.put((email, "stored", row.id))
@@ -277,8 +280,11 @@ def _process_writer(url: str, email: str, form_data: dict[str, Any], barrier: An
         results.put((email, "error", repr(exc)))
 
 
-def test_writer_processes_on_one_sqlite_file(tmp_path: Path) -> None:
+def test_writer_processes_on_one_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """20 programs at once: 10 write different updates, 10 race for one more update."""
+    # A page test run earlier in this worker may leave Streamlit's script module as __main__; children must not
+    # re-run the app's entrypoint when they start.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     world = people.build(url, cast=[])
     distinct, racing = 10, 10
