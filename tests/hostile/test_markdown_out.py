@@ -13,14 +13,17 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.services import admin
 from dashboard.store.database import write_session
-from models import Goal, Objective, WorkingGroup
+from models import Goal, Mission, Objective, WorkingGroup
 from tests.appcast import app, open_page, reachable
 from tests.hostile.payloads import MARKDOWN, live_markdown
 from tests.people import ADMIN, World
 
 PHISH = "phish.example"
 HOSTILE_EMAIL = "x](http://phish.example/p)@evil.gov"
-PAGES = ["overview", "objective", "agency", "strategy", "tracker", "todo", "submit", "review", "admin"]
+PAGES = [
+    "overview", "missions", "objective", "agency", "strategy", "tracker", "todo", "submit", "review", "admin",
+    "strategy_import",
+]  # fmt: skip
 
 
 def _texts(at: AppTest) -> Iterator[tuple[str, str]]:
@@ -63,7 +66,9 @@ def hostile(cast: World) -> World:
         group = session.exec(select(WorkingGroup).where(WorkingGroup.name == "Goal 2")).first()
         if group is not None:
             group.name = "Goal 2 " + MARKDOWN[5]
-        session.add_all([goal, objective] + ([group] if group else []))
+        mission = session.exec(select(Mission)).one()
+        mission.post = "Embassy " + MARKDOWN[0]  # shown on the Missions page and in the mission chooser
+        session.add_all([goal, objective, mission] + ([group] if group else []))
         admin.add_user(session=session, actor_email=ADMIN, email=HOSTILE_EMAIL, role="contributor", agencies=["USAID"])
     cast.submit(
         HOSTILE_EMAIL,
