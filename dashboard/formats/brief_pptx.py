@@ -161,6 +161,30 @@ def table(
             cell.fill.fore_color.rgb = _rgb(_tint(fills[r] or "FFFFFF"))
 
 
+def _page_table(
+    slide: Slide,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    size: float,
+    per_slide: int,
+    fills: Sequence[str | None] | None = None,
+) -> None:
+    """A table over the whole body of a slide, its rows sized so ``per_slide`` of them fit."""
+    table(
+        slide,
+        MARGIN,
+        BODY_TOP,
+        WIDTH - 2 * MARGIN,
+        BODY_BOTTOM - BODY_TOP,
+        columns,
+        rows,
+        size=size,
+        max_row=(BODY_BOTTOM - BODY_TOP - 20) / per_slide,
+        fills=fills,
+    )
+
+
 def _status_column(columns: Sequence[Column]) -> int:
     return next(i for i, c in enumerate(columns) if c.header == "Status")
 
@@ -483,16 +507,12 @@ def _attention_slides(deck: Deck) -> None:
             ]
             for o in chunk
         ]
-        table(
+        _page_table(
             slide,
-            MARGIN,
-            BODY_TOP,
-            WIDTH - 2 * MARGIN,
-            BODY_BOTTOM - BODY_TOP,
             ATTENTION_COLUMNS,
             rows,
             size=9,
-            max_row=(BODY_BOTTOM - BODY_TOP - 20) / ATTENTION_PER_SLIDE,
+            per_slide=ATTENTION_PER_SLIDE,
             fills=[STATUS_COLORS.get(o.status) for o in chunk],
         )
 
@@ -536,17 +556,7 @@ def _change_slides(deck: Deck) -> None:
             ]
             for c in chunk
         ]
-        table(
-            slide,
-            MARGIN,
-            BODY_TOP,
-            WIDTH - 2 * MARGIN,
-            BODY_BOTTOM - BODY_TOP,
-            CHANGE_COLUMNS,
-            rows,
-            size=10,
-            max_row=(BODY_BOTTOM - BODY_TOP - 20) / CHANGES_PER_SLIDE,
-        )
+        _page_table(slide, CHANGE_COLUMNS, rows, size=10, per_slide=CHANGES_PER_SLIDE)
 
 
 TALLY_COLUMNS = [
@@ -596,17 +606,7 @@ def _outstanding_slides(deck: Deck) -> None:
         rows = [
             [o.agency, o.working_group, o.code, o.state, "yes" if o.overdue else "no", o.comment or "—"] for o in chunk
         ]
-        table(
-            slide,
-            MARGIN,
-            BODY_TOP,
-            WIDTH - 2 * MARGIN,
-            BODY_BOTTOM - BODY_TOP,
-            OUTSTANDING_COLUMNS,
-            rows,
-            size=9,
-            max_row=(BODY_BOTTOM - BODY_TOP - 20) / OUTSTANDING_PER_SLIDE,
-        )
+        _page_table(slide, OUTSTANDING_COLUMNS, rows, size=9, per_slide=OUTSTANDING_PER_SLIDE)
 
 
 REPORT_COLUMNS = [
