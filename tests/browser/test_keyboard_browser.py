@@ -71,6 +71,7 @@ def test_sign_in_submit_and_review_with_the_keyboard_only(
     officer = _context_page(browser)
     keyboard_sign_in(officer, base, OFFICER)
     expect(officer.get_by_role("heading", name="My to-do")).to_be_visible()  # where signing in lands
+    wait_for_app_idle(officer)  # a key pressed while the page still reruns can be lost
     tab_to(officer, "Submit 1.1")  # the first owed update's button
     officer.keyboard.press("Enter")
     expect(officer.get_by_role("heading", name="Submit update")).to_be_visible(timeout=30_000)
@@ -87,6 +88,7 @@ def test_sign_in_submit_and_review_with_the_keyboard_only(
 
     chair = _context_page(browser)
     keyboard_sign_in(chair, base, CHAIR)
+    wait_for_app_idle(chair)
     tab_to(chair, "Review")  # the sidebar's link
     chair.keyboard.press("Enter")
     expect(chair.get_by_role("heading", name="Review")).to_be_visible(timeout=30_000)
