@@ -15,7 +15,7 @@ from dashboard.cli.common import CliError
 from dashboard.domain.actor import AccessDenied
 from dashboard.formats.ics_document import IcsParseError
 from dashboard.settings import Settings
-from dashboard.store.database import BUSY_MESSAGE, DatabaseBusy
+from dashboard.store.database import BUSY_MESSAGE, DatabaseBusy, is_busy
 from models import format_validation_error
 
 
@@ -34,8 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         return int(args.func(args, settings))
     except OperationalError as exc:  # a busy database after the retries, or one that cannot be opened
-        busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
-        problem = BUSY_MESSAGE if busy else f"the database could not be used ({type(exc).__name__})"
+        problem = BUSY_MESSAGE if is_busy(exc) else f"the database could not be used ({type(exc).__name__})"
         print(f"error: {problem}", file=sys.stderr)
         return 1
     except (CliError, IcsParseError, ValueError, AccessDenied, DatabaseBusy) as exc:

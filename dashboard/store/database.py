@@ -32,7 +32,8 @@ _BEGIN_OPTION = "sqlite_begin"
 # on top of SQLite's busy timeout: about a minute in the worst case before the user is told.
 WRITE_ATTEMPTS = 5
 BUSY_MESSAGE = "The database is busy; nothing was written. Try again."
-_BUSY_WORDS = ("database is locked", "database is busy", "deadlock detected", "could not serialize")
+# "is locked" covers SQLite's "database is locked" and "database table is locked".
+_BUSY_WORDS = ("is locked", "database is busy", "deadlock detected", "could not serialize")
 
 T = TypeVar("T")
 
@@ -117,7 +118,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def _is_busy(error: OperationalError) -> bool:
+def is_busy(error: OperationalError) -> bool:
+    """Whether ``error`` means the database was busy or locked (worth trying again), not broken."""
     return any(word in str(error.orig).lower() for word in _BUSY_WORDS)
 
 
@@ -132,7 +134,7 @@ def transact(engine: Engine, work: Callable[[Session], T], *, attempts: int = WR
             with write_session(engine) as session:
                 return work(session)
         except OperationalError as error:
-            if not _is_busy(error):
+            if not is_busy(error):
                 raise
             if attempt == attempts - 1:
                 raise DatabaseBusy() from error

@@ -29,10 +29,7 @@ class Gate(NamedTuple):
 def require(page: str, right: str | None = None) -> Gate:
     """The actor and mission for ``page``; stops the page when ``right`` (an ``Actor`` property) is missing
     or no strategy is loaded. The mission chooser's widget key is ``<page>_mission``."""
-    actor = identity.current_actor()
-    if right is not None and not getattr(actor, right):
-        st.info(REFUSALS[right])
-        st.stop()
+    actor = require_right(right) if right is not None else identity.current_actor()
     mission_id = pick_mission(f"{page}_mission")
     if mission_id is None:
         st.stop()
