@@ -7,6 +7,7 @@ reads. Here an ASGI lifespan hook (``st.App``) does that work in the background 
 who arrives meanwhile waits only for what is left.
 """
 
+import gc
 import sys
 import threading
 from collections.abc import AsyncIterator
@@ -22,7 +23,8 @@ import streamlit as st  # noqa: E402
 
 def warm() -> None:
     """Import what every page needs and fill the shared caches a first visit reads (engine, missions, the first
-    mission's expected pairs and updates). Failures are left for the page to report."""
+    mission's expected pairs and updates), then freeze what start-up made (modules, plotly's validators, the
+    engine) so Python's own collections skip it. Failures are left for the page to report."""
     try:
         import plotly.graph_objects  # noqa: F401
 
@@ -39,6 +41,8 @@ def warm() -> None:
             cache.updates(url, mission_id)
     except Exception:  # noqa: BLE001, S110  (the first page run reports any problem to the person)
         pass
+    gc.collect()
+    gc.freeze()
 
 
 @asynccontextmanager

@@ -46,6 +46,16 @@ def test_xsrf_protection_is_not_turned_off(config: dict) -> None:
     assert config.get("server", {}).get("enableXsrfProtection", True) is True
 
 
+def test_the_server_does_not_watch_its_own_sources(config: dict) -> None:
+    # Watching walks every imported module's path after each script run: more than the page costs under load.
+    assert config["server"]["fileWatcherType"] == "none"
+
+
+def test_no_full_garbage_collection_after_every_script_run(config: dict) -> None:
+    # A full collection per run held the interpreter longer than the run itself once sessions arrive together.
+    assert config["runner"]["postScriptGC"] is False
+
+
 def test_secrets_are_ignored_and_untracked() -> None:
     ignored = [line.strip() for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()]
     assert ".streamlit/secrets.toml" in ignored
