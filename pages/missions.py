@@ -5,8 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
-from dashboard.settings import Settings
-from dashboard.views.missions import build_missions, cell_style
+from dashboard.views.missions import cell_style
 from dashboard.web import cache, identity, widgets
 from models.scales import BUREAUS
 
@@ -54,13 +53,11 @@ params = {"to": token, **({"bureau": bureau} if bureau and actor.bureau is None 
 if dict(st.query_params) != params:
     st.query_params.from_dict(params)
 
-settings = Settings.from_env()
 trend_from = quarters[max(0, labels.index(picked) - TREND_QUARTERS + 1)]
-missions, goals, per = cache.rollup_frames(cache.database_url(), trend_from.index, quarter.index, quarter.end, bureau)
-if missions.empty:
+view = cache.missions_bundle(cache.database_url(), trend_from, quarter, bureau, date.today())
+if view is None:
     st.info("No mission belongs to this bureau yet. Choose another bureau, or all bureaus.")
     st.stop()
-view = build_missions(missions, goals, per, quarter, today=date.today(), due_days=settings.due_days)
 head = view.headline
 st.caption(
     f"As of {quarter.label}, {'all bureaus' if bureau is None else widgets.plain(BUREAUS[bureau])}: each goal's "

@@ -2,6 +2,11 @@
 
 Reads carry the configured TTL and are cleared after every write (``after_write``). Nothing cached reads
 identity: who is asking is never part of a cached read, because the caches are shared by all users.
+
+The two page bundles (the overview's and the Missions page's figures and tables) are the largest objects and
+are only drawn, never changed, so they live in ``st.cache_resource``: every session gets the same object instead
+of its own unpickled copy, which would cost a new session more than drawing them. Pages must treat them as
+read-only (pandas' copy-on-write keeps any derived frame from changing them).
 """
 
 from dataclasses import replace
@@ -12,11 +17,13 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.domain.filters import Filters
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats import exports
 from dashboard.services.bootstrap import ensure_ready
 from dashboard.settings import Settings
 from dashboard.store import queries, rollup
 from dashboard.store.database import get_engine
+from dashboard.views.missions import MissionsBundle, build_missions
 from dashboard.views.overview import OverviewBundle, build_overview
 
 _TTL = Settings.from_env().cache_ttl_seconds
@@ -81,6 +88,8 @@ def submissions(url: str, mission_id: int) -> pd.DataFrame:
 def after_write() -> None:
     """Drop every cached read: the next rerun shows what was just written (caches are shared by all users)."""
     st.cache_data.clear()
+    overview_bundle.clear()
+    missions_bundle.clear()
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
@@ -88,7 +97,7 @@ def indicators(url: str, objective_ids: tuple[int, ...]) -> pd.DataFrame:
     return queries.indicators_frame(engine_for(url), list(objective_ids))
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
+@st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=64)
 def overview_bundle(url: str, mission_id: int, filters: Filters) -> OverviewBundle:
     """The overview's figures and tables for one filter set; a rerun with the same filters draws from here."""
     assert filters.end is not None
@@ -117,3 +126,14 @@ def rollup_frames(
             engine, first_qindex=first_qindex, last_qindex=last_qindex, states=states, bureau=bureau
         ),
     )
+
+
+@st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=32)
+def missions_bundle(
+    url: str, trend_from: FiscalQuarter, quarter: FiscalQuarter, bureau: str | None, today: date
+) -> MissionsBundle | None:
+    """What the Missions page draws for a quarter and bureau (``None``: no mission in that bureau)."""
+    missions, goals, per = rollup_frames(url, trend_from.index, quarter.index, quarter.end, bureau)
+    if missions.empty:
+        return None
+    return build_missions(missions, goals, per, quarter, today=today, due_days=Settings.from_env().due_days)

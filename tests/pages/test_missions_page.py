@@ -4,16 +4,21 @@ bureau scope; and the mission chooser of the other pages, scoped the same way.""
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from dashboard.bench import MISSIONS, build_database
 from dashboard.domain.actor import SYSTEM_ACTOR
-from dashboard.services import admin
+from dashboard.services import admin, submissions
 from dashboard.store.database import dispose_engine, get_engine, write_session
+from dashboard.web import cache
+from models.schemas import UpdateInput
+from models.tables import Agency, Mission, Objective, ObjectiveAgency
 from tests.appcast import app, ok, open_page
 
 ALL = "all@example.gov"
 WHA = "wha@example.gov"
+REPORTER = "reporter@example.gov"
 
 
 @pytest.fixture
@@ -77,3 +82,37 @@ def test_a_quarter_without_reports_is_late_everywhere(world: str) -> None:
     table = _table(at)
     assert set(table["received"]) == {0} and (table["days_late"] > 0).all()
     assert {m.label: m.value for m in at.metric}["Late"] == f"{MISSIONS:,}"
+
+
+def test_an_update_written_after_the_page_was_drawn_shows_in_the_next_session(world: str) -> None:
+    """The page's figures are shared by every session until a write, which every page ends with
+    ``cache.after_write``: the next visitor sees the new update, not the figures drawn before it."""
+    before = _table(_missions(ALL, to="2026Q4"))
+    assert set(before["received"]) == {0}
+    with write_session(get_engine(world)) as session:
+        mission = session.exec(select(Mission).order_by(Mission.id)).first()
+        pair = session.exec(select(ObjectiveAgency).join(Objective).where(Objective.mission_id == mission.id)).first()
+        agency = session.get(Agency, pair.agency_id)
+        admin.add_user(
+            session=session, actor_email=SYSTEM_ACTOR, email=REPORTER, role="contributor", agencies=[agency.acronym]
+        )
+    with write_session(get_engine(world)) as session:
+        submissions.submit(
+            session=session,
+            actor_email=REPORTER,
+            form=UpdateInput(
+                objective_id=pair.objective_id,
+                agency_id=pair.agency_id,
+                fiscal_year=2026,
+                quarter=4,
+                status="On track",
+                progress=40,
+                risk_level="Low",
+                accomplishments="Reported after the page was drawn",
+            ),
+            base_revision=0,
+        )
+    cache.after_write()
+    after = _table(_missions(ALL, to="2026Q4")).set_index("mission_id")
+    assert after.loc[mission.id, "received"] == 1
+    assert after["received"].sum() == 1

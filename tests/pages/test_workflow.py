@@ -645,3 +645,29 @@ def test_admin_sets_and_clears_a_users_bureau_scope(cast: Cast) -> None:
     ok(at)
     with read_session(cast.engine) as session:
         assert access.resolve(session, "wha.viewer@example.gov").bureau is None
+
+
+def _received(at: AppTest) -> str:
+    return next(p.text for p in at.get("progress") if "Updates received" in p.text)
+
+
+def test_the_overview_counts_an_update_submitted_after_it_was_drawn(cast: Cast) -> None:
+    """The overview's figures are shared by every session until a write; a submission on the Submit page
+    ends that, so the next visitor's overview counts it."""
+    quarter = default_quarter()
+    viewer = start(None)
+    viewer.query_params["to"] = f"{quarter.fiscal_year}Q{quarter.quarter}"
+    ok(viewer.run())
+    assert _received(viewer).startswith("Updates received: 0 of ")
+
+    at = start(USAID)
+    open_page(at, "submit")
+    key = form_key(cast, "1.1", "USAID", quarter)
+    _fill_update(at, key, "At risk", 55, "Medium", **NARRATIVES)
+    _button(at, f"submit_form_{key}", "Submit").click().run()
+    assert not at.exception and cast.count(StatusUpdate) == 1
+
+    again = start(None)
+    again.query_params["to"] = f"{quarter.fiscal_year}Q{quarter.quarter}"
+    ok(again.run())
+    assert _received(again).startswith("Updates received: 1 of ")
