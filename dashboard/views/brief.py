@@ -16,7 +16,6 @@ from dashboard.domain import aggregation, effective, reporting
 from dashboard.domain.actor import Actor
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
-from dashboard.formats import brief_pdf, brief_pptx
 from dashboard.formats.brief_data import (
     AgencyReport,
     Brief,
@@ -346,10 +345,17 @@ def mission_info(*, engine: Engine, mission_id: int) -> MissionInfo:
 
 
 def render(brief: Brief, kind: str) -> bytes:
-    """The brief as a PowerPoint deck (``pptx``) or a US Letter PDF (``pdf``)."""
+    """The brief as a PowerPoint deck (``pptx``) or a US Letter PDF (``pdf``).
+
+    Their writers (python-pptx, ReportLab) load on the first brief asked for, not with every page: they are a
+    fifth of a server's start-up imports, which the first visitor after a start would otherwise wait for."""
     if kind == "pptx":
+        from dashboard.formats import brief_pptx
+
         return brief_pptx.write(brief)
     if kind == "pdf":
+        from dashboard.formats import brief_pdf
+
         return brief_pdf.write(brief)
     raise BriefError(f"unknown brief format {kind!r} (pptx or pdf)")
 
