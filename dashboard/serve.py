@@ -23,22 +23,23 @@ import streamlit as st  # noqa: E402
 
 def warm() -> None:
     """Import what every page needs and fill the shared caches a first visit reads (engine, missions, the first
-    mission's expected pairs and updates), then freeze what start-up made (modules, plotly's validators, the
-    engine) so Python's own collections skip it. Failures are left for the page to report."""
+    mission's expected pairs and updates, and its overview as a visit without a link draws it), then freeze what
+    start-up made (modules, plotly's validators, the engine) so Python's own collections skip it. Failures are
+    left for the page to report."""
     try:
         import plotly.graph_objects  # noqa: F401
 
         from dashboard.settings import Settings
         from dashboard.views import charts, missions, overview  # noqa: F401
-        from dashboard.web import account, cache, gate, identity, sidebar, widgets  # noqa: F401
+        from dashboard.web import account, brief_button, cache, gate, identity, sidebar, widgets  # noqa: F401
 
         url = Settings.from_env().database_url
         cache.engine_for(url)
         frame = cache.missions(url)
-        if not frame.empty:
+        if not frame.empty:  # the first mission, as a visit without a link shows it
             mission_id = int(frame["mission_id"].iloc[0])
-            cache.expected(url, mission_id)
-            cache.updates(url, mission_id)
+            _, first_view = sidebar.quarter_choices(cache.updates(url, mission_id), frame.iloc[0], mission_id)
+            cache.overview_bundle(url, mission_id, first_view)
     except Exception:  # noqa: BLE001, S110  (the first page run reports any problem to the person)
         pass
     gc.collect()

@@ -44,13 +44,17 @@ def pick_mission(key: str, wanted: int | None = None) -> int | None:
     return int(st.sidebar.selectbox("Mission", ids, index=index, format_func=labels.get, key=key))
 
 
-def _quarter_options(frame: pd.DataFrame, mission: pd.Series) -> list[FiscalQuarter]:
+def quarter_choices(frame: pd.DataFrame, mission: pd.Series, mission_id: int) -> tuple[list[FiscalQuarter], Filters]:
+    """The quarters a mission's slider offers (its strategy's, widened to any update outside it), and the
+    filters of a visit without a link: every quarter up to the reporting quarter, nothing else narrowed."""
     first, last = strategy_quarters(int(mission["strategy_start"]), int(mission["strategy_end"]))
     if not frame.empty:
         first = min(first, FiscalQuarter(int(frame["fiscal_year"].min()), 1))
         newest = frame.loc[frame["qindex"].idxmax()]
         last = max(last, FiscalQuarter(int(newest["fiscal_year"]), int(newest["quarter"])))
-    return quarter_range(first, last)
+    quarters = quarter_range(first, last)
+    default = Filters(mission_id=mission_id, start=first, end=min(reporting_quarter(date.today()), last))
+    return quarters, default
 
 
 def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] | None:
@@ -70,11 +74,10 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
     mission = all_missions.set_index("mission_id").loc[mission_id]
     expected_rows = expected(url, mission_id)
     update_rows = updates(url, mission_id)
-    quarters = _quarter_options(update_rows, mission)
+    quarters, default = quarter_choices(update_rows, mission, mission_id)
     labels = [q.label for q in quarters]
-    default_end = min(reporting_quarter(date.today()), quarters[-1])
-    end = from_url.end if from_url.end in quarters else default_end
-    start = from_url.start if from_url.start in quarters and from_url.start <= end else quarters[0]
+    end = from_url.end if from_url.end in quarters else default.end
+    start = from_url.start if from_url.start in quarters and from_url.start <= end else default.start
 
     bar = st.sidebar
     bar.header("Filters")

@@ -5,11 +5,14 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from dashboard import serve
 from dashboard.store import queries
 from dashboard.store.database import dispose_engine, is_empty
 from dashboard.web import cache
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_warm_prepares_the_database_and_fills_the_first_visit_caches(
@@ -25,6 +28,9 @@ def test_warm_prepares_the_database_and_fills_the_first_visit_caches(
     monkeypatch.setattr(
         queries, "expected_frame", lambda engine, mission_id: calls.append(mission_id) or real(engine, mission_id)
     )
+    built: list[object] = []
+    real_build = cache.build_overview
+    monkeypatch.setattr(cache, "build_overview", lambda *args: built.append(args) or real_build(*args))
     serve.warm()
     try:
         # What start-up made is frozen, so the collections Python runs on its own skip it.
@@ -33,6 +39,13 @@ def test_warm_prepares_the_database_and_fills_the_first_visit_caches(
         assert len(calls) == 1
         cache.expected(url, calls[0])  # the page's read is served from the warmed cache
         assert len(calls) == 1
+        assert len(built) == 1
+        # A first visitor without a link gets the overview drawn from what the warm-up built.
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+        assert not at.exception
+        assert [t.value for t in at.title] == ["Strategy progress"]
+        assert any("Updates received" in p.text for p in at.get("progress"))
+        assert len(built) == 1 and len(calls) == 1
     finally:
         gc.unfreeze()
         dispose_engine(url)
