@@ -2,11 +2,14 @@
 server start.
 
 Streamlit runs a page script only when a browser connects, so the first visitor after a start would pay the
-imports (pandas, plotly, SQLAlchemy, the app's modules: about 3 s), the migration check and the first mission's
-reads. Here an ASGI lifespan hook (``st.App``) does that work in the background as the server starts; a visitor
-who arrives meanwhile waits only for what is left.
+imports (pandas, plotly, SQLAlchemy, the app's modules: about 1.5 s), the migration check and the first mission's
+reads. Here an ASGI lifespan hook (``st.App``) does that work as the server starts: the imports before it answers
+(they cannot hang, and a visitor's page would wait for them anyway, while they also slowed the serving of the
+page's own files), the database reads in the background after, so a visitor who arrives meanwhile waits only for
+what is left and a server whose database is down still starts and says so on the page.
 """
 
+import asyncio
 import gc
 import sys
 import threading
@@ -21,17 +24,23 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 import streamlit as st  # noqa: E402
 
 
+def load_modules() -> None:
+    """Import what every page needs. Nothing here reaches the database."""
+    import plotly.graph_objects  # noqa: F401
+
+    from dashboard.views import charts, missions, overview  # noqa: F401
+    from dashboard.web import account, brief_button, cache, gate, identity, sidebar, widgets  # noqa: F401
+
+
 def warm() -> None:
     """Import what every page needs and fill the shared caches a first visit reads (engine, missions, the first
     mission's expected pairs and updates, and its overview as a visit without a link draws it), then freeze what
     start-up made (modules, plotly's validators, the engine) so Python's own collections skip it. Failures are
     left for the page to report."""
     try:
-        import plotly.graph_objects  # noqa: F401
-
+        load_modules()  # nothing left to do when the server start did it
         from dashboard.settings import Settings
-        from dashboard.views import charts, missions, overview  # noqa: F401
-        from dashboard.web import account, brief_button, cache, gate, identity, sidebar, widgets  # noqa: F401
+        from dashboard.web import cache, sidebar
 
         url = Settings.from_env().database_url
         cache.engine_for(url)
@@ -48,6 +57,10 @@ def warm() -> None:
 
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
+    try:
+        await asyncio.to_thread(load_modules)
+    except Exception:  # noqa: BLE001, S110  (a bad setting, say: the first page run reports it to the person)
+        pass
     threading.Thread(target=warm, name="ics-warm-up", daemon=True).start()
     yield None
 

@@ -54,3 +54,39 @@ def test_warm_prepares_the_database_and_fills_the_first_visit_caches(
 def test_the_server_entrypoint_serves_the_app() -> None:
     assert isinstance(serve.app, st.App)
     assert Path(serve.app._script_path).name == "app.py"
+
+
+STARTUP = """
+import asyncio, sys
+from dashboard import serve
+
+async def main():
+    before = "dashboard.views.overview" in sys.modules
+    async with serve.lifespan(None):
+        print(before, "dashboard.views.overview" in sys.modules, "plotly.graph_objects" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def _start(tmp_path: Path, **env: str) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'start.db'}", **env}
+    done = subprocess.run(
+        [sys.executable, "-c", STARTUP], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()
+
+
+def test_the_server_answers_only_once_the_pages_modules_are_loaded(tmp_path: Path) -> None:
+    # The lifespan's start-up is over (the server starts answering) with the pages' imports done.
+    assert _start(tmp_path) == ["False", "True", "True"]
+
+
+def test_a_bad_setting_does_not_stop_the_server_starting(tmp_path: Path) -> None:
+    # The page then reports the setting to the person; the server itself still starts.
+    assert _start(tmp_path, ICS_CACHE_TTL_SECONDS="soon")[0] == "False"
