@@ -225,17 +225,16 @@ def rollup_sql_seconds(url: str, first_qindex: int, last_qindex: int, on: date) 
 def rollup_figures(at: "AppTest") -> dict[str, float]:  # noqa: F821
     """The Missions page on empty caches (its SQL runs) against the same statements run raw, alternately,
     three rounds each; medians."""
-    import streamlit as st
-
     from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
     from dashboard.settings import Settings
+    from dashboard.web import cache
 
     at.switch_page("../pages/missions.py")
     last = min(reporting_quarter(date.today()), FiscalQuarter(FIRST_FY + 3, 4))
     first = FiscalQuarter.parse(f"{last.fiscal_year - 2}Q{last.quarter}").next()
     page_runs, sql_runs = [], []
     for _ in range(3):
-        st.cache_data.clear()
+        cache.after_write()  # as after any write: every cached read and built page dropped
         start = time.perf_counter()
         at.run()
         page_runs.append(time.perf_counter() - start)
