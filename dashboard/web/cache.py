@@ -1,16 +1,20 @@
-"""Cached reads shared by every page: the engine in ``st.cache_resource``, reads in ``st.cache_data``.
+"""Cached reads shared by every page: the engine, the frames and the page bundles in ``st.cache_resource``.
 
 Reads carry the configured TTL and are cleared after every write (``after_write``). Nothing cached reads
 identity: who is asking is never part of a cached read, because the caches are shared by all users.
 
-The two page bundles (the overview's and the Missions page's figures and tables) are the largest objects and
-are only drawn, never changed, so they live in ``st.cache_resource``: every session gets the same object instead
-of its own unpickled copy, which would cost a new session more than drawing them. Pages must treat them as
-read-only (pandas' copy-on-write keeps any derived frame from changing them).
+Every session gets the same cached object instead of its own unpickled copy (``st.cache_data``), which cost a
+new session more than drawing its page and, with many sessions arriving together, held a copy of a mission's
+updates per session. A frame is handed out as a shallow copy (``shared_frames``): pandas' copy-on-write copies
+data the moment either side changes it, so a page that adds or changes a column never reaches the cache. The two
+page bundles (the overview's and the Missions page's figures and tables) are only drawn, never changed.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import ParamSpec
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +31,22 @@ from dashboard.views.missions import MissionsBundle, build_missions
 from dashboard.views.overview import OverviewBundle, build_overview
 
 _TTL = Settings.from_env().cache_ttl_seconds
+_CLEARED_AFTER_WRITE: list[Callable[[], None]] = []
+P = ParamSpec("P")
+
+
+def shared_frames(read: Callable[P, pd.DataFrame]) -> Callable[P, pd.DataFrame]:
+    """``read`` cached once for every session (``st.cache_resource`` with the TTL), each caller getting a
+    shallow copy; cleared by ``after_write``."""
+    cached = st.cache_resource(ttl=_TTL, show_spinner=False)(read)
+
+    @functools.wraps(read)
+    def frame(*args: P.args, **kwargs: P.kwargs) -> pd.DataFrame:
+        return cached(*args, **kwargs).copy(deep=False)
+
+    frame.clear = cached.clear  # type: ignore[attr-defined]
+    _CLEARED_AFTER_WRITE.append(cached.clear)
+    return frame
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -40,17 +60,17 @@ def engine() -> Engine:
     return engine_for(Settings.from_env().database_url)
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
+@shared_frames
 def missions(url: str) -> pd.DataFrame:
     return queries.missions_frame(engine_for(url))
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
+@shared_frames
 def strategy_texts(url: str, mission_id: int) -> pd.DataFrame:
     return queries.strategy_frame(engine_for(url), mission_id)
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
+@shared_frames
 def retired_history(url: str, mission_id: int) -> pd.DataFrame:
     return queries.retired_history(engine_for(url), mission_id)
 
@@ -64,7 +84,7 @@ def database_url() -> str:
     return Settings.from_env().database_url
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
+@shared_frames
 def expected(url: str, mission_id: int) -> pd.DataFrame:
     return queries.expected_frame(engine_for(url), mission_id)
 
@@ -74,12 +94,12 @@ def updates(url: str, mission_id: int) -> pd.DataFrame:
     return _updates(url, mission_id, Settings.from_env().counted_states)
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
+@shared_frames
 def _updates(url: str, mission_id: int, states: tuple[str, ...]) -> pd.DataFrame:
     return queries.updates_frame(engine_for(url), mission_id, narratives=True, states=states)
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
+@shared_frames
 def submissions(url: str, mission_id: int) -> pd.DataFrame:
     """The newest revision of every update in any state (tracker, review queue, to-do list)."""
     return queries.submissions_frame(engine_for(url), mission_id)
@@ -88,11 +108,11 @@ def submissions(url: str, mission_id: int) -> pd.DataFrame:
 def after_write() -> None:
     """Drop every cached read: the next rerun shows what was just written (caches are shared by all users)."""
     st.cache_data.clear()
-    overview_bundle.clear()
-    missions_bundle.clear()
+    for clear in _CLEARED_AFTER_WRITE:
+        clear()
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
+@shared_frames
 def indicators(url: str, objective_ids: tuple[int, ...]) -> pd.DataFrame:
     return queries.indicators_frame(engine_for(url), list(objective_ids))
 
@@ -102,6 +122,9 @@ def overview_bundle(url: str, mission_id: int, filters: Filters) -> OverviewBund
     """The overview's figures and tables for one filter set; a rerun with the same filters draws from here."""
     assert filters.end is not None
     return build_overview(expected(url, mission_id), updates(url, mission_id), filters, filters.end)
+
+
+_CLEARED_AFTER_WRITE.append(overview_bundle.clear)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=16)
@@ -137,3 +160,6 @@ def missions_bundle(
     if missions.empty:
         return None
     return build_missions(missions, goals, per, quarter, today=today, due_days=Settings.from_env().due_days)
+
+
+_CLEARED_AFTER_WRITE.append(missions_bundle.clear)

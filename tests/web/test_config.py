@@ -71,16 +71,20 @@ def test_secrets_are_ignored_and_untracked() -> None:
 
 
 def _decorator_name(node: ast.expr) -> str | None:
-    """``cache_data`` for ``@st.cache_data`` and ``@st.cache_data(...)``; None for anything else."""
+    """``cache_data`` for ``@st.cache_data`` and ``@st.cache_data(...)``, ``shared_frames`` for the module's own
+    caching decorator; None for anything else."""
     if isinstance(node, ast.Call):
         node = node.func
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "st":
         return node.attr if node.attr in CACHE_DECORATORS else None
+    if isinstance(node, ast.Name) and node.id == "shared_frames":
+        return node.id
     return None
 
 
 def _cached_functions() -> dict[str, str]:
-    """name -> source of every function in dashboard/web/cache.py decorated with st.cache_data or st.cache_resource."""
+    """name -> source of every function in dashboard/web/cache.py decorated with st.cache_data, st.cache_resource
+    or shared_frames."""
     source = CACHE_SOURCE.read_text(encoding="utf-8")
     found = {}
     for node in ast.walk(ast.parse(source)):
