@@ -5,11 +5,17 @@ from datetime import date
 import streamlit as st
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
-from dashboard.views.missions import cell_style
+from dashboard.views.missions import STATUS_CHIP_COLORS, STATUS_CHIPS
 from dashboard.web import cache, identity, widgets
 from models.scales import BUREAUS
 
 TREND_QUARTERS = 8
+
+
+def status_column(label: str) -> object:
+    """A status column: each cell's symbol and name on its status's pale colour, drawn by the browser."""
+    return st.column_config.MultiselectColumn(label, options=STATUS_CHIPS, color=STATUS_CHIP_COLORS, width=100)
+
 
 st.title("Missions")
 actor = identity.current_actor()
@@ -73,20 +79,25 @@ c[4].metric("High risk", f"{head.hotspots:,}", help="Objectives at High or Criti
 st.header("Missions by goal")
 table = view.table
 picked_rows = st.dataframe(
-    table.style.map(cell_style, subset=["status", *view.goal_columns]),
+    table,
     hide_index=True,
     key="mi_table",
     width="stretch",
     height=min(38 + 35 * len(table), 560),
     on_select="rerun",
     selection_mode="single-row",
-    column_order=[c for c in table.columns if c != "mission_id"],
+    # Washington's three questions first (on track, late, at risk), then the goal-by-goal matrix.
+    column_order=["mission", "bureau", "status", "days_late", "completeness", "high_risk", "progress"]
+    + [*view.goal_columns, "received", "expected"],
     column_config={
         "mission": st.column_config.TextColumn("Mission", width="medium"),
         "bureau": st.column_config.TextColumn("Bureau", width="small"),
-        "status": st.column_config.TextColumn("Overall", width="small"),
+        "status": status_column("Overall"),
+        **{goal: status_column(goal) for goal in view.goal_columns},
         "progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100),
-        "high_risk": st.column_config.NumberColumn("High or Critical", width="small"),
+        "high_risk": st.column_config.NumberColumn(
+            "High risk", width="small", help="Objectives at High or Critical risk"
+        ),
         "received": st.column_config.NumberColumn("Updates in", width="small"),
         "expected": st.column_config.NumberColumn("Owed", width="small"),
         "completeness": st.column_config.NumberColumn("Complete", format="%.0f%%", width="small"),

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.domain import rollup
+from dashboard.domain.aggregation import NO_UPDATE
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.views.charts import NEUTRAL, Chart, _layout, quarter_axis, status_label
 from models.scales import BUREAUS
@@ -51,11 +52,17 @@ def _cell(status: str) -> str:
     return status_label(status) if status else ""
 
 
+def _chip(status: str) -> list[str]:
+    """A status cell of the mission table: its symbol and name as one coloured label (none: no such goal)."""
+    return [status_label(status)] if status else []
+
+
 def mission_table(summary: pd.DataFrame, matrix: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """The summary with one column per goal (its status with its symbol), in the summary's order."""
-    goals = matrix.rename(columns=goal_column).map(_cell)
+    """The summary with one column per goal (its status with its symbol, as a label list for
+    ``STATUS_CHIPS``), in the summary's order."""
+    goals = matrix.rename(columns=goal_column).map(_chip)
     table = summary.copy()
-    table["status"] = table["status"].map(_cell)
+    table["status"] = table["status"].map(_chip)
     table = pd.concat([table.reset_index(drop=True), goals.reset_index(drop=True)], axis=1)
     columns = ["mission_id", "mission", "bureau", "status", *goals.columns]
     columns += ["progress", "high_risk", "received", "expected", "completeness", "days_late"]
@@ -179,11 +186,9 @@ STATUS_TINTS = {
     "At risk": "#FAE7C2",
     "Off track": "#F5D5C2",
     "Completed": "#CCE3F0",
+    NO_UPDATE: "#FFFFFF",
 }
-STATUS_CELL_COLORS = {status_label(s): c for s, c in STATUS_TINTS.items()}
-
-
-def cell_style(value: object) -> str:
-    """CSS for one status cell of the mission table: a pale tint of the status colour behind its symbol and name."""
-    color = STATUS_CELL_COLORS.get(str(value))
-    return f"background-color: {color}" if color else ""
+# The labels a status cell can hold and their colours, in the same order (a read-only multiselect column
+# draws each as a coloured label in the browser; no per-cell styling is computed on the server).
+STATUS_CHIPS = [status_label(s) for s in STATUS_TINTS]
+STATUS_CHIP_COLORS = list(STATUS_TINTS.values())

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.views.missions import build_missions, cell_style
+from dashboard.views.missions import STATUS_CHIP_COLORS, STATUS_CHIPS, build_missions
 
 Q = FiscalQuarter(2026, 1)
 MISSIONS = pd.DataFrame(
@@ -47,14 +47,14 @@ def test_mission_table_with_goal_symbols_completeness_and_lateness() -> None:
     table = view.table.set_index("mission")
     assert view.goal_columns == ["Goal 1", "Management"]
     assert table.loc["Aland (Embassy A)", ["status", "Goal 1", "Management"]].tolist() == [
-        "▲ At risk",
-        "▲ At risk",
-        "✔ Completed",  # fmt: skip
+        ["▲ At risk"],
+        ["▲ At risk"],
+        ["✔ Completed"],  # fmt: skip
     ]
     assert table.loc["Borduria (Embassy B)", ["status", "Goal 1", "Management"]].tolist() == [
-        "✖ Off track",
-        "✖ Off track",
-        "",
+        ["✖ Off track"],
+        ["✖ Off track"],
+        [],  # Borduria has no Management goal
     ]
     assert table["completeness"].tolist() == [100.0, 50.0]
     assert table["days_late"].tolist() == [0, 10]
@@ -64,7 +64,9 @@ def test_mission_table_with_goal_symbols_completeness_and_lateness() -> None:
         "Critical",
         "High",  # fmt: skip
     ]
-    assert cell_style("✖ Off track").startswith("background-color") and cell_style("") == ""
+    # Every label a status cell can hold has its colour (the page's coloured-label columns need both lists).
+    cells = {label for column in ["status", *view.goal_columns] for labels in table[column] for label in labels}
+    assert cells <= set(STATUS_CHIPS) and len(STATUS_CHIPS) == len(STATUS_CHIP_COLORS)
 
 
 def test_bureau_charts_and_their_summaries() -> None:
