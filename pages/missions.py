@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
-from dashboard.views.missions import STATUS_CHIP_COLORS, STATUS_CHIPS
+from dashboard.views.missions import HOTSPOT_ROWS, STATUS_CHIP_COLORS, STATUS_CHIPS, hotspot_rows
 from dashboard.web import cache, identity, widgets
 from models.scales import BUREAUS
 
@@ -116,13 +116,16 @@ st.header("Risk hotspots")
 if view.hotspots.empty:
     st.success(f"No objective is at High or Critical risk in {quarter.label}.")
 else:
-    st.caption("Objectives at High or Critical risk, Critical first. Select a row to open the objective.")
+    rows, note = hotspot_rows(view.hotspots, bool(st.session_state.get("mi_hotspots_all")))
+    st.caption(note)
+    if len(view.hotspots) > HOTSPOT_ROWS:
+        st.toggle(f"Show all {len(view.hotspots):,}", key="mi_hotspots_all")
     hot = st.dataframe(
-        view.hotspots,
+        rows,
         hide_index=True,
         key="mi_hotspots",
         width="stretch",
-        height=min(38 + 35 * len(view.hotspots), 400),
+        height=min(38 + 35 * len(rows), 400),
         on_select="rerun",
         selection_mode="single-row",
         column_order=["mission", "bureau", "code", "title", "risk_level", "status", "progress"],
@@ -138,7 +141,7 @@ else:
         },
     )
     if hot and hot.selection.rows:
-        row = view.hotspots.iloc[hot.selection.rows[0]]
+        row = rows.iloc[hot.selection.rows[0]]
         st.switch_page(
             "../pages/objective.py",
             query_params={"mission": str(int(row["mission_id"])), "objective": row["code"], "to": token},

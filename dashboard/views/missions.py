@@ -44,6 +44,21 @@ class MissionsBundle:
     risk_trend: Chart
 
 
+HOTSPOT_ROWS = 200  # drawn at first; every session holds what it draws, and a list longer than this is searched
+# or narrowed, not read
+
+
+def hotspot_rows(hotspots: pd.DataFrame, show_all: bool) -> tuple[pd.DataFrame, str]:
+    """The hotspot rows to draw (the first ``HOTSPOT_ROWS`` unless ``show_all``) and a caption saying which."""
+    select = "Select a row to open the objective."
+    if show_all or len(hotspots) <= HOTSPOT_ROWS:
+        return hotspots, f"Objectives at High or Critical risk, Critical first. {select}"
+    return hotspots.head(HOTSPOT_ROWS), (
+        f"The first {HOTSPOT_ROWS} of {len(hotspots):,} objectives at High or Critical risk (Critical first, then "
+        f"by mission); choose a bureau to narrow the list, or show them all. {select}"
+    )
+
+
 def goal_column(code: str) -> str:
     return "Management" if code == "M" else f"Goal {code}"
 

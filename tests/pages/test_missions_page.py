@@ -11,6 +11,7 @@ from dashboard.bench import MISSIONS, build_database
 from dashboard.domain.actor import SYSTEM_ACTOR
 from dashboard.services import admin, submissions
 from dashboard.store.database import dispose_engine, get_engine, write_session
+from dashboard.views.missions import HOTSPOT_ROWS
 from dashboard.web import cache
 from models.schemas import UpdateInput
 from models.tables import Agency, Mission, Objective, ObjectiveAgency
@@ -116,3 +117,14 @@ def test_an_update_written_after_the_page_was_drawn_shows_in_the_next_session(wo
     after = _table(_missions(ALL, to="2026Q4")).set_index("mission_id")
     assert after.loc[mission.id, "received"] == 1
     assert after["received"].sum() == 1
+
+
+def test_a_long_hotspot_list_shows_its_first_rows_and_all_on_request(world: str) -> None:
+    at = _missions(ALL, to="2023Q2")  # the generated history's second quarter: hundreds at High or Critical
+    hot = next(df.value for df in at.dataframe if "title" in df.value.columns)
+    total = int({m.label: m.value for m in at.metric}["High risk"].replace(",", ""))
+    assert total > HOTSPOT_ROWS and len(hot) == HOTSPOT_ROWS
+    assert any(c.value.startswith(f"The first {HOTSPOT_ROWS} of {total:,} objectives") for c in at.caption)
+    at.toggle(key="mi_hotspots_all").set_value(True)
+    ok(at.run())
+    assert len(next(df.value for df in at.dataframe if "title" in df.value.columns)) == total

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.views.missions import STATUS_CHIP_COLORS, STATUS_CHIPS, build_missions
+from dashboard.views.missions import HOTSPOT_ROWS, STATUS_CHIP_COLORS, STATUS_CHIPS, build_missions, hotspot_rows
 
 Q = FiscalQuarter(2026, 1)
 MISSIONS = pd.DataFrame(
@@ -76,3 +76,14 @@ def test_bureau_charts_and_their_summaries() -> None:
     assert [t.name for t in view.trend.figure.data] == ["EUR", "WHA"]
     assert view.trend.summary == "In FY2026 Q1: EUR 0%; WHA 50%."
     assert view.risk_trend.summary == "In FY2026 Q1: EUR 1 objectives; WHA 1 objectives."
+
+
+def test_a_long_hotspot_list_draws_its_first_rows_until_asked_for_all() -> None:
+    hot = pd.DataFrame({"code": [f"{i}.1" for i in range(HOTSPOT_ROWS + 50)], "risk_level": "High"})
+    rows, note = hotspot_rows(hot, show_all=False)
+    assert rows["code"].tolist() == hot["code"].tolist()[:HOTSPOT_ROWS]
+    assert note.startswith(f"The first {HOTSPOT_ROWS} of {HOTSPOT_ROWS + 50:,} objectives")
+    rows, note = hotspot_rows(hot, show_all=True)
+    assert len(rows) == HOTSPOT_ROWS + 50 and note.startswith("Objectives at High or Critical risk")
+    short = hot.head(3)
+    assert hotspot_rows(short, show_all=False)[0] is short
