@@ -134,7 +134,7 @@ else:
             "mission": st.column_config.TextColumn("Mission", width="medium"),
             "bureau": st.column_config.TextColumn("Bureau", width="small"),
             "code": st.column_config.TextColumn("Code", width="small"),
-            "title": st.column_config.TextColumn("Objective", width="large"),
+            "title": st.column_config.TextColumn("Objective", width=320),  # the whole row fits at 1440 px
             "progress": st.column_config.ProgressColumn(
                 "Progress", format="%.0f%%", min_value=0, max_value=100, width="small"
             ),
