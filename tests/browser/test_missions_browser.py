@@ -57,6 +57,9 @@ def test_missions_roll_up_filter_and_drill_down(world_server: str, page: Page) -
     wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     first_mission = grid.locator("tbody tr").first.locator("td").nth(0).inner_text().strip()
     assert first_mission == "Country 006 (Embassy 006)", first_mission
+    # The overall status, right after the bureau: its symbol and name, drawn as a coloured label.
+    overall = grid.locator("tbody tr").first.locator("td").nth(2).inner_text().strip()
+    assert re.match(r"^[●▲✖✔○–] [A-Z][a-z]", overall), overall
 
     # A click on the first row's selection box opens that mission's overview.
     box = page.locator(".st-key-mi_table").bounding_box()
