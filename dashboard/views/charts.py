@@ -311,14 +311,30 @@ def agency_heatmap_chart(table: pd.DataFrame) -> Chart:
             text=text,
             texttemplate="%{text}",
             textfont={"size": 16},
-            customdata=hover,
             xgap=2,
             ygap=2,
+            hoverinfo="skip",
+        )
+    )
+    # Plotly cannot select a heatmap cell, so a click on one would never reach the page: an invisible point at
+    # every cell's centre takes the hover and the click instead (the nearest one, so anywhere in the cell).
+    cells = [(code, agency) for agency in table.index for code in table.columns]
+    figure.add_trace(
+        go.Scatter(
+            x=[code for code, _ in cells],
+            y=[agency for _, agency in cells],
+            mode="markers",
+            marker={"size": 20, "opacity": 0},
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+            customdata=list(hover.ravel()) if len(cells) else [],
             hovertemplate="%{y} on %{x}: %{customdata}<extra></extra>",
+            showlegend=False,
         )
     )
     figure.update_xaxes(type="category", title="Objective", side="top")
-    figure.update_yaxes(autorange="reversed", title=None)
+    figure.update_yaxes(type="category", autorange="reversed", title=None)
+    figure.update_layout(hoverdistance=-1)
     missing = int((table == MISSING).sum().sum()) if not table.empty else 0
     legend = ", ".join(f"{STATUS_SYMBOLS[s]} {s}" for s in [*STATUS_LEVELS[:-1], MISSING])
     summary = f"{missing} owed updates are missing. Key: {legend}; blank = not expected from that agency."

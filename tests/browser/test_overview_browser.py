@@ -221,3 +221,42 @@ def test_a_row_of_the_objectives_table_opens_that_objective(app_server: str, pag
     assert _query(page)["to"] == ["2026Q4"], page.url
     wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+# The page position of the centre of the first heatmap cell that holds a status (z 0 is "not expected", 1 is a
+# missing update), from the figure plotly drew. Cells are placed by index: objective codes such as "1.1" would
+# read as numbers.
+HEATMAP_CELL_JS = """
+(root) => {
+  const gd = root.querySelector('.js-plotly-plot');
+  const trace = gd._fullData[0], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const box = gd.getBoundingClientRect();
+  for (let j = 0; j < trace.y.length; j++) {
+    for (let i = 0; i < trace.x.length; i++) {
+      if (trace.z[j][i] >= 2) {
+        return {code: String(trace.x[i]), agency: String(trace.y[j]),
+                x: box.left + xa._offset + xa.l2p(i), y: box.top + ya._offset + ya.l2p(j)};
+      }
+    }
+  }
+  return null;
+}
+"""
+
+
+def test_a_cell_of_the_agency_heatmap_opens_that_objective(app_server: str, page: Page) -> None:
+    page.goto(f"{app_server}/?to=2026Q4")
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    _section(page, "By agency")
+    chart = page.locator(".st-key-ov_heatmap_chart")
+    expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    chart.scroll_into_view_if_needed()
+    cell = chart.evaluate(HEATMAP_CELL_JS)
+    assert cell is not None, "the heatmap has no cell with a value"
+    page.mouse.click(cell["x"], cell["y"])
+    expect(page).to_have_url(
+        re.compile(rf"/objective\?(.*&)?objective={re.escape(cell['code'])}(&|$)"), timeout=LOAD_TIMEOUT_MS
+    )
+    assert _query(page)["to"] == ["2026Q4"], page.url
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
