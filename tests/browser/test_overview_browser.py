@@ -260,3 +260,37 @@ def test_a_cell_of_the_agency_heatmap_opens_that_objective(app_server: str, page
     assert _query(page)["to"] == ["2026Q4"], page.url
     wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+# The page position of the centre of the first bar that stands for an objective (its customdata carries the
+# objective's code; a goal's own bar carries none), and that code.
+OBJECTIVE_BAR_JS = """
+(root) => {
+  const gd = root.querySelector('.js-plotly-plot');
+  const points = gd.querySelectorAll('.barlayer .trace .point');
+  const custom = gd._fullData[0].customdata;
+  for (let i = 0; i < custom.length; i++) {
+    if (custom[i][1]) {
+      const r = points[i].getBoundingClientRect();
+      return {code: String(custom[i][1]), x: r.left + r.width / 2, y: r.top + r.height / 2};
+    }
+  }
+  return null;
+}
+"""
+
+
+def test_a_bar_of_the_goal_chart_opens_that_objective(app_server: str, page: Page) -> None:
+    page.goto(f"{app_server}/?to=2026Q4")
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    chart = page.locator(".st-key-ov_goals_chart")
+    expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    chart.scroll_into_view_if_needed()
+    bar = chart.evaluate(OBJECTIVE_BAR_JS)
+    assert bar is not None, "the goal chart has no objective bar"
+    page.mouse.click(bar["x"], bar["y"])
+    expect(page).to_have_url(
+        re.compile(rf"/objective\?(.*&)?objective={re.escape(bar['code'])}(&|$)"), timeout=LOAD_TIMEOUT_MS
+    )
+    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
