@@ -215,12 +215,28 @@ def test_a_row_of_the_objectives_table_opens_that_objective(app_server: str, pag
     box = page.locator(".st-key-ov_objectives").bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 35 + 17)  # the second row's selection box
+    _opened_objective(page, second)
+
+
+def _opened_objective(page: Page, code: str) -> None:
+    """The click switched to the Objective page on ``code`` as of the overview's quarter, and it ran cleanly."""
     expect(page).to_have_url(
-        re.compile(rf"/objective\?(.*&)?objective={re.escape(second)}(&|$)"), timeout=LOAD_TIMEOUT_MS
+        re.compile(rf"/objective\?(.*&)?objective={re.escape(code)}(&|$)"), timeout=LOAD_TIMEOUT_MS
     )
     assert _query(page)["to"] == ["2026Q4"], page.url
     wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def _click_in_chart(page: Page, key: str, locate_js: str) -> str:
+    """Click the point of chart ``key`` that ``locate_js`` finds (its page position and objective code); the code."""
+    chart = page.locator(f".st-key-{key}")
+    expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    chart.scroll_into_view_if_needed()
+    point = chart.evaluate(locate_js)
+    assert point is not None, f"{key} has no point that stands for an objective"
+    page.mouse.click(point["x"], point["y"])
+    return str(point["code"])
 
 
 # The page position of the centre of the first heatmap cell that holds a status (z 0 is "not expected", 1 is a
@@ -248,18 +264,7 @@ def test_a_cell_of_the_agency_heatmap_opens_that_objective(app_server: str, page
     page.goto(f"{app_server}/?to=2026Q4")
     wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     _section(page, "By agency")
-    chart = page.locator(".st-key-ov_heatmap_chart")
-    expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
-    chart.scroll_into_view_if_needed()
-    cell = chart.evaluate(HEATMAP_CELL_JS)
-    assert cell is not None, "the heatmap has no cell with a value"
-    page.mouse.click(cell["x"], cell["y"])
-    expect(page).to_have_url(
-        re.compile(rf"/objective\?(.*&)?objective={re.escape(cell['code'])}(&|$)"), timeout=LOAD_TIMEOUT_MS
-    )
-    assert _query(page)["to"] == ["2026Q4"], page.url
-    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    _opened_objective(page, _click_in_chart(page, "ov_heatmap_chart", HEATMAP_CELL_JS))
 
 
 # The page position of the centre of the first bar that stands for an objective (its customdata carries the
@@ -283,14 +288,4 @@ OBJECTIVE_BAR_JS = """
 def test_a_bar_of_the_goal_chart_opens_that_objective(app_server: str, page: Page) -> None:
     page.goto(f"{app_server}/?to=2026Q4")
     wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
-    chart = page.locator(".st-key-ov_goals_chart")
-    expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=LOAD_TIMEOUT_MS)
-    chart.scroll_into_view_if_needed()
-    bar = chart.evaluate(OBJECTIVE_BAR_JS)
-    assert bar is not None, "the goal chart has no objective bar"
-    page.mouse.click(bar["x"], bar["y"])
-    expect(page).to_have_url(
-        re.compile(rf"/objective\?(.*&)?objective={re.escape(bar['code'])}(&|$)"), timeout=LOAD_TIMEOUT_MS
-    )
-    wait_for_app_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    _opened_objective(page, _click_in_chart(page, "ov_goals_chart", OBJECTIVE_BAR_JS))
