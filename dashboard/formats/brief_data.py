@@ -7,13 +7,17 @@ generating it may see.
 from dataclasses import dataclass, field
 from datetime import date
 
+from dashboard.domain.aggregation import NO_UPDATE
+
+# The symbol beside each status, everywhere it is written (charts, tables, the brief), so it never rests on
+# colour alone.
 STATUS_SYMBOLS = {
     "Not started": "○",
     "On track": "●",
     "At risk": "▲",
     "Off track": "✖",
     "Completed": "✔",
-    "No update": "–",
+    NO_UPDATE: "–",
 }
 STATUS_COLORS = {
     "Not started": "999999",

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.domain.aggregation import MISSING, NO_UPDATE, STATUS_LEVELS, Headline
+from dashboard.formats.brief_data import STATUS_SYMBOLS as BRIEF_SYMBOLS
 from models.scales import RISK_ORDER
 
 STATUS_COLORS = {
@@ -22,15 +23,7 @@ STATUS_COLORS = {
     NO_UPDATE: "#E5E5E5",
     MISSING: "#FFFFFF",
 }
-STATUS_SYMBOLS = {
-    "Not started": "○",
-    "On track": "●",
-    "At risk": "▲",
-    "Off track": "✖",
-    "Completed": "✔",
-    NO_UPDATE: "–",
-    MISSING: "?",
-}
+STATUS_SYMBOLS = {**BRIEF_SYMBOLS, MISSING: "?"}  # and the missing update a chart can show
 STATUS_MARKERS = {
     "Not started": "circle-open",
     "On track": "circle",
