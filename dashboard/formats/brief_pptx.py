@@ -227,20 +227,21 @@ class Deck:
         total = len(self.prs.slides)
         brief = self.brief
         for number, slide in enumerate(self.prs.slides, start=1):
-            marking = brief.marking
-            text_box(
-                slide,
-                MARGIN,
-                4,
-                WIDTH - 2 * MARGIN,
-                18,
-                marking,
-                10,
-                bold=True,
-                color=MARKING_COLOR,
-                align=PP_ALIGN.CENTER,
-                max_lines=1,
-            )
+            # The release marking centred at the top and at the bottom of every slide.
+            for x, y, w in ((MARGIN, 4, WIDTH - 2 * MARGIN), (WIDTH / 2 - 180, HEIGHT - 22, 360)):
+                text_box(
+                    slide,
+                    x,
+                    y,
+                    w,
+                    18,
+                    brief.marking,
+                    10,
+                    bold=True,
+                    color=MARKING_COLOR,
+                    align=PP_ALIGN.CENTER,
+                    max_lines=1,
+                )
             text_box(
                 slide,
                 MARGIN,
@@ -250,19 +251,6 @@ class Deck:
                 f"{brief.mission} · {brief.quarter} review",
                 9,
                 color=MUTED,
-                max_lines=1,
-            )
-            text_box(
-                slide,
-                WIDTH / 2 - 180,
-                HEIGHT - 22,
-                360,
-                18,
-                marking,
-                10,
-                bold=True,
-                color=MARKING_COLOR,
-                align=PP_ALIGN.CENTER,
                 max_lines=1,
             )
             text_box(
