@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.store.rollup import OBJECTIVE_QUARTER_COLUMNS
 from dashboard.views.missions import HOTSPOT_ROWS, STATUS_CHIP_COLORS, STATUS_CHIPS, build_missions, hotspot_rows
 
 Q = FiscalQuarter(2026, 1)
@@ -26,19 +27,7 @@ PER = pd.DataFrame(
         (2, "EUR", "1", 21, "1.1", "Security", Q.index, 1, 20.0, "Off track", "Critical"),
         (2, "EUR", "1", 21, "1.1", "Security", Q.previous().index, 1, 30.0, "On track", "Low"),
     ],
-    columns=[
-        "mission_id",
-        "bureau",
-        "goal_code",
-        "objective_id",
-        "code",
-        "title",
-        "qindex",
-        "reports",
-        "progress",
-        "status",
-        "risk_level",
-    ],  # fmt: skip
+    columns=OBJECTIVE_QUARTER_COLUMNS,  # what store.rollup hands the view
 )
 
 
