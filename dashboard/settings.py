@@ -4,6 +4,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.scales import RECEIVED_STATES, ReviewState
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'ics.db'}"
@@ -47,7 +49,11 @@ SETTINGS_DOC: dict[str, str] = {
     "ICS_COUNT_UPDATES": "Which updates the dashboard counts: `submitted` (submitted and approved) or `approved` only.",
 }
 
-COUNT_CHOICES: dict[str, tuple[str, ...]] = {"submitted": ("submitted", "approved"), "approved": ("approved",)}
+# ICS_COUNT_UPDATES: the state named, and every later state that still counts as received.
+COUNT_CHOICES: dict[str, tuple[str, ...]] = {
+    ReviewState.SUBMITTED.value: RECEIVED_STATES,
+    ReviewState.APPROVED.value: (ReviewState.APPROVED.value,),
+}
 
 
 def _choice(name: str, default: str, choices: dict[str, tuple[str, ...]]) -> str:
@@ -67,7 +73,7 @@ class Settings:
     signin_max_failures: int = 5
     signin_lock_minutes: int = 15
     due_days: int = 30
-    count_updates: str = "submitted"
+    count_updates: str = ReviewState.SUBMITTED.value
     data_dir: Path = field(default=DATA_DIR)
 
     @classmethod
@@ -82,7 +88,7 @@ class Settings:
             signin_max_failures=_int("ICS_SIGNIN_MAX_FAILURES", 5, 1),
             signin_lock_minutes=_int("ICS_SIGNIN_LOCK_MINUTES", 15, 1),
             due_days=_int("ICS_DUE_DAYS", 30, 0),
-            count_updates=_choice("ICS_COUNT_UPDATES", "submitted", COUNT_CHOICES),
+            count_updates=_choice("ICS_COUNT_UPDATES", ReviewState.SUBMITTED.value, COUNT_CHOICES),
         )
 
     @property

@@ -10,22 +10,22 @@ from datetime import UTC, date, datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.scales import BUREAUS, RISK_ORDER, STATUS_ORDER
+from models.scales import BUREAUS, AgencyRole, Direction, ObjectiveKind, ReviewState, Role, check_sql, vocabulary_check
+
+
+def _checked(name: str) -> CheckConstraint:
+    """A CHECK constraint derived from the vocabulary (models/scales.py VOCABULARY_CHECKS)."""
+    return CheckConstraint(vocabulary_check(name), name=name)
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _in(column: str, values: list[str]) -> str:
-    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
 class Mission(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("country", name="uq_mission_country"),
-        CheckConstraint(_in("bureau", list(BUREAUS)), name="ck_mission_bureau"),
+        CheckConstraint(check_sql("bureau", BUREAUS), name="ck_mission_bureau"),
         CheckConstraint("reporting_from_quarter BETWEEN 1 AND 4", name="ck_mission_reporting_from_quarter"),
     )
 
@@ -60,14 +60,14 @@ class Goal(SQLModel, table=True):
 class Objective(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("mission_id", "code", name="uq_objective_mission_code"),
-        CheckConstraint("kind IN ('mission', 'management')", name="ck_objective_kind"),
+        _checked("ck_objective_kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     mission_id: int = Field(foreign_key="mission.id", index=True)
     goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
     code: str = Field(max_length=10)
-    kind: str = Field(default="mission", max_length=12)
+    kind: str = Field(default=ObjectiveKind.MISSION.value, max_length=12)
     title: str = Field(sa_column=Column(Text, nullable=False))
     justification: str = Field(default="", sa_column=Column(Text, nullable=False))
     linkages: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -98,14 +98,14 @@ class ObjectiveAgency(SQLModel, table=True):
 
     __tablename__ = "objective_agency"
     __table_args__ = (
-        CheckConstraint("role IN ('lead', 'contributing')", name="ck_objective_agency_role"),
+        _checked("ck_objective_agency_role"),
         CheckConstraint(RANGE_CHECK, name="ck_objective_agency_range"),
     )
 
     objective_id: int = Field(foreign_key="objective.id", primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", primary_key=True)
     from_qindex: int = Field(default=SINCE_THE_BEGINNING, primary_key=True)
-    role: str = Field(default="contributing", max_length=12)
+    role: str = Field(default=AgencyRole.CONTRIBUTING.value, max_length=12)
     until_qindex: int | None = None
 
 
@@ -152,9 +152,9 @@ class StatusUpdate(SQLModel, table=True):
         ),
         CheckConstraint("progress >= 0 AND progress <= 100", name="ck_status_update_progress"),
         CheckConstraint("quarter BETWEEN 1 AND 4", name="ck_status_update_quarter"),
-        CheckConstraint(_in("status", STATUS_ORDER), name="ck_status_update_status"),
-        CheckConstraint(_in("risk_level", RISK_ORDER), name="ck_status_update_risk_level"),
-        CheckConstraint("state IN ('draft', 'submitted', 'returned', 'approved')", name="ck_status_update_state"),
+        _checked("ck_status_update_status"),
+        _checked("ck_status_update_risk_level"),
+        _checked("ck_status_update_state"),
         CheckConstraint("revision >= 1", name="ck_status_update_revision"),
     )
 
@@ -171,7 +171,7 @@ class StatusUpdate(SQLModel, table=True):
     challenges: str = Field(default="", sa_column=Column(Text, nullable=False))
     next_steps: str = Field(default="", sa_column=Column(Text, nullable=False))
     risk_note: str = Field(default="", sa_column=Column(Text, nullable=False))
-    state: str = Field(default="submitted", max_length=10)
+    state: str = Field(default=ReviewState.SUBMITTED.value, max_length=10)
     author: str = Field(max_length=254)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     revision: int = 1
@@ -182,7 +182,7 @@ class StatusUpdate(SQLModel, table=True):
 class Indicator(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("objective_id", "name", name="uq_indicator_objective_name"),
-        CheckConstraint("direction IN ('up', 'down')", name="ck_indicator_direction"),
+        _checked("ck_indicator_direction"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -191,7 +191,7 @@ class Indicator(SQLModel, table=True):
     unit: str = Field(default="", max_length=40)
     baseline: float
     target: float
-    direction: str = Field(default="up", max_length=4)
+    direction: str = Field(default=Direction.UP.value, max_length=4)
     is_demo: bool = False
 
 
@@ -221,7 +221,7 @@ class ReviewEvent(SQLModel, table=True):
     """A chair's decision on one stored revision. Append-only: the newest event is the revision's state."""
 
     __tablename__ = "review_event"
-    __table_args__ = (CheckConstraint("decision IN ('approved', 'returned')", name="ck_review_event_decision"),)
+    __table_args__ = (_checked("ck_review_event_decision"),)
 
     id: int | None = Field(default=None, primary_key=True)
     status_update_id: int = Field(foreign_key="status_update.id", index=True)
@@ -237,6 +237,8 @@ class UpdateDraft(SQLModel, table=True):
     __tablename__ = "update_draft"
     __table_args__ = (
         UniqueConstraint("objective_id", "agency_id", "fiscal_year", "quarter", name="uq_update_draft_key"),
+        _checked("ck_update_draft_status"),
+        _checked("ck_update_draft_risk_level"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -263,14 +265,14 @@ class AppUser(SQLModel, table=True):
     __tablename__ = "app_user"
     __table_args__ = (
         UniqueConstraint("email", name="uq_app_user_email"),
-        CheckConstraint("role IN ('viewer', 'contributor', 'chair', 'admin')", name="ck_app_user_role"),
+        _checked("ck_app_user_role"),
         CheckConstraint("failed_attempts >= 0", name="ck_app_user_failed_attempts"),
-        CheckConstraint(_in("bureau", list(BUREAUS)), name="ck_app_user_bureau"),
+        CheckConstraint(check_sql("bureau", BUREAUS), name="ck_app_user_bureau"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254)
-    role: str = Field(default="viewer", max_length=12)
+    role: str = Field(default=Role.VIEWER.value, max_length=12)
     password_hash: str | None = Field(default=None, max_length=128)
     password_salt: str | None = Field(default=None, max_length=64)
     failed_attempts: int = 0

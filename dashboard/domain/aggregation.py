@@ -19,32 +19,25 @@ import pandas as pd
 from dashboard.domain import effective
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
-from models.scales import RISK_ORDER, STATUS_ORDER
+from models.scales import (
+    ELEVATED_RISKS,
+    RISK_ORDER,
+    STATUS_LEVELS,
+    NoStatus,
+    RiskLevel,
+    Status,
+    combine_risk,
+    combine_status,
+)
 
-NO_UPDATE = "No update"
-MISSING = "Missing"
-STATUS_LEVELS = STATUS_ORDER + [NO_UPDATE]
+NO_UPDATE = NoStatus.NO_UPDATE.value
+MISSING = NoStatus.MISSING.value
 # Higher is worse; used for "what changed" direction.
-STATUS_SEVERITY = {"Completed": 0, "On track": 1, "Not started": 2, "At risk": 3, "Off track": 4}
-RISK_SEVERITY = {level: i for i, level in enumerate(RISK_ORDER)}
-HIGH_RISK = ("High", "Critical")
+STATUS_SEVERITY = {s.value: s.severity for s in Status}
+RISK_SEVERITY = {r.value: r.order for r in RiskLevel}
+HIGH_RISK = ELEVATED_RISKS
 
-
-def combine_status(statuses: pd.Series) -> str:
-    values = set(statuses)
-    if "Off track" in values:
-        return "Off track"
-    if "At risk" in values:
-        return "At risk"
-    if values == {"Completed"}:
-        return "Completed"
-    if values == {"Not started"}:
-        return "Not started"
-    return "On track"
-
-
-def combine_risk(levels: pd.Series) -> str:
-    return max(levels, key=RISK_SEVERITY.__getitem__)
+__all__ = ["STATUS_LEVELS", "combine_risk", "combine_status"]
 
 
 def scope(expected: pd.DataFrame, updates: pd.DataFrame, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:

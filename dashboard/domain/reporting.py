@@ -13,8 +13,10 @@ from dashboard.domain import effective
 from dashboard.domain.actor import Actor
 from dashboard.domain.fiscal import FiscalQuarter
 from models import Mission
+from models.scales import NOT_SUBMITTED, OUTSTANDING_STATES, RECEIVED_STATES, TRACKER_LABELS, ReviewState
 
-RECEIVED_STATES = ("submitted", "approved")
+APPROVED, SUBMITTED, RETURNED = ReviewState.APPROVED.value, ReviewState.SUBMITTED.value, ReviewState.RETURNED.value
+
 OUTSTANDING_COLUMNS = [
     "code",
     "objective_title",
@@ -27,7 +29,7 @@ OUTSTANDING_COLUMNS = [
     "days_late",
     "review_comment",
 ]
-STATE_LABELS = {"missing": "Not submitted", "returned": "Returned", "submitted": "Submitted", "approved": "Approved"}
+STATE_LABELS = TRACKER_LABELS
 
 
 def first_reporting_quarter(mission: Mission) -> FiscalQuarter:
@@ -89,19 +91,19 @@ def tracker(
     rows = []
     for quarter in quarters:
         joined = _joined(expected, submissions, quarter)
-        state = joined["state"].fillna("missing")
+        state = joined["state"].fillna(NOT_SUBMITTED)
         due = due_date(quarter, due_days)
-        missing = int((state == "missing").sum()) + int((state == "returned").sum())
+        missing = int(state.isin(OUTSTANDING_STATES).sum())
         rows.append(
             {
                 "quarter": quarter.label,
                 "due": due,
                 "expected": len(joined),
                 "received": int(state.isin(RECEIVED_STATES).sum()),
-                "approved": int((state == "approved").sum()),
-                "awaiting_review": int((state == "submitted").sum()),
-                "returned": int((state == "returned").sum()),
-                "missing": int((state == "missing").sum()),
+                APPROVED: int((state == APPROVED).sum()),
+                "awaiting_review": int((state == SUBMITTED).sum()),
+                RETURNED: int((state == RETURNED).sum()),
+                "missing": int((state == NOT_SUBMITTED).sum()),
                 "overdue": missing if today > due else 0,
             }
         )
@@ -113,8 +115,8 @@ def outstanding(
 ) -> pd.DataFrame:
     """Every expected update for ``quarter`` not yet received (missing, or returned for fixing)."""
     joined = _joined(expected, submissions, quarter)
-    joined["state"] = joined["state"].fillna("missing")
-    left = joined[joined["state"].isin(["missing", "returned"])].copy()
+    joined["state"] = joined["state"].fillna(NOT_SUBMITTED)
+    left = joined[joined["state"].isin(OUTSTANDING_STATES)].copy()
     due = due_date(quarter, due_days)
     left["quarter_label"] = quarter.label
     left["due"] = due
@@ -150,13 +152,13 @@ def my_owed(
     Returned updates are owed too but listed once, by ``my_returned`` (with the chair's comment), not here.
     """
     rows = outstanding(expected, submissions, quarter, today=today, due_days=due_days)
-    mine = rows["agency_id"].isin(agency_ids) & (rows["state"] == STATE_LABELS["missing"])
+    mine = rows["agency_id"].isin(agency_ids) & (rows["state"] == STATE_LABELS[NOT_SUBMITTED])
     return rows[mine].reset_index(drop=True)
 
 
 def my_returned(expected: pd.DataFrame, submissions: pd.DataFrame, agency_ids: frozenset[int]) -> pd.DataFrame:
     """Returned updates (any quarter) of the user's agencies, newest quarter first, with the chair's comment."""
-    returned = submissions[(submissions["state"] == "returned") & submissions["agency_id"].isin(agency_ids)]
+    returned = submissions[(submissions["state"] == RETURNED) & submissions["agency_id"].isin(agency_ids)]
     out = _with_quarter_label(effective.attach(returned, expected, ["code", "objective_title", "agency"]))
     out["state"] = out["state"].map(STATE_LABELS)
     return out.sort_values(["qindex", "code"], ascending=[False, True], ignore_index=True)
@@ -180,7 +182,7 @@ def to_review(
     expected: pd.DataFrame, submissions: pd.DataFrame, objective_ids: set[int] | None, reviewer: str | None
 ) -> pd.DataFrame:
     """Submitted updates waiting for a decision on the given objectives (None = all), not written by ``reviewer``."""
-    waiting = submissions[submissions["state"] == "submitted"]
+    waiting = submissions[submissions["state"] == SUBMITTED]
     if objective_ids is not None:
         waiting = waiting[waiting["objective_id"].isin(objective_ids)]
     if reviewer is not None:

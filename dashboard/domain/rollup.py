@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.domain.aggregation import HIGH_RISK, NO_UPDATE, RISK_SEVERITY, combine_status, quarter_label
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.reporting import due_date
+from models.scales import GOOD_STATUSES
 
 SUMMARY_COLUMNS = [
     "mission_id",
@@ -113,7 +114,7 @@ def bureau_trend(objective_quarters: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=TREND_COLUMNS)
     frame = objective_quarters.assign(
         bureau=objective_quarters["bureau"].fillna("(no bureau)"),
-        good=objective_quarters["status"].isin(["On track", "Completed"]),
+        good=objective_quarters["status"].isin(GOOD_STATUSES),
         high=objective_quarters["risk_level"].isin(HIGH_RISK),
     )
     out = (

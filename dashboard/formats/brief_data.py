@@ -7,27 +7,14 @@ generating it may see.
 from dataclasses import dataclass, field
 from datetime import date
 
-from dashboard.domain.aggregation import NO_UPDATE
+from dashboard.domain.numbers import percent as _percent
+from models.scales import NoStatus, RiskLevel, Status
 
-# The symbol beside each status, everywhere it is written (charts, tables, the brief), so it never rests on
-# colour alone.
-STATUS_SYMBOLS = {
-    "Not started": "○",
-    "On track": "●",
-    "At risk": "▲",
-    "Off track": "✖",
-    "Completed": "✔",
-    NO_UPDATE: "–",
-}
-STATUS_COLORS = {
-    "Not started": "999999",
-    "On track": "009E73",
-    "At risk": "E69F00",
-    "Off track": "D55E00",
-    "Completed": "0072B2",
-    "No update": "E5E5E5",
-}
-RISK_COLORS = {"Low": "56B4E9", "Medium": "F0E442", "High": "E69F00", "Critical": "882255"}
+# The symbol and colour (hex without "#", as the brief's writers take it) beside each status and risk level,
+# from the vocabulary, so the brief never rests on colour alone and matches the dashboard's colours.
+STATUS_SYMBOLS = {m.value: m.symbol for m in [*Status, NoStatus.NO_UPDATE]}
+STATUS_COLORS = {m.value: m.colour.lstrip("#") for m in [*Status, NoStatus.NO_UPDATE]}
+RISK_COLORS = {r.value: r.colour.lstrip("#") for r in RiskLevel}
 
 
 @dataclass(frozen=True)
@@ -183,4 +170,5 @@ def status_text(status: str, symbols: bool = True) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+    """A percentage in the brief, rounded as everywhere else (``domain.numbers.percent``)."""
+    return _percent(value)

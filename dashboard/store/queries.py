@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from dashboard.store.database import read_session
 from models import Agency, Goal, Mission, Objective, ObjectiveAgency, StatusUpdate
 from models.fields import NARRATIVE_FIELDS
+from models.scales import RECEIVED_STATES
 from models.tables import OPEN_END
 
 
@@ -214,7 +215,7 @@ def updates_frame(
     *,
     first_qindex: int | None = None,
     last_qindex: int | None = None,
-    states: tuple[str, ...] = ("submitted", "approved"),
+    states: tuple[str, ...] = RECEIVED_STATES,
     objective_id: int | None = None,
     agency_id: int | None = None,
     narratives: bool = False,

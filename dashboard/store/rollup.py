@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, text
 
 from dashboard.store.queries import LATEST_REVIEW_SQL
+from models.scales import RECEIVED_STATES
 
 OBJECTIVE_QUARTER_COLUMNS = [
     "mission_id",
@@ -116,7 +117,7 @@ def objective_quarters_frame(
     *,
     first_qindex: int,
     last_qindex: int,
-    states: tuple[str, ...] = ("submitted", "approved"),
+    states: tuple[str, ...] = RECEIVED_STATES,
     bureau: str | None = None,
 ) -> pd.DataFrame:
     """Per objective and quarter in ``[first_qindex, last_qindex]``: reports, mean progress, status, top risk."""

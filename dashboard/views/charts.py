@@ -10,29 +10,15 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.domain.aggregation import MISSING, NO_UPDATE, STATUS_LEVELS, Headline
-from dashboard.formats.brief_data import STATUS_SYMBOLS as BRIEF_SYMBOLS
-from models.scales import RISK_ORDER
+from dashboard.domain.aggregation import MISSING, STATUS_LEVELS, Headline
+from dashboard.domain.numbers import percent, rounded
+from models.scales import ELEVATED_RISKS, RISK_ORDER, NoStatus, RiskLevel, Status, status_colour, status_symbol
 
-STATUS_COLORS = {
-    "Not started": "#999999",
-    "On track": "#009E73",
-    "At risk": "#E69F00",
-    "Off track": "#D55E00",
-    "Completed": "#0072B2",
-    NO_UPDATE: "#E5E5E5",
-    MISSING: "#FFFFFF",
-}
-STATUS_SYMBOLS = {**BRIEF_SYMBOLS, MISSING: "?"}  # and the missing update a chart can show
-STATUS_MARKERS = {
-    "Not started": "circle-open",
-    "On track": "circle",
-    "At risk": "triangle-up",
-    "Off track": "x",
-    "Completed": "star",
-}
-RISK_COLORS = {"Low": "#56B4E9", "Medium": "#F0E442", "High": "#E69F00", "Critical": "#882255"}
-RISK_PATTERNS = {"Low": "", "Medium": ".", "High": "/", "Critical": "x"}
+STATUS_COLORS = {m.value: m.colour for m in [*Status, *NoStatus]}
+STATUS_SYMBOLS = {m.value: m.symbol for m in [*Status, *NoStatus]}
+STATUS_MARKERS = {s.value: s.marker for s in Status}
+RISK_COLORS = {r.value: r.colour for r in RiskLevel}
+RISK_PATTERNS = {r.value: r.pattern for r in RiskLevel}
 NEUTRAL = "#4D4D4D"
 
 
@@ -86,7 +72,7 @@ def _where_most(labels: list[str], counts: list[int]) -> str:
 
 
 def status_label(status: str) -> str:
-    return f"{STATUS_SYMBOLS.get(status, '')} {status}"
+    return f"{status_symbol(status)} {status}"
 
 
 def status_counts_chart(head: Headline) -> Chart:
@@ -213,9 +199,10 @@ def risk_by_goal_chart(table: pd.DataFrame) -> Chart:
         )
     figure.update_layout(barmode="stack")
     figure.update_yaxes(title="Objectives", dtick=1, rangemode="nonnegative")
-    high = int(table[["High", "Critical"]].sum().sum()) if not table.empty else 0
+    elevated = [level for level in ELEVATED_RISKS if level in table]
+    high = int(table[elevated].sum().sum()) if not table.empty else 0
     summary = f"{high} objectives are at High or Critical risk" + (
-        f", {_where_most(labels, table[['High', 'Critical']].sum(axis=1).tolist())}." if high else "."
+        f", {_where_most(labels, table[elevated].sum(axis=1).tolist())}." if high else "."
     )
     data = table.rename(index=dict(zip(table.index, labels, strict=True))).reset_index(names="goal")
     return Chart(_layout(figure, "Risk level by goal (objectives)"), summary, data)
@@ -240,7 +227,7 @@ def risk_trend_chart(trend: pd.DataFrame) -> Chart:
     if trend.empty:
         summary = "No risk levels reported in this period."
     else:
-        high = trend[trend["risk_level"].isin(["High", "Critical"])].groupby("quarter", sort=False)["objectives"].sum()
+        high = trend[trend["risk_level"].isin(ELEVATED_RISKS)].groupby("quarter", sort=False)["objectives"].sum()
         first, last = trend["quarter"].iloc[0], trend["quarter"].iloc[-1]
         summary = (
             f"Objectives at High or Critical risk went from {int(high.get(first, 0))} in {first} "
@@ -252,6 +239,7 @@ def risk_trend_chart(trend: pd.DataFrame) -> Chart:
 
 def progress_trend_chart(trend: pd.DataFrame, title: str = "Progress over the quarters, by goal") -> Chart:
     figure = go.Figure()
+    trend = trend.assign(progress=rounded(trend["progress"]).astype(float))
     quarters = list(dict.fromkeys(trend.sort_values("qindex")["quarter"]))
     symbols = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
     for i, (series, part) in enumerate(trend.groupby("series", sort=True)):
@@ -273,7 +261,7 @@ def progress_trend_chart(trend: pd.DataFrame, title: str = "Progress over the qu
     else:
         last_q = quarters[-1]
         last = trend[trend["quarter"] == last_q]
-        summary = f"In {last_q}, " + "; ".join(f"{r.series} {r.progress:.0f}%" for r in last.itertuples()) + "."
+        summary = f"In {last_q}, " + "; ".join(f"{r.series} {percent(r.progress)}" for r in last.itertuples()) + "."
     return Chart(quarter_axis(_layout(figure, title)), summary, trend.drop(columns=["qindex"]))
 
 
@@ -282,7 +270,7 @@ def agency_heatmap_chart(table: pd.DataFrame) -> Chart:
     codes = {level: i for i, level in enumerate(levels)}
     z = table.apply(lambda col: col.map(codes)).to_numpy() if not table.empty else []
     text = (
-        table.apply(lambda col: col.map(lambda s: STATUS_SYMBOLS.get(s, "") if s else "")).to_numpy()
+        table.apply(lambda col: col.map(lambda s: status_symbol(s) if s else "")).to_numpy()
         if not table.empty
         else []
     )
@@ -339,6 +327,7 @@ def agency_heatmap_chart(table: pd.DataFrame) -> Chart:
 
 
 def agency_progress_chart(frame: pd.DataFrame) -> Chart:
+    frame = frame.assign(progress=rounded(frame["progress"]).astype(float))
     figure = go.Figure(
         go.Bar(
             x=frame["agency"],
@@ -346,7 +335,7 @@ def agency_progress_chart(frame: pd.DataFrame) -> Chart:
             marker_color="#0072B2",
             marker_line={"color": NEUTRAL, "width": 1},
             text=[
-                ("no report" if pd.isna(p) else f"{p:.0f}%") + f"<br>{r}/{e} in"
+                percent(p, none="no report") + f"<br>{r}/{e} in"
                 for p, r, e in zip(frame["progress"], frame["received"], frame["expected"], strict=True)
             ],
             textposition="outside",
@@ -369,6 +358,7 @@ def agency_progress_chart(frame: pd.DataFrame) -> Chart:
 def objective_timeline_chart(history: pd.DataFrame) -> Chart:
     """Status and risk of one objective (or one agency's reports) across quarters."""
     figure = go.Figure()
+    history = history.assign(progress=rounded(history["progress"]).astype(float))
     for status, part in history.groupby("status", sort=False):
         figure.add_scatter(
             name=status_label(str(status)),
@@ -378,7 +368,7 @@ def objective_timeline_chart(history: pd.DataFrame) -> Chart:
             marker={
                 "symbol": STATUS_MARKERS.get(str(status), "circle"),
                 "size": 13,
-                "color": STATUS_COLORS.get(str(status), NEUTRAL),
+                "color": status_colour(status, NEUTRAL),
                 "line": {"color": NEUTRAL, "width": 1},
             },
             customdata=part["risk_level"],
@@ -391,7 +381,7 @@ def objective_timeline_chart(history: pd.DataFrame) -> Chart:
         summary = "No updates in this period."
     else:
         last = history.sort_values("qindex").iloc[-1]
-        summary = f"Latest ({last.quarter}): {last.status}, {last.progress:.0f}% progress, {last.risk_level} risk."
+        summary = f"Latest ({last.quarter}): {last.status}, {percent(last.progress)} progress, {last.risk_level} risk."
     return Chart(
         _layout(figure, "Status and progress over the quarters"),
         summary,
@@ -420,5 +410,7 @@ def indicator_chart(name: str, unit: str, baseline: float, target: float, values
         last = values.iloc[-1]
         span = target - baseline
         share = 0 if span == 0 else (last.value - baseline) / span * 100
-        summary = f"{name}: {last.value:g} {unit} in {last.quarter}, {share:.0f}% of the way from baseline to target."
+        summary = (
+            f"{name}: {last.value:g} {unit} in {last.quarter}, {percent(share)} of the way from baseline to target."
+        )
     return Chart(_layout(figure, name, height=300), summary, values)
