@@ -270,9 +270,7 @@ def agency_heatmap_chart(table: pd.DataFrame) -> Chart:
     codes = {level: i for i, level in enumerate(levels)}
     z = table.apply(lambda col: col.map(codes)).to_numpy() if not table.empty else []
     text = (
-        table.apply(lambda col: col.map(lambda s: status_symbol(s) if s else "")).to_numpy()
-        if not table.empty
-        else []
+        table.apply(lambda col: col.map(lambda s: status_symbol(s) if s else "")).to_numpy() if not table.empty else []
     )
     hover = table.apply(lambda col: col.map(lambda s: s or "not expected")).to_numpy() if not table.empty else []
     n = len(levels)
