@@ -177,6 +177,20 @@ class AgencyRole(StrEnum):
     CONTRIBUTING = "contributing"
 
 
+# Management objectives belong to no mission goal; figures group them under this stand-in, last.
+MANAGEMENT_GOAL_CODE = "M"
+MANAGEMENT_GOAL_NAME = "Management"
+
+
+def goal_name(code: str) -> str:
+    """How a goal is named beside its figures: "Goal 2", or "Management" for the management objectives."""
+    return MANAGEMENT_GOAL_NAME if code == MANAGEMENT_GOAL_CODE else f"Goal {code}"
+
+
+def is_management(code: str) -> bool:
+    return code == MANAGEMENT_GOAL_CODE
+
+
 # The State Department's regional bureaus; every post belongs to one.
 BUREAUS: dict[str, str] = {
     "AF": "Africa",

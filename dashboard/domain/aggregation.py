@@ -28,6 +28,7 @@ from models.scales import (
     Status,
     combine_risk,
     combine_status,
+    goal_name,
 )
 
 NO_UPDATE = NoStatus.NO_UPDATE.value
@@ -207,7 +208,7 @@ def progress_trend(expected: pd.DataFrame, updates: pd.DataFrame, by: str = "goa
     meta = expected.drop_duplicates("objective_id")[["objective_id", "code", "goal_code"]]
     per = per.merge(meta, on="objective_id")
     if by == "goal":
-        per["series"] = per["goal_code"].map(lambda g: "Management" if g == "M" else f"Goal {g}")
+        per["series"] = per["goal_code"].map(goal_name)
         out = per.groupby(["qindex", "series"], sort=True)["progress"].mean().reset_index()
     else:
         per["series"] = per["code"]
@@ -265,7 +266,7 @@ def changes_since(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame
 
 
 def quarter_label(qindex: int) -> str:
-    return FiscalQuarter(int(qindex) // 4, int(qindex) % 4 + 1).label
+    return FiscalQuarter.of_index(int(qindex)).label
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from models.quarters import quarter_index, quarter_of_index
+
 
 @dataclass(frozen=True, order=True)
 class FiscalQuarter:
@@ -54,7 +56,11 @@ class FiscalQuarter:
     @property
     def index(self) -> int:
         """A running number: consecutive quarters differ by one."""
-        return self.fiscal_year * 4 + self.quarter - 1
+        return quarter_index(self.fiscal_year, self.quarter)
+
+    @classmethod
+    def of_index(cls, index: int) -> "FiscalQuarter":
+        return cls(*quarter_of_index(int(index)))
 
     @property
     def label(self) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.domain.aggregation import HIGH_RISK, NO_UPDATE, RISK_SEVERITY, combine_status, quarter_label
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.reporting import due_date
-from models.scales import GOOD_STATUSES
+from models.scales import GOOD_STATUSES, is_management
 
 SUMMARY_COLUMNS = [
     "mission_id",
@@ -81,7 +81,7 @@ def goal_matrix(
     ids = [int(m) for m in missions["mission_id"]]
     labels = [mission_label(c, p) for c, p in zip(missions["country"], missions["post"], strict=True)]
     goals = goals[goals["mission_id"].isin(ids)]
-    codes = sorted(set(goals["goal_code"]), key=lambda g: (g == "M", len(g), g))
+    codes = sorted(set(goals["goal_code"]), key=lambda g: (is_management(g), len(g), g))
     table = pd.DataFrame("", index=ids, columns=codes, dtype=object)
     for mission_id, code in zip(goals["mission_id"], goals["goal_code"], strict=True):
         table.at[int(mission_id), code] = NO_UPDATE

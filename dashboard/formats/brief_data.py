@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dashboard.domain.numbers import percent as _percent
-from models.scales import NoStatus, RiskLevel, Status
+from models.scales import NoStatus, RiskLevel, Status, goal_name, is_management
 
 # The symbol and colour (hex without "#", as the brief's writers take it) beside each status and risk level,
 # from the vocabulary, so the brief never rests on colour alone and matches the dashboard's colours.
@@ -91,11 +91,11 @@ class GoalSection:
 
     @property
     def name(self) -> str:
-        return "Management" if self.code == "M" else f"Goal {self.code}"
+        return goal_name(self.code)
 
     @property
     def heading(self) -> str:
-        return "Management objectives" if self.code == "M" else f"{self.name}: {self.title}"
+        return "Management objectives" if is_management(self.code) else f"{self.name}: {self.title}"
 
 
 @dataclass(frozen=True)

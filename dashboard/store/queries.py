@@ -5,9 +5,11 @@ from sqlalchemy import Engine, bindparam, func, text
 from sqlmodel import Session, col, select
 
 from dashboard.store.database import read_session
+from dashboard.store.sql import quarter_index_sql
 from models import Agency, Goal, Mission, Objective, ObjectiveAgency, StatusUpdate
 from models.fields import NARRATIVE_FIELDS
-from models.scales import RECEIVED_STATES
+from models.quarters import quarter_index
+from models.scales import MANAGEMENT_GOAL_CODE, MANAGEMENT_GOAL_NAME, RECEIVED_STATES
 from models.tables import OPEN_END
 
 
@@ -69,8 +71,8 @@ def strategy_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
             goal = goals.get(o.goal_id) if o.goal_id is not None else None
             rows.append(
                 {
-                    "goal_code": goal.code if goal else "M",
-                    "goal_title": goal.title if goal else "Management",
+                    "goal_code": goal.code if goal else MANAGEMENT_GOAL_CODE,
+                    "goal_title": goal.title if goal else MANAGEMENT_GOAL_NAME,
                     "goal_description": goal.description if goal else "",
                     "objective_id": o.id,
                     "code": o.code,
@@ -222,7 +224,7 @@ def updates_frame(
 ) -> pd.DataFrame:
     """The latest counted revision of each (objective, agency, quarter) update of a mission.
 
-    ``qindex`` is ``fiscal_year * 4 + quarter - 1`` (see FiscalQuarter.index). Only rows
+    ``qindex`` is the quarter index (``models.quarters``). Only rows
     whose state now (the newest review decision, else the stored state) is in ``states`` count,
     so a returned or not-yet-approved revision falls back to the last counted one.
     """
@@ -231,10 +233,10 @@ def updates_frame(
     where = ["o.mission_id = :mission_id", "su.effective_state IN :states"]
     params: dict[str, object] = {"mission_id": mission_id, "states": list(states)}
     if first_qindex is not None:
-        where.append("su.fiscal_year * 4 + su.quarter - 1 >= :first")
+        where.append(f"{quarter_index_sql('su')} >= :first")
         params["first"] = first_qindex
     if last_qindex is not None:
-        where.append("su.fiscal_year * 4 + su.quarter - 1 <= :last")
+        where.append(f"{quarter_index_sql('su')} <= :last")
         params["last"] = last_qindex
     if objective_id is not None:
         where.append("su.objective_id = :objective_id")
@@ -244,7 +246,7 @@ def updates_frame(
         params["agency_id"] = agency_id
     sql = text(
         f"""
-        SELECT {selected}, su.fiscal_year * 4 + su.quarter - 1 AS qindex FROM (
+        SELECT {selected}, {quarter_index_sql("su")} AS qindex FROM (
             SELECT su.*, ROW_NUMBER() OVER (
                 PARTITION BY su.objective_id, su.agency_id, su.fiscal_year, su.quarter
                 ORDER BY su.revision DESC) AS rn
@@ -343,7 +345,7 @@ def submissions_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
     frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
     if not frame.empty:
-        frame["qindex"] = frame["fiscal_year"] * 4 + frame["quarter"] - 1
+        frame["qindex"] = quarter_index(frame["fiscal_year"], frame["quarter"])
         frame["is_demo"] = frame["is_demo"].astype(bool)
     else:
         frame["qindex"] = pd.Series(dtype=int)

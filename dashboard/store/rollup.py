@@ -20,6 +20,15 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, text
 
 from dashboard.store.queries import LATEST_REVIEW_SQL
+from dashboard.store.sql import (
+    combined_status_sql,
+    goal_code_sql,
+    quarter_index_sql,
+    risk_of_rank_sql,
+    risk_rank_sql,
+    status_counts_sql,
+)
+from models.quarters import quarter_of_index
 from models.scales import RECEIVED_STATES
 
 OBJECTIVE_QUARTER_COLUMNS = [
@@ -37,7 +46,7 @@ OBJECTIVE_QUARTER_COLUMNS = [
 ]
 MISSION_COLUMNS = ["mission_id", "country", "post", "bureau", "expected"]
 GOAL_COLUMNS = ["mission_id", "goal_code"]
-RISK_RANK_SQL = "CASE su.risk_level WHEN 'Low' THEN 0 WHEN 'Medium' THEN 1 WHEN 'High' THEN 2 ELSE 3 END"
+RISK_RANK_SQL = risk_rank_sql("su")
 
 
 MISSION_EXPECTED_SQL = """
@@ -49,11 +58,11 @@ MISSION_EXPECTED_SQL = """
     GROUP BY m.id, m.country, m.post, m.bureau
     ORDER BY m.country, m.id
 """
-MISSION_GOALS_SQL = """
-    SELECT DISTINCT m.id AS mission_id, COALESCE(g.code, 'M') AS goal_code
+MISSION_GOALS_SQL = f"""
+    SELECT DISTINCT m.id AS mission_id, {goal_code_sql("g")} AS goal_code
     FROM objective o JOIN mission m ON m.id = o.mission_id LEFT JOIN goal g ON g.id = o.goal_id
-    WHERE 1 = 1{scope}
-    ORDER BY m.id, COALESCE(g.code, 'M')
+    WHERE 1 = 1{{scope}}
+    ORDER BY m.id, {goal_code_sql("g")}
 """
 
 
@@ -75,31 +84,23 @@ def objective_quarters_sql(bureau: str | None, params: dict[str, object]) -> str
             " WHERE m.bureau = :bureau)"
         )
     return f"""
-        SELECT m.id AS mission_id, m.bureau, COALESCE(g.code, 'M') AS goal_code, o.id AS objective_id,
+        SELECT m.id AS mission_id, m.bureau, {goal_code_sql("g")} AS goal_code, o.id AS objective_id,
                o.code, o.title, per.qindex, per.reports, per.progress,
-               CASE WHEN per.off_track > 0 THEN 'Off track'
-                    WHEN per.at_risk > 0 THEN 'At risk'
-                    WHEN per.completed = per.reports THEN 'Completed'
-                    WHEN per.not_started = per.reports THEN 'Not started'
-                    ELSE 'On track' END AS status,
-               CASE per.risk_rank WHEN 0 THEN 'Low' WHEN 1 THEN 'Medium' WHEN 2 THEN 'High' ELSE 'Critical' END
-                   AS risk_level
+               {combined_status_sql("per", "reports")} AS status,
+               {risk_of_rank_sql("per.risk_rank")} AS risk_level
         FROM (
             SELECT su.objective_id, su.qindex, COUNT(*) AS reports, AVG(su.progress * 1.0) AS progress,
-                   SUM(CASE su.status WHEN 'Off track' THEN 1 ELSE 0 END) AS off_track,
-                   SUM(CASE su.status WHEN 'At risk' THEN 1 ELSE 0 END) AS at_risk,
-                   SUM(CASE su.status WHEN 'Completed' THEN 1 ELSE 0 END) AS completed,
-                   SUM(CASE su.status WHEN 'Not started' THEN 1 ELSE 0 END) AS not_started,
+                   {status_counts_sql("su")},
                    MAX({RISK_RANK_SQL}) AS risk_rank
             FROM (
                 SELECT su.objective_id, su.agency_id, su.status, su.progress, su.risk_level,
-                       su.fiscal_year * 4 + su.quarter - 1 AS qindex,
+                       {quarter_index_sql("su")} AS qindex,
                        ROW_NUMBER() OVER (PARTITION BY su.objective_id, su.agency_id, su.fiscal_year, su.quarter
                                           ORDER BY su.revision DESC) AS rn
                 FROM status_update su LEFT JOIN ({LATEST_REVIEW_SQL}) re ON re.status_update_id = su.id
                 WHERE COALESCE(re.decision, su.state) IN :states
                   AND su.fiscal_year BETWEEN :first_year AND :last_year
-                  AND su.fiscal_year * 4 + su.quarter - 1 BETWEEN :first AND :last{scope}
+                  AND {quarter_index_sql("su")} BETWEEN :first AND :last{scope}
             ) su
             JOIN objective_agency oa ON oa.objective_id = su.objective_id AND oa.agency_id = su.agency_id
             WHERE su.rn = 1
@@ -125,8 +126,8 @@ def objective_quarters_frame(
         "states": list(states),
         "first": first_qindex,
         "last": last_qindex,
-        "first_year": first_qindex // 4,
-        "last_year": last_qindex // 4,
+        "first_year": quarter_of_index(first_qindex)[0],
+        "last_year": quarter_of_index(last_qindex)[0],
     }
     sql = text(objective_quarters_sql(bureau, params)).bindparams(bindparam("states", expanding=True))
     with engine.connect() as connection:

@@ -12,7 +12,16 @@ import plotly.graph_objects as go
 
 from dashboard.domain.aggregation import MISSING, STATUS_LEVELS, Headline
 from dashboard.domain.numbers import percent, rounded
-from models.scales import ELEVATED_RISKS, RISK_ORDER, NoStatus, RiskLevel, Status, status_colour, status_symbol
+from models.scales import (
+    ELEVATED_RISKS,
+    RISK_ORDER,
+    NoStatus,
+    RiskLevel,
+    Status,
+    goal_name,
+    status_colour,
+    status_symbol,
+)
 
 STATUS_COLORS = {m.value: m.colour for m in [*Status, *NoStatus]}
 STATUS_SYMBOLS = {m.value: m.symbol for m in [*Status, *NoStatus]}
@@ -50,8 +59,7 @@ def quarter_axis(figure: go.Figure) -> go.Figure:
     return figure
 
 
-def _goal_name(code: str) -> str:
-    return "Management" if code == "M" else f"Goal {code}"
+_goal_name = goal_name
 
 
 def _joined(names: list[str]) -> str:
@@ -183,7 +191,7 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
 
 def risk_by_goal_chart(table: pd.DataFrame) -> Chart:
     figure = go.Figure()
-    labels = ["Management" if g == "M" else f"Goal {g}" for g in table.index]
+    labels = [goal_name(g) for g in table.index]
     for level in RISK_ORDER:
         values = table[level] if level in table else [0] * len(table)
         figure.add_bar(

@@ -12,10 +12,9 @@ import streamlit as st
 from dashboard.domain.actor import Actor
 from dashboard.domain.filters import Filters
 from dashboard.services import access
-from dashboard.settings import Settings
 from dashboard.store.database import read_session
 from dashboard.views import brief
-from dashboard.web import cache, identity
+from dashboard.web import cache, config, identity
 
 LABELS = {"pptx": ("Brief (PowerPoint)", ":material/slideshow:"), "pdf": ("Brief (PDF)", ":material/picture_as_pdf:")}
 
@@ -38,7 +37,7 @@ def brief_bytes(url: str, mission_id: int, filters: Filters, actor: Actor, kind:
         quarter=filters.end,
         reader=brief.Reader(actor, None if reviewable is None else frozenset(reviewable)),
         today=date.today(),
-        due_days=Settings.from_env().due_days,
+        due_days=config.settings().due_days,
         appendix=appendix,
     )
     return brief.render(made, kind)

@@ -29,6 +29,7 @@ from dashboard.store import queries, rollup
 from dashboard.store.database import get_engine
 from dashboard.views.missions import MissionsBundle, build_missions
 from dashboard.views.overview import OverviewBundle, build_overview
+from dashboard.web import config
 
 _TTL = Settings.from_env().cache_ttl_seconds
 _CLEARED_AFTER_WRITE: list[Callable[[], None]] = []
@@ -52,12 +53,12 @@ def shared_frames(read: Callable[P, pd.DataFrame]) -> Callable[P, pd.DataFrame]:
 @st.cache_resource(show_spinner="Preparing the database…")
 def engine_for(url: str) -> Engine:
     """The engine for ``url``, after migrating it and loading the bundled strategy if new."""
-    ensure_ready(replace(Settings.from_env(), database_url=url))
+    ensure_ready(replace(config.settings(), database_url=url))
     return get_engine(url)
 
 
 def engine() -> Engine:
-    return engine_for(Settings.from_env().database_url)
+    return engine_for(config.settings().database_url)
 
 
 @shared_frames
@@ -81,7 +82,7 @@ def demo_rows(url: str) -> int:
 
 
 def database_url() -> str:
-    return Settings.from_env().database_url
+    return config.settings().database_url
 
 
 @shared_frames
@@ -91,7 +92,7 @@ def expected(url: str, mission_id: int) -> pd.DataFrame:
 
 def updates(url: str, mission_id: int) -> pd.DataFrame:
     """The counted updates (``ICS_COUNT_UPDATES``) of a mission, latest revision each."""
-    return _updates(url, mission_id, Settings.from_env().counted_states)
+    return _updates(url, mission_id, config.settings().counted_states)
 
 
 @shared_frames
@@ -136,12 +137,11 @@ def export_bytes(url: str, mission_id: int, filters: Filters, kind: str) -> byte
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=32)
 def rollup_frames(
-    url: str, first_qindex: int, last_qindex: int, on: date, bureau: str | None
+    url: str, first_qindex: int, last_qindex: int, on: date, bureau: str | None, states: tuple[str, ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Washington's roll-up, grouped in the database: missions with updates owed, their goals, and per objective
     and quarter the counted reports, status and top risk (``store.rollup``)."""
     engine = engine_for(url)
-    states = Settings.from_env().counted_states
     return (
         rollup.mission_expected_frame(engine, on=on, bureau=bureau),
         rollup.mission_goals_frame(engine, bureau=bureau),
@@ -156,10 +156,13 @@ def missions_bundle(
     url: str, trend_from: FiscalQuarter, quarter: FiscalQuarter, bureau: str | None, today: date
 ) -> MissionsBundle | None:
     """What the Missions page draws for a quarter and bureau (``None``: no mission in that bureau)."""
-    missions, goals, per = rollup_frames(url, trend_from.index, quarter.index, quarter.end, bureau)
+    settings = config.settings()
+    missions, goals, per = rollup_frames(
+        url, trend_from.index, quarter.index, quarter.end, bureau, settings.counted_states
+    )
     if missions.empty:
         return None
-    return build_missions(missions, goals, per, quarter, today=today, due_days=Settings.from_env().due_days)
+    return build_missions(missions, goals, per, quarter, today=today, due_days=settings.due_days)
 
 
 _CLEARED_AFTER_WRITE.append(missions_bundle.clear)
