@@ -393,3 +393,20 @@ def retired_history(engine: Engine, mission_id: int) -> pd.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
     return pd.DataFrame(rows, columns=RETIRED_COLUMNS)
+
+
+# Every write the app or the command line makes adds a row to one of these tables (stored records and the audit
+# log are append-only) or changes a draft, so together they change whenever the data does.
+DATA_VERSION_SQL = """
+    SELECT (SELECT MAX(id) FROM status_update), (SELECT MAX(id) FROM review_event),
+           (SELECT MAX(id) FROM indicator_value), (SELECT MAX(id) FROM audit_log),
+           (SELECT COUNT(*) FROM update_draft), (SELECT MAX(saved_at) FROM update_draft)
+"""
+
+
+def data_version(engine: Engine) -> tuple[object, ...]:
+    """A cheap fingerprint of the data: the newest id of each append-only table and the drafts' count and newest
+    save. Any write, from this process, another replica or the command line, changes it. Reads index ends only."""
+    with engine.connect() as connection:
+        row = connection.execute(text(DATA_VERSION_SQL)).one()
+    return tuple(str(value) if value is not None else None for value in row)

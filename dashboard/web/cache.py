@@ -11,9 +11,11 @@ page bundles (the overview's and the Missions page's figures and tables) are onl
 """
 
 import functools
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import ParamSpec
 
 import pandas as pd
@@ -32,6 +34,8 @@ from dashboard.views.overview import OverviewBundle, build_overview
 from dashboard.web import config
 
 _TTL = Settings.from_env().cache_ttl_seconds
+# How often a process asks the database whether the data changed (one cheap query, shared by every session).
+VERSION_CHECK_SECONDS = 1.0
 _CLEARED_AFTER_WRITE: list[Callable[[], None]] = []
 P = ParamSpec("P")
 
@@ -111,6 +115,42 @@ def after_write() -> None:
     st.cache_data.clear()
     for clear in _CLEARED_AFTER_WRITE:
         clear()
+
+
+class _Freshness:
+    """What this process knows of the data it caches: the version it last saw, and when it last checked it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: tuple[object, ...] | None = None
+        self.checked = 0.0  # monotonic
+        self.checked_at: datetime | None = None  # the same moment, as a time of day
+
+
+_FRESHNESS = _Freshness()
+
+
+def follow_other_writers(url: str) -> bool:
+    """Drop the shared caches when the data changed since this process last looked: a write from another
+    replica or from the command line then shows on the next page view. Asks the database at most once every
+    ``VERSION_CHECK_SECONDS`` per process; returns True when it dropped the caches."""
+    now = time.monotonic()
+    with _FRESHNESS.lock:
+        if now - _FRESHNESS.checked < VERSION_CHECK_SECONDS:
+            return False
+        version = queries.data_version(engine_for(url))
+        _FRESHNESS.checked, _FRESHNESS.checked_at = now, datetime.now(UTC)
+        changed = _FRESHNESS.version is not None and version != _FRESHNESS.version
+        _FRESHNESS.version = version
+    if changed:
+        after_write()
+    return changed
+
+
+def data_as_of() -> datetime | None:
+    """The last time this process found its cached data current (None: not checked yet). A page drawn now
+    shows data at least this recent."""
+    return _FRESHNESS.checked_at
 
 
 @shared_frames
