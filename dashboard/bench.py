@@ -46,46 +46,63 @@ def build_database(path: Path, entries: int, seed: int = 7) -> None:
         [(i + 1, a.replace(" ", ""), a) for i, a in enumerate(AGENCIES)],
     )
     pairs: list[tuple[int, int, int]] = []  # (objective_id, agency_id, working_group_id)
-    objective_id = 0
     for m in range(1, MISSIONS + 1):
+        pairs += _insert_mission(con, m, rng)
+    _insert_entries(con, pairs, entries, rng)
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
+
+
+def _insert_mission(con: sqlite3.Connection, m: int, rng: random.Random) -> list[tuple[int, int, int]]:
+    """Mission ``m`` with its goals (one working group each), objectives and agencies; returns the
+    (objective_id, agency_id, working_group_id) pairs that report."""
+    con.execute(
+        "INSERT INTO mission (id, country, post, strategy_start, strategy_end, bureau) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            m,
+            f"Country {m:03d}",
+            f"Embassy {m:03d}",
+            FIRST_FY,
+            FIRST_FY + 3,
+            BUREAU_CODES[(m - 1) % len(BUREAU_CODES)],
+        ),
+    )
+    pairs: list[tuple[int, int, int]] = []
+    for g in range(1, GOALS_PER_MISSION + 1):
+        goal_id = (m - 1) * GOALS_PER_MISSION + g
         con.execute(
-            "INSERT INTO mission (id, country, post, strategy_start, strategy_end, bureau) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                m,
-                f"Country {m:03d}",
-                f"Embassy {m:03d}",
-                FIRST_FY,
-                FIRST_FY + 3,
-                BUREAU_CODES[(m - 1) % len(BUREAU_CODES)],
-            ),
+            "INSERT INTO goal (id, mission_id, code, title, description, position) VALUES (?,?,?,?,?,?)",
+            (goal_id, m, str(g), f"Goal {g} of mission {m}", "", g),
         )
-        for g in range(1, GOALS_PER_MISSION + 1):
-            goal_id = (m - 1) * GOALS_PER_MISSION + g
+        con.execute(
+            "INSERT INTO working_group (id, mission_id, name, chair_agency_id) VALUES (?,?,?,1)",
+            (goal_id, m, f"Goal {g} working group"),
+        )
+        for o in range(1, OBJECTIVES_PER_GOAL + 1):
+            objective_id = (goal_id - 1) * OBJECTIVES_PER_GOAL + o
             con.execute(
-                "INSERT INTO goal (id, mission_id, code, title, description, position) VALUES (?,?,?,?,?,?)",
-                (goal_id, m, str(g), f"Goal {g} of mission {m}", "", g),
+                "INSERT INTO objective (id, mission_id, goal_id, code, kind, title, justification, linkages, "
+                "risks, position) VALUES (?,?,?,?, 'mission', ?, '', '', '', ?)",
+                (objective_id, m, goal_id, f"{g}.{o}", f"Objective {g}.{o}", objective_id),
             )
             con.execute(
-                "INSERT INTO working_group (id, mission_id, name, chair_agency_id) VALUES (?,?,?,1)",
-                (goal_id, m, f"Goal {g} working group"),
+                "INSERT INTO working_group_objective (working_group_id, objective_id) VALUES (?, ?)",
+                (goal_id, objective_id),
             )
-            for o in range(1, OBJECTIVES_PER_GOAL + 1):
-                objective_id += 1
+            for k, agency in enumerate(rng.sample(range(1, len(AGENCIES) + 1), AGENCIES_PER_OBJECTIVE)):
                 con.execute(
-                    "INSERT INTO objective (id, mission_id, goal_id, code, kind, title, justification, linkages, "
-                    "risks, position) VALUES (?,?,?,?, 'mission', ?, '', '', '', ?)",
-                    (objective_id, m, goal_id, f"{g}.{o}", f"Objective {g}.{o}", objective_id),
+                    "INSERT INTO objective_agency (objective_id, agency_id, role) VALUES (?, ?, ?)",
+                    (objective_id, agency, "lead" if k == 0 else "contributing"),
                 )
-                con.execute(
-                    "INSERT INTO working_group_objective (working_group_id, objective_id) VALUES (?, ?)",
-                    (goal_id, objective_id),
-                )
-                for k, agency in enumerate(rng.sample(range(1, len(AGENCIES) + 1), AGENCIES_PER_OBJECTIVE)):
-                    con.execute(
-                        "INSERT INTO objective_agency (objective_id, agency_id, role) VALUES (?, ?, ?)",
-                        (objective_id, agency, "lead" if k == 0 else "contributing"),
-                    )
-                    pairs.append((objective_id, agency, goal_id))
+                pairs.append((objective_id, agency, goal_id))
+    return pairs
+
+
+def _insert_entries(
+    con: sqlite3.Connection, pairs: list[tuple[int, int, int]], entries: int, rng: random.Random
+) -> None:
+    """``entries`` status updates: every pair in every quarter gets a first revision before any gets a second."""
     rows = []
     slots = [(p, q) for q in range(QUARTERS) for p in pairs]
     for n in range(entries):
@@ -117,9 +134,6 @@ def build_database(path: Path, entries: int, seed: int = 7) -> None:
             _insert(con, rows)
             rows = []
     _insert(con, rows)
-    con.commit()
-    con.execute("ANALYZE")
-    con.close()
 
 
 def _insert(con: sqlite3.Connection, rows: list[tuple]) -> None:

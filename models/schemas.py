@@ -1,7 +1,8 @@
 """Validated input schemas. Every write goes through one of these first.
 
 Each bad field yields one clear message; ``format_validation_error`` turns a
-pydantic ``ValidationError`` into ``["progress: must be between 0 and 100", ...]``.
+pydantic ``ValidationError`` into ``["progress: must be between 0 and 100", ...]``, and
+``validation_problems`` into ``[("progress", "must be between 0 and 100"), ...]``.
 """
 
 import re
@@ -89,8 +90,12 @@ class UpdateInput(_UpdateFields):
 
         Checked on submit (form and spreadsheet), not on a draft: work in progress may be incomplete.
         """
+        return [f"{name}: {message}" for name, message in self.narrative_problems()]
+
+    def narrative_problems(self) -> list[tuple[str, str]]:
+        """``(field, message)`` per narrative a submission needs and this one leaves empty."""
         return [
-            f"{name}: {_REQUIRED_MESSAGES[name].format(status=self.status)}"
+            (name, _REQUIRED_MESSAGES[name].format(status=self.status))
             for name in required_narratives(self.status)
             if not getattr(self, name).strip()
         ]
@@ -142,14 +147,38 @@ def _friendly(message: str) -> str:
     return message[0].lower() + message[1:] if message else message
 
 
-def format_validation_error(error: ValidationError) -> list[str]:
-    """One ``"field: message"`` line per bad field, in field order, without pydantic's URLs."""
-    lines: list[str] = []
+def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """``(field, message)`` per bad field, in field order, without pydantic's URLs.
+
+    ``field`` is the dotted location (``"progress"``, ``"indicator_values.7"``; ``"input"`` for the whole).
+    """
+    problems: list[tuple[str, str]] = []
     seen: set[str] = set()
     for item in error.errors(include_url=False):
         field = ".".join(str(part) for part in item["loc"]) or "input"
         if field in seen:
             continue
         seen.add(field)
-        lines.append(f"{field}: {_friendly(item['msg'])}")
-    return lines
+        problems.append((field, _friendly(item["msg"])))
+    return problems
+
+
+def format_validation_error(error: ValidationError) -> list[str]:
+    """One ``"field: message"`` line per bad field, in field order, without pydantic's URLs."""
+    return [f"{field}: {message}" for field, message in validation_problems(error)]
+
+
+class FieldError(ValueError):
+    """Input refused because of one field: ``field`` names it, ``message`` says why in free text.
+
+    ``str()`` reads ``"field: message"`` like the services' other ValueErrors; code that needs the
+    field (a spreadsheet's column) reads ``field``, never the text.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    def __reduce__(self) -> tuple[type["FieldError"], tuple[str, str]]:
+        return type(self), (self.field, self.message)

@@ -27,7 +27,16 @@ from reportlab.platypus import (
 )
 
 from dashboard.formats import brief_text
-from dashboard.formats.brief_data import RISK_COLORS, STATUS_COLORS, Brief, ChartData, percent, status_text
+from dashboard.formats.brief_data import (
+    RISK_COLORS,
+    STATUS_COLORS,
+    AgencyReport,
+    Brief,
+    ChartData,
+    ObjectiveLine,
+    percent,
+    status_text,
+)
 
 PAGE_W, PAGE_H = LETTER
 MARGIN = 0.75 * inch
@@ -215,10 +224,25 @@ def _numbered_canvas(brief: Brief) -> type[Canvas]:
 
 def write(brief: Brief) -> bytes:
     """The brief as PDF bytes on US Letter, portrait."""
-    fonts = brief_text.fonts()
-    symbols = fonts.symbols
+    symbols = brief_text.fonts().symbols
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
+    story: list[Flowable] = [
+        *_cover(brief),
+        *_headline(brief, symbols),
+        *_goal_pages(brief, symbols),
+        *_attention(brief, symbols),
+        *_changes(brief, symbols),
+        *_outstanding(brief),
+    ]
+    if brief.appendix:
+        for o in brief.objectives:
+            story += _appendix_page(o, brief.quarter, symbols)
+    _document(out, brief).build(story, canvasmaker=_numbered_canvas(brief))
+    return out.getvalue()
+
+
+def _document(out: io.BytesIO, brief: Brief) -> SimpleDocTemplate:
+    return SimpleDocTemplate(
         out,
         pagesize=LETTER,
         leftMargin=MARGIN,
@@ -229,7 +253,10 @@ def write(brief: Brief) -> bytes:
         author="ICS Progress",
         subject=brief.marking,
     )
-    story: list[Flowable] = [
+
+
+def _cover(brief: Brief) -> list[Flowable]:
+    return [
         Spacer(1, 1.6 * inch),
         Text("Integrated Country Strategy: quarterly review", 14, color=MUTED),
         Text(f"{brief.mission} — {brief.post}", 26, bold=True, max_lines=2, space_after=10),
@@ -238,6 +265,12 @@ def write(brief: Brief) -> bytes:
         Text(brief.scope, 11, color=MUTED, max_lines=2, space_after=14),
         Text(f"Release marking: {brief.marking}", 12, bold=True, color=MARKING_COLOR),
         PageBreak(),
+    ]
+
+
+def _headline(brief: Brief, symbols: bool) -> list[Flowable]:
+    """The headline figures, the goal chart, then the status and risk charts side by side."""
+    story: list[Flowable] = [
         Text("Headline figures", 18, bold=True),
         Text(f"{brief.quarter}, with the change since {brief.previous_quarter}", 10, color=MUTED, space_after=8),
         _table(
@@ -264,7 +297,12 @@ def write(brief: Brief) -> bytes:
         style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
     )
     story += [CondPageBreak(200), pair, Text(brief.status_chart.summary, 8, color=MUTED, max_lines=2)]
+    return story
 
+
+def _goal_pages(brief: Brief, symbols: bool) -> list[Flowable]:
+    """One page per goal: its mean progress and a table of its objectives."""
+    story: list[Flowable] = []
     for goal in brief.goals:
         story.append(PageBreak())
         story.append(Text(goal.heading, 15, bold=True, max_lines=3))
@@ -299,38 +337,45 @@ def write(brief: Brief) -> bytes:
                 statuses=[o.status for o in goal.objectives],
             )
         )
+    return story
 
-    story += [
+
+def _attention(brief: Brief, symbols: bool) -> list[Flowable]:
+    """The objectives at risk or off track, with their challenges and mitigation."""
+    story: list[Flowable] = [
         PageBreak(),
         Text("At risk and off track", 15, bold=True),
         Text(f"{len(brief.attention)} objectives need attention in {brief.quarter}", 10, color=MUTED, space_after=8),
     ]
-    if brief.attention:
-        story.append(
-            _table(
-                ["Code", "Objective", "Status", "Risk", "Challenges", "Risk and mitigation"],
+    if not brief.attention:
+        return [*story, Text(f"No objective is at risk or off track in {brief.quarter}.", 11)]
+    story.append(
+        _table(
+            ["Code", "Objective", "Status", "Risk", "Challenges", "Risk and mitigation"],
+            [
                 [
-                    [
-                        o.code,
-                        o.title,
-                        status_text(o.status, symbols),
-                        o.risk_level or "—",
-                        o.challenges or "None reported.",
-                        o.mitigation or "None reported.",
-                    ]
-                    for o in brief.attention
-                ],
-                [0.55, 2.0, 0.95, 0.6, 2.2, 2.2],
-                size=7.5,
-                max_lines=10,
-                status_column=2,
-                statuses=[o.status for o in brief.attention],
-            )
+                    o.code,
+                    o.title,
+                    status_text(o.status, symbols),
+                    o.risk_level or "—",
+                    o.challenges or "None reported.",
+                    o.mitigation or "None reported.",
+                ]
+                for o in brief.attention
+            ],
+            [0.55, 2.0, 0.95, 0.6, 2.2, 2.2],
+            size=7.5,
+            max_lines=10,
+            status_column=2,
+            statuses=[o.status for o in brief.attention],
         )
-    else:
-        story.append(Text(f"No objective is at risk or off track in {brief.quarter}.", 11))
+    )
+    return story
 
-    story += [
+
+def _changes(brief: Brief, symbols: bool) -> list[Flowable]:
+    """The objectives whose status or risk level moved since the previous quarter."""
+    story: list[Flowable] = [
         Spacer(1, 16),
         CondPageBreak(120),
         Text(f"What changed since {brief.previous_quarter}", 15, bold=True),
@@ -341,36 +386,40 @@ def write(brief: Brief) -> bytes:
             space_after=8,
         ),
     ]
-    if brief.changes:
-        story.append(
-            _table(
-                ["Code", "Objective", "Status", "Risk level", "Direction"],
-                [
-                    [
-                        c.code,
-                        c.title,
-                        f"{status_text(c.status_before, symbols)} → {status_text(c.status_now, symbols)}",
-                        f"{c.risk_before} → {c.risk_now}",
-                        c.direction,
-                    ]
-                    for c in brief.changes
-                ],
-                [0.55, 2.6, 1.9, 1.3, 0.7],
-                size=8,
-                max_lines=3,
-            )
-        )
-    else:
-        story.append(
+    if not brief.changes:
+        return [
+            *story,
             Text(
                 f"No objective changed status or risk level between {brief.previous_quarter} and {brief.quarter}.",
                 11,
                 max_lines=2,
-            )
+            ),
+        ]
+    story.append(
+        _table(
+            ["Code", "Objective", "Status", "Risk level", "Direction"],
+            [
+                [
+                    c.code,
+                    c.title,
+                    f"{status_text(c.status_before, symbols)} → {status_text(c.status_now, symbols)}",
+                    f"{c.risk_before} → {c.risk_now}",
+                    c.direction,
+                ]
+                for c in brief.changes
+            ],
+            [0.55, 2.6, 1.9, 1.3, 0.7],
+            size=8,
+            max_lines=3,
         )
+    )
+    return story
 
+
+def _outstanding(brief: Brief) -> list[Flowable]:
+    """The expected updates not received: tallies by agency and by working group, then each one."""
     total = len(brief.outstanding)
-    story += [
+    story: list[Flowable] = [
         PageBreak(),
         Text("Outstanding reports", 15, bold=True),
         Text(
@@ -381,97 +430,95 @@ def write(brief: Brief) -> bytes:
         ),
     ]
     if not brief.outstanding:
-        story.append(Text(f"Every expected update for {brief.quarter} is in.", 11))
-    else:
-        for label, tallies in (("Agency", brief.by_agency), ("Working group", brief.by_working_group)):
-            story.append(
-                KeepTogether(
-                    [
-                        Text(f"By {label.lower()}", 11, bold=True),
-                        _table(
-                            [label, "Outstanding", "Overdue", "Objectives"],
-                            [[t.name, str(t.outstanding), str(t.overdue), t.objectives] for t in tallies],
-                            [2.0, 0.9, 0.8, 3.0],
-                            size=8,
-                            max_lines=3,
-                        ),
-                        Spacer(1, 10),
-                    ]
-                )
-            )
-        story += [CondPageBreak(120), Text("In detail", 11, bold=True)]
+        return [*story, Text(f"Every expected update for {brief.quarter} is in.", 11)]
+    for label, tallies in (("Agency", brief.by_agency), ("Working group", brief.by_working_group)):
         story.append(
-            _table(
-                ["Agency", "Working group", "Objective", "State", "Overdue", "Chair's comment"],
+            KeepTogether(
                 [
-                    [o.agency, o.working_group, o.code, o.state, "yes" if o.overdue else "no", o.comment or "—"]
-                    for o in brief.outstanding
-                ],
-                [0.8, 1.6, 0.7, 1.0, 0.6, 2.5],
-                size=7.5,
-                max_lines=4,
+                    Text(f"By {label.lower()}", 11, bold=True),
+                    _table(
+                        [label, "Outstanding", "Overdue", "Objectives"],
+                        [[t.name, str(t.outstanding), str(t.overdue), t.objectives] for t in tallies],
+                        [2.0, 0.9, 0.8, 3.0],
+                        size=8,
+                        max_lines=3,
+                    ),
+                    Spacer(1, 10),
+                ]
             )
         )
+    story += [CondPageBreak(120), Text("In detail", 11, bold=True)]
+    story.append(
+        _table(
+            ["Agency", "Working group", "Objective", "State", "Overdue", "Chair's comment"],
+            [
+                [o.agency, o.working_group, o.code, o.state, "yes" if o.overdue else "no", o.comment or "—"]
+                for o in brief.outstanding
+            ],
+            [0.8, 1.6, 0.7, 1.0, 0.6, 2.5],
+            size=7.5,
+            max_lines=4,
+        )
+    )
+    return story
 
-    if brief.appendix:
-        for o in brief.objectives:
-            story += [
-                PageBreak(),
-                Text(f"Appendix · {o.code}: {o.title}", 13, bold=True, max_lines=3),
-                Text(
-                    f"{status_text(o.status, symbols)} · progress {percent(o.progress)} · risk "
-                    f"{o.risk_level or '—'} · lead {o.lead_agency or '—'} · {brief.quarter}",
-                    9,
-                    color=MUTED,
-                    space_after=8,
-                ),
-            ]
-            if not o.reports:
-                story.append(Text(f"No update counted for {brief.quarter}.", 10))
-            for r in o.reports:
-                story.append(
-                    Text(
-                        f"{r.agency}: {status_text(r.status, symbols)}, {r.progress}%, {r.risk_level} risk",
-                        10,
-                        bold=True,
-                    )
-                )
-                story.append(
-                    _table(
-                        ["", "Narrative"],
-                        [
-                            ["Accomplishments", r.accomplishments or "—"],
-                            ["Challenges", r.challenges or "—"],
-                            ["Next steps", r.next_steps or "—"],
-                            ["Risk and mitigation", r.risk_note or "—"],
-                        ],
-                        [1.2, 5.4],
-                        size=8,
-                        max_lines=40,
-                    )
-                )
-                story.append(Spacer(1, 8))
-            if o.indicators:
-                story.append(Text("Indicators against target", 10, bold=True))
-                story.append(
-                    _table(
-                        ["Indicator", "Baseline", "Target", "Latest"],
-                        [
-                            [
-                                i.name,
-                                _number(i.baseline, i.unit),
-                                _number(i.target, i.unit),
-                                f"{_number(i.latest, i.unit)} ({i.latest_quarter})" if i.latest is not None else "—",
-                            ]
-                            for i in o.indicators
-                        ],
-                        [3.0, 1.0, 1.0, 1.6],
-                        size=8,
-                        max_lines=2,
-                    )
-                )
-    doc.build(story, canvasmaker=_numbered_canvas(brief))
-    return out.getvalue()
+
+def _appendix_page(o: ObjectiveLine, quarter: str, symbols: bool) -> list[Flowable]:
+    """One objective's appendix page: every agency's narratives, then its indicators against target."""
+    story: list[Flowable] = [
+        PageBreak(),
+        Text(f"Appendix · {o.code}: {o.title}", 13, bold=True, max_lines=3),
+        Text(
+            f"{status_text(o.status, symbols)} · progress {percent(o.progress)} · risk "
+            f"{o.risk_level or '—'} · lead {o.lead_agency or '—'} · {quarter}",
+            9,
+            color=MUTED,
+            space_after=8,
+        ),
+    ]
+    if not o.reports:
+        story.append(Text(f"No update counted for {quarter}.", 10))
+    for r in o.reports:
+        story += _agency_report(r, symbols)
+    if o.indicators:
+        story.append(Text("Indicators against target", 10, bold=True))
+        story.append(
+            _table(
+                ["Indicator", "Baseline", "Target", "Latest"],
+                [
+                    [
+                        i.name,
+                        _number(i.baseline, i.unit),
+                        _number(i.target, i.unit),
+                        f"{_number(i.latest, i.unit)} ({i.latest_quarter})" if i.latest is not None else "—",
+                    ]
+                    for i in o.indicators
+                ],
+                [3.0, 1.0, 1.0, 1.6],
+                size=8,
+                max_lines=2,
+            )
+        )
+    return story
+
+
+def _agency_report(r: AgencyReport, symbols: bool) -> list[Flowable]:
+    return [
+        Text(f"{r.agency}: {status_text(r.status, symbols)}, {r.progress}%, {r.risk_level} risk", 10, bold=True),
+        _table(
+            ["", "Narrative"],
+            [
+                ["Accomplishments", r.accomplishments or "—"],
+                ["Challenges", r.challenges or "—"],
+                ["Next steps", r.next_steps or "—"],
+                ["Risk and mitigation", r.risk_note or "—"],
+            ],
+            [1.2, 5.4],
+            size=8,
+            max_lines=40,
+        ),
+        Spacer(1, 8),
+    ]
 
 
 def _number(value: float | None, unit: str = "") -> str:

@@ -38,6 +38,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.formats.exports import FORMULA_PREFIXES, neutralise
 from models.fields import NARRATIVE_FIELDS
@@ -186,42 +187,65 @@ def template_workbook(rows: list[dict[str, Any]], indicators: list[IndicatorColu
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET_TITLE
-    helper_fill = PatternFill("solid", fgColor="EEEEEE")
+    _write_header(sheet, indicators)
+    for row_number, row in enumerate(rows, start=2):
+        _write_row(sheet, row_number, row, indicators)
+    _add_checks(sheet, last=len(rows) + 1 + TEMPLATE_SPARE_ROWS, indicators=indicators)
+    sheet.freeze_panes = "C2"  # the objective code and title stay in view while scrolling right
+    _write_instructions(workbook.create_sheet("Instructions"), indicators)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+_FIRST_INDICATOR = len(TEMPLATE_COLUMNS) + 1
+"""The sheet column (1-based) of the first indicator: they follow the template's columns."""
+_HELPER_FILL = PatternFill("solid", fgColor="EEEEEE")
+"""Grey: a cell the user reads but does not fill in."""
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_header(sheet: Worksheet, indicators: list[IndicatorColumn]) -> None:
+    """The header row in bold (read-only columns greyed), and the columns' widths."""
     sheet.append([*TEMPLATE_COLUMNS, *(_safe_text(i.header) for i in indicators)])
     for number, name in enumerate(TEMPLATE_COLUMNS, start=1):
         cell = sheet.cell(row=1, column=number)
         cell.font = Font(bold=True)
         if name in HELPER_COLUMNS:
-            cell.fill = helper_fill
+            cell.fill = _HELPER_FILL
         sheet.column_dimensions[get_column_letter(number)].width = _COLUMN_WIDTHS[name]
-    wrap = Alignment(wrap_text=True, vertical="top")
-    first_indicator = len(TEMPLATE_COLUMNS) + 1
-    for number in range(first_indicator, first_indicator + len(indicators)):
+    for number in range(_FIRST_INDICATOR, _FIRST_INDICATOR + len(indicators)):
         cell = sheet.cell(row=1, column=number)
         cell.font = Font(bold=True)
-        cell.alignment = wrap
+        cell.alignment = _WRAP
         sheet.column_dimensions[get_column_letter(number)].width = 24
-    for row_number, row in enumerate(rows, start=2):
-        values = row.get(INDICATORS_KEY, {})
-        for number, indicator in enumerate(indicators, start=first_indicator):
-            cell = sheet.cell(row=row_number, column=number)
-            if indicator.code == row["objective"]:
-                cell.value = values.get(indicator.header)
-            else:
-                cell.fill = helper_fill  # another objective's indicator: not reported on this row
-        for number, name in enumerate(TEMPLATE_COLUMNS, start=1):
-            value = row[name]
-            cell = sheet.cell(row=row_number, column=number)
-            if isinstance(value, str):
-                cell.value = _safe_text(value)
-                cell.data_type = "s"  # text, never a formula
-            else:
-                cell.value = value
-            if name in NARRATIVES or name == "objective_title":
-                cell.alignment = wrap
-            if name in HELPER_COLUMNS:
-                cell.fill = helper_fill
-    last = len(rows) + 1 + TEMPLATE_SPARE_ROWS
+
+
+def _write_row(sheet: Worksheet, row_number: int, row: dict[str, Any], indicators: list[IndicatorColumn]) -> None:
+    """One template row: its indicator values (other objectives' indicators greyed), then its text as text."""
+    values = row.get(INDICATORS_KEY, {})
+    for number, indicator in enumerate(indicators, start=_FIRST_INDICATOR):
+        cell = sheet.cell(row=row_number, column=number)
+        if indicator.code == row["objective"]:
+            cell.value = values.get(indicator.header)
+        else:
+            cell.fill = _HELPER_FILL  # another objective's indicator: not reported on this row
+    for number, name in enumerate(TEMPLATE_COLUMNS, start=1):
+        value = row[name]
+        cell = sheet.cell(row=row_number, column=number)
+        if isinstance(value, str):
+            cell.value = _safe_text(value)
+            cell.data_type = "s"  # text, never a formula
+        else:
+            cell.value = value
+        if name in NARRATIVES or name == "objective_title":
+            cell.alignment = _WRAP
+        if name in HELPER_COLUMNS:
+            cell.fill = _HELPER_FILL
+
+
+def _add_checks(sheet: Worksheet, *, last: int, indicators: list[IndicatorColumn]) -> None:
+    """Excel's own checks down to row ``last``: drop-downs for the scales, 0-100 progress, numeric indicators."""
     position = {name: get_column_letter(i) for i, name in enumerate(TEMPLATE_COLUMNS, start=1)}
     for name, choices in (("status", STATUS_ORDER), ("risk_level", RISK_ORDER)):
         check = DataValidation(
@@ -246,24 +270,26 @@ def template_workbook(rows: list[dict[str, Any]], indicators: list[IndicatorColu
     )
     percent.add(f"{position['progress']}2:{position['progress']}{last}")
     sheet.add_data_validation(percent)
-    if indicators:
-        number_check = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="-1E+15",
-            formula2="1E+15",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Not a number",
-            error="Enter the indicator's value as a number, or leave it empty.",
-        )
-        first_letter = get_column_letter(first_indicator)
-        last_letter = get_column_letter(first_indicator + len(indicators) - 1)
-        number_check.add(f"{first_letter}2:{last_letter}{last}")
-        sheet.add_data_validation(number_check)
-    sheet.freeze_panes = "C2"  # the objective code and title stay in view while scrolling right
+    if not indicators:
+        return
+    number_check = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1E+15",
+        formula2="1E+15",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not a number",
+        error="Enter the indicator's value as a number, or leave it empty.",
+    )
+    first_letter = get_column_letter(_FIRST_INDICATOR)
+    last_letter = get_column_letter(_FIRST_INDICATOR + len(indicators) - 1)
+    number_check.add(f"{first_letter}2:{last_letter}{last}")
+    sheet.add_data_validation(number_check)
 
-    notes = workbook.create_sheet("Instructions")
+
+def _write_instructions(notes: Worksheet, indicators: list[IndicatorColumn]) -> None:
+    """The Instructions sheet: how to fill the template in, then each indicator's unit and target."""
     for line in _INSTRUCTIONS:
         notes.append([_safe_text(text) for text in line])
     for indicator in indicators:
@@ -272,9 +298,6 @@ def template_workbook(rows: list[dict[str, Any]], indicators: list[IndicatorColu
     notes["A1"].font = notes["B1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _size(n: int) -> str:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from dashboard.domain.actor import AccessDenied, require_agency
+from dashboard.domain.actor import AccessDenied, Actor, require_agency
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats.spreadsheet import (
     INDICATORS_KEY,
@@ -36,11 +36,10 @@ from models import (
     Objective,
     ObjectiveAgency,
     UpdateInput,
-    format_validation_error,
 )
 from models.fields import UPDATE_FIELDS, UpdateKey
 from models.scales import RISK_ORDER, STATUS_ORDER
-from models.schemas import NARRATIVE_MAX_CHARS
+from models.schemas import NARRATIVE_MAX_CHARS, FieldError, validation_problems
 
 _FIELD_COLUMN = {
     "objective_id": "objective",
@@ -244,27 +243,280 @@ def _progress(value: str) -> tuple[int | None, str | None]:
     return number, None
 
 
-def _split(message: str, default: str) -> tuple[str, str]:
-    """``"field: message"`` → (column, message); anything else goes to ``default``."""
-    name, sep, rest = message.partition(": ")
-    if sep and name and " " not in name:
-        return _FIELD_COLUMN.get(name, name), rest
-    return default, message
+def _column(field: str) -> str:
+    """The template column that holds a form field (``fiscal_year`` is in ``quarter``)."""
+    return _FIELD_COLUMN.get(field, field)
 
 
-def _errors_from(number: int, exc: Exception) -> list[RowError]:
-    """Map what ``resolve_target`` / ``submit`` raise onto the row's columns."""
+def _message(exc: Exception) -> str:
+    """What went wrong, without the field: a ``FieldError`` carries the field apart from its message."""
+    return exc.message if isinstance(exc, FieldError) else str(exc)
+
+
+def _errors_from(number: int, exc: Exception, form: UpdateInput | None = None) -> list[RowError]:
+    """Map what ``resolve_target`` / ``submit`` raise onto the row's columns, by the error's type and field."""
     if isinstance(exc, submissions.Conflict):
         return [RowError(number, "current_revision", str(exc))]
     if isinstance(exc, AccessDenied):
         return [RowError(number, "agency", str(exc))]
     if isinstance(exc, ValidationError):
-        return [RowError(number, *_split(line, "objective")) for line in format_validation_error(exc)]
-    return [RowError(number, *_split(str(exc), "objective"))]
+        return [RowError(number, _column(field), message) for field, message in validation_problems(exc)]
+    if isinstance(exc, submissions.Incomplete) and form is not None:
+        return [RowError(number, field, message) for field, message in form.narrative_problems()]
+    if isinstance(exc, FieldError):
+        return [RowError(number, _column(exc.field), exc.message)]
+    return [RowError(number, "objective", str(exc))]
 
 
 def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What rows are checked against: the actor, the mission, its objectives, roles and indicators."""
+
+    actor: Actor
+    mission: Mission
+    objectives: dict[str, Objective]
+    """By upper-case code."""
+    agencies: dict[str, Agency]
+    """By upper-case acronym."""
+    roles: dict[tuple[int, int], list[tuple[int, int | None]]]
+    """The quarter ranges (first, last or None) in which each (objective, agency) pair holds a role."""
+    indicators: dict[tuple[str, str], Indicator]
+    """By (upper-case objective code, case-folded name)."""
+
+
+def _known(session: Session, actor: Actor, mission: Mission) -> _Known:
+    roles: dict[tuple[int, int], list[tuple[int, int | None]]] = {}
+    for objective_id, agency_id, start, until in session.exec(
+        select(
+            ObjectiveAgency.objective_id,
+            ObjectiveAgency.agency_id,
+            ObjectiveAgency.from_qindex,
+            ObjectiveAgency.until_qindex,
+        )
+        .join(Objective, col(Objective.id) == ObjectiveAgency.objective_id)
+        .where(Objective.mission_id == mission.id)
+    ).all():
+        roles.setdefault((objective_id, agency_id), []).append((start, until))
+    indicators = {
+        (code.upper(), indicator.name.casefold()): indicator
+        for indicator, code in session.exec(
+            select(Indicator, Objective.code)
+            .join(Objective, col(Objective.id) == Indicator.objective_id)
+            .where(Objective.mission_id == mission.id)
+        ).all()
+    }
+    return _Known(
+        actor=actor,
+        mission=mission,
+        objectives={
+            o.code.upper(): o for o in session.exec(select(Objective).where(Objective.mission_id == mission.id))
+        },
+        agencies={a.acronym.upper(): a for a in session.exec(select(Agency))},
+        roles=roles,
+        indicators=indicators,
+    )
+
+
+class _Problems:
+    """A row's problems, the first one found per column."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, str] = {}
+
+    def __call__(self, column: str, message: str) -> None:
+        self.found.setdefault(column, message)
+
+    def errors(self, number: int) -> list[RowError]:
+        return [RowError(number, column, message) for column, message in self.found.items()]
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row whose cells all passed their checks: what it would store, and the revision it was based on."""
+
+    objective: Objective
+    agency: Agency
+    quarter: FiscalQuarter
+    form_values: dict[str, Any]
+    given_revision: int | None
+
+    @property
+    def key(self) -> UpdateKey:
+        assert self.objective.id is not None and self.agency.id is not None
+        return UpdateKey(self.objective.id, self.agency.id, self.quarter.fiscal_year, self.quarter.quarter)
+
+    @property
+    def label(self) -> str:
+        return f"{self.objective.code} {self.agency.acronym} {self.quarter.label}"
+
+
+def _check_objective(known: _Known, code: str, fail: _Problems) -> Objective | None:
+    if not code:
+        fail("objective", "is required (an objective code such as 1.1)")
+        return None
+    objective = known.objectives.get(code.upper())
+    if objective is None:
+        fail("objective", f"unknown objective code {code} (not in the {known.mission.country} strategy)")
+    return objective
+
+
+def _check_agency(known: _Known, acronym: str, objective: Objective | None, fail: _Problems) -> Agency | None:
+    if not acronym:
+        fail("agency", "is required (an agency acronym such as " + (known.actor.agencies or ("USAID",))[0] + ")")
+        return None
+    agency = known.agencies.get(acronym.upper())
+    if agency is None:
+        fail("agency", f"unknown agency {acronym}")
+        return None
+    assert agency.id is not None
+    try:
+        require_agency(known.actor, agency.id, agency.acronym)
+    except AccessDenied as exc:
+        fail("agency", str(exc))
+    if objective is not None and (objective.id, agency.id) not in known.roles:
+        fail("agency", f"{agency.acronym} is not a lead or contributing agency on objective {objective.code}")
+    return agency
+
+
+def _check_quarter(
+    known: _Known, text: str, objective: Objective | None, agency: Agency | None, today: date, fail: _Problems
+) -> FiscalQuarter | None:
+    """The quarter, if it parses and is open; also whether the agency held its role on the objective then."""
+    if not text:
+        fail("quarter", "is required (e.g. FY2026 Q4)")
+        return None
+    quarter = None
+    try:
+        quarter = FiscalQuarter.parse(text)
+        submissions.check_quarter(known.mission, quarter, today)
+    except ValueError as exc:
+        fail("quarter", _message(exc))
+    held = known.roles.get((objective.id, agency.id), []) if objective is not None and agency is not None else []
+    if held and quarter is not None and not _holds(held, quarter):
+        assert objective is not None and agency is not None
+        fail(
+            "agency",
+            f"{agency.acronym} is not a lead or contributing agency on objective {objective.code} in {quarter.label}",
+        )
+    return quarter
+
+
+def _check_values(cells: Mapping[str, str], fail: _Problems) -> dict[str, Any]:
+    """The status, risk level and progress in their canonical form, and the narratives within their limit."""
+    status, problem = _choice(cells["status"], STATUS_ORDER, "status")
+    if problem:
+        fail("status", problem)
+    risk, problem = _choice(cells["risk_level"], RISK_ORDER, "risk level")
+    if problem:
+        fail("risk_level", problem)
+    progress, problem = _progress(cells["progress"])
+    if problem:
+        fail("progress", problem)
+    for name in NARRATIVES:
+        if len(cells[name]) > NARRATIVE_MAX_CHARS:
+            fail(name, f"is {len(cells[name]):,} characters long; the limit is {NARRATIVE_MAX_CHARS:,}")
+    return {"status": status, "progress": progress, "risk_level": risk, **{name: cells[name] for name in NARRATIVES}}
+
+
+def _check_revision(text: str, fail: _Problems) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        fail("current_revision", f"{text} is not a revision number: leave it as downloaded")
+        return None
+
+
+def _check_cells(
+    known: _Known, raw: Mapping[str, Any], seen: dict[UpdateKey, int], number: int, today: date, fail: _Problems
+) -> _Row | None:
+    """Check each cell of one row on its own (and against the rows before it); None when any is wrong."""
+    cells = {name: _text(raw.get(name)) for name in (*REQUIRED_COLUMNS, "current_revision")}
+    objective = _check_objective(known, cells["objective"], fail)
+    agency = _check_agency(known, cells["agency"], objective, fail)
+    quarter = _check_quarter(known, cells["quarter"], objective, agency, today, fail)
+    values = _check_values(cells, fail)
+    given = _check_revision(cells["current_revision"], fail)
+    values["indicator_values"] = _indicator_values(
+        raw.get(INDICATORS_KEY) or {}, cells["objective"], known.indicators, fail
+    )
+    row = None
+    if objective is not None and agency is not None and quarter is not None:
+        row = _Row(objective, agency, quarter, values, given)
+        if row.key in seen:
+            fail(
+                "objective",
+                f"{row.label} is already on row {seen[row.key]}: keep one row per objective, agency and quarter",
+            )
+        else:
+            seen[row.key] = number
+    return None if fail.found else row
+
+
+def _plan(session: Session, number: int, row: _Row, form: UpdateInput, on_top: bool) -> PlannedWrite | list[RowError]:
+    """What storing a valid row will do, given the newest stored revision; or why it may not."""
+    latest = submissions.latest_revision(session, row.key)
+    stored = latest.revision if latest is not None else 0
+    label, given = row.label, row.given_revision
+    if (
+        latest is not None
+        and submissions.same_content(latest, form)
+        and submissions.indicator_values_stored(session, form)
+    ):
+        return PlannedWrite(number, form, stored, "unchanged", label)
+    if given is None and latest is not None and not on_top:
+        message = (
+            f"is empty, but {label} already has revision {stored} by {latest.author}: download a new "
+            "template, or choose to submit on top of the newest revision"
+        )
+        return [RowError(number, "current_revision", message)]
+    if given is not None and given != stored:
+        if latest is not None and given < stored:
+            message = (
+                f"{latest.author} saved revision {stored} of {label} since this template was downloaded "
+                f"(it has revision {given}); nothing was overwritten: download a new template and "
+                "enter your changes again"
+            )
+        else:
+            message = f"revision {given} of {label} does not exist (the newest is {stored}): leave it as downloaded"
+        return [RowError(number, "current_revision", message)]
+    if missing := form.narrative_problems():
+        return [RowError(number, field, message) for field, message in missing]
+    return PlannedWrite(number, form, stored, "write", label)
+
+
+def _validate_row(
+    session: Session,
+    known: _Known,
+    raw: Mapping[str, Any],
+    *,
+    number: int,
+    seen: dict[UpdateKey, int],
+    today: date,
+    on_top: bool,
+) -> PlannedWrite | list[RowError]:
+    fail = _Problems()
+    row = _check_cells(known, raw, seen, number, today, fail)
+    if row is None:
+        return fail.errors(number)
+    key = row.key
+    try:
+        form = UpdateInput(
+            objective_id=key.objective_id,
+            agency_id=key.agency_id,
+            fiscal_year=key.fiscal_year,
+            quarter=key.quarter,
+            **row.form_values,
+        )
+        submissions.resolve_target(session, known.actor, form, today)
+    except (ValueError, AccessDenied) as exc:
+        return _errors_from(number, exc)
+    return _plan(session, number, row, form, on_top)
 
 
 def validate_rows(
@@ -287,159 +539,17 @@ def validate_rows(
     mission = session.get(Mission, mission_id)
     if mission is None:
         raise ValueError("mission: not found")
-    objectives = {o.code.upper(): o for o in session.exec(select(Objective).where(Objective.mission_id == mission_id))}
-    agencies = {a.acronym.upper(): a for a in session.exec(select(Agency))}
-    # Each (objective, agency) pair with the quarters it holds in (roles are effective-dated).
-    roles: dict[tuple[int, int], list[tuple[int, int | None]]] = {}
-    for objective_id, agency_id, start, until in session.exec(
-        select(
-            ObjectiveAgency.objective_id,
-            ObjectiveAgency.agency_id,
-            ObjectiveAgency.from_qindex,
-            ObjectiveAgency.until_qindex,
-        )
-        .join(Objective, col(Objective.id) == ObjectiveAgency.objective_id)
-        .where(Objective.mission_id == mission_id)
-    ).all():
-        roles.setdefault((objective_id, agency_id), []).append((start, until))
-    known_indicators = {
-        (code.upper(), indicator.name.casefold()): indicator
-        for indicator, code in session.exec(
-            select(Indicator, Objective.code)
-            .join(Objective, col(Objective.id) == Indicator.objective_id)
-            .where(Objective.mission_id == mission_id)
-        ).all()
-    }
+    known = _known(session, actor, mission)
     planned: list[PlannedWrite] = []
     errors: list[RowError] = []
     seen: dict[UpdateKey, int] = {}
     for index, raw in enumerate(rows):
         number = int(raw.get(ROW_KEY, index + 2))
-        cells = {name: _text(raw.get(name)) for name in (*REQUIRED_COLUMNS, "current_revision")}
-        found: dict[str, str] = {}
-
-        def fail(column: str, message: str, found: dict[str, str] = found) -> None:
-            found.setdefault(column, message)
-
-        objective = agency = quarter = None
-        if not cells["objective"]:
-            fail("objective", "is required (an objective code such as 1.1)")
-        elif (objective := objectives.get(cells["objective"].upper())) is None:
-            fail("objective", f"unknown objective code {cells['objective']} (not in the {mission.country} strategy)")
-        if not cells["agency"]:
-            fail("agency", "is required (an agency acronym such as " + (actor.agencies or ("USAID",))[0] + ")")
-        elif (agency := agencies.get(cells["agency"].upper())) is None:
-            fail("agency", f"unknown agency {cells['agency']}")
+        outcome = _validate_row(session, known, raw, number=number, seen=seen, today=today, on_top=on_top)
+        if isinstance(outcome, PlannedWrite):
+            planned.append(outcome)
         else:
-            assert agency.id is not None
-            try:
-                require_agency(actor, agency.id, agency.acronym)
-            except AccessDenied as exc:
-                fail("agency", str(exc))
-            if objective is not None and (objective.id, agency.id) not in roles:
-                fail("agency", f"{agency.acronym} is not a lead or contributing agency on objective {objective.code}")
-        if not cells["quarter"]:
-            fail("quarter", "is required (e.g. FY2026 Q4)")
-        else:
-            try:
-                quarter = FiscalQuarter.parse(cells["quarter"])
-                submissions.check_quarter(mission, quarter, today)
-            except ValueError as exc:
-                fail("quarter", _split(str(exc), "quarter")[1])
-            held = roles.get((objective.id, agency.id), []) if objective is not None and agency is not None else []
-            if held and quarter is not None and not _holds(held, quarter):
-                fail(
-                    "agency",
-                    f"{agency.acronym} is not a lead or contributing agency on objective {objective.code} "
-                    f"in {quarter.label}",
-                )
-        status, problem = _choice(cells["status"], STATUS_ORDER, "status")
-        if problem:
-            fail("status", problem)
-        risk, problem = _choice(cells["risk_level"], RISK_ORDER, "risk level")
-        if problem:
-            fail("risk_level", problem)
-        progress, problem = _progress(cells["progress"])
-        if problem:
-            fail("progress", problem)
-        for name in NARRATIVES:
-            if len(cells[name]) > NARRATIVE_MAX_CHARS:
-                fail(name, f"is {len(cells[name]):,} characters long; the limit is {NARRATIVE_MAX_CHARS:,}")
-        given: int | None = None
-        if cells["current_revision"]:
-            try:
-                given = int(cells["current_revision"])
-            except ValueError:
-                fail(
-                    "current_revision", f"{cells['current_revision']} is not a revision number: leave it as downloaded"
-                )
-        indicator_values = _indicator_values(raw.get(INDICATORS_KEY) or {}, cells["objective"], known_indicators, fail)
-        if objective is not None and agency is not None and quarter is not None:
-            assert objective.id is not None and agency.id is not None
-            key = UpdateKey(objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
-            if key in seen:
-                fail(
-                    "objective",
-                    f"{objective.code} {agency.acronym} {quarter.label} is already on row {seen[key]}: "
-                    "keep one row per objective, agency and quarter",
-                )
-            else:
-                seen[key] = number
-        if found:
-            errors.extend(RowError(number, column, message) for column, message in found.items())
-            continue
-        assert objective is not None and agency is not None and quarter is not None
-        assert objective.id is not None and agency.id is not None
-        try:
-            form = UpdateInput(
-                objective_id=objective.id,
-                agency_id=agency.id,
-                fiscal_year=quarter.fiscal_year,
-                quarter=quarter.quarter,
-                status=status,
-                progress=progress,
-                risk_level=risk,
-                **{name: cells[name] for name in NARRATIVES},
-                indicator_values=indicator_values,
-            )
-            submissions.resolve_target(session, actor, form, today)
-        except (ValueError, AccessDenied) as exc:
-            errors.extend(_errors_from(number, exc))
-            continue
-        latest = submissions.latest_revision(
-            session, UpdateKey(objective.id, agency.id, quarter.fiscal_year, quarter.quarter)
-        )
-        stored = latest.revision if latest is not None else 0
-        label = f"{objective.code} {agency.acronym} {quarter.label}"
-        if (
-            latest is not None
-            and submissions.same_content(latest, form)
-            and submissions.indicator_values_stored(session, form)
-        ):
-            planned.append(PlannedWrite(number, form, stored, "unchanged", label))
-        elif given is None and latest is not None and not on_top:
-            errors.append(
-                RowError(
-                    number,
-                    "current_revision",
-                    f"is empty, but {label} already has revision {stored} by {latest.author}: download a new "
-                    "template, or choose to submit on top of the newest revision",
-                )
-            )
-        elif given is not None and given != stored:
-            if latest is not None and given < stored:
-                message = (
-                    f"{latest.author} saved revision {stored} of {label} since this template was downloaded "
-                    f"(it has revision {given}); nothing was overwritten: download a new template and "
-                    "enter your changes again"
-                )
-            else:
-                message = f"revision {given} of {label} does not exist (the newest is {stored}): leave it as downloaded"
-            errors.append(RowError(number, "current_revision", message))
-        elif missing := form.missing_narratives():
-            errors.extend(RowError(number, *_split(line, "objective")) for line in missing)
-        else:
-            planned.append(PlannedWrite(number, form, stored, "write", label))
+            errors.extend(outcome)
     column_order = {name: i for i, name in enumerate(TEMPLATE_COLUMNS)}
     errors.sort(key=lambda e: (e.row, column_order.get(e.column, len(column_order))))
     return planned, errors
@@ -491,7 +601,7 @@ def import_rows(
                     today=today,
                 )
             except (submissions.Conflict, AccessDenied, ValueError) as exc:
-                raise _RollBack(ImportReport(errors=_errors_from(plan.row, exc))) from exc
+                raise _RollBack(ImportReport(errors=_errors_from(plan.row, exc, plan.form))) from exc
 
     try:
         transact(engine, write)

@@ -143,57 +143,82 @@ def seed_demo(*, session: Session, mission_id: int, through: FiscalQuarter) -> i
     for objective in objectives:
         roles = session.exec(select(ObjectiveAgency).where(ObjectiveAgency.objective_id == objective.id)).all()
         for role in sorted(roles, key=lambda r: r.agency_id):
-            agency = agencies[role.agency_id]
-            rng = random.Random(_seed(mission.country, objective.code, agency.acronym))
-            kind = trajectory_for(objective.code, agency.acronym)
-            for quarter, point in zip(quarters, trajectory(kind, len(quarters), rng), strict=True):
-                if quarter.index < role.from_qindex or (
-                    role.until_qindex is not None and quarter.index > role.until_qindex
-                ):
-                    continue  # the agency held no role on the objective then
-                late = quarter == quarters[-1] and agency.acronym in LATE_REPORTERS
-                if late or (quarter != quarters[-1] and rng.random() < 0.04):
-                    continue  # a missed report
-                update_in = StatusUpdateCreate(
-                    objective_id=objective.id,
-                    agency_id=agency.id,
-                    working_group_id=groups.get(objective.id),
-                    fiscal_year=quarter.fiscal_year,
-                    quarter=quarter.quarter,
-                    status=point.status,
-                    progress=point.progress,
-                    risk_level=point.risk_level,
-                    accomplishments=rng.choice(_ACCOMPLISHMENTS).format(
-                        n=rng.randint(2, 9), topic=_topic(objective.title)
-                    ),
-                    challenges=rng.choice(_CHALLENGES),
-                    next_steps=rng.choice(_NEXT_STEPS),
-                    risk_note=f"{point.risk_level} risk; mitigation reviewed by the working group.",
-                    state="approved",
-                    author=f"{agency.acronym.lower()}.officer@demo.invalid",
-                    is_demo=True,
-                )
-                first = StatusUpdate.model_validate(update_in, update={"created_at": _created_at(quarter, rng)})
-                session.add(first)
-                written += 1
-                if rng.random() < 0.06:
-                    # A corrected revision a few days later, as officers do.
-                    session.flush()
-                    corrected = min(100, point.progress + rng.randint(1, 5)) if point.status != "Completed" else 100
-                    session.add(
-                        StatusUpdate.model_validate(
-                            update_in.model_copy(update={"progress": corrected}),
-                            update={
-                                "revision": 2,
-                                "supersedes_id": first.id,
-                                "created_at": first.created_at + timedelta(days=2),
-                            },
-                        )
-                    )
-                    written += 1
+            written += _seed_role(
+                session=session,
+                country=mission.country,
+                objective=objective,
+                agency=agencies[role.agency_id],
+                role=role,
+                working_group_id=groups.get(objective.id),
+                quarters=quarters,
+            )
         _seed_indicator(session=session, objective=objective, quarters=quarters)
     session.flush()
     return written
+
+
+def _seed_role(
+    *,
+    session: Session,
+    country: str,
+    objective: Objective,
+    agency: Agency,
+    role: ObjectiveAgency,
+    working_group_id: int | None,
+    quarters: list[FiscalQuarter],
+) -> int:
+    """One agency's history on one objective, in the quarters it held the role; returns the rows written."""
+    rng = random.Random(_seed(country, objective.code, agency.acronym))
+    kind = trajectory_for(objective.code, agency.acronym)
+    written = 0
+    for quarter, point in zip(quarters, trajectory(kind, len(quarters), rng), strict=True):
+        if quarter.index < role.from_qindex or (role.until_qindex is not None and quarter.index > role.until_qindex):
+            continue  # the agency held no role on the objective then
+        late = quarter == quarters[-1] and agency.acronym in LATE_REPORTERS
+        if late or (quarter != quarters[-1] and rng.random() < 0.04):
+            continue  # a missed report
+        update_in = StatusUpdateCreate(
+            objective_id=objective.id,
+            agency_id=agency.id,
+            working_group_id=working_group_id,
+            fiscal_year=quarter.fiscal_year,
+            quarter=quarter.quarter,
+            status=point.status,
+            progress=point.progress,
+            risk_level=point.risk_level,
+            accomplishments=rng.choice(_ACCOMPLISHMENTS).format(n=rng.randint(2, 9), topic=_topic(objective.title)),
+            challenges=rng.choice(_CHALLENGES),
+            next_steps=rng.choice(_NEXT_STEPS),
+            risk_note=f"{point.risk_level} risk; mitigation reviewed by the working group.",
+            state="approved",
+            author=f"{agency.acronym.lower()}.officer@demo.invalid",
+            is_demo=True,
+        )
+        first = StatusUpdate.model_validate(update_in, update={"created_at": _created_at(quarter, rng)})
+        session.add(first)
+        written += 1
+        if rng.random() < 0.06:
+            _add_correction(session, first, update_in, point, rng)
+            written += 1
+    return written
+
+
+def _add_correction(
+    session: Session, first: StatusUpdate, update_in: StatusUpdateCreate, point: DemoPoint, rng: random.Random
+) -> None:
+    """A corrected revision a few days after ``first``, as officers do."""
+    session.flush()
+    corrected = min(100, point.progress + rng.randint(1, 5)) if point.status != "Completed" else 100
+    session.add(
+        StatusUpdate.model_validate(
+            update_in.model_copy(update={"progress": corrected}),
+            update={
+                "revision": 2,
+                "supersedes_id": first.id,
+                "created_at": first.created_at + timedelta(days=2),
+            },
+        )
+    )
 
 
 def _seed_indicator(*, session: Session, objective: Objective, quarters: list[FiscalQuarter]) -> None:

@@ -238,6 +238,29 @@ def import_strategy(
     ``record`` writes the audit row with the document's SHA-256 (off only for the bundled first load).
     """
     today = today or date.today()
+    mission, result = _upsert_mission(
+        session=session, strategy=strategy, source_sha256=source_sha256, mission_id=mission_id
+    )
+    assert mission.id is not None
+    objectives = {o.code: o for o in session.exec(select(Objective).where(Objective.mission_id == mission.id))}
+    seen = _upsert_goals_and_objectives(
+        session=session, strategy=strategy, mission_id=mission.id, objectives=objectives, result=result
+    )
+    result.missing_from_document = sorted(set(objectives) - seen)
+    for code in result.missing_from_document:
+        if objectives[code].retired_on is None:
+            objectives[code].retired_on = today
+            result.retired.append(code)
+    if record:
+        _record(session, actor, mission.country, source_sha256, result, strategy.warnings)
+    session.flush()
+    return result
+
+
+def _upsert_mission(
+    *, session: Session, strategy: ParsedStrategy, source_sha256: str | None, mission_id: int | None
+) -> tuple[Mission, ImportResult]:
+    """The mission the document is for, created or updated; the result so far counts it."""
     parsed = strategy.mission
     mission = target_mission(session=session, strategy=strategy, mission_id=mission_id)
     mission_values = _mission_values(strategy)
@@ -248,42 +271,41 @@ def import_strategy(
             mission.reporting_from_fy, mission.reporting_from_quarter = first.fiscal_year, first.quarter
         session.add(mission)
         session.flush()
-        result = ImportResult(mission_id=mission.id or 0, created=[f"mission {parsed.country}"])
+        return mission, ImportResult(mission_id=mission.id or 0, created=[f"mission {parsed.country}"])
+    result = ImportResult(mission_id=mission.id or 0)
+    if _set_if_changed(mission, mission_values):
+        result.updated.append(f"mission {mission.country}")
     else:
-        result = ImportResult(mission_id=mission.id or 0)
-        if _set_if_changed(mission, mission_values):
-            result.updated.append(f"mission {mission.country}")
-        else:
-            result.unchanged += 1
-        if mission.reporting_from_fy is None and parsed.approved:
-            first = quarter_after(parsed.approved)
-            mission.reporting_from_fy, mission.reporting_from_quarter = first.fiscal_year, first.quarter
-        mission.source_sha256 = source_sha256 or mission.source_sha256
-    assert mission.id is not None
+        result.unchanged += 1
+    if mission.reporting_from_fy is None and parsed.approved:
+        first = quarter_after(parsed.approved)
+        mission.reporting_from_fy, mission.reporting_from_quarter = first.fiscal_year, first.quarter
+    mission.source_sha256 = source_sha256 or mission.source_sha256
+    return mission, result
 
-    goals = {g.code: g for g in session.exec(select(Goal).where(Goal.mission_id == mission.id))}
-    objectives = {o.code: o for o in session.exec(select(Objective).where(Objective.mission_id == mission.id))}
+
+def _upsert_goals_and_objectives(
+    *,
+    session: Session,
+    strategy: ParsedStrategy,
+    mission_id: int,
+    objectives: dict[str, Objective],
+    result: ImportResult,
+) -> set[str]:
+    """Create or update every goal and objective of the document, in its order; returns the objective codes."""
+    goals = {g.code: g for g in session.exec(select(Goal).where(Goal.mission_id == mission_id))}
     seen: set[str] = set()
 
-    def upsert_objective(parsed_obj: ParsedObjective, goal_id: int | None, position: int) -> None:
-        values: dict[str, object] = {name: getattr(parsed_obj, name) for name in _TEXT_FIELDS}
-        values.update(goal_id=goal_id, kind=parsed_obj.kind, position=position, retired_on=None)
+    def upsert(parsed_obj: ParsedObjective, goal_id: int | None, position: int) -> None:
         seen.add(parsed_obj.code)
-        existing = objectives.get(parsed_obj.code)
-        if existing is None:
-            session.add(Objective(mission_id=mission.id, code=parsed_obj.code, **values))  # type: ignore[arg-type]
-            result.created.append(f"objective {parsed_obj.code}")
-        elif _set_if_changed(existing, values):
-            result.updated.append(f"objective {parsed_obj.code}")
-        else:
-            result.unchanged += 1
+        _upsert_objective(session, mission_id, objectives.get(parsed_obj.code), parsed_obj, goal_id, position, result)
 
     position = 0
     for goal_position, parsed_goal in enumerate(strategy.goals):
         goal_values = {"title": parsed_goal.title, "description": parsed_goal.description, "position": goal_position}
         goal = goals.get(parsed_goal.code)
         if goal is None:
-            goal = Goal(mission_id=mission.id, code=parsed_goal.code, **goal_values)  # type: ignore[arg-type]
+            goal = Goal(mission_id=mission_id, code=parsed_goal.code, **goal_values)  # type: ignore[arg-type]
             session.add(goal)
             session.flush()
             result.created.append(f"goal {parsed_goal.code}")
@@ -292,21 +314,33 @@ def import_strategy(
         else:
             result.unchanged += 1
         for parsed_obj in parsed_goal.objectives:
-            upsert_objective(parsed_obj, goal.id, position)
+            upsert(parsed_obj, goal.id, position)
             position += 1
     for parsed_obj in strategy.management_objectives:
-        upsert_objective(parsed_obj, None, position)
+        upsert(parsed_obj, None, position)
         position += 1
+    return seen
 
-    result.missing_from_document = sorted(set(objectives) - seen)
-    for code in result.missing_from_document:
-        if objectives[code].retired_on is None:
-            objectives[code].retired_on = today
-            result.retired.append(code)
-    if record:
-        _record(session, actor, mission.country, source_sha256, result, strategy.warnings)
-    session.flush()
-    return result
+
+def _upsert_objective(
+    session: Session,
+    mission_id: int,
+    existing: Objective | None,
+    parsed_obj: ParsedObjective,
+    goal_id: int | None,
+    position: int,
+    result: ImportResult,
+) -> None:
+    """Add the objective, or update ``existing`` in place (restoring it if it was retired)."""
+    values: dict[str, object] = {name: getattr(parsed_obj, name) for name in _TEXT_FIELDS}
+    values.update(goal_id=goal_id, kind=parsed_obj.kind, position=position, retired_on=None)
+    if existing is None:
+        session.add(Objective(mission_id=mission_id, code=parsed_obj.code, **values))  # type: ignore[arg-type]
+        result.created.append(f"objective {parsed_obj.code}")
+    elif _set_if_changed(existing, values):
+        result.updated.append(f"objective {parsed_obj.code}")
+    else:
+        result.unchanged += 1
 
 
 def _record(

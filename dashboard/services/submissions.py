@@ -40,6 +40,7 @@ from models import (
     UpdateInput,
 )
 from models.fields import FIELD_LABELS, UPDATE_FIELDS, UpdateKey
+from models.schemas import FieldError
 
 COMMENT_MAX_CHARS = 2000
 
@@ -80,19 +81,19 @@ def _aware(moment: datetime) -> datetime:
 def check_quarter(mission: Mission, quarter: FiscalQuarter, today: date) -> None:
     first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
     if not first <= quarter <= last:
-        raise ValueError(f"quarter: {quarter.label} is outside the strategy period ({first.label} to {last.label})")
+        raise FieldError("quarter", f"{quarter.label} is outside the strategy period ({first.label} to {last.label})")
     if quarter > FiscalQuarter.containing(today):
-        raise ValueError(f"quarter: {quarter.label} has not started yet")
+        raise FieldError("quarter", f"{quarter.label} has not started yet")
 
 
 def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: date) -> Target:
     """Check that the objective exists, the agency contributes to it, the actor reports for it, the quarter fits."""
     objective = session.get(Objective, form.objective_id)
     if objective is None:
-        raise ValueError("objective: not found")
+        raise FieldError("objective", "not found")
     agency = session.get(Agency, form.agency_id)
     if agency is None:
-        raise ValueError("agency: not found")
+        raise FieldError("agency", "not found")
     require_agency(actor, form.agency_id, agency.acronym)
     quarter = FiscalQuarter(form.fiscal_year, form.quarter)
     # Roles are effective-dated: the agency must hold one on the objective in the update's quarter.
@@ -218,7 +219,7 @@ def submit(
     current = latest_revision(session, key)
     if (current.revision if current else 0) != base_revision:
         if current is None:
-            raise ValueError(f"base_revision: this update has no revision {base_revision} to start from")
+            raise FieldError("base_revision", f"this update has no revision {base_revision} to start from")
         raise Conflict(_detached(session, current), base_revision)
     if current is not None and same_content(current, form) and indicator_values_stored(session, form):
         draft = _draft(session, key)
@@ -257,7 +258,7 @@ def _store_indicator_values(
         _lock_key(session, (indicator_id, form.fiscal_year, form.quarter), "indicator_value")
     for indicator_id, value in form.indicator_values.items():
         if indicator_id not in own:
-            raise ValueError(f"indicator_values: indicator {indicator_id} does not belong to this objective")
+            raise FieldError("indicator_values", f"indicator {indicator_id} does not belong to this objective")
         previous = session.exec(
             select(IndicatorValue)
             .where(

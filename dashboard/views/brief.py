@@ -237,74 +237,16 @@ def build_brief(
     scoped = scoped[scoped["objective_id"].isin(keep)] if not scoped.empty else scoped
     previous = quarter.previous()
     before = aggregation.headline(view.previous, view.expected, scoped, previous)
-
     current = scoped[scoped["qindex"] == quarter.index] if not scoped.empty else scoped
-    agencies = view.expected.drop_duplicates("agency_id").set_index("agency_id")["agency"]
-    owed_now = effective.in_effect(view.expected, quarter)
-    leads = owed_now[owed_now["role"] == "lead"].groupby("objective_id")["agency"].first()
-    everyone_now = effective.in_effect(expected, quarter)
-    all_leads = everyone_now[everyone_now["role"] == "lead"].groupby("objective_id")["agency"].first()
-    reports_by_objective: dict[int, list[AgencyReport]] = {}
-    for row in current.sort_values(["objective_id", "agency_id"]).itertuples() if not current.empty else ():
-        reports_by_objective.setdefault(int(row.objective_id), []).append(
-            AgencyReport(
-                agency=str(agencies.get(row.agency_id, "")),
-                status=str(row.status),
-                progress=int(row.progress),
-                risk_level=str(row.risk_level),
-                accomplishments=str(row.accomplishments or ""),
-                challenges=str(row.challenges or ""),
-                next_steps=str(row.next_steps or ""),
-                risk_note=str(row.risk_note or ""),
-            )
-        )
-
-    goal_rows = aggregation.goal_progress(view.as_of)
-    sections = []
-    for goal in goal_rows.itertuples():
-        lines = []
-        for obj in view.as_of[view.as_of["goal_code"] == goal.goal_code].itertuples():
-            reports = reports_by_objective.get(int(obj.objective_id), [])
-            lines.append(
-                ObjectiveLine(
-                    code=str(obj.code),
-                    title=str(obj.title),
-                    goal_code=str(obj.goal_code),
-                    status=str(obj.status),
-                    progress=None if pd.isna(obj.progress) else float(obj.progress),
-                    risk_level=None if pd.isna(obj.risk_level) else str(obj.risk_level),
-                    lead_agency=str(leads.get(obj.objective_id, all_leads.get(obj.objective_id, ""))),
-                    accomplishments=_joined(reports, "accomplishments"),
-                    challenges=_joined(reports, "challenges"),
-                    mitigation=_joined(reports, "risk_note"),
-                    reports=tuple(reports) if appendix else (),
-                    indicators=_indicators(indicators, int(obj.objective_id), quarter)
-                    if appendix and indicators is not None
-                    else (),
-                )
-            )
-        sections.append(
-            GoalSection(
-                code=str(goal.goal_code),
-                title=str(goal.goal_title),
-                progress=None if pd.isna(goal.progress) else float(goal.progress),
-                objectives=tuple(lines),
-            )
-        )
-
-    changes = aggregation.changes_since(view.previous, view.as_of)
-    rows = reporting.outstanding(view.expected, submissions, quarter, today=today, due_days=due_days)
-    outstanding = tuple(
-        Outstanding(
-            agency=str(r.agency),
-            working_group=str(r.working_group),
-            code=str(r.code),
-            state=str(r.state),
-            overdue=bool(r.overdue),
-            comment=str(r.review_comment) if reader.may_see_comment(int(r.objective_id), int(r.agency_id)) else "",
-        )
-        for r in rows.itertuples()
+    sections = _sections(
+        view.as_of,
+        _reports_by_objective(current, view.expected),
+        _leads(view.expected, expected, quarter),
+        indicators if appendix else None,
+        quarter,
+        appendix,
     )
+    rows = reporting.outstanding(view.expected, submissions, quarter, today=today, due_days=due_days)
     return Brief(
         mission=mission.country,
         post=mission.post,
@@ -320,22 +262,113 @@ def build_brief(
         risk_chart=risk_chart_data(view.as_of),
         goals=tuple(sections),
         attention=tuple(o for s in sections for o in s.objectives if o.status in ATTENTION),
-        changes=tuple(
-            Change(
-                str(c.code),
-                str(c.title),
-                str(c.status_before),
-                str(c.status_now),
-                str(c.risk_before),
-                str(c.risk_now),
-                str(c.direction),
-            )
-            for c in changes.itertuples()
-        ),
-        outstanding=outstanding,
+        changes=_changes(aggregation.changes_since(view.previous, view.as_of)),
+        outstanding=_outstanding(rows, reader),
         by_agency=_tallies(rows, "agency"),
         by_working_group=_tallies(rows, "working_group"),
         appendix=appendix,
+    )
+
+
+def _reports_by_objective(current: pd.DataFrame, owed: pd.DataFrame) -> dict[int, list[AgencyReport]]:
+    """The quarter's counted updates as each agency's report, by objective id (agencies in id order)."""
+    agencies = owed.drop_duplicates("agency_id").set_index("agency_id")["agency"]
+    reports: dict[int, list[AgencyReport]] = {}
+    for row in current.sort_values(["objective_id", "agency_id"]).itertuples() if not current.empty else ():
+        reports.setdefault(int(row.objective_id), []).append(
+            AgencyReport(
+                agency=str(agencies.get(row.agency_id, "")),
+                status=str(row.status),
+                progress=int(row.progress),
+                risk_level=str(row.risk_level),
+                accomplishments=str(row.accomplishments or ""),
+                challenges=str(row.challenges or ""),
+                next_steps=str(row.next_steps or ""),
+                risk_note=str(row.risk_note or ""),
+            )
+        )
+    return reports
+
+
+def _leads(owed: pd.DataFrame, expected: pd.DataFrame, quarter: FiscalQuarter) -> dict[int, str]:
+    """Each objective's lead agency in ``quarter``: among the filtered agencies, else among all of them."""
+    owed_now = effective.in_effect(owed, quarter)
+    leads = owed_now[owed_now["role"] == "lead"].groupby("objective_id")["agency"].first()
+    everyone_now = effective.in_effect(expected, quarter)
+    all_leads = everyone_now[everyone_now["role"] == "lead"].groupby("objective_id")["agency"].first()
+    return {**all_leads.to_dict(), **leads.to_dict()}
+
+
+def _sections(
+    as_of: pd.DataFrame,
+    reports: dict[int, list[AgencyReport]],
+    leads: dict[int, str],
+    indicators: pd.DataFrame | None,
+    quarter: FiscalQuarter,
+    appendix: bool,
+) -> list[GoalSection]:
+    """One section per goal with a line per objective; reports and indicators only for the appendix."""
+    sections = []
+    for goal in aggregation.goal_progress(as_of).itertuples():
+        lines = []
+        for obj in as_of[as_of["goal_code"] == goal.goal_code].itertuples():
+            mine = reports.get(int(obj.objective_id), [])
+            lines.append(
+                ObjectiveLine(
+                    code=str(obj.code),
+                    title=str(obj.title),
+                    goal_code=str(obj.goal_code),
+                    status=str(obj.status),
+                    progress=None if pd.isna(obj.progress) else float(obj.progress),
+                    risk_level=None if pd.isna(obj.risk_level) else str(obj.risk_level),
+                    lead_agency=str(leads.get(obj.objective_id, "")),
+                    accomplishments=_joined(mine, "accomplishments"),
+                    challenges=_joined(mine, "challenges"),
+                    mitigation=_joined(mine, "risk_note"),
+                    reports=tuple(mine) if appendix else (),
+                    indicators=_indicators(indicators, int(obj.objective_id), quarter)
+                    if appendix and indicators is not None
+                    else (),
+                )
+            )
+        sections.append(
+            GoalSection(
+                code=str(goal.goal_code),
+                title=str(goal.goal_title),
+                progress=None if pd.isna(goal.progress) else float(goal.progress),
+                objectives=tuple(lines),
+            )
+        )
+    return sections
+
+
+def _changes(changes: pd.DataFrame) -> tuple[Change, ...]:
+    return tuple(
+        Change(
+            str(c.code),
+            str(c.title),
+            str(c.status_before),
+            str(c.status_now),
+            str(c.risk_before),
+            str(c.risk_now),
+            str(c.direction),
+        )
+        for c in changes.itertuples()
+    )
+
+
+def _outstanding(rows: pd.DataFrame, reader: Reader) -> tuple[Outstanding, ...]:
+    """The expected updates not received; a chair's comment only where ``reader`` may see it."""
+    return tuple(
+        Outstanding(
+            agency=str(r.agency),
+            working_group=str(r.working_group),
+            code=str(r.code),
+            state=str(r.state),
+            overdue=bool(r.overdue),
+            comment=str(r.review_comment) if reader.may_see_comment(int(r.objective_id), int(r.agency_id)) else "",
+        )
+        for r in rows.itertuples()
     )
 
 

@@ -1,8 +1,10 @@
+import pickle
+
 import pytest
 from pydantic import ValidationError
 
-from models import AgencyCreate, IndicatorCreate, StatusUpdate, StatusUpdateCreate, format_validation_error
-from models.schemas import NARRATIVE_MAX_CHARS
+from models import AgencyCreate, IndicatorCreate, StatusUpdate, StatusUpdateCreate, UpdateInput, format_validation_error
+from models.schemas import NARRATIVE_MAX_CHARS, FieldError, validation_problems
 
 VALID = {
     "objective_id": 1,
@@ -14,6 +16,7 @@ VALID = {
     "risk_level": "Medium",
     "author": "officer@state.gov",
 }
+VALID_INPUT = {name: value for name, value in VALID.items() if name != "author"}
 
 
 def _errors(**changes: object) -> list[str]:
@@ -75,3 +78,30 @@ def test_indicator_direction_must_be_up_or_down() -> None:
     with pytest.raises(ValidationError) as info:
         IndicatorCreate(objective_id=1, name="Cases", baseline=1, target=2, direction="sideways")
     assert format_validation_error(info.value) == ["direction: must be 'up' or 'down'"]
+
+
+def test_validation_problems_give_the_field_apart_from_the_message() -> None:
+    with pytest.raises(ValidationError) as info:
+        StatusUpdateCreate(**{**VALID, "progress": 150, "quarter": 0, "author": ""})
+    problems = validation_problems(info.value)
+    assert problems == [
+        ("quarter", "must be at least 1"),
+        ("progress", "must be at most 100"),
+        ("author", "is required"),
+    ]
+    assert format_validation_error(info.value) == [f"{field}: {message}" for field, message in problems]
+
+
+def test_narrative_problems_name_each_missing_narrative_and_the_lines_keep_their_form() -> None:
+    form = UpdateInput(**{**VALID_INPUT, "status": "Off track", "accomplishments": "Done"})
+    assert [field for field, _ in form.narrative_problems()] == ["challenges", "risk_note"]
+    assert form.missing_narratives() == [f"{field}: {message}" for field, message in form.narrative_problems()]
+
+
+def test_a_field_error_reads_as_field_colon_message_and_keeps_both_apart() -> None:
+    error = FieldError("quarter", "Note: FY2026 Q4 has not started yet")
+    assert isinstance(error, ValueError)
+    assert str(error) == "quarter: Note: FY2026 Q4 has not started yet"
+    assert (error.field, error.message) == ("quarter", "Note: FY2026 Q4 has not started yet")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.field, copy.message, str(copy)) == (error.field, error.message, str(error))

@@ -25,7 +25,8 @@ from dashboard.services.bulk_updates import RowError
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.database import get_engine, read_session, write_session
-from models import Agency, Indicator, IndicatorValue, Mission, Objective, StatusUpdate, UpdateInput
+from models import Agency, Indicator, IndicatorValue, Mission, Objective, StatusUpdate, UpdateInput, schemas
+from models.schemas import FieldError
 
 ROOT = Path(__file__).resolve().parents[2]
 STRUCTURE = json.loads((ROOT / "data" / "peru_structure.json").read_text())
@@ -754,3 +755,90 @@ def test_indicator_columns_round_trip(db: Engine) -> None:
     bad = _import(db, _fill(_template(db), misplaced))
     assert [(e.row, e.column) for e in bad.errors] == [(2, "Indicator 1.2: Judges trained")]
     assert "belongs to objective 1.2, not 1.1" in bad.errors[0].message
+
+
+# --------------------------------------------------------------------------- each error in its column
+
+
+def test_errors_frame_puts_each_error_of_several_bad_rows_in_its_column(db: Engine) -> None:
+    data = (
+        CSV_HEADER + "1.1,USAID,FY2026 Q4,Fine,40,Low,Done,,,\n"
+        "1.2,USAID,FY2030 Q1,On track,40,Low,Done,,,\n"
+        "1.3,DEA,FY2026 Q4,On track,140,Low,Done,,,\n"
+        "2.1,USAID,FY2026 Q4,On track,40,Low,Done,,,\n"
+        "1.1,USAID,FY2026 Q4,On track,40,Low,Done,,,\n"
+        "M1,USAID,FY2026 Q4,Off track,10,High,Done,,,\n"
+    ).encode()
+    report = _import(db, data, "u.csv")
+    frame = bulk_updates.errors_frame(report.errors)
+    assert frame.values.tolist() == [
+        [2, "status", "Fine is not a status (use one of: Not started, On track, At risk, Off track, Completed)"],
+        [3, "quarter", "FY2030 Q1 is outside the strategy period (FY2022 Q1 to FY2026 Q4)"],
+        [4, "agency", "You report for USAID, not for DEA."],
+        [4, "progress", "140 is not between 0 and 100"],
+        [5, "agency", "USAID is not a lead or contributing agency on objective 2.1"],
+        [6, "objective", "1.1 USAID FY2026 Q4 is already on row 2: keep one row per objective, agency and quarter"],
+        [7, "challenges", "is required when the status is Off track: say what held progress back"],
+        [7, "risk_note", "is required when the status is Off track: say what the risk is and how it is mitigated"],
+    ]
+    assert _stored(db) == []
+
+
+REWORDED = [
+    "Note: the quarter closed while you were editing",
+    "objective 1.1: reporting for this quarter has closed",
+    "agency: closed",
+    "closed",
+]
+
+
+@pytest.mark.parametrize("message", REWORDED)
+@pytest.mark.parametrize(
+    ("field", "column"), [("quarter", "quarter"), ("fiscal_year", "quarter"), ("base_revision", "current_revision")]
+)
+def test_a_reworded_message_stays_in_its_fields_column_while_checking(
+    db: Engine, monkeypatch: pytest.MonkeyPatch, field: str, column: str, message: str
+) -> None:
+    """The column comes from the error's field, never from its text, whatever the text says."""
+
+    def refuse(*args: object) -> None:
+        raise FieldError(field, message)
+
+    monkeypatch.setattr(submissions, "resolve_target", refuse)
+    report = _import(db, (CSV_HEADER + "1.1,USAID,FY2026 Q4,On track,40,Low,Done,,,\n").encode(), "u.csv")
+    assert report.errors == [RowError(2, column, message)]
+    assert report.lines() == [f"row 2, {column}: {message}"]
+
+
+@pytest.mark.parametrize("message", REWORDED)
+def test_a_reworded_message_stays_in_its_fields_column_while_writing(
+    db: Engine, monkeypatch: pytest.MonkeyPatch, message: str
+) -> None:
+    def refuse(**kwargs: object) -> None:
+        raise FieldError("indicator_values", message)
+
+    monkeypatch.setattr(submissions, "submit", refuse)
+    report = _import(db, (CSV_HEADER + "1.1,USAID,FY2026 Q4,On track,40,Low,Done,,,\n").encode(), "u.csv")
+    assert report.errors == [RowError(2, "indicator_values", message)]
+    assert _stored(db) == []
+
+
+def test_a_reworded_narrative_message_stays_in_the_narratives_column(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(schemas._REQUIRED_MESSAGES, "challenges", "Status {status}: progress: say what held it back")
+    data = (CSV_HEADER + "1.1,USAID,FY2026 Q4,At risk,40,High,Done,,,Floods\n").encode()
+    report = _import(db, data, "u.csv")
+    assert report.errors == [RowError(2, "challenges", "Status At risk: progress: say what held it back")]
+
+
+def test_a_rejected_form_puts_each_field_in_its_column(db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pydantic's own refusals (a fiscal year out of range, a missing field) land in the template's column."""
+
+    def refuse(*args: object) -> None:
+        UpdateInput(objective_id=1, agency_id=1, fiscal_year=1999, quarter=4, status="On track", progress=1)
+
+    monkeypatch.setattr(submissions, "resolve_target", refuse)
+    report = _import(db, (CSV_HEADER + "1.1,USAID,FY2026 Q4,On track,40,Low,Done,,,\n").encode(), "u.csv")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "quarter"), (2, "risk_level")]
+    assert report.errors[0].message == "must be at least 2000"
