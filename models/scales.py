@@ -206,6 +206,8 @@ STATUS_ORDER: list[str] = [s.value for s in Status]
 RISK_ORDER: list[str] = [r.value for r in RiskLevel]
 # Every status a figure can show, "No update" last.
 STATUS_LEVELS: list[str] = [*STATUS_ORDER, NoStatus.NO_UPDATE.value]
+# The statuses the headline counts: every one that says how work stands (not "Not started").
+HEADLINE_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.group is not Group.PENDING)
 GOOD_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.good)
 TROUBLED_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.troubled)
 WORST_FIRST: tuple[str, ...] = tuple(s.value for s in sorted(Status, key=lambda s: -s.severity))

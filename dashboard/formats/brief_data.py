@@ -169,6 +169,6 @@ def status_text(status: str, symbols: bool = True) -> str:
     return f"{STATUS_SYMBOLS.get(status, '')} {status}".strip() if symbols else status
 
 
-def percent(value: float | None) -> str:
+def percent(value: float | None, none: str = "—") -> str:
     """A percentage in the brief, rounded as everywhere else (``domain.numbers.percent``)."""
-    return _percent(value)
+    return _percent(value, none=none)

@@ -26,6 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dashboard.domain.numbers import whole
 from dashboard.formats import brief_text
 from dashboard.formats.brief_data import (
     RISK_COLORS,
@@ -143,7 +144,10 @@ def _bar_chart(data: ChartData, width: float, height: float, statuses: dict[str,
     chart.valueAxis.valueMax = max(100, max(values, default=0)) if "%" in data.title else max(1, max(values, default=1))
     chart.valueAxis.labels.fontName = fonts.regular
     chart.valueAxis.labels.fontSize = 7
-    chart.barLabelFormat = "%.0f%%" if "%" in data.title else "%.0f"
+    # Each bar's label as every other view prints it: "49%", "no update" for a bar with no figure.
+    shown = [percent(v, none="no update") if "%" in data.title else whole(v) for v in data.series[0].values]
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [list(reversed(shown))]
     chart.barLabels.fontName = fonts.regular
     chart.barLabels.fontSize = 6
     chart.barLabels.boxAnchor = "w"

@@ -16,6 +16,7 @@ from dashboard.domain import aggregation, effective, reporting
 from dashboard.domain.actor import Actor
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
+from dashboard.domain.numbers import half_up, percent
 from dashboard.formats.brief_data import (
     AgencyReport,
     Brief,
@@ -31,13 +32,15 @@ from dashboard.formats.brief_data import (
 )
 from dashboard.settings import Settings
 from dashboard.store import queries
-from models.scales import RISK_ORDER
+from models.quarters import quarter_index
+from models.scales import ELEVATED_RISKS, HEADLINE_STATUSES, RISK_ORDER, WORST_FIRST, Status, goal_name
 
 FORMATS = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
 }
-ATTENTION = ("Off track", "At risk")
+# The objectives a brief calls attention to, worst first.
+ATTENTION = tuple(s for s in WORST_FIRST if Status(s).troubled)
 
 
 class BriefError(ValueError):
@@ -73,14 +76,14 @@ class MissionInfo:
             raise BriefError(f"{quarter.label} is outside the {self.country} strategy ({first.label} to {last.label})")
 
 
-def _goal_name(code: str) -> str:
-    return "Management" if code == "M" else f"Goal {code}"
+_goal_name = goal_name
 
 
 def _signed(delta: float, unit: str = "") -> str:
-    if round(delta) == 0:
+    number = half_up(delta) or 0
+    if number == 0:
         return "no change"
-    return f"{'+' if delta > 0 else '−'}{abs(delta):.0f}{unit}"
+    return f"{'+' if number > 0 else '−'}{abs(number)}{unit}"
 
 
 def _figures(now: aggregation.Headline, before: aggregation.Headline, previous: str) -> tuple[Figure, ...]:
@@ -91,13 +94,13 @@ def _figures(now: aggregation.Headline, before: aggregation.Headline, previous: 
 
     out = [
         Figure(status, str(now.status_counts[status]), change(now.status_counts[status], before.status_counts[status]))
-        for status in ("On track", "At risk", "Off track", "Completed")
+        for status in HEADLINE_STATUSES
     ]
     out.append(
         Figure(
             "Mean progress",
-            "—" if now.mean_progress is None else f"{now.mean_progress:.0f}%",
-            change(now.mean_progress, before.mean_progress, " pts"),
+            percent(now.mean_progress),
+            change(half_up(now.mean_progress), half_up(before.mean_progress), " pts"),
         )
     )
     out.append(Figure("High or Critical risk", str(now.high_risk), change(now.high_risk, before.high_risk)))
@@ -118,10 +121,10 @@ def goal_chart_data(as_of: pd.DataFrame) -> ChartData:
     values: list[float | None] = []
     for goal in goals.itertuples():
         categories.append(_goal_name(goal.goal_code))
-        values.append(None if pd.isna(goal.progress) else float(goal.progress))
+        values.append(half_up(goal.progress))
         for obj in as_of[as_of["goal_code"] == goal.goal_code].itertuples():
             categories.append(str(obj.code))
-            values.append(None if pd.isna(obj.progress) else float(obj.progress))
+            values.append(half_up(obj.progress))
     return ChartData(
         "Progress by goal, with its objectives (%)",
         tuple(categories),
@@ -142,7 +145,7 @@ def status_chart_data(head: aggregation.Headline) -> ChartData:
 
 def risk_chart_data(as_of: pd.DataFrame) -> ChartData:
     table = aggregation.risk_by_goal(as_of)
-    high = int(table[["High", "Critical"]].sum().sum()) if not table.empty else 0
+    high = int(table[[r for r in ELEVATED_RISKS if r in table]].sum().sum()) if not table.empty else 0
     return ChartData(
         "Risk level by goal (objectives)",
         tuple(_goal_name(str(g)) for g in table.index),
@@ -162,7 +165,7 @@ def _indicators(frame: pd.DataFrame, objective_id: int, quarter: FiscalQuarter) 
     for _, rows in mine.groupby("indicator_id", sort=False):
         first = rows.iloc[0]
         valued = rows.dropna(subset=["value", "fiscal_year"])
-        valued = valued[valued["fiscal_year"] * 4 + valued["quarter"] - 1 <= quarter.index]
+        valued = valued[quarter_index(valued["fiscal_year"], valued["quarter"]) <= quarter.index]
         latest = valued.iloc[-1] if not valued.empty else None
         out.append(
             Indicator(
@@ -319,7 +322,7 @@ def _sections(
                     title=str(obj.title),
                     goal_code=str(obj.goal_code),
                     status=str(obj.status),
-                    progress=None if pd.isna(obj.progress) else float(obj.progress),
+                    progress=half_up(obj.progress),
                     risk_level=None if pd.isna(obj.risk_level) else str(obj.risk_level),
                     lead_agency=str(leads.get(obj.objective_id, "")),
                     accomplishments=_joined(mine, "accomplishments"),
@@ -335,7 +338,7 @@ def _sections(
             GoalSection(
                 code=str(goal.goal_code),
                 title=str(goal.goal_title),
-                progress=None if pd.isna(goal.progress) else float(goal.progress),
+                progress=half_up(goal.progress),
                 objectives=tuple(lines),
             )
         )
