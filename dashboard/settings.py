@@ -1,10 +1,11 @@
 """The one Settings object. Every setting is an environment variable documented in README.md."""
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.scales import RECEIVED_STATES, ReviewState
+from models.scales import RECEIVED_STATES, ReviewState, Role
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -36,6 +37,29 @@ def _int(name: str, default: int, minimum: int) -> int:
     return number
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """Comma-separated addresses or CIDR blocks (``10.0.0.0/8, ::1``). Raises ValueError naming the bad entry."""
+    networks = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or CIDR block") from None
+    return tuple(networks)
+
+
+def _networks(name: str) -> tuple[Network, ...]:
+    try:
+        return parse_networks(os.environ.get(name, ""))
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
 # name -> one-line description; README.md documents each (a test checks).
 SETTINGS_DOC: dict[str, str] = {
     "DATABASE_URL": "SQLAlchemy URL of the database.",
@@ -45,6 +69,8 @@ SETTINGS_DOC: dict[str, str] = {
     "ICS_ANONYMOUS_VIEW": "Let visitors who are not signed in view the dashboard (writing always needs a sign-in).",
     "ICS_SIGNIN_MAX_FAILURES": "Failed local sign-ins in a row that lock an account.",
     "ICS_SIGNIN_LOCK_MINUTES": "How long a locked local account stays locked.",
+    "ICS_TRUSTED_PROXIES": "Proxies (addresses or CIDR blocks) whose X-Forwarded-For header names the client.",
+    "ICS_OIDC_DEFAULT_ROLE": "Access for an OIDC identity with no account here: empty (none) or viewer.",
     "ICS_DUE_DAYS": "Days after a quarter ends that its status updates fall due.",
     "ICS_COUNT_UPDATES": "Which updates the dashboard counts: `submitted` (submitted and approved) or `approved` only.",
 }
@@ -54,6 +80,17 @@ COUNT_CHOICES: dict[str, tuple[str, ...]] = {
     ReviewState.SUBMITTED.value: RECEIVED_STATES,
     ReviewState.APPROVED.value: (ReviewState.APPROVED.value,),
 }
+
+# ICS_OIDC_DEFAULT_ROLE: "" (no access) or the role an OIDC identity with no account gets. Only viewing needs
+# no account row: every other role is bound to agencies or working groups an admin sets.
+OIDC_DEFAULT_ROLES = ("", Role.VIEWER.value)
+
+
+def _oidc_role(name: str) -> str:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw not in OIDC_DEFAULT_ROLES:
+        raise ValueError(f"{name} must be empty (no access) or {Role.VIEWER.value}, got {raw!r}")
+    return raw
 
 
 def _choice(name: str, default: str, choices: dict[str, tuple[str, ...]]) -> str:
@@ -72,6 +109,8 @@ class Settings:
     anonymous_view: bool = True
     signin_max_failures: int = 5
     signin_lock_minutes: int = 15
+    trusted_proxies: tuple[Network, ...] = ()
+    oidc_default_role: str = ""
     due_days: int = 30
     count_updates: str = ReviewState.SUBMITTED.value
     data_dir: Path = field(default=DATA_DIR)
@@ -87,6 +126,8 @@ class Settings:
             anonymous_view=_bool("ICS_ANONYMOUS_VIEW", True),
             signin_max_failures=_int("ICS_SIGNIN_MAX_FAILURES", 5, 1),
             signin_lock_minutes=_int("ICS_SIGNIN_LOCK_MINUTES", 15, 1),
+            trusted_proxies=_networks("ICS_TRUSTED_PROXIES"),
+            oidc_default_role=_oidc_role("ICS_OIDC_DEFAULT_ROLE"),
             due_days=_int("ICS_DUE_DAYS", 30, 0),
             count_updates=_choice("ICS_COUNT_UPDATES", ReviewState.SUBMITTED.value, COUNT_CHOICES),
         )

@@ -25,6 +25,13 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.max_import_bytes == 10 * 1024 * 1024
     assert settings.anonymous_view is True
     assert settings.counted_states == ("submitted", "approved")
+    assert settings.trusted_proxies == ()  # proxy headers ignored
+    assert settings.oidc_default_role == ""  # an OIDC identity with no account gets no access
+
+
+def test_trusted_proxies_are_addresses_and_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ICS_TRUSTED_PROXIES", " 10.0.0.0/8, 192.0.2.1 ,::1")
+    assert [str(n) for n in Settings.from_env().trusted_proxies] == ["10.0.0.0/8", "192.0.2.1/32", "::1/128"]
 
 
 def test_counting_only_approved_updates(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,6 +49,8 @@ def test_counting_only_approved_updates(monkeypatch: pytest.MonkeyPatch) -> None
         ("ICS_SIGNIN_MAX_FAILURES", "0", "ICS_SIGNIN_MAX_FAILURES must be at least 1"),
         ("ICS_DUE_DAYS", "soon", "ICS_DUE_DAYS must be a whole number"),
         ("ICS_COUNT_UPDATES", "drafts", "ICS_COUNT_UPDATES must be one of submitted, approved"),
+        ("ICS_TRUSTED_PROXIES", "10.0.0.1, proxy.internal", "ICS_TRUSTED_PROXIES: 'proxy.internal' is not an IP"),
+        ("ICS_OIDC_DEFAULT_ROLE", "admin", "ICS_OIDC_DEFAULT_ROLE must be empty"),
     ],
 )
 def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str) -> None:

@@ -9,14 +9,16 @@ import streamlit as st
 from sqlmodel import select
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from dashboard.domain import actor
+from dashboard.domain import actor, client
 from dashboard.domain.actor import looks_like_email
 from dashboard.services import access
 from dashboard.store.database import read_session
+from dashboard.web import config
 from dashboard.web.cache import engine
 from models import AppUser
 
 LOCAL_KEY = "auth_email"
+LOOPBACK = "127.0.0.1"
 
 
 def oidc_configured() -> bool:
@@ -43,15 +45,16 @@ def current_actor() -> actor.Actor:
 
 
 def client_address() -> str:
-    """Where the sign-in comes from, for counting failures per client: the first address of a proxy's
-    X-Forwarded-For (the proxy in front of the app sets it), else the address Streamlit sees."""
+    """Where the sign-in comes from, for counting failures per client: the address Streamlit sees, or, when
+    that is a trusted proxy (ICS_TRUSTED_PROXIES), the right-most untrusted address of its X-Forwarded-For."""
     try:
-        forwarded = st.context.headers.get("X-Forwarded-For")
-        address = st.context.ip_address
+        headers = st.context.headers
+        forwarded = ",".join(headers.get_all("X-Forwarded-For")) if headers is not None else None
+        # Streamlit hides a loopback peer (127.0.0.1 or ::1) as None: a proxy on the same host is 127.0.0.1.
+        peer = st.context.ip_address or LOOPBACK
     except Exception:  # noqa: BLE001  (no browser behind this run, e.g. a headless test: one shared client)
-        forwarded = address = None
-    forwarded = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
-    return forwarded or (address if isinstance(address, str) and address else "unknown client")
+        forwarded = peer = None
+    return client.client_address(peer, forwarded, config.settings().trusted_proxies)
 
 
 def remember_local(email: str) -> None:
