@@ -129,3 +129,31 @@ def test_form_schema_cleans_before_validating() -> None:
         accomplishments="\x07\x07done\x1b",
     )
     assert form.accomplishments == "done"
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+    + ["\u200b", "\u2060", "\ufeff", "\u00ad", "\U000e0041"],
+)
+def test_clean_text_removes_bidi_overrides_isolates_and_invisible_format_characters(invisible: str) -> None:
+    assert clean_text(f"SIGN {invisible}AGREEMENT{invisible}") == "SIGN AGREEMENT"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u05e9\u05dc\u05d5\u05dd\u200f (2026)",  # Hebrew with a right-to-left mark
+        "\u200eABC \u0645\u0631\u062d\u0628\u0627\u061c",  # a left-to-right mark, an Arabic letter mark
+        "\U0001f469\u200d\U0001f4bb",  # an emoji sequence joined by ZWJ
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian with a zero-width non-joiner
+    ],
+)
+def test_clean_text_keeps_the_marks_and_joiners_languages_need(text: str) -> None:
+    assert clean_text(text) == text
+
+
+def test_a_narrative_with_a_bidi_override_is_stored_without_it(world: World) -> None:
+    world.submit(USAID, world.form(accomplishments="SIGN \u202eTNEMEERGA\u202c today", challenges="x\u2066y\u2069"))
+    stored = world.all(StatusUpdate)[-1]
+    assert (stored.accomplishments, stored.challenges) == ("SIGN TNEMEERGA today", "xy")
