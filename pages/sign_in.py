@@ -14,7 +14,9 @@ if actor.signed_in:
     st.success("You are signed in as:")
     st.text(actor.email or "")  # plain text: an e-mail in Markdown would become a link
     st.text(account.describe(actor))
-    if actor.user_id is None:
+    if not actor.can_view:
+        st.info("You are signed in but have no account in this dashboard. Ask an admin for access.")
+    elif actor.user_id is None:
         st.info(
             "You are signed in but have no account in this dashboard, so you can view only. Ask an admin for access."
         )

@@ -52,6 +52,8 @@ class Actor:
     system: bool = False
     # A regional bureau scope (models.scales.BUREAUS): the actor sees only that bureau's missions. None: all.
     bureau: str | None = None
+    # False for a signed-in identity with no account and no default access (ICS_OIDC_DEFAULT_ROLE empty).
+    can_view: bool = True
 
     @property
     def signed_in(self) -> bool:
@@ -73,6 +75,10 @@ class Actor:
     @property
     def can_review(self) -> bool:
         return not self.disabled and (self.is_admin or (self.role == Role.CHAIR and bool(self.working_group_ids)))
+
+    def may_see_bureau(self, bureau: str | None) -> bool:
+        """Whether a mission of ``bureau`` is inside this actor's scope (a bureau scope is a boundary)."""
+        return self.system or self.bureau is None or bureau == self.bureau
 
     @classmethod
     def anonymous(cls) -> "Actor":

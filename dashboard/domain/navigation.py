@@ -9,6 +9,8 @@ def page_names(actor: Actor, *, anonymous_view: bool) -> list[str]:
     """Page keys in navigation order; the first is the default page."""
     if not actor.signed_in:
         return [*VIEW_PAGES, "sign_in"] if anonymous_view else ["sign_in"]
+    if not actor.can_view:  # an identity with no account here: what anonymous visitors see, if anything
+        return [*VIEW_PAGES, "account"] if anonymous_view else ["account"]
     names = list(VIEW_PAGES)
     if actor.can_submit or actor.can_review:
         names.insert(0, "todo")

@@ -19,14 +19,15 @@ def find_user(session: Session, email: str) -> AppUser | None:
     return session.exec(select(AppUser).where(AppUser.email == normalise_email(email))).first()
 
 
-def resolve(session: Session, email: str | None) -> Actor:
-    """The actor for an identity. No identity: anonymous. A signed-in identity with no row is a viewer."""
+def resolve(session: Session, email: str | None, default_role: str = "") -> Actor:
+    """The actor for an identity. No identity: anonymous. A signed-in identity with no row gets ``default_role``
+    (ICS_OIDC_DEFAULT_ROLE): empty is no access, "viewer" views."""
     if email is None or not email.strip():
         return Actor.anonymous()
     email = normalise_email(email)
     user = find_user(session, email)
     if user is None:
-        return Actor(email=email)
+        return Actor(email=email, can_view=default_role == Role.VIEWER)
     assert user.id is not None
     agency_rows = session.exec(
         select(Agency.id, Agency.acronym)

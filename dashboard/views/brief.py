@@ -407,7 +407,14 @@ def load_brief(
     settings: Settings,
     appendix: bool = False,
 ) -> Brief:
-    """Read a mission's frames and build its brief (the command line's path; the page reads through its caches)."""
+    """Read a mission's frames and build its brief (the command line's path; the page reads through its caches).
+    Refuses (BriefError) a mission outside the reader's bureau scope."""
+    row = queries.mission_row(engine, mission_id)
+    if not reader.actor.may_see_bureau(row.bureau):
+        raise BriefError(
+            f"{reader.actor.label} sees only the {reader.actor.bureau} bureau's missions, and {row.country} is not "
+            "one of them: no brief was made."
+        )
     mission = mission_info(engine=engine, mission_id=mission_id)
     mission.check_quarter(quarter)
     expected = queries.expected_frame(engine, mission_id)

@@ -41,7 +41,7 @@ def current_email() -> str | None:
 
 def current_actor() -> actor.Actor:
     with read_session(engine()) as session:
-        return access.resolve(session, current_email())
+        return access.resolve(session, current_email(), config.settings().oidc_default_role)
 
 
 def client_address() -> str:

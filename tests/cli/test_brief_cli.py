@@ -102,3 +102,27 @@ def test_unwritable_path_gets_one_line(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: cannot write the brief to {target}"), err
     assert "Traceback" not in err + printed
+
+
+@pytest.mark.parametrize(("bureau", "allowed"), [("EUR", False), ("WHA", True), (None, True)])
+def test_a_bureau_scope_is_a_boundary_for_the_brief(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], bureau: str | None, allowed: bool
+) -> None:
+    from dashboard.domain.actor import SYSTEM_ACTOR
+    from dashboard.services import admin
+    from dashboard.store.database import get_engine, write_session
+
+    with write_session(get_engine(f"sqlite:///{demo_db}")) as session:
+        admin.add_user(
+            session=session, actor_email=SYSTEM_ACTOR, email="scoped@example.gov", role="viewer", bureau=bureau
+        )
+    out = tmp_path / "brief.pdf"
+    argv = ["brief", "--quarter", "FY2026Q4", "--format", "pdf", "--out", str(out), "--as", "scoped@example.gov"]
+    code, printed, err = _run(capsys, *argv)
+    if allowed:
+        assert code == 0 and out.exists(), err
+        return
+    assert code == 1 and not out.exists()
+    assert err.strip() == (
+        "error: scoped@example.gov sees only the EUR bureau's missions, and Peru is not one of them: no brief was made."
+    )

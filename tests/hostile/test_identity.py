@@ -38,3 +38,14 @@ def test_a_provider_identity_that_is_not_an_e_mail_is_nobody(cast: World, claime
     at = start(claimed, mode="oidc")
     assert not reachable(at, "admin")
     assert not reachable(at, "submit")
+
+
+@pytest.mark.parametrize(("default_role", "views"), [("", False), ("viewer", True)])
+def test_an_identity_with_no_account_gets_only_the_default_role(world: World, default_role: str, views: bool) -> None:
+    from dashboard.domain.navigation import VIEW_PAGES, page_names
+
+    with read_session(world.engine) as session:
+        actor = access.resolve(session, "unknown@partner.example", default_role)
+    assert actor.can_view is views and actor.user_id is None
+    pages = page_names(actor, anonymous_view=False)
+    assert pages == ([*VIEW_PAGES, "account"] if views else ["account"])
