@@ -118,9 +118,10 @@ def open_page(at: AppTest, name: str) -> AppTest:
 
 
 def rendered(markdown: str) -> str:
-    """What a person reads: the Markdown source without its backslash escapes and invisible word joiners
-    (see ``widgets.plain``)."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+    """What a person reads: the Markdown source without its backslash escapes and without the backticks of the
+    code spans that hold e-mails and web addresses (see ``widgets.plain``)."""
+    parts = re.split(r"(?<!\\)`([^`]*)`", markdown)
+    return "".join(part if i % 2 else re.sub(r"\\(.)", r"\1", part) for i, part in enumerate(parts))
 
 
 def texts(elements: Any) -> list[str]:

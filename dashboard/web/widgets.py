@@ -163,18 +163,25 @@ def show_chart(chart: Chart, key: str, *, data_on_demand: bool = False, selectab
 # Characters that make links, autolinks, emphasis, code, HTML, colour or emoji directives, or maths.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|<>~@:$])")
 # GitHub-flavoured autolinks (e-mails, www., http://) are found in the text after escapes are resolved, so
-# escaping cannot stop them: an invisible word joiner after "@", "www" and "http(s)" breaks their pattern.
-WORD_JOINER = "\u2060"
-_AUTOLINK_STARTS = re.compile(r"(@|\bwww(?=\.)|\bhttps?(?=:))", re.IGNORECASE)
+# escaping cannot stop them; inside a code span nothing is a link, and the text copies exactly as stored.
+# (Trailing punctuation stays outside the span: "… by officer@usaid.gov: returned.")
+_AUTOLINK_TOKEN = re.compile(r"[^\s`]*(?:@|\bwww\.|\bhttps?:)[^\s`]*?(?=[.,:;!?)\]]*(?:\s|$))", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
     """``text`` with Markdown's special characters escaped, for messages and labels that Streamlit renders
     as Markdown but that hold user or database text (e-mails, names, file names): no links, no formatting.
 
-    Reads the same; e-mails and web addresses carry an invisible word joiner so they are not turned into links.
+    Reads the same; e-mails and web addresses are shown as code, so they are not turned into links and copy as
+    typed.
     """
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", _AUTOLINK_STARTS.sub(rf"\1{WORD_JOINER}", text))
+    out, last = [], 0
+    for match in _AUTOLINK_TOKEN.finditer(text):
+        out.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[last : match.start()]))
+        out.append(f"`{match.group(0)}`")
+        last = match.end()
+    out.append(_MARKDOWN_SPECIALS.sub(r"\\\1", text[last:]))
+    return "".join(out)
 
 
 def highlighted(pieces: list[tuple[str, bool]]) -> str:

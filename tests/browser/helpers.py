@@ -103,9 +103,6 @@ def nav_titles(page: Page) -> list[str]:
 
 
 def as_shown(text: str) -> re.Pattern[str]:
-    """A pattern for ``text`` as a Markdown element shows it: ``widgets.plain`` puts an invisible word joiner after
-    "@" (and "www", "http") so e-mails and addresses are not made into links."""
-    pattern = re.escape(text)
-    for start in ("@", "www", "http"):
-        pattern = pattern.replace(re.escape(start), re.escape(start) + "\u2060?")
-    return re.compile(pattern)
+    """A pattern for ``text`` exactly as a Markdown element shows it (``widgets.plain`` shows e-mails and web
+    addresses as code, character for character)."""
+    return re.compile(re.escape(text))

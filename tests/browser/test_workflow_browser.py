@@ -78,7 +78,11 @@ def test_submit_return_fix_resubmit_approve(start_app: StartApp, browser: Browse
     chair.get_by_role("button", name="Return with comment").click()
     wait_for_app_idle(chair)
     _no_errors(chair)
-    expect(chair.get_by_text(as_shown("revision 1 by officer@usaid.gov: returned."))).to_be_visible()
+    returned = chair.get_by_text(as_shown("revision 1 by officer@usaid.gov: returned.")).last
+    expect(returned).to_be_visible()
+    # the address is neither a link nor padded with invisible characters: it copies exactly as typed
+    assert returned.locator("a").count() == 0
+    assert "\u2060" not in returned.inner_text() and "officer@usaid.gov" in returned.inner_text()
     expect(chair.get_by_text("Nothing is waiting for your review.")).to_be_visible()
 
     # The contributor sees the comment, fixes the update and resubmits.

@@ -31,5 +31,8 @@ _LIVE = [
 
 
 def live_markdown(body: str) -> list[str]:
-    """The pieces of ``body`` that Streamlit's Markdown would render as links, images, HTML or formatting."""
+    """The pieces of ``body`` that Streamlit's Markdown would render as links, images, HTML or formatting.
+
+    A code span (between unescaped backticks) is literal text: nothing inside it renders."""
+    body = re.sub(r"(?<!\\)`[^`]*`", "", body)
     return [m.group(0) for pattern in _LIVE for m in pattern.finditer(body)]
