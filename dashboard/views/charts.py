@@ -103,8 +103,9 @@ def status_counts_chart(head: Headline) -> Chart:
     return Chart(_layout(figure, "Objectives by status", height=280), head.summary, data.reset_index(drop=True))
 
 
-def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
-    """Each goal's mean progress, with its objectives' progress under it, coloured by status."""
+def _goal_rows(as_of: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
+    """The goal chart's bars, top to bottom: each goal, then its objectives (label, progress, status, kind, hover,
+    code)."""
     rows = []
     for goal in goals.itertuples():
         label = "Management" if goal.goal_code == "M" else f"Goal {goal.goal_code}"
@@ -129,7 +130,33 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
                     "code": obj.code,
                 }
             )
-    data = pd.DataFrame(rows, columns=["label", "progress", "status", "kind", "hover", "code"])
+    return pd.DataFrame(rows, columns=["label", "progress", "status", "kind", "hover", "code"])
+
+
+def _goal_summary(goals: pd.DataFrame) -> str:
+    """Which goal leads and which trails on mean progress, as rounded for display (ties named together)."""
+    reported = goals.dropna(subset=["progress"])
+    if reported.empty:
+        return "No goal has progress reported for this quarter."
+    rounded = reported.assign(shown=reported["progress"].round())
+    top, bottom = rounded["shown"].max(), rounded["shown"].min()
+    leaders = [_goal_name(g) for g in rounded[rounded["shown"] == top]["goal_code"]]
+    trailers = [_goal_name(g) for g in rounded[rounded["shown"] == bottom]["goal_code"]]
+    if len(reported) == 1:
+        return f"{leaders[0]} is at {top:.0f}% mean progress."
+    if top == bottom:
+        return f"{_joined(leaders)} are all at {top:.0f}% mean progress."
+    lead_verb = "leads" if len(leaders) == 1 else "lead"
+    trail_verb = "trails" if len(trailers) == 1 else "trail"
+    return (
+        f"{_joined(leaders)} {lead_verb} at {top:.0f}% mean progress; "
+        f"{_joined(trailers)} {trail_verb} at {bottom:.0f}%."
+    )
+
+
+def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
+    """Each goal's mean progress, with its objectives' progress under it, coloured by status."""
+    data = _goal_rows(as_of, goals)
     colors = [NEUTRAL if r.kind == "goal" else STATUS_COLORS[r.status] for r in data.itertuples()]
     texts = [
         ("no update" if pd.isna(r.progress) else f"{r.progress:.0f}%")
@@ -163,25 +190,7 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
     figure.update_xaxes(
         range=[0, 104], title="Progress toward end-of-strategy result (%)", tickvals=[0, 25, 50, 75, 100]
     )
-    reported = goals.dropna(subset=["progress"])
-    if reported.empty:
-        summary = "No goal has progress reported for this quarter."
-    else:
-        rounded = reported.assign(shown=reported["progress"].round())
-        top, bottom = rounded["shown"].max(), rounded["shown"].min()
-        leaders = [_goal_name(g) for g in rounded[rounded["shown"] == top]["goal_code"]]
-        trailers = [_goal_name(g) for g in rounded[rounded["shown"] == bottom]["goal_code"]]
-        if len(reported) == 1:
-            summary = f"{leaders[0]} is at {top:.0f}% mean progress."
-        elif top == bottom:
-            summary = f"{_joined(leaders)} are all at {top:.0f}% mean progress."
-        else:
-            lead_verb = "leads" if len(leaders) == 1 else "lead"
-            trail_verb = "trails" if len(trailers) == 1 else "trail"
-            summary = (
-                f"{_joined(leaders)} {lead_verb} at {top:.0f}% mean progress; "
-                f"{_joined(trailers)} {trail_verb} at {bottom:.0f}%."
-            )
+    summary = _goal_summary(goals)
     table = data[["code", "progress", "status"]].rename(columns={"code": "goal or objective"})
     _layout(figure, "Progress by goal, with its objectives", height=max(300, 28 * len(data) + 90))
     # The "100% ✓ Completed" labels draw past the axis into a fixed right margin, so they fit at any width.
