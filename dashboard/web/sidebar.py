@@ -84,6 +84,20 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
     picked = bar.select_slider(
         "Quarters (as of the last one)", options=labels, value=(start.label, end.label), key=f"{prefix}_quarters"
     )
+    chosen = Filters(
+        mission_id=mission_id if len(all_missions) > 1 else None,
+        start=quarters[labels.index(picked[0])],
+        end=quarters[labels.index(picked[1])],
+        **narrowing_filters(prefix, expected_rows, from_url),
+    )
+    mirror_in_url(chosen)
+    return chosen.replaced(mission_id=mission_id), expected_rows, update_rows
+
+
+def narrowing_filters(prefix: str, expected_rows: pd.DataFrame, from_url: Filters) -> dict[str, tuple[str, ...]]:
+    """The sidebar's goal, objective, agency, working group, status and risk choosers, starting from the link's
+    values that the mission has; returns the chosen values by ``Filters`` field."""
+    bar = st.sidebar
     goal_codes = list(dict.fromkeys(expected_rows["goal_code"]))
     goal_names = dict(zip(expected_rows["goal_code"], expected_rows["goal_title"], strict=False))
     goals = bar.multiselect(
@@ -133,23 +147,23 @@ def sidebar_filters(prefix: str) -> tuple[Filters, pd.DataFrame, pd.DataFrame] |
         key=f"{prefix}_risk",
         placeholder="Any risk level",
     )
-    chosen = Filters(
-        mission_id=mission_id if len(all_missions) > 1 else None,
-        goals=tuple(goals),
-        objectives=tuple(objectives),
-        agencies=tuple(agencies),
-        working_groups=tuple(groups),
-        start=quarters[labels.index(picked[0])],
-        end=quarters[labels.index(picked[1])],
-        statuses=tuple(statuses),
-        risks=tuple(risks),
-    )
-    wanted = chosen.to_query_params()
+    return {
+        "goals": tuple(goals),
+        "objectives": tuple(objectives),
+        "agencies": tuple(agencies),
+        "working_groups": tuple(groups),
+        "statuses": tuple(statuses),
+        "risks": tuple(risks),
+    }
+
+
+def mirror_in_url(filters: Filters) -> None:
+    """Write ``filters`` to the URL's query parameters, only when they differ from what it holds."""
+    wanted = filters.to_query_params()
     if {k: st.query_params.get_all(k) for k in st.query_params} != {
         k: v if isinstance(v, list) else [v] for k, v in wanted.items()
     }:
         st.query_params.from_dict(wanted)
-    return chosen.replaced(mission_id=mission_id), expected_rows, update_rows
 
 
 NO_MATCH = "No objective matches these filters. Clear a filter in the sidebar to see more."
