@@ -6,7 +6,7 @@ A row of either table opens its objective.
 
 import streamlit as st
 
-from dashboard.domain import aggregation, reporting
+from dashboard.domain import aggregation, links, reporting
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.store import queries
 from dashboard.views import charts
@@ -40,7 +40,7 @@ columns = ["code", "status", "progress", "risk_level", "role", "objective_title"
 table = pairs.assign(status=pairs["status"].fillna(aggregation.MISSING))[columns]
 widgets.table_to_objectives(
     table,
-    [widgets.objective_params(code, quarter, mission_id) for code in table["code"]],
+    [links.objective_link(code, quarter, mission_id) for code in table["code"]],
     key="ag_table",
     config=widgets.column_config(columns, working_group=st.column_config.TextColumn("Working group", width=180)),
 )
@@ -58,7 +58,7 @@ else:
     widgets.table_to_objectives(
         missed,
         [
-            widgets.objective_params(code, FiscalQuarter.parse(label), mission_id)
+            links.objective_link(code, FiscalQuarter.parse(label), mission_id)
             for code, label in zip(missed["code"], missed["quarter"], strict=True)
         ],
         key="ag_missed",

@@ -4,17 +4,17 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
-from dashboard.views.missions import HOTSPOT_ROWS, STATUS_CHIP_COLORS, STATUS_CHIPS, hotspot_rows
+from dashboard.domain import links
+from dashboard.views import missions
 from dashboard.web import cache, identity, widgets
 from models.scales import BUREAUS
-
-TREND_QUARTERS = 8
 
 
 def status_column(label: str) -> object:
     """A status column: each cell's symbol and name on its status's pale colour, drawn by the browser."""
-    return st.column_config.MultiselectColumn(label, options=STATUS_CHIPS, color=STATUS_CHIP_COLORS, width=100)
+    return st.column_config.MultiselectColumn(
+        label, options=missions.STATUS_CHIPS, color=missions.STATUS_CHIP_COLORS, width=100
+    )
 
 
 st.title("Missions")
@@ -23,20 +23,9 @@ every = cache.missions(cache.database_url())
 if every.empty:
     st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
     st.stop()
-first = FiscalQuarter(int(every["strategy_start"].min()), 1)
-last = FiscalQuarter(int(every["strategy_end"].max()), 4)
-quarters = quarter_range(first, last)
+quarters, wanted = missions.quarter_choices(every, st.query_params.get("to", ""), date.today())
 labels = [q.label for q in quarters]
-try:
-    wanted_to = FiscalQuarter.parse(st.query_params.get("to", "")).label
-except ValueError:
-    wanted_to = min(max(reporting_quarter(date.today()), first), last).label
-picked = st.sidebar.selectbox(
-    "Quarter",
-    labels,
-    index=labels.index(wanted_to) if wanted_to in labels else len(labels) - 1,
-    key="mi_quarter",
-)
+picked = st.sidebar.selectbox("Quarter", labels, index=quarters.index(wanted), key="mi_quarter")
 quarter = quarters[labels.index(picked)]
 if actor.bureau is not None:
     bureau: str | None = actor.bureau
@@ -54,12 +43,11 @@ else:
         )
         or None
     )
-token = f"{quarter.fiscal_year}Q{quarter.quarter}"
-params = {"to": token, **({"bureau": bureau} if bureau and actor.bureau is None else {})}
+params = links.missions_link(quarter, bureau if actor.bureau is None else None)
 if dict(st.query_params) != params:
     st.query_params.from_dict(params)
 
-trend_from = quarters[max(0, labels.index(picked) - TREND_QUARTERS + 1)]
+trend_from = missions.trend_start(quarters, quarter)
 view = cache.missions_bundle(cache.database_url(), trend_from, quarter, bureau, date.today())
 if view is None:
     st.info("No mission belongs to this bureau yet. Choose another bureau, or all bureaus.")
@@ -69,12 +57,9 @@ st.caption(
     f"As of {quarter.label}, {'all bureaus' if bureau is None else widgets.plain(BUREAUS[bureau])}: each goal's "
     "status combines its objectives' (the worst counts). Select a row to open that mission's overview."
 )
-c = st.columns(5)
-c[0].metric("Missions", f"{head.missions:,}")
-c[1].metric("On track", f"{head.on_track:,}", help="Missions on track or completed")
-c[2].metric("Struggling", f"{head.off_track_or_at_risk:,}", help="Missions at risk or off track")
-c[3].metric("Late", f"{head.late:,}", help="Missions with updates still missing after the due date")
-c[4].metric("High risk", f"{head.hotspots:,}", help="Objectives at High or Critical risk")
+figures = missions.headline_figures(head)
+for column, (label, value, help_text) in zip(st.columns(len(figures)), figures, strict=True):
+    column.metric(label, value, help=help_text)
 
 st.header("Missions by goal")
 table = view.table
@@ -106,7 +91,7 @@ picked_rows = st.dataframe(
 )
 rows = picked_rows.selection.rows if picked_rows else []
 if rows:
-    st.switch_page("../pages/overview.py", query_params={"mission": str(int(table.iloc[rows[0]]["mission_id"]))})
+    st.switch_page("../pages/overview.py", query_params=links.overview_link(int(table.iloc[rows[0]]["mission_id"])))
 st.caption(
     "Key: ● On track, ▲ At risk, ✖ Off track, ✔ Completed, ○ Not started, – No update; "
     "a blank goal cell: the mission has no such goal."
@@ -116,9 +101,9 @@ st.header("Risk hotspots")
 if view.hotspots.empty:
     st.success(f"No objective is at High or Critical risk in {quarter.label}.")
 else:
-    rows, note = hotspot_rows(view.hotspots, bool(st.session_state.get("mi_hotspots_all")))
+    rows, note = missions.hotspot_rows(view.hotspots, bool(st.session_state.get("mi_hotspots_all")))
     st.caption(note)
-    if len(view.hotspots) > HOTSPOT_ROWS:
+    if len(view.hotspots) > missions.HOTSPOT_ROWS:
         st.toggle(f"Show all {len(view.hotspots):,}", key="mi_hotspots_all")
     hot = st.dataframe(
         rows,
@@ -142,10 +127,8 @@ else:
     )
     if hot and hot.selection.rows:
         row = rows.iloc[hot.selection.rows[0]]
-        st.switch_page(
-            "../pages/objective.py",
-            query_params={"mission": str(int(row["mission_id"])), "objective": row["code"], "to": token},
-        )
+        link = links.objective_link(str(row["code"]), quarter, int(row["mission_id"]))
+        st.switch_page("../pages/objective.py", query_params=link)
 
 st.header("By bureau")
 widgets.show_chart(view.completeness, key="mi_complete", data_on_demand=True)

@@ -1,7 +1,7 @@
 """Objective page: the ICS text, the timeline, each agency's latest update, narratives and indicators.
 
 Opens the objective named by a single ``objective`` query parameter (its code) as of the quarter ``to``:
-``?mission=1&objective=2.1&to=2026Q4`` (``widgets.objective_params``), the target of every drill-down.
+``?mission=1&objective=2.1&to=2026Q4`` (``links.objective_link``), the target of every drill-down.
 """
 
 import pandas as pd

@@ -6,9 +6,14 @@ summary and, on demand, its data table. A click on an
 objective (a bar, a heatmap cell or a table row) opens the Objective page on that objective and quarter.
 """
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from dashboard.views.overview import DIRECTION_LABELS, direction_style, objective_code
+from dashboard.domain import links
+from dashboard.views import overview
+from dashboard.views.charts import Chart
 from dashboard.web import brief_button, cache, sidebar, widgets
 
 SECTIONS = ["Progress", "Objectives", "By agency", "Trend"]
@@ -26,11 +31,7 @@ filters = picked[0]
 assert filters.end is not None and filters.mission_id is not None
 quarter = filters.end
 view = cache.overview_bundle(cache.database_url(), filters.mission_id, filters)
-st.caption(
-    f"As of {quarter.label}: the latest revision of each agency's update for that quarter. "
-    "Missing updates show as missing; nothing is carried forward. "
-    f"Changes are since {quarter.previous().label}."
-)
+st.caption(overview.as_of_caption(quarter))
 if view.empty:
     st.info(sidebar.NO_MATCH)
     st.stop()
@@ -39,25 +40,20 @@ if view.empty:
 def open_objective(code: str | None) -> None:
     """Drill down: the Objective page on ``code`` for the quarter shown here."""
     if code:
-        st.switch_page(
-            "../pages/objective.py",
-            query_params={
-                "mission": str(filters.mission_id),
-                "objective": code,
-                "to": f"{quarter.fiscal_year}Q{quarter.quarter}",
-            },
-        )
+        st.switch_page("../pages/objective.py", query_params=links.objective_link(code, quarter, filters.mission_id))
 
 
-def clicked(points: list[dict]) -> str | None:
-    """The objective of the first clicked point that stands for one."""
-    return next((code for code in map(objective_code, points) if code), None)
+def clickable_chart(chart: Chart, key: str) -> None:
+    """A chart whose objective points (bars, heatmap cells) open their objective."""
+    open_objective(overview.clicked_objective(widgets.show_chart(chart, key, data_on_demand=True, selectable=True)))
 
 
-def open_from_table(event: object, frame: object, column: str = "code") -> None:
-    rows = event.selection.rows if event else []  # type: ignore[attr-defined]
-    if rows:
-        open_objective(str(frame.iloc[rows[0]][column]))  # type: ignore[attr-defined]
+def objective_table(data: Any, frame: pd.DataFrame, key: str, **options: Any) -> None:
+    """A table whose selected row opens its objective (``frame``'s ``code``); ``data`` is ``frame`` or its style."""
+    event = st.dataframe(
+        data, hide_index=True, key=key, width="stretch", on_select="rerun", selection_mode="single-row", **options
+    )
+    open_objective(overview.selected_code(event.selection.rows if event else [], frame))
 
 
 head = view.headline
@@ -70,10 +66,8 @@ for col, metric in zip(st.columns(len(view.metrics)), view.metrics, strict=True)
         delta_arrow=metric.delta_arrow,  # type: ignore[arg-type]
         help=metric.help,
     )
-st.progress(
-    head.received / head.expected if head.expected else 0.0,
-    text=f"Updates received: {head.received} of {head.expected} expected for {quarter.label}",
-)
+share, received = overview.received_bar(head, quarter)
+st.progress(share, text=received)
 
 section = st.segmented_control(
     "Section", SECTIONS, default=SECTIONS[0], required=True, key="ov_section", label_visibility="collapsed"
@@ -82,20 +76,13 @@ section = st.segmented_control(
 if section == "Progress":
     left, right = st.columns([3, 2])
     with left:
-        open_objective(clicked(widgets.show_chart(view.goals, "ov_goals", data_on_demand=True, selectable=True)))
+        clickable_chart(view.goals, "ov_goals")
     with right:
         widgets.show_chart(view.statuses, key="ov_status", data_on_demand=True)
         widgets.show_chart(view.risk_by_goal, key="ov_risk_goal", data_on_demand=True)
-
-    worse = view.changes[view.changes["direction"] == DIRECTION_LABELS["worse"]] if not view.changes.empty else None
-    if worse is not None and not worse.empty:
-        st.markdown(
-            f":red[**▼ Worse since {quarter.previous().label}:**] "
-            + "; ".join(
-                widgets.plain(f"{r.code} ({r.status_before} → {r.status_now}, {r.risk_before} → {r.risk_now} risk)")
-                for r in worse.itertuples()
-            )
-        )
+    worse = overview.worse_items(view.changes)
+    if worse:
+        st.markdown(f":red[**▼ Worse since {quarter.previous().label}:**] " + "; ".join(map(widgets.plain, worse)))
 
 elif section == "Objectives":
     st.header("What changed since last quarter")
@@ -103,49 +90,33 @@ elif section == "Objectives":
         st.info(f"No objective changed status or risk level between {quarter.previous().label} and {quarter.label}.")
     else:
         st.caption("Worse first. Select a row to open the objective.")
-        open_from_table(
-            st.dataframe(
-                view.changes.style.map(direction_style, subset=["direction"]),
-                hide_index=True,
-                key="ov_changes",
-                width="stretch",
-                on_select="rerun",
-                selection_mode="single-row",
-                column_config={
-                    **widgets.COLUMN_LABELS,
-                    "title": st.column_config.TextColumn("Objective", width="large"),
-                },
-            ),
+        objective_table(
+            view.changes.style.map(overview.direction_style, subset=["direction"]),
             view.changes,
+            "ov_changes",
+            column_config={**widgets.COLUMN_LABELS, "title": st.column_config.TextColumn("Objective", width="large")},
         )
 
     st.header("Objectives")
-    open_from_table(
-        st.dataframe(
-            view.objectives,
-            hide_index=True,
-            key="ov_objectives",
-            width="stretch",
-            height=38 + 35 * len(view.objectives),
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                **widgets.COLUMN_LABELS,
-                **NARROW,
-                "title": st.column_config.TextColumn("Objective", width="large"),
-                "progress": st.column_config.ProgressColumn(
-                    "Progress", format="%.0f%%", min_value=0, max_value=100, width="small"
-                ),
-            },
-        ),
+    objective_table(
         view.objectives,
+        view.objectives,
+        "ov_objectives",
+        height=38 + 35 * len(view.objectives),
+        column_config={
+            **widgets.COLUMN_LABELS,
+            **NARROW,
+            "title": st.column_config.TextColumn("Objective", width="large"),
+            "progress": st.column_config.ProgressColumn(
+                "Progress", format="%.0f%%", min_value=0, max_value=100, width="small"
+            ),
+        },
     )
     st.caption("Select a row to open the objective.")
 
-
 elif section == "By agency":
     st.header("By agency")
-    open_objective(clicked(widgets.show_chart(view.heatmap, "ov_heatmap", data_on_demand=True, selectable=True)))
+    clickable_chart(view.heatmap, "ov_heatmap")
     a_left, a_right = st.columns(2)
     with a_left:
         widgets.show_chart(view.agencies, key="ov_agency", data_on_demand=True)
@@ -154,18 +125,7 @@ elif section == "By agency":
         if view.missing.empty:
             st.success(f"Every expected update for {quarter.label} is in.")
         else:
-            open_from_table(
-                st.dataframe(
-                    view.missing,
-                    hide_index=True,
-                    key="ov_missing",
-                    width="stretch",
-                    on_select="rerun",
-                    selection_mode="single-row",
-                    column_config=widgets.COLUMN_LABELS,
-                ),
-                view.missing,
-            )
+            objective_table(view.missing, view.missing, "ov_missing", column_config=widgets.COLUMN_LABELS)
 
 else:
     st.header("Trend")
@@ -175,24 +135,14 @@ else:
 
 st.header("Download")
 url, mission_id = cache.database_url(), filters.mission_id
-# One column per download; another format is one more entry here.
-downloads = [
-    ("Download CSV", "csv", f"ics-updates-{quarter.label}.csv", "text/csv", "ov_csv"),
-    (
-        "Download Excel",
-        "xlsx",
-        f"ics-updates-{quarter.label}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ov_xlsx",
-    ),
-]
-for column, (label, kind, file_name, mime, key) in zip(st.columns(len(downloads)), downloads, strict=True):
+downloads = overview.downloads(quarter)
+for column, item in zip(st.columns(len(downloads)), downloads, strict=True):
     column.download_button(
-        label,
-        lambda kind=kind: cache.export_bytes(url, mission_id, filters, kind),
-        file_name=file_name,
-        mime=mime,
-        key=key,
+        item.label,
+        lambda kind=item.kind: cache.export_bytes(url, mission_id, filters, kind),
+        file_name=item.file_name,
+        mime=item.mime,
+        key=item.key,
     )
 
 brief_button.brief_buttons(filters)

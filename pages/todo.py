@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.domain import links
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.settings import Settings
 from dashboard.store import queries
@@ -70,7 +71,7 @@ if actor.can_review:
         widgets.table_to_objectives(
             waiting[["code", "objective_title", "agency", "quarter_label", "revision", "author"]],
             [
-                widgets.objective_params(code, FiscalQuarter(int(y), int(q)), mission_id)
+                links.objective_link(code, FiscalQuarter(int(y), int(q)), mission_id)
                 for code, y, q in zip(waiting["code"], waiting["fiscal_year"], waiting["quarter"], strict=True)
             ],
             key="todo_review",

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.domain import reporting
+from dashboard.domain import links, reporting
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.views import update_form
@@ -49,7 +49,7 @@ else:
     st.caption("Select a row to open its objective.")
     widgets.table_to_objectives(
         rows[columns],
-        [widgets.objective_params(code, quarter, mission_id) for code in rows["code"]],
+        [links.objective_link(code, quarter, mission_id) for code in rows["code"]],
         key="tracker_outstanding",
         config=widgets.column_config(
             columns,

@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.links import parse_quarter_token, quarter_token
 from models.scales import RISK_ORDER, STATUS_ORDER
 
 # query parameter -> Filters attribute
@@ -49,9 +50,9 @@ class Filters:
             if values:
                 out[key] = list(values)
         if self.start is not None:
-            out["from"] = f"{self.start.fiscal_year}Q{self.start.quarter}"
+            out["from"] = quarter_token(self.start)
         if self.end is not None:
-            out["to"] = f"{self.end.fiscal_year}Q{self.end.quarter}"
+            out["to"] = quarter_token(self.end)
         return out
 
     @classmethod
@@ -85,7 +86,7 @@ class Filters:
             if not values:
                 return None
             try:
-                return FiscalQuarter.parse(values[-1])
+                return parse_quarter_token(values[-1])
             except ValueError:
                 problems.append(f"ignored {key}={values[-1]!r}: expected e.g. 2026Q4")
                 return None

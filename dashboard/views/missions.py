@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 
 from dashboard.domain import rollup
 from dashboard.domain.aggregation import NO_UPDATE
-from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
+from dashboard.domain.links import parse_quarter_token
 from dashboard.views.charts import NEUTRAL, Chart, _layout, quarter_axis, status_label
 from models.scales import BUREAUS
 
@@ -42,6 +43,38 @@ class MissionsBundle:
     completeness: Chart
     trend: Chart
     risk_trend: Chart
+
+
+TREND_QUARTERS = 8  # the trend charts' span, ending at the quarter shown
+
+
+def quarter_choices(missions: pd.DataFrame, wanted: str, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:
+    """Every quarter of the loaded strategies (``missions``' ``strategy_start`` to ``strategy_end``) and the one to
+    show: the link's ``to`` (``wanted``) when it is one of them, else the reporting quarter kept within them."""
+    first = FiscalQuarter(int(missions["strategy_start"].min()), 1)
+    last = FiscalQuarter(int(missions["strategy_end"].max()), 4)
+    quarters = quarter_range(first, last)
+    try:
+        shown = parse_quarter_token(wanted)
+    except ValueError:
+        shown = min(max(reporting_quarter(today), first), last)
+    return quarters, shown if shown in quarters else quarters[-1]
+
+
+def trend_start(quarters: list[FiscalQuarter], quarter: FiscalQuarter) -> FiscalQuarter:
+    """The first quarter of the trend charts: ``TREND_QUARTERS`` back from ``quarter``, at most to the first."""
+    return quarters[max(0, quarters.index(quarter) - TREND_QUARTERS + 1)]
+
+
+def headline_figures(head: Headline) -> list[tuple[str, str, str | None]]:
+    """The page's five headline figures as (label, value, help)."""
+    return [
+        ("Missions", f"{head.missions:,}", None),
+        ("On track", f"{head.on_track:,}", "Missions on track or completed"),
+        ("Struggling", f"{head.off_track_or_at_risk:,}", "Missions at risk or off track"),
+        ("Late", f"{head.late:,}", "Missions with updates still missing after the due date"),
+        ("High risk", f"{head.hotspots:,}", "Objectives at High or Critical risk"),
+    ]
 
 
 HOTSPOT_ROWS = 200  # drawn at first; every session holds what it draws, and a list longer than this is searched

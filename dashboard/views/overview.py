@@ -113,6 +113,68 @@ def objective_code(point: dict) -> str | None:
     return x if isinstance(x, str) and x else None
 
 
+def clicked_objective(points: list[dict]) -> str | None:
+    """The objective of the first clicked point that stands for one (see ``objective_code``)."""
+    return next((code for code in map(objective_code, points) if code), None)
+
+
+def selected_code(rows: list[int], frame: pd.DataFrame, column: str = "code") -> str | None:
+    """The objective code in ``column`` of the first selected table row, else None."""
+    return str(frame.iloc[rows[0]][column]) if rows else None
+
+
+def as_of_caption(quarter: FiscalQuarter) -> str:
+    """What the figures stand for: the quarter shown, nothing carried forward, changes since the quarter before."""
+    return (
+        f"As of {quarter.label}: the latest revision of each agency's update for that quarter. "
+        "Missing updates show as missing; nothing is carried forward. "
+        f"Changes are since {quarter.previous().label}."
+    )
+
+
+def received_bar(head: aggregation.Headline, quarter: FiscalQuarter) -> tuple[float, str]:
+    """The share of expected updates received (0 when none is expected) and the bar's text."""
+    share = head.received / head.expected if head.expected else 0.0
+    return share, f"Updates received: {head.received} of {head.expected} expected for {quarter.label}"
+
+
+def worse_items(changes: pd.DataFrame | None) -> list[str]:
+    """One line per objective that got worse since last quarter (``changes_table`` rows): code, status and risk
+    before and now, e.g. "1.1 (● On track → ✖ Off track, Low → High risk)"."""
+    if changes is None or changes.empty:
+        return []
+    worse = changes[changes["direction"] == DIRECTION_LABELS["worse"]]
+    return [
+        f"{r.code} ({r.status_before} → {r.status_now}, {r.risk_before} → {r.risk_now} risk)"
+        for r in worse.itertuples()
+    ]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download button: its label, the export's kind (``cache.export_bytes``), file name, type and key."""
+
+    label: str
+    kind: str
+    file_name: str
+    mime: str
+    key: str
+
+
+def downloads(quarter: FiscalQuarter) -> list[Download]:
+    """The overview's downloads, one column each; another format is one more entry here."""
+    return [
+        Download("Download CSV", "csv", f"ics-updates-{quarter.label}.csv", "text/csv", "ov_csv"),
+        Download(
+            "Download Excel",
+            "xlsx",
+            f"ics-updates-{quarter.label}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "ov_xlsx",
+        ),
+    ]
+
+
 @dataclass
 class OverviewBundle:
     quarter: FiscalQuarter

@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.domain import reporting
+from dashboard.domain import links, reporting
 from dashboard.domain.actor import Actor
 from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
 
@@ -41,7 +41,7 @@ TABLE_LABELS = {
 
 def submit_params(code: str, agency: str, quarter: FiscalQuarter) -> dict[str, str]:
     """``{"objective": "1.1", "agency": "USAID", "quarter": "2026Q4"}``: the Submit page on one update."""
-    return {"objective": code, "agency": agency, "quarter": f"{quarter.fiscal_year}Q{quarter.quarter}"}
+    return links.submit_link(code, agency, quarter)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.settings import ROOT
 from dashboard.views.charts import Chart
 from dashboard.web.cache import database_url, demo_rows
@@ -75,20 +74,6 @@ def column_config(columns: Sequence[str], **overrides: Any) -> dict[str, Any]:
             config[column] = label
     config.update(overrides)
     return config
-
-
-def objective_params(code: str, quarter: FiscalQuarter | None, mission_id: int | None) -> dict[str, str]:
-    """The Objective page's query parameters for one objective as of one quarter.
-
-    ``?mission=1&objective=2.1&to=2026Q4``: ``objective`` is the objective's code, ``to`` the quarter
-    (as in the sidebar filters' links); either of ``mission`` and ``to`` is left out when None.
-    """
-    params = {"objective": code}
-    if mission_id is not None:
-        params["mission"] = str(mission_id)
-    if quarter is not None:
-        params["to"] = f"{quarter.fiscal_year}Q{quarter.quarter}"
-    return params
 
 
 def table_to_objectives(

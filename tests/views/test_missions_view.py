@@ -6,7 +6,17 @@ import pandas as pd
 
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.store.rollup import OBJECTIVE_QUARTER_COLUMNS
-from dashboard.views.missions import HOTSPOT_ROWS, STATUS_CHIP_COLORS, STATUS_CHIPS, build_missions, hotspot_rows
+from dashboard.views.missions import (
+    HOTSPOT_ROWS,
+    STATUS_CHIP_COLORS,
+    STATUS_CHIPS,
+    Headline,
+    build_missions,
+    headline_figures,
+    hotspot_rows,
+    quarter_choices,
+    trend_start,
+)
 
 Q = FiscalQuarter(2026, 1)
 MISSIONS = pd.DataFrame(
@@ -76,3 +86,40 @@ def test_a_long_hotspot_list_draws_its_first_rows_until_asked_for_all() -> None:
     assert len(rows) == HOTSPOT_ROWS + 50 and note.startswith("Objectives at High or Critical risk")
     short = hot.head(3)
     assert hotspot_rows(short, show_all=False)[0] is short
+
+
+STRATEGIES = pd.DataFrame({"strategy_start": [2024, 2025], "strategy_end": [2026, 2028]})
+
+
+def test_the_quarters_span_every_strategy_and_the_link_picks_one() -> None:
+    quarters, shown = quarter_choices(STRATEGIES, "2027Q2", date(2026, 5, 1))
+    assert (quarters[0], quarters[-1], len(quarters)) == (FiscalQuarter(2024, 1), FiscalQuarter(2028, 4), 20)
+    assert shown == FiscalQuarter(2027, 2)
+
+
+def test_without_a_usable_link_the_reporting_quarter_is_shown_within_the_strategies() -> None:
+    today = date(2026, 5, 1)  # FY2026 Q3: reporting on Q2
+    assert quarter_choices(STRATEGIES, "", today)[1] == FiscalQuarter(2026, 2)
+    assert quarter_choices(STRATEGIES, "soon", today)[1] == FiscalQuarter(2026, 2)
+    assert quarter_choices(STRATEGIES, "", date(2040, 1, 1))[1] == FiscalQuarter(2028, 4)
+    assert quarter_choices(STRATEGIES, "", date(2020, 1, 1))[1] == FiscalQuarter(2024, 1)
+    # A quarter no strategy covers: the last one.
+    assert quarter_choices(STRATEGIES, "2031Q1", today)[1] == FiscalQuarter(2028, 4)
+
+
+def test_the_trend_spans_eight_quarters_up_to_the_one_shown() -> None:
+    quarters, _ = quarter_choices(STRATEGIES, "", date(2026, 5, 1))
+    assert trend_start(quarters, FiscalQuarter(2026, 4)) == FiscalQuarter(2025, 1)
+    assert trend_start(quarters, FiscalQuarter(2024, 3)) == FiscalQuarter(2024, 1)
+
+
+def test_the_headline_figures_read_with_thousands_separators() -> None:
+    got = headline_figures(Headline(missions=1234, on_track=1000, off_track_or_at_risk=200, late=34, hotspots=5))
+    assert [(label, value) for label, value, _ in got] == [
+        ("Missions", "1,234"),
+        ("On track", "1,000"),
+        ("Struggling", "200"),
+        ("Late", "34"),
+        ("High risk", "5"),
+    ]
+    assert got[0][2] is None and got[4][2] == "Objectives at High or Critical risk"

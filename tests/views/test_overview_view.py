@@ -6,7 +6,17 @@ import pandas as pd
 from dashboard.domain.aggregation import Headline
 from dashboard.domain.filters import Filters
 from dashboard.views import charts
-from dashboard.views.overview import build_overview, direction_style, objective_code
+from dashboard.views.overview import (
+    as_of_caption,
+    build_overview,
+    clicked_objective,
+    direction_style,
+    downloads,
+    objective_code,
+    received_bar,
+    selected_code,
+    worse_items,
+)
 from tests.frames import Q1, Q3, make_expected, make_updates
 
 
@@ -84,3 +94,45 @@ def test_a_click_on_an_objective_names_it() -> None:
 def test_status_chart_summary_is_the_headline() -> None:
     head = Headline({"On track": 2, "At risk": 0}, 50.0, 0, 2, 2, 2)
     assert charts.status_counts_chart(head).summary == head.summary
+
+
+def test_a_click_opens_the_first_point_that_stands_for_an_objective() -> None:
+    goal_bar = {"customdata": ["Goal 1: 2 objectives", ""]}  # a goal's own bar: no objective
+    objective_bar = {"customdata": ["1.2: On track", "1.2"]}
+    heatmap_cell = {"x": "2.1", "y": "USAID"}
+    assert clicked_objective([goal_bar, objective_bar, heatmap_cell]) == "1.2"
+    assert clicked_objective([heatmap_cell]) == "2.1"
+    assert clicked_objective([goal_bar]) is None
+    assert clicked_objective([]) is None
+
+
+def test_a_selected_row_opens_its_objective() -> None:
+    frame = pd.DataFrame({"code": ["1.1", "2.1"], "title": ["a", "b"]})
+    assert selected_code([1], frame) == "2.1"
+    assert selected_code([], frame) is None
+
+
+def test_the_worse_line_names_each_worse_objective_with_its_status_and_risk_before_and_now() -> None:
+    view = build_overview(make_expected(), make_updates(), Filters(), Q3)
+    # Only 1.1 got worse (see test_what_changed_lists_worse_first_with_symbols); its worst risk went Medium -> High.
+    assert worse_items(view.changes) == ["1.1 (● On track → ✖ Off track, Medium → High risk)"]
+    assert worse_items(view.changes.iloc[0:0]) == []
+
+
+def test_the_received_bar_and_the_as_of_caption() -> None:
+    head = build_overview(make_expected(), make_updates(), Filters(), Q3).headline
+    share, text = received_bar(head, Q3)
+    assert share == head.received / head.expected
+    assert text == f"Updates received: {head.received} of {head.expected} expected for FY2026 Q3"
+    assert received_bar(Headline({}, None, 0, received=0, expected=0, objectives=0), Q3)[0] == 0.0
+    caption = as_of_caption(Q3)
+    assert caption.startswith("As of FY2026 Q3: ") and caption.endswith("Changes are since FY2026 Q2.")
+
+
+def test_the_downloads_are_named_after_the_quarter() -> None:
+    got = [(d.label, d.kind, d.file_name, d.key) for d in downloads(Q3)]
+    assert got == [
+        ("Download CSV", "csv", "ics-updates-FY2026 Q3.csv", "ov_csv"),
+        ("Download Excel", "xlsx", "ics-updates-FY2026 Q3.xlsx", "ov_xlsx"),
+    ]
+    assert downloads(Q3)[1].mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
