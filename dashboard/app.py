@@ -1,10 +1,20 @@
-"""Entrypoint: ``streamlit run dashboard/app.py``. Sets up the database, finds who is signed in and routes the pages.
+"""Entrypoint: ``streamlit run dashboard/app.py``. Serves the page script ``dashboard/router.py``, warmed at server
+start.
 
-The navigation holds only the pages the signed-in user's role can use; the
-services check the role again on every write.
+Streamlit runs a page script only when a browser connects, so the first visitor after a start would pay the
+imports (pandas, plotly, SQLAlchemy, the app's modules: about 1.5 s), the migration check and the first mission's
+reads. Here an ASGI lifespan hook (``st.App``) does that work as the server starts: the imports before it answers
+(they cannot hang, and a visitor's page would wait for them anyway, while they also slowed the serving of the
+page's own files), the database reads in the background after, so a visitor who arrives meanwhile waits only for
+what is left and a server whose database is down still starts and says so on the page.
 """
 
+import asyncio
+import gc
 import sys
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,53 +23,46 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard.domain.navigation import page_names  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
-from dashboard.web import account, cache, identity, widgets  # noqa: E402
 
-st.set_page_config(page_title="ICS Progress", page_icon=":material/flag:", layout="wide")
+def load_modules() -> None:
+    """Import what every page needs. Nothing here reaches the database."""
+    import plotly.graph_objects  # noqa: F401
 
-try:
-    cache.engine()
-    actor = identity.current_actor()
-except Exception as exc:  # noqa: BLE001  (a plain message instead of a traceback)
-    st.error(f"The database could not be opened: {type(exc).__name__}. Check DATABASE_URL and try again.")
-    st.stop()
+    from dashboard.views import charts, missions, overview  # noqa: F401
+    from dashboard.web import account, brief_button, cache, gate, identity, sidebar, widgets  # noqa: F401
 
-PAGES = ROOT / "pages"
-SPEC = {
-    "overview": ("overview.py", "Overview", ":material/dashboard:"),
-    "missions": ("missions.py", "Missions", ":material/public:"),
-    "objective": ("objective.py", "Objective", ":material/target:"),
-    "agency": ("agency.py", "Agency", ":material/apartment:"),
-    "strategy": ("strategy.py", "Strategy", ":material/menu_book:"),
-    "tracker": ("tracker.py", "Reporting tracker", ":material/event_available:"),
-    "todo": ("todo.py", "My to-do", ":material/checklist:"),
-    "submit": ("submit.py", "Submit update", ":material/edit_note:"),
-    "review": ("review.py", "Review", ":material/rule:"),
-    "admin": ("admin.py", "Admin", ":material/admin_panel_settings:"),
-    "strategy_import": ("strategy_import.py", "Import strategy", ":material/upload_file:"),
-    "sign_in": ("sign_in.py", "Sign in", ":material/login:"),
-    "account": ("sign_in.py", "Account", ":material/account_circle:"),
-}
-# Signing in or out keeps the browser on the same page (its navigation entry changes title).
-URLS = {"sign_in": "account"}
-names = page_names(actor, anonymous_view=Settings.from_env().anonymous_view)
-navigation = st.navigation(
-    [
-        st.Page(
-            PAGES / SPEC[name][0],
-            title=SPEC[name][1],
-            icon=SPEC[name][2],
-            url_path=URLS.get(name, name),
-            default=i == 0,
-        )
-        for i, name in enumerate(names)
-    ]
-)
-if account.just_signed_in() and "todo" in names:  # a local sign-in lands on My to-do, not on Account
-    st.switch_page(PAGES / SPEC["todo"][0])
-account.account_box(actor)
-if names != ["sign_in"]:
-    widgets.demo_banner()
-navigation.run()
+
+def warm() -> None:
+    """Import what every page needs and fill the shared caches a first visit reads (engine, missions, the first
+    mission's expected pairs and updates, and its overview as a visit without a link draws it), then freeze what
+    start-up made (modules, plotly's validators, the engine) so Python's own collections skip it. Failures are
+    left for the page to report."""
+    try:
+        load_modules()  # nothing left to do when the server start did it
+        from dashboard.settings import Settings
+        from dashboard.web import cache, sidebar
+
+        url = Settings.from_env().database_url
+        cache.engine_for(url)
+        frame = cache.missions(url)
+        if not frame.empty:  # the first mission, as a visit without a link shows it
+            mission_id = int(frame["mission_id"].iloc[0])
+            _, first_view = sidebar.quarter_choices(cache.updates(url, mission_id), frame.iloc[0], mission_id)
+            cache.overview_bundle(url, mission_id, first_view)
+    except Exception:  # noqa: BLE001, S110  (the first page run reports any problem to the person)
+        pass
+    gc.collect()
+    gc.freeze()
+
+
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    try:
+        await asyncio.to_thread(load_modules)
+    except Exception:  # noqa: BLE001, S110  (a bad setting, say: the first page run reports it to the person)
+        pass
+    threading.Thread(target=warm, name="ics-warm-up", daemon=True).start()
+    yield None
+
+
+app = st.App(str(Path(__file__).with_name("router.py")), lifespan=lifespan)

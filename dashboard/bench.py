@@ -177,7 +177,7 @@ def child() -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    app = str(ROOT / "dashboard" / "app.py")
+    app = str(ROOT / "dashboard" / "router.py")
     at = AppTest.from_file(app, default_timeout=300)
     start = time.perf_counter()
     at.run()
@@ -472,7 +472,7 @@ def browser_rounds(url: str, rounds: int, reloads: int = 3) -> dict[str, float]:
                     page.context.close()
                 got["floor_first"].append(first)
                 got["floor_reload"] += again
-                with Server(ROOT / "dashboard" / "serve.py", env) as server:
+                with Server(ROOT / "dashboard" / "app.py", env) as server:
                     first, again, page = _visit(browser, server.url, 1, reloads=reloads)
                     got["app_filter"] += [_filter_change(page, goal) for goal in ("2", "3")]
                     got["app_rss_mb"].append(server.rss_mb())

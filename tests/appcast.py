@@ -26,7 +26,7 @@ from tests.people import World as Cast
 from tests.people import build as build_world
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "router.py"
 PAGES = ROOT / "pages"
 MODES = ["local", "oidc"]
 

@@ -22,7 +22,7 @@ def test_every_round_of_the_missions_figure_runs_the_pages_sql(tmp_path: Path, m
     real = rollup.objective_quarters_frame
     monkeypatch.setattr(rollup, "objective_quarters_frame", lambda *a, **k: runs.append(1) or real(*a, **k))
     try:
-        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
+        at = AppTest.from_file(str(ROOT / "dashboard" / "router.py"), default_timeout=120).run()
         figures = bench.rollup_figures(at)
     finally:
         dispose_engine(url)

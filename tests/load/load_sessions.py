@@ -112,7 +112,7 @@ def run(sessions: int, database_url: str, check_pages: int) -> dict[str, object]
     env = {**os.environ, "DATABASE_URL": database_url, "ICS_DEMO_ON_NEW_DATABASE": "false", "PYTHONUNBUFFERED": "1"}
     # Closed sessions are kept for a reconnect for server.disconnectedSessionTTL (120 s by default); a short
     # TTL lets the run see them dropped.
-    with Server(ROOT / "dashboard" / "serve.py", env, flags=("--server.disconnectedSessionTTL=5",)) as server:
+    with Server(ROOT / "dashboard" / "app.py", env, flags=("--server.disconnectedSessionTTL=5",)) as server:
         asyncio.run(wave(server.port, 2))  # warm: imports, engine, caches, as after any first visitor
         time.sleep(2)
         before = server.rss_mb()

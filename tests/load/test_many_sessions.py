@@ -1,4 +1,4 @@
-"""Many sessions at once against one real server (``streamlit run dashboard/serve.py``), on each database.
+"""Many sessions at once against one real server (``streamlit run dashboard/app.py``), on each database.
 
 What must hold on any machine: every session, on the Overview and on the Missions page, finishes its script
 run without an error, and the server's memory stays within the load test's bound. How long they take is

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from tests.appcast import rendered
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "router.py"
 STRATEGY_PAGE = ROOT / "pages" / "strategy.py"
 OVERVIEW_PAGE = ROOT / "pages" / "overview.py"
 ALL_CODES = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3", "M1"]

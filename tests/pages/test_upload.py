@@ -41,7 +41,7 @@ def _rows(path: Path) -> list[tuple[str, int]]:
 
 
 def _upload(content: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "router.py"), default_timeout=60)
     at.session_state["auth_email"] = OFFICER
     at.run()
     at.switch_page(str(ROOT / "pages" / "submit.py"))

@@ -1,0 +1,65 @@
+"""The page script ``dashboard/app.py`` serves: sets up the database, finds who is signed in and routes the pages.
+
+The navigation holds only the pages the signed-in user's role can use; the
+services check the role again on every write.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.domain.navigation import page_names  # noqa: E402
+from dashboard.settings import Settings  # noqa: E402
+from dashboard.web import account, cache, identity, widgets  # noqa: E402
+
+st.set_page_config(page_title="ICS Progress", page_icon=":material/flag:", layout="wide")
+
+try:
+    cache.engine()
+    actor = identity.current_actor()
+except Exception as exc:  # noqa: BLE001  (a plain message instead of a traceback)
+    st.error(f"The database could not be opened: {type(exc).__name__}. Check DATABASE_URL and try again.")
+    st.stop()
+
+PAGES = ROOT / "pages"
+SPEC = {
+    "overview": ("overview.py", "Overview", ":material/dashboard:"),
+    "missions": ("missions.py", "Missions", ":material/public:"),
+    "objective": ("objective.py", "Objective", ":material/target:"),
+    "agency": ("agency.py", "Agency", ":material/apartment:"),
+    "strategy": ("strategy.py", "Strategy", ":material/menu_book:"),
+    "tracker": ("tracker.py", "Reporting tracker", ":material/event_available:"),
+    "todo": ("todo.py", "My to-do", ":material/checklist:"),
+    "submit": ("submit.py", "Submit update", ":material/edit_note:"),
+    "review": ("review.py", "Review", ":material/rule:"),
+    "admin": ("admin.py", "Admin", ":material/admin_panel_settings:"),
+    "strategy_import": ("strategy_import.py", "Import strategy", ":material/upload_file:"),
+    "sign_in": ("sign_in.py", "Sign in", ":material/login:"),
+    "account": ("sign_in.py", "Account", ":material/account_circle:"),
+}
+# Signing in or out keeps the browser on the same page (its navigation entry changes title).
+URLS = {"sign_in": "account"}
+names = page_names(actor, anonymous_view=Settings.from_env().anonymous_view)
+navigation = st.navigation(
+    [
+        st.Page(
+            PAGES / SPEC[name][0],
+            title=SPEC[name][1],
+            icon=SPEC[name][2],
+            url_path=URLS.get(name, name),
+            default=i == 0,
+        )
+        for i, name in enumerate(names)
+    ]
+)
+if account.just_signed_in() and "todo" in names:  # a local sign-in lands on My to-do, not on Account
+    st.switch_page(PAGES / SPEC["todo"][0])
+account.account_box(actor)
+if names != ["sign_in"]:
+    widgets.demo_banner()
+navigation.run()
