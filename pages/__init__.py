@@ -1,1 +1,1 @@
-"""Page scripts run by ``st.navigation`` in ``dashboard/app.py``: only ``st.*`` calls and wiring."""
+"""Page scripts run by ``st.navigation`` in ``dashboard/router.py``: only ``st.*`` calls and wiring."""
