@@ -18,11 +18,7 @@ PACKAGES = ("dashboard", "models", "pages")
 EXEMPT = {"dashboard/formats/ics_document.py"}
 
 PENDING = {
-    "dashboard/views/charts.py:goal_progress_chart",
-    "dashboard/web/sidebar.py:sidebar_filters",
     "pages/admin.py",
-    "pages/missions.py",
-    "pages/overview.py",
     "pages/submit.py",
 }
 """Offenders being shortened on other branches. Remove an entry once it is within the limit (a test below
