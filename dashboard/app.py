@@ -39,10 +39,9 @@ def warm() -> None:
     left for the page to report."""
     try:
         load_modules()  # nothing left to do when the server start did it
-        from dashboard.settings import Settings
-        from dashboard.web import cache, sidebar
+        from dashboard.web import cache, config, sidebar
 
-        url = Settings.from_env().database_url
+        url = config.settings().database_url
         cache.engine_for(url)
         frame = cache.missions(url)
         if not frame.empty:  # the first mission, as a visit without a link shows it

@@ -14,13 +14,18 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 import streamlit as st  # noqa: E402
 
 from dashboard.domain.navigation import page_names  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
-from dashboard.web import account, cache, identity, widgets  # noqa: E402
+from dashboard.web import account, cache, config, identity, widgets  # noqa: E402
 
 st.set_page_config(page_title="ICS Progress", page_icon=":material/flag:", layout="wide")
 
 try:
+    settings = config.begin_run()  # read once for this run; every page and cache takes it from web.config
+except ValueError as exc:  # a bad setting: its one-line message, never a traceback
+    st.error(widgets.plain(f"The app is not configured correctly: {exc}"))
+    st.stop()
+try:
     cache.engine()
+    cache.follow_other_writers(settings.database_url)  # another replica's or the command line's writes show now
     actor = identity.current_actor()
 except Exception as exc:  # noqa: BLE001  (a plain message instead of a traceback)
     st.error(f"The database could not be opened: {type(exc).__name__}. Check DATABASE_URL and try again.")
@@ -44,7 +49,7 @@ SPEC = {
 }
 # Signing in or out keeps the browser on the same page (its navigation entry changes title).
 URLS = {"sign_in": "account"}
-names = page_names(actor, anonymous_view=Settings.from_env().anonymous_view)
+names = page_names(actor, anonymous_view=settings.anonymous_view)
 navigation = st.navigation(
     [
         st.Page(
@@ -62,4 +67,5 @@ if account.just_signed_in() and "todo" in names:  # a local sign-in lands on My 
 account.account_box(actor)
 if names != ["sign_in"]:
     widgets.demo_banner()
+    widgets.data_time()
 navigation.run()

@@ -74,17 +74,18 @@ class Status(StrEnum):
 class NoStatus(StrEnum):
     """What a chart or table shows where there is no status: no update at all, or one agency's missing one."""
 
-    NO_UPDATE = ("No update", "–", "#E5E5E5")
-    MISSING = ("Missing", "?", "#FFFFFF")
+    # value, symbol, colour, tint
+    NO_UPDATE = ("No update", "–", "#E5E5E5", "#FFFFFF")
+    MISSING = ("Missing", "?", "#FFFFFF", "#FFFFFF")
 
     symbol: str
     colour: str
     tint: str
 
-    def __new__(cls, value: str, symbol: str, colour: str) -> "NoStatus":
+    def __new__(cls, value: str, symbol: str, colour: str, tint: str) -> "NoStatus":
         member = str.__new__(cls, value)
         member._value_ = value
-        member.symbol, member.colour, member.tint = symbol, colour, colour
+        member.symbol, member.colour, member.tint = symbol, colour, tint
         return member
 
     @property

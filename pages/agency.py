@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.domain import aggregation, links, reporting
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.numbers import percent
 from dashboard.store import queries
 from dashboard.views import charts
 from dashboard.web import cache, identity, sidebar, widgets
@@ -31,7 +32,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric("Objectives reported on", f"{owed['objective_id'].nunique()}")
 c2.metric(f"Updates in for {quarter.label}", f"{int(pairs['received'].sum())} of {len(pairs)}")
 mean = pairs["progress"].dropna()
-c3.metric("Mean reported progress", "—" if mean.empty else f"{mean.mean():.0f}%")
+c3.metric("Mean reported progress", percent(mean.mean() if not mean.empty else None))
 
 st.header(f"{widgets.plain(agency)} objectives, {quarter.label}", anchor=False)
 st.caption("Select a row to open its objective.")

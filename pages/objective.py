@@ -4,11 +4,11 @@ Opens the objective named by a single ``objective`` query parameter (its code) a
 ``?mission=1&objective=2.1&to=2026Q4`` (``links.objective_link``), the target of every drill-down.
 """
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.domain import aggregation
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.numbers import percent
 from dashboard.views import charts
 from dashboard.web import cache, sidebar, widgets
 
@@ -54,7 +54,7 @@ status = row["status"]
 # The status word is the longest figure ("✓ Completed"): it gets the widest column so it is never cut at 1024 px.
 c1, c2, c3, c4 = st.columns([2.2, 1, 1, 1.3])
 c1.metric(f"Status, {quarter.label}", f"{charts.STATUS_SYMBOLS.get(status, '')} {status}")
-c2.metric("Progress", "—" if pd.isna(row["progress"]) else f"{row['progress']:.0f}%")
+c2.metric("Progress", percent(row["progress"]))
 c3.metric("Risk level", row["risk_level"] if isinstance(row["risk_level"], str) else "—")
 c4.metric("Updates received", f"{row['reports']} of {row['expected']}")
 

@@ -3,11 +3,10 @@
 import streamlit as st
 
 from dashboard.services import sign_in
-from dashboard.settings import Settings
-from dashboard.web import account, cache, identity
+from dashboard.web import account, cache, config, identity
 
 actor = identity.current_actor()
-settings = Settings.from_env()
+settings = config.settings()
 
 if actor.signed_in:
     st.title("Account")

@@ -4,14 +4,13 @@ import streamlit as st
 
 from dashboard.formats.ics_document import IcsParseError
 from dashboard.services.strategy_import import apply_import
-from dashboard.settings import Settings
 from dashboard.views import strategy_import as view
-from dashboard.web import cache, gate, widgets, writes
+from dashboard.web import cache, config, gate, widgets, writes
 
 st.title("Import strategy")
 actor = gate.require_right("is_admin")
 widgets.show_flash("imp_flash")
-limit = Settings.from_env().max_import_bytes
+limit = config.settings().max_import_bytes
 st.caption(
     f"Upload the Integrated Country Strategy a post publishes (PDF with a text layer, Markdown or text; at most "
     f"{limit // (1024 * 1024)} MB). Nothing is written until you apply it."

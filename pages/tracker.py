@@ -9,14 +9,13 @@ from datetime import date
 import streamlit as st
 
 from dashboard.domain import links, reporting
-from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.views import update_form
-from dashboard.web import cache, gate, identity, widgets
+from dashboard.web import cache, config, gate, identity, widgets
 
 st.title("Reporting tracker")
 actor, mission_id = gate.require("tracker")
-settings = Settings.from_env()
+settings = config.settings()
 today = date.today()
 url = cache.database_url()
 expected = cache.expected(url, mission_id)

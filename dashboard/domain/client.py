@@ -42,6 +42,8 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: Iterabl
     trusted proxy never writes one, so it came from the client), and the last trusted hop stands in.
     """
     trusted = tuple(trusted)
+    peer = peer if isinstance(peer, str) else None
+    forwarded_for = forwarded_for if isinstance(forwarded_for, str) else None
     peer_address = _address(peer) if peer else None
     if peer_address is None:
         return peer.strip() if peer and peer.strip() else UNKNOWN_CLIENT

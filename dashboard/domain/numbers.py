@@ -43,8 +43,9 @@ def whole(value: float | int | None, *, none: str = NONE_SHOWN) -> str:
 
 
 def signed(delta: float | int, unit: str = "") -> str:
-    """A change as it is printed beside a figure: "+3 pts", "−2%", or "±0" when it rounds to nothing."""
+    """A change as it is printed beside a figure: "+3 pts", "-2", or "±0" when it rounds to nothing (an ASCII
+    minus: Streamlit's metric reads the sign from it)."""
     number = half_up(delta) or 0
     if number == 0:
         return f"±0{unit}"
-    return f"{'+' if number > 0 else '−'}{abs(number)}{unit}"
+    return f"{number:+d}{unit}"

@@ -63,7 +63,7 @@ def mission_summary(
     out["received"] = out["received"].fillna(0).astype(int)
     out["progress"] = out["progress"].astype(float)
     owed = out["expected"].where(out["expected"] > 0)
-    out["completeness"] = (out["received"] / owed * 100).round(1)
+    out["completeness"] = out["received"] / owed * 100  # rounded once, where it is shown
     due = due_date(quarter, due_days)
     late = (today - due).days if today > due else 0
     out["days_late"] = [late if r < e else 0 for r, e in zip(out["received"], out["expected"], strict=True)]
@@ -127,7 +127,7 @@ def bureau_trend(objective_quarters: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    out["on_track_share"] = (out["good"] / out["objectives"] * 100).round(1)
+    out["on_track_share"] = out["good"] / out["objectives"] * 100
     out["high_risk"] = out["high"].astype(int)
     out["quarter"] = out["qindex"].map(quarter_label)
     return out[TREND_COLUMNS]

@@ -21,6 +21,7 @@ from models.scales import (
     goal_name,
     status_colour,
     status_symbol,
+    status_text,
 )
 
 STATUS_COLORS = {m.value: m.colour for m in [*Status, *NoStatus]}
@@ -108,7 +109,7 @@ def _goal_rows(as_of: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
     code)."""
     rows = []
     for goal in goals.itertuples():
-        label = "Management" if goal.goal_code == "M" else f"Goal {goal.goal_code}"
+        label = goal_name(goal.goal_code)
         rows.append(
             {
                 "label": f"<b>{label}</b>",
@@ -130,7 +131,9 @@ def _goal_rows(as_of: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
                     "code": obj.code,
                 }
             )
-    return pd.DataFrame(rows, columns=["label", "progress", "status", "kind", "hover", "code"])
+    data = pd.DataFrame(rows, columns=["label", "progress", "status", "kind", "hover", "code"])
+    # whole numbers, rounded half up once here: the bars, their labels and the "View data" table agree
+    return data.assign(progress=rounded(data["progress"]).astype(float))
 
 
 def _goal_summary(goals: pd.DataFrame) -> str:
@@ -138,19 +141,19 @@ def _goal_summary(goals: pd.DataFrame) -> str:
     reported = goals.dropna(subset=["progress"])
     if reported.empty:
         return "No goal has progress reported for this quarter."
-    rounded = reported.assign(shown=reported["progress"].round())
-    top, bottom = rounded["shown"].max(), rounded["shown"].min()
-    leaders = [_goal_name(g) for g in rounded[rounded["shown"] == top]["goal_code"]]
-    trailers = [_goal_name(g) for g in rounded[rounded["shown"] == bottom]["goal_code"]]
+    shown = reported.assign(shown=rounded(reported["progress"]))
+    top, bottom = shown["shown"].max(), shown["shown"].min()
+    leaders = [_goal_name(g) for g in shown[shown["shown"] == top]["goal_code"]]
+    trailers = [_goal_name(g) for g in shown[shown["shown"] == bottom]["goal_code"]]
     if len(reported) == 1:
-        return f"{leaders[0]} is at {top:.0f}% mean progress."
+        return f"{leaders[0]} is at {percent(top)} mean progress."
     if top == bottom:
-        return f"{_joined(leaders)} are all at {top:.0f}% mean progress."
+        return f"{_joined(leaders)} are all at {percent(top)} mean progress."
     lead_verb = "leads" if len(leaders) == 1 else "lead"
     trail_verb = "trails" if len(trailers) == 1 else "trail"
     return (
-        f"{_joined(leaders)} {lead_verb} at {top:.0f}% mean progress; "
-        f"{_joined(trailers)} {trail_verb} at {bottom:.0f}%."
+        f"{_joined(leaders)} {lead_verb} at {percent(top)} mean progress; "
+        f"{_joined(trailers)} {trail_verb} at {percent(bottom)}."
     )
 
 
@@ -159,8 +162,7 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
     data = _goal_rows(as_of, goals)
     colors = [NEUTRAL if r.kind == "goal" else STATUS_COLORS[r.status] for r in data.itertuples()]
     texts = [
-        ("no update" if pd.isna(r.progress) else f"{r.progress:.0f}%")
-        + ("" if r.kind == "goal" else f" {STATUS_SYMBOLS[r.status]} {r.status}")
+        percent(r.progress, none="no update") + ("" if r.kind == "goal" else f" {status_text(r.status)}")
         for r in data.itertuples()
     ]
     figure = go.Figure(

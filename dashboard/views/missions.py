@@ -7,11 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.domain import rollup
-from dashboard.domain.aggregation import NO_UPDATE
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
 from dashboard.domain.links import parse_quarter_token
+from dashboard.domain.numbers import percent, rounded, whole
 from dashboard.views.charts import NEUTRAL, Chart, _layout, quarter_axis, status_label
-from models.scales import BUREAUS
+from models.scales import BUREAUS, GOOD_STATUSES, TROUBLED_STATUSES, NoStatus, Status
 
 # Okabe-Ito colours and a marker per bureau, so lines differ by more than colour.
 BUREAU_STYLE = {
@@ -70,7 +70,7 @@ def headline_figures(head: Headline) -> list[tuple[str, str, str | None]]:
     """The page's five headline figures as (label, value, help)."""
     return [
         ("Missions", f"{head.missions:,}", None),
-        ("On track", f"{head.on_track:,}", "Missions on track or completed"),
+        (Status.ON_TRACK.label, f"{head.on_track:,}", "Missions on track or completed"),
         ("Struggling", f"{head.off_track_or_at_risk:,}", "Missions at risk or off track"),
         ("Late", f"{head.late:,}", "Missions with updates still missing after the due date"),
         ("High risk", f"{head.hotspots:,}", "Objectives at High or Critical risk"),
@@ -130,7 +130,7 @@ def completeness_chart(summary: pd.DataFrame, quarter: FiscalQuarter) -> Chart:
         )
         .reset_index()
     )
-    per["completeness"] = (per["received"] / per["expected"].where(per["expected"] > 0) * 100).round(1)
+    per["completeness"] = rounded(per["received"] / per["expected"].where(per["expected"] > 0) * 100).astype(float)
     figure = go.Figure(
         go.Bar(
             x=per["bureau"],
@@ -138,7 +138,7 @@ def completeness_chart(summary: pd.DataFrame, quarter: FiscalQuarter) -> Chart:
             marker_color="#0072B2",
             marker_line={"color": NEUTRAL, "width": 1},
             text=[
-                f"{c:.0f}%<br>{r:,}/{e:,}"
+                f"{percent(c)}<br>{r:,}/{e:,}"
                 for c, r, e in zip(per["completeness"].fillna(0), per["received"], per["expected"], strict=True)
             ],
             textposition="outside",
@@ -156,9 +156,9 @@ def completeness_chart(summary: pd.DataFrame, quarter: FiscalQuarter) -> Chart:
         received, owed = int(per["received"].sum()), int(per["expected"].sum())
         lowest = per[shares == shares.min()]["bureau"].tolist()
         where = (
-            f"every bureau at {shares.min():.0f}%"
+            f"every bureau at {percent(shares.min())}"
             if len(lowest) == len(per) and len(per) > 1
-            else f"lowest: {' and '.join(lowest)} at {shares.min():.0f}%"
+            else f"lowest: {' and '.join(lowest)} at {percent(shares.min())}"
         )
         summary_text = f"For {quarter.label}, {received:,} of {owed:,} owed updates are in; {where}."
     return Chart(_layout(figure, "Reporting completeness by bureau", height=340), summary_text, per)
@@ -187,10 +187,17 @@ def _trend_chart(trend: pd.DataFrame, value: str, title: str, axis: str, summary
         last = trend[trend["quarter"] == quarters[-1]]
         summary = (
             f"In {quarters[-1]}: "
-            + "; ".join(f"{r.bureau} {getattr(r, value):.0f}{summary_unit}" for r in last.itertuples())
+            + "; ".join(f"{r.bureau} {whole(getattr(r, value))}{summary_unit}" for r in last.itertuples())
             + "."
         )
     return Chart(quarter_axis(_layout(figure, title, height=360)), summary, trend.drop(columns=["qindex"]))
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its percentages rounded half up once, here, so the table, the charts and their sentences
+    show the same whole numbers as every other page."""
+    columns = [c for c in ("progress", "completeness", "on_track_share") if c in frame]
+    return frame.assign(**{c: rounded(frame[c]).astype(float) for c in columns})
 
 
 def build_missions(
@@ -202,16 +209,16 @@ def build_missions(
     today: date,
     due_days: int,
 ) -> MissionsBundle:
-    summary = rollup.mission_summary(missions, objective_quarters, quarter, today=today, due_days=due_days)
+    summary = _rounded(rollup.mission_summary(missions, objective_quarters, quarter, today=today, due_days=due_days))
     matrix = rollup.goal_matrix(missions, goals, objective_quarters, quarter)
     table, goal_columns = mission_table(summary, matrix)
-    hot = rollup.hotspots(missions, objective_quarters, quarter)
+    hot = _rounded(rollup.hotspots(missions, objective_quarters, quarter))
     hot = hot.assign(status=hot["status"].map(_cell))
-    trend = rollup.bureau_trend(objective_quarters)
+    trend = _rounded(rollup.bureau_trend(objective_quarters))
     headline = Headline(
         missions=len(summary),
-        on_track=int(summary["status"].isin(["On track", "Completed"]).sum()),
-        off_track_or_at_risk=int(summary["status"].isin(["Off track", "At risk"]).sum()),
+        on_track=int(summary["status"].isin(GOOD_STATUSES).sum()),
+        off_track_or_at_risk=int(summary["status"].isin(TROUBLED_STATUSES).sum()),
         late=int((summary["days_late"] > 0).sum()),
         hotspots=len(hot),
     )
@@ -228,14 +235,7 @@ def build_missions(
 
 
 # Pale tints of the status colours, so dark text on them keeps its contrast; the symbol carries the meaning too.
-STATUS_TINTS = {
-    "Not started": "#EBEBEB",
-    "On track": "#CCEBE3",
-    "At risk": "#FAE7C2",
-    "Off track": "#F5D5C2",
-    "Completed": "#CCE3F0",
-    NO_UPDATE: "#FFFFFF",
-}
+STATUS_TINTS = {m.value: m.tint for m in [*Status, NoStatus.NO_UPDATE]}
 # The labels a status cell can hold and their colours, in the same order (a read-only multiselect column
 # draws each as a coloured label in the browser; no per-cell styling is computed on the server).
 STATUS_CHIPS = [status_label(s) for s in STATUS_TINTS]

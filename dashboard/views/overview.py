@@ -7,8 +7,10 @@ import pandas as pd
 from dashboard.domain import aggregation
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.numbers import half_up, percent, rounded, signed
 from dashboard.formats import exports
 from dashboard.views import charts
+from models.scales import HEADLINE_STATUSES, Status
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,10 @@ def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, head: aggreg
     def count(frame: pd.DataFrame, status: str) -> int:
         return int((frame["status"] == status).sum())
 
-    def change(now: float, before: float, unit: str = "") -> str | None:
-        if not compare:
+    def change(now: float | None, before: float | None, unit: str = "") -> str | None:
+        if not compare or now is None or before is None:
             return None
-        diff = now - before
-        return f"{diff:+.0f}{unit}" if round(diff) else f"±0{unit}"
+        return signed(now - before, unit)
 
     def metric(label: str, value: str, delta: str | None, color: str = "normal", help: str | None = None) -> Metric:
         return Metric(label, value, delta, "off" if delta is not None and delta.startswith("±") else color, help)
@@ -46,20 +47,18 @@ def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, head: aggreg
     metrics = [
         metric(label, f"{head.status_counts[status]}", change(count(current, status), count(previous, status)), color)
         for label, status, color in [
-            ("On track", "On track", "normal"),
-            ("At risk", "At risk", "inverse"),
-            ("Off track", "Off track", "inverse"),
-            ("Completed", "Completed", "normal"),
+            (status, status, "inverse" if Status(status).troubled else "normal") for status in HEADLINE_STATUSES
         ]
     ]
     before = previous["progress"].dropna() if compare else pd.Series(dtype=float)
     progress = None
     if head.mean_progress is not None and not before.empty:
-        progress = change(head.mean_progress, float(before.mean()), " pts")
+        # the change between the two figures as shown, so "49%" after "46%" reads "+3 pts"
+        progress = change(half_up(head.mean_progress), half_up(float(before.mean())), " pts")
     metrics.append(
         metric(
             "Progress",
-            "—" if head.mean_progress is None else f"{head.mean_progress:.0f}%",
+            percent(head.mean_progress),
             progress,
             help="Mean progress of the objectives with an update (change in percentage points)",
         )
@@ -213,7 +212,7 @@ def build_overview(
         changes=changes_table(aggregation.changes_since(view.previous, view.as_of)),
         objectives=view.as_of[
             ["code", "title", "status", "progress", "risk_level", "reports", "expected", "working_group"]
-        ],
+        ].assign(progress=rounded(view.as_of["progress"]).astype(float)),
         heatmap=charts.agency_heatmap_chart(aggregation.agency_heatmap(view.expected, view.updates, quarter)),
         agencies=charts.agency_progress_chart(aggregation.agency_progress(view.expected, view.updates, quarter)),
         missing=aggregation.missing_reports(view.expected, view.updates, quarter),

@@ -49,9 +49,11 @@ def client_address() -> str:
     that is a trusted proxy (ICS_TRUSTED_PROXIES), the right-most untrusted address of its X-Forwarded-For."""
     try:
         headers = st.context.headers
-        forwarded = ",".join(headers.get_all("X-Forwarded-For")) if headers is not None else None
+        values = headers.get_all("X-Forwarded-For") if headers is not None else None
+        forwarded = ",".join(v for v in values if isinstance(v, str)) if isinstance(values, list) else None
         # Streamlit hides a loopback peer (127.0.0.1 or ::1) as None: a proxy on the same host is 127.0.0.1.
-        peer = st.context.ip_address or LOOPBACK
+        ip = st.context.ip_address
+        peer = ip if isinstance(ip, str) and ip else LOOPBACK
     except Exception:  # noqa: BLE001  (no browser behind this run, e.g. a headless test: one shared client)
         forwarded = peer = None
     return client.client_address(peer, forwarded, config.settings().trusted_proxies)

@@ -12,7 +12,9 @@ import streamlit as st
 
 from dashboard.settings import ROOT
 from dashboard.views.charts import Chart
+from dashboard.web import cache
 from dashboard.web.cache import database_url, demo_rows
+from models.scales import NoStatus
 
 OBJECTIVE_PAGE = ROOT / "pages" / "objective.py"
 
@@ -47,7 +49,7 @@ COLUMN_LABELS: dict[str, str] = {
     "goal": "Goal",
     "series": "Series",
     "received": "Received",
-    "missing": "Missing",
+    "missing": NoStatus.MISSING.label,
     "mission": "Mission",
     "bureau": "Bureau",
     "completeness": "Complete (%)",
@@ -188,3 +190,10 @@ def show_flash(flash_key: str) -> None:
     message = st.session_state.pop(flash_key, None)
     if message:
         st.success(plain(message))
+
+
+def data_time() -> None:
+    """The time of the data the page draws, in the sidebar: the last moment the shared caches were found current."""
+    as_of = cache.data_as_of()
+    if as_of is not None:
+        st.sidebar.caption(f"Data as of {as_of:%d %b %Y %H:%M:%S} UTC")

@@ -32,7 +32,7 @@ def test_printed_forms() -> None:
     assert percent(48.5) == "49%"
     assert whole(66.5) == "67"
     assert signed(2.5, " pts") == "+3 pts"
-    assert signed(-2.5) == "−3"
+    assert signed(-2.5) == "-3"
     assert signed(0.4) == "±0"
 
 
