@@ -264,6 +264,19 @@ def key_text(key: UpdateKey) -> str:
     return "_".join(str(part) for part in key)
 
 
+def previous_line(previous: Revision) -> str:
+    """The previous quarter's update in two lines: its scales, then its revision, author and state."""
+    return (
+        f"{previous.status} · {previous.progress}% · risk {previous.risk_level}\n"
+        f"Revision {previous.revision} by {previous.author} ({previous.state})"
+    )
+
+
+def indicator_label(indicator: Indicator) -> str:
+    """The form's label of an indicator's input, e.g. "Officers trained (people; target 80)"."""
+    return f"{indicator.name} ({indicator.unit or 'value'}; target {indicator.target:g})"
+
+
 def history_rows(history: list[Revision]) -> list[tuple[Revision, str, list[tuple[str, str, str]]]]:
     """Each revision, newest first, with its label now (``revision_label``) and what changed from the one before."""
     out = []

@@ -671,3 +671,31 @@ def test_the_overview_counts_an_update_submitted_after_it_was_drawn(cast: Cast) 
     again.query_params["to"] = f"{quarter.fiscal_year}Q{quarter.quarter}"
     ok(again.run())
     assert _received(again).startswith("Updates received: 1 of ")
+
+
+def test_a_to_do_link_opens_its_update_again_after_a_draft_and_a_round_trip(cast: Cast) -> None:
+    """My to-do → Submit 3.2 → save a draft → My to-do → Submit 3.2 again: the form is 3.2's both times."""
+    quarter = default_quarter()
+    link = f"todo_submit_3.2_DEA_{quarter.fiscal_year}Q{quarter.quarter}"
+    wanted = {"objective": "3.2", "agency": "DEA", "quarter": f"{quarter.fiscal_year}Q{quarter.quarter}"}
+    at = start(DEA)
+    open_page(at, "todo")
+    at.button(key=link).click().run()
+    ok(at)
+    assert at.selectbox(key="submit_objective").value == cast.objectives["3.2"]
+    at.switch_page(page("submit"))  # where the browser is now (see test_review_return_fix_and_approve)
+    key = form_key(cast, "3.2", "DEA", quarter)
+    at.text_area(key=f"submit_accomplishments_{key}").set_value("Two interdiction courses held.")
+    _button(at, f"submit_form_{key}", "Save draft").click().run()
+    ok(at)
+    assert texts(at.success) == ["Draft saved. It is not submitted yet."]
+    assert {k: at.query_params.get(k) for k in wanted} == wanted
+
+    open_page(at, "todo")
+    at.button(key=link).click().run()
+    ok(at)
+    assert {k: at.query_params.get(k) for k in wanted} == wanted
+    assert at.selectbox(key="submit_objective").value == cast.objectives["3.2"]
+    assert at.selectbox(key="submit_agency").value == cast.agencies["DEA"]
+    assert at.selectbox(key="submit_quarter").value == quarter
+    assert at.text_area(key=f"submit_accomplishments_{key}").value == "Two interdiction courses held."

@@ -1,0 +1,86 @@
+"""Sections of the Submit page that stand on their own: the spreadsheet upload, the previous quarter, the history."""
+
+from functools import partial
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.settings import Settings
+from dashboard.views import bulk_import, update_form
+from dashboard.views.submit_flow import widget_key
+from dashboard.web import cache
+from dashboard.web.widgets import plain, plain_text_block
+from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def spreadsheet(engine: Engine, actor_email: str | None, mission_id: int, quarter: FiscalQuarter) -> None:
+    """The template to download and the upload that checks every row, then stores all of them or none."""
+    with st.expander(f"Report many objectives at once with a spreadsheet ({quarter.label})", icon=":material/table:"):
+        st.write(
+            "Download the template for your objectives, fill it in Excel, and upload it as .xlsx or .csv. "
+            "Every row is checked first: if any row has a problem, nothing is saved and each problem is listed."
+        )
+        st.download_button(
+            "Download the template",
+            partial(bulk_import.template, engine, actor_email, mission_id, quarter),  # built on click only
+            file_name=bulk_import.template_name(quarter),
+            mime=XLSX,
+            key="submit_template",
+            icon=":material/download:",
+        )
+        upload = st.file_uploader("Filled-in template", type=["xlsx", "csv"], key="submit_upload")
+        on_top = st.checkbox(
+            "Rows without a current revision: store them on top of the newest revision",
+            key="submit_on_top",
+            help="Leave this off to be warned when a row would replace a colleague's newer revision.",
+        )
+        if upload is None or not st.button("Check and import", key="submit_import", type="primary"):
+            return
+        result = bulk_import.import_file(
+            engine,
+            actor_email=actor_email,
+            mission_id=mission_id,
+            on_top=on_top,
+            name=upload.name,
+            data=upload.getvalue(),
+            max_bytes=Settings.from_env().max_import_bytes,
+        )
+        if result.ok:
+            cache.after_write()
+            st.success(result.message)
+        else:
+            st.error(plain(result.message))
+        if result.errors is not None:
+            st.dataframe(result.errors, hide_index=True, key="submit_import_errors", width="stretch")
+
+
+def previous_quarter(context: update_form.SubmitContext) -> None:
+    """The previous quarter's update beside the form, as plain text."""
+    quarter = FiscalQuarter(context.key.fiscal_year, context.key.quarter)
+    st.subheader(f"Previous quarter, {quarter.previous().label}", anchor=False)
+    if context.previous is None:
+        st.write("No update for the previous quarter.")
+        return
+    st.text(update_form.previous_line(context.previous))
+    for name in NARRATIVE_FIELDS:
+        plain_text_block(FIELD_LABELS[name], getattr(context.previous, name))
+
+
+def history(context: update_form.SubmitContext) -> None:
+    """Every stored revision of the update, newest first, with its reviews and what it changed."""
+    st.header("History of this update", anchor=False)
+    if not context.history:
+        st.write("Nothing stored yet for this quarter.")
+    for revision, label, changes in update_form.history_rows(context.history):
+        with st.expander(f"Revision {revision.revision} · {label} · {plain(revision.author)}"):
+            st.caption(f"Stored {revision.created_at:%d %b %Y %H:%M} UTC")
+            for review in revision.reviews:
+                st.text(f"{review.decision.capitalize()} by {review.reviewer}: {review.comment or '(no comment)'}")
+            st.dataframe(
+                update_form.diff_frame(changes, "Before", "This revision"),
+                hide_index=True,
+                key=widget_key(f"diff_{revision.revision}", context.key),
+            )
