@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
 from dashboard.settings import SETTINGS_DOC
+from models.fields import UpdateKey
 from tests.people import CAST
 from tests.people import World as Cast
 from tests.people import build as build_world
@@ -129,10 +130,11 @@ def texts(elements: Any) -> list[str]:
     return [rendered(str(e.value)) for e in elements]
 
 
-def form_key(cast: Cast, code: str = "1.1", agency: str = "USAID", quarter: FiscalQuarter | None = None) -> str:
-    """The suffix of the submit page's widget keys for one update (objective, agency and quarter)."""
+def update_key(cast: Cast, code: str = "1.1", agency: str = "USAID", quarter: FiscalQuarter | None = None) -> UpdateKey:
+    """One update (objective, agency and quarter); the submit page's widget keys for it come from
+    ``views.submit_flow.widget_key(field, key)``."""
     quarter = quarter or default_quarter()
-    return f"{cast.objectives[code]}_{cast.agencies[agency]}_{quarter.fiscal_year}_{quarter.quarter}"
+    return UpdateKey(cast.objectives[code], cast.agencies[agency], quarter.fiscal_year, quarter.quarter)
 
 
 def frame_with(at: AppTest, column: str) -> Any:

@@ -12,8 +12,10 @@ from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied, Actor
 from dashboard.domain.navigation import page_names
 from dashboard.services import access, admin, submissions
 from dashboard.store.database import read_session, write_session
+from dashboard.views.submit_flow import PICKERS, widget_key
 from models import AppUser, StatusUpdate, UpdateDraft
-from tests.appcast import MODES, Cast, form_key, open_page, reachable, start, texts
+from models.fields import UpdateKey
+from tests.appcast import MODES, Cast, open_page, reachable, start, texts, update_key
 from tests.people import ADMIN, DEA, STRANGER, USAID, VIEWER
 from tests.people import CHAIR1 as CHAIR
 
@@ -50,8 +52,8 @@ def _change_user(cast: Cast, email: str, by: str = SYSTEM_ACTOR, **change: objec
         admin.update_user(session=session, actor_email=by, email=email, **change)  # type: ignore[arg-type]
 
 
-def _submit_button(at: AppTest, key: str, label: str = "Submit") -> Button:
-    return at.button(key=f"FormSubmitter:submit_form_{key}-{label}")
+def _submit_button(at: AppTest, key: UpdateKey, label: str = "Submit") -> Button:
+    return at.button(key=f"FormSubmitter:{widget_key('form', key)}-{label}")
 
 
 # --------------------------------------------------------------------------- navigation, pure
@@ -163,8 +165,8 @@ def _owed(at: AppTest) -> list[tuple[str, str]]:
 
 
 def _submit_choices(at: AppTest) -> tuple[list[str], list[str]]:
-    objectives = [label.split(" · ")[0] for label in at.selectbox(key="submit_objective").options]
-    return objectives, list(at.selectbox(key="submit_agency").options)
+    objectives = [label.split(" · ")[0] for label in at.selectbox(key=PICKERS["objective"]).options]
+    return objectives, list(at.selectbox(key=PICKERS["agency"]).options)
 
 
 def test_two_users_signed_in_at_once_see_only_their_own_agency(cast: Cast) -> None:
@@ -180,8 +182,8 @@ def test_two_users_signed_in_at_once_see_only_their_own_agency(cast: Cast) -> No
         assert _submit_choices(at) == (objectives, [agency])
 
     # USAID submits through its page (clearing the shared caches); DEA's next runs refill them, then USAID reads them.
-    key = form_key(cast)
-    usaid.text_area(key=f"submit_accomplishments_{key}").set_value("Trade mission held.")  # required on submit
+    key = update_key(cast)
+    usaid.text_area(key=widget_key("accomplishments", key)).set_value("Trade mission held.")  # required on submit
     _submit_button(usaid, key).click().run()
     assert any(text.startswith("Submitted as revision 1") for text in texts(usaid.success))
     open_page(dea, "submit")
@@ -220,8 +222,8 @@ def test_demoted_to_viewer_while_on_the_submit_page(cast: Cast) -> None:
     _change_user(cast, VIEWER, role="contributor", agencies=["USAID"])
     at = start(VIEWER)
     open_page(at, "submit")
-    key = form_key(cast)
-    at.text_area(key=f"submit_accomplishments_{key}").set_value("Written before the demotion.")
+    key = update_key(cast)
+    at.text_area(key=widget_key("accomplishments", key)).set_value("Written before the demotion.")
     _change_user(cast, VIEWER, by=ADMIN, role="viewer", agencies=[])
 
     _submit_button(at, key).click().run()
@@ -245,8 +247,8 @@ def test_demoted_to_viewer_while_on_the_submit_page(cast: Cast) -> None:
 def test_disabled_while_signed_in(cast: Cast, mode: str) -> None:
     at = start(USAID, mode)
     open_page(at, "submit")
-    key = form_key(cast)
-    at.text_area(key=f"submit_accomplishments_{key}").set_value("Written before the account was disabled.")
+    key = update_key(cast)
+    at.text_area(key=widget_key("accomplishments", key)).set_value("Written before the account was disabled.")
     _change_user(cast, USAID, by=ADMIN, disabled=True)
     with read_session(cast.engine) as session:
         assert session.exec(select(AppUser.disabled).where(AppUser.email == USAID)).one() is True

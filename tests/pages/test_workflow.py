@@ -18,14 +18,14 @@ from dashboard.services.sign_in import BAD_CREDENTIALS
 from dashboard.store import queries
 from dashboard.store.database import read_session, write_session
 from dashboard.views import todo, update_form
+from dashboard.views.submit_flow import PICKERS, widget_key
 from models import AppUser, AuditEntry, Indicator, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
-from models.fields import UPDATE_FIELDS
+from models.fields import UPDATE_FIELDS, UpdateKey
 from tests.appcast import (
     STRATEGY_END,
     Cast,
     build,
     default_quarter,
-    form_key,
     frame_with,
     ok,
     open_page,
@@ -34,6 +34,7 @@ from tests.appcast import (
     rendered,
     start,
     texts,
+    update_key,
 )
 from tests.people import ADMIN, DEA, PASSWORD, USAID, USAID2
 from tests.people import CHAIR1 as CHAIR
@@ -50,12 +51,12 @@ def _button(at: AppTest, form: str, label: str) -> Button:
     return at.button(key=f"FormSubmitter:{form}-{label}")
 
 
-def _fill_update(at: AppTest, key: str, status: str, progress: int, risk: str, **narratives: str) -> None:
-    at.selectbox(key=f"submit_status_{key}").set_value(status)
-    at.number_input(key=f"submit_progress_{key}").set_value(progress)
-    at.selectbox(key=f"submit_risk_{key}").set_value(risk)
+def _fill_update(at: AppTest, key: UpdateKey, status: str, progress: int, risk: str, **narratives: str) -> None:
+    at.selectbox(key=widget_key("status", key)).set_value(status)
+    at.number_input(key=widget_key("progress", key)).set_value(progress)
+    at.selectbox(key=widget_key("risk", key)).set_value(risk)
     for name, value in narratives.items():
-        at.text_area(key=f"submit_{name}_{key}").set_value(value)
+        at.text_area(key=widget_key(name, key)).set_value(value)
 
 
 def _stored(row: StatusUpdate) -> dict[str, object]:
@@ -112,16 +113,16 @@ def test_submit_page_defaults_draft_then_submit(cast: Cast) -> None:
     at = start(USAID)
     open_page(at, "submit")
     quarter = default_quarter()
-    box = at.selectbox(key="submit_quarter")
+    box = at.selectbox(key=PICKERS["quarter"])
     assert box.value == quarter
     assert box.options[box.index] == quarter.label
-    assert at.selectbox(key="submit_objective").value == cast.objectives["1.1"]
-    assert at.selectbox(key="submit_agency").options == ["USAID"]
+    assert at.selectbox(key=PICKERS["objective"]).value == cast.objectives["1.1"]
+    assert at.selectbox(key=PICKERS["agency"]).options == ["USAID"]
     assert "Not submitted yet." in texts(at.text)
 
-    key = form_key(cast, "1.1", "USAID", quarter)
+    key = update_key(cast, "1.1", "USAID", quarter)
     _fill_update(at, key, "At risk", 55, "Medium", **NARRATIVES)
-    _button(at, f"submit_form_{key}", "Save draft").click().run()
+    _button(at, widget_key("form", key), "Save draft").click().run()
     assert not at.exception
     assert texts(at.success) == ["Draft saved. It is not submitted yet."]
     assert cast.count(StatusUpdate) == 0
@@ -130,7 +131,7 @@ def test_submit_page_defaults_draft_then_submit(cast: Cast) -> None:
     assert _stored(draft) == {"status": "At risk", "progress": 55, "risk_level": "Medium", **NARRATIVES}
     assert any(f"A draft saved by {USAID} is loaded below." in t for t in texts(at.text))
 
-    _button(at, f"submit_form_{key}", "Submit").click().run()
+    _button(at, widget_key("form", key), "Submit").click().run()
     assert not at.exception
     assert [s for s in texts(at.success) if s.startswith("Submitted")] == [
         "Submitted as revision 1. The working-group chair will review it."
@@ -148,24 +149,24 @@ def test_submit_page_defaults_draft_then_submit(cast: Cast) -> None:
 def test_a_draft_can_be_discarded(cast: Cast) -> None:
     at = start(USAID)
     open_page(at, "submit")
-    key = form_key(cast, "1.1", "USAID", default_quarter())
+    key = update_key(cast, "1.1", "USAID", default_quarter())
     _fill_update(at, key, "Off track", 5, "Critical", **NARRATIVES)
-    _button(at, f"submit_form_{key}", "Save draft").click().run()
+    _button(at, widget_key("form", key), "Save draft").click().run()
     assert cast.count(UpdateDraft) == 1
-    at.button(key=f"submit_discard_{key}").click().run()
+    at.button(key=widget_key("discard", key)).click().run()
     assert not at.exception
     assert texts(at.success) == ["Draft discarded."]
     assert cast.count(UpdateDraft) == 0 and cast.count(StatusUpdate) == 0
     # the form starts again from the defaults, not from what the draft held
-    assert at.selectbox(key=f"submit_status_{key}").value != "Off track"
-    assert at.text_area(key=f"submit_accomplishments_{key}").value == ""
+    assert at.selectbox(key=widget_key("status", key)).value != "Off track"
+    assert at.text_area(key=widget_key("accomplishments", key)).value == ""
     assert "Not submitted yet." in texts(at.text)
 
 
 def test_submit_conflict_keeps_theirs_then_rebases_mine(cast: Cast) -> None:
     at = start(USAID)
     open_page(at, "submit")
-    key = form_key(cast)
+    key = update_key(cast)
     _fill_update(
         at,
         key,
@@ -178,7 +179,7 @@ def test_submit_conflict_keeps_theirs_then_rebases_mine(cast: Cast) -> None:
     )
     cast.submit(USAID2, cast.form(accomplishments="Theirs: 40 officers trained."))  # between the two runs
 
-    _button(at, f"submit_form_{key}", "Submit").click().run()
+    _button(at, widget_key("form", key), "Submit").click().run()
     assert not at.exception
     errors = texts(at.error)
     assert len(errors) == 1 and errors[0].startswith(f"{USAID2} saved revision 1 of this update"), errors
@@ -188,17 +189,17 @@ def test_submit_conflict_keeps_theirs_then_rebases_mine(cast: Cast) -> None:
     diff = frame_with(at, "Theirs")
     assert dict(zip(diff["Field"], diff["Yours"], strict=True))["Accomplishments"] == "Mine: customs reform stalled."
     # The way out is offered on the run that found the conflict: nothing else reruns the page.
-    assert at.button(key=f"submit_reload_{key}").label == "Start again from revision 1"
-    rebase = at.button(key=f"submit_rebase_{key}")
+    assert at.button(key=widget_key("reload", key)).label == "Start again from revision 1"
+    rebase = at.button(key=widget_key("rebase", key))
     assert rebase.label == "Keep my form and edit on top of revision 1"
 
-    _button(at, f"submit_form_{key}", "Submit").click().run()  # again without rebasing: still refused
+    _button(at, widget_key("form", key), "Submit").click().run()  # again without rebasing: still refused
     assert len(texts(at.error)) == 1 and cast.count(StatusUpdate) == 1
 
-    at.button(key=f"submit_rebase_{key}").click().run()
+    at.button(key=widget_key("rebase", key)).click().run()
     assert not at.exception and not at.error
-    assert at.text_area(key=f"submit_accomplishments_{key}").value == "Mine: customs reform stalled."
-    _button(at, f"submit_form_{key}", "Submit").click().run()
+    assert at.text_area(key=widget_key("accomplishments", key)).value == "Mine: customs reform stalled."
+    _button(at, widget_key("form", key), "Submit").click().run()
     assert not at.exception and not at.error
     assert any(s.startswith("Submitted as revision 2.") for s in texts(at.success))
     rows = cast.all(StatusUpdate)
@@ -218,9 +219,9 @@ def test_narratives_that_look_like_formulas_are_stored_verbatim(cast: Cast) -> N
     }
     at = start(USAID)
     open_page(at, "submit")
-    key = form_key(cast)
+    key = update_key(cast)
     _fill_update(at, key, "On track", 60, "Low", **typed)
-    _button(at, f"submit_form_{key}", "Submit").click().run()
+    _button(at, widget_key("form", key), "Submit").click().run()
     assert not at.exception and not at.error
     [row] = cast.all(StatusUpdate)
     assert {name: getattr(row, name) for name in typed} == typed
@@ -290,9 +291,9 @@ def test_review_return_fix_and_approve(cast: Cast) -> None:
     # AppTest keeps requesting the page of its own last switch_page (the to-do page) on later runs; a browser stays
     # on the URL st.switch_page moved it to. Point AppTest there too.
     contributor.switch_page(page("submit"))
-    key = form_key(cast, "1.1")
-    contributor.text_area(key=f"submit_accomplishments_{key}").set_value("Trained 40 officers; 1,200 clearances.")
-    _button(contributor, f"submit_form_{key}", "Submit").click().run()
+    key = update_key(cast, "1.1")
+    contributor.text_area(key=widget_key("accomplishments", key)).set_value("Trained 40 officers; 1,200 clearances.")
+    _button(contributor, widget_key("form", key), "Submit").click().run()
     assert not contributor.exception and not contributor.error
     assert any(s.startswith("Submitted as revision 2.") for s in texts(contributor.success))
 
@@ -448,15 +449,39 @@ def _submit_linked(email: str, **query: str) -> AppTest:
 def test_submit_page_opens_exactly_the_linked_update(cast: Cast) -> None:
     earlier = default_quarter().previous()
     at = _submit_linked(USAID, objective="1.2", agency="usaid", quarter=f"{earlier.fiscal_year}Q{earlier.quarter}")
-    assert at.selectbox(key="submit_objective").value == cast.objectives["1.2"]
-    assert at.selectbox(key="submit_agency").value == cast.agencies["USAID"]
-    assert at.selectbox(key="submit_quarter").value == earlier
-    assert at.text_area(key=f"submit_accomplishments_{form_key(cast, '1.2', 'USAID', earlier)}") is not None
+    assert at.selectbox(key=PICKERS["objective"]).value == cast.objectives["1.2"]
+    assert at.selectbox(key=PICKERS["agency"]).value == cast.agencies["USAID"]
+    assert at.selectbox(key=PICKERS["quarter"]).value == earlier
+    assert at.text_area(key=widget_key("accomplishments", update_key(cast, "1.2", "USAID", earlier))) is not None
     assert not at.info
 
     # the user's own choice wins on the next run; the link is not applied again
-    at.selectbox(key="submit_objective").set_value(cast.objectives["1.3"]).run()
-    assert at.selectbox(key="submit_objective").value == cast.objectives["1.3"]
+    at.selectbox(key=PICKERS["objective"]).set_value(cast.objectives["1.3"]).run()
+    assert at.selectbox(key=PICKERS["objective"]).value == cast.objectives["1.3"]
+
+
+def test_a_pick_on_the_submit_page_moves_the_address_and_the_address_reopens_it(cast: Cast) -> None:
+    earlier = default_quarter().previous()
+    at = _submit_linked(USAID, objective="1.2", agency="USAID", quarter=f"{earlier.fiscal_year}Q{earlier.quarter}")
+    at.selectbox(key=PICKERS["objective"]).set_value(cast.objectives["1.3"]).run()
+    ok(at)
+    shown = {"objective": "1.3", "agency": "USAID", "quarter": f"{earlier.fiscal_year}Q{earlier.quarter}"}
+    assert {name: at.query_params.get(name) for name in shown} == shown
+    at.selectbox(key=PICKERS["quarter"]).set_value(default_quarter()).run()
+    shown["quarter"] = f"{default_quarter().fiscal_year}Q{default_quarter().quarter}"
+    assert {name: at.query_params.get(name) for name in shown} == shown
+
+    copied = _submit_linked(USAID, **shown)  # the address pasted into another session
+    assert copied.selectbox(key=PICKERS["objective"]).value == cast.objectives["1.3"]
+    assert copied.selectbox(key=PICKERS["quarter"]).value == default_quarter()
+
+
+def test_the_submit_page_without_a_link_writes_the_update_it_shows_into_the_address(cast: Cast) -> None:
+    at = start(USAID)
+    open_page(at, "submit")
+    quarter = default_quarter()
+    shown = {"objective": "1.1", "agency": "USAID", "quarter": f"{quarter.fiscal_year}Q{quarter.quarter}"}
+    assert {name: at.query_params.get(name) for name in shown} == shown
 
 
 def test_a_to_do_item_opens_its_update_on_the_submit_page(cast: Cast) -> None:
@@ -465,8 +490,8 @@ def test_a_to_do_item_opens_its_update_on_the_submit_page(cast: Cast) -> None:
     open_page(at, "todo")
     at.button(key=f"todo_submit_2.2_DEA_{quarter.fiscal_year}Q{quarter.quarter}").click().run()
     ok(at)
-    assert at.selectbox(key="submit_objective").value == cast.objectives["2.2"]
-    assert at.selectbox(key="submit_quarter").value == quarter
+    assert at.selectbox(key=PICKERS["objective"]).value == cast.objectives["2.2"]
+    assert at.selectbox(key=PICKERS["quarter"]).value == quarter
 
 
 @pytest.mark.parametrize(
@@ -484,15 +509,15 @@ def test_a_link_to_an_update_one_cannot_report_on_is_ignored_with_a_note(
     at = _submit_linked(USAID, **query)
     [note] = texts(at.info)
     assert said in note and note.startswith("The link could not be followed in full")
-    assert at.selectbox(key="submit_quarter").value == default_quarter()
-    assert at.selectbox(key="submit_objective").value == cast.objectives["1.1"]
+    assert at.selectbox(key=PICKERS["quarter"]).value == default_quarter()
+    assert at.selectbox(key=PICKERS["objective"]).value == cast.objectives["1.1"]
 
 
 def test_required_narratives_are_marked_before_any_error(cast: Cast) -> None:
     at = start(USAID)
     open_page(at, "submit")
-    key = form_key(cast)
-    labels = {name: at.text_area(key=f"submit_{name}_{key}").label for name in NARRATIVES}
+    key = update_key(cast)
+    labels = {name: at.text_area(key=widget_key(name, key)).label for name in NARRATIVES}
     assert labels == {
         "accomplishments": "Accomplishments (required)",
         "challenges": "Challenges (required when At risk or Off track)",
@@ -500,7 +525,7 @@ def test_required_narratives_are_marked_before_any_error(cast: Cast) -> None:
         "risk_note": "Risk and mitigation (required when At risk or Off track)",
     }
     _fill_update(at, key, "Off track", 10, "High", accomplishments="Little moved.")
-    _button(at, f"submit_form_{key}", "Submit").click().run()
+    _button(at, widget_key("form", key), "Submit").click().run()
     [error] = texts(at.error)
     assert "challenges: is required when the status is Off track" in error and "risk_note: is required" in error
     assert cast.count(StatusUpdate) == 0
@@ -518,7 +543,7 @@ def test_old_revisions_say_they_were_superseded_and_unchanged_submits_store_noth
         f"Revision 1 · Returned, then superseded by revision 2 · {USAID}",
     ]
     # pressing Submit again on the stored content keeps revision 2 as it is and says so
-    _button(at, f"submit_form_{form_key(cast)}", "Submit").click().run()
+    _button(at, widget_key("form", update_key(cast)), "Submit").click().run()
     assert "Nothing changed since revision 2 (waiting for review): nothing was stored" in " ".join(texts(at.success))
     assert cast.count(StatusUpdate) == 2
 
@@ -662,9 +687,9 @@ def test_the_overview_counts_an_update_submitted_after_it_was_drawn(cast: Cast) 
 
     at = start(USAID)
     open_page(at, "submit")
-    key = form_key(cast, "1.1", "USAID", quarter)
+    key = update_key(cast, "1.1", "USAID", quarter)
     _fill_update(at, key, "At risk", 55, "Medium", **NARRATIVES)
-    _button(at, f"submit_form_{key}", "Submit").click().run()
+    _button(at, widget_key("form", key), "Submit").click().run()
     assert not at.exception and cast.count(StatusUpdate) == 1
 
     again = start(None)
@@ -682,11 +707,11 @@ def test_a_to_do_link_opens_its_update_again_after_a_draft_and_a_round_trip(cast
     open_page(at, "todo")
     at.button(key=link).click().run()
     ok(at)
-    assert at.selectbox(key="submit_objective").value == cast.objectives["3.2"]
+    assert at.selectbox(key=PICKERS["objective"]).value == cast.objectives["3.2"]
     at.switch_page(page("submit"))  # where the browser is now (see test_review_return_fix_and_approve)
-    key = form_key(cast, "3.2", "DEA", quarter)
-    at.text_area(key=f"submit_accomplishments_{key}").set_value("Two interdiction courses held.")
-    _button(at, f"submit_form_{key}", "Save draft").click().run()
+    key = update_key(cast, "3.2", "DEA", quarter)
+    at.text_area(key=widget_key("accomplishments", key)).set_value("Two interdiction courses held.")
+    _button(at, widget_key("form", key), "Save draft").click().run()
     ok(at)
     assert texts(at.success) == ["Draft saved. It is not submitted yet."]
     assert {k: at.query_params.get(k) for k in wanted} == wanted
@@ -695,7 +720,7 @@ def test_a_to_do_link_opens_its_update_again_after_a_draft_and_a_round_trip(cast
     at.button(key=link).click().run()
     ok(at)
     assert {k: at.query_params.get(k) for k in wanted} == wanted
-    assert at.selectbox(key="submit_objective").value == cast.objectives["3.2"]
-    assert at.selectbox(key="submit_agency").value == cast.agencies["DEA"]
-    assert at.selectbox(key="submit_quarter").value == quarter
-    assert at.text_area(key=f"submit_accomplishments_{key}").value == "Two interdiction courses held."
+    assert at.selectbox(key=PICKERS["objective"]).value == cast.objectives["3.2"]
+    assert at.selectbox(key=PICKERS["agency"]).value == cast.agencies["DEA"]
+    assert at.selectbox(key=PICKERS["quarter"]).value == quarter
+    assert at.text_area(key=widget_key("accomplishments", key)).value == "Two interdiction courses held."

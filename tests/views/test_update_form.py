@@ -5,7 +5,7 @@ import pytest
 from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import form_save
 from dashboard.views import update_form
-from models import StatusUpdate, UpdateDraft
+from models import Indicator, StatusUpdate, UpdateDraft
 from tests import people
 from tests.people import DEA, STATE, STATE2, World
 
@@ -127,3 +127,13 @@ def test_a_single_comparison_when_the_previous_revision_is_the_approved_one(worl
         ("Changed since revision 1, the previous one, last approved", [("Progress (%)", "40", "50")])
     ]
     assert update_form.comparisons(history[:1]) == []
+
+
+def test_the_previous_quarter_and_indicator_labels_read_as_the_form_shows_them(world: World) -> None:
+    assert form_save.save(world.engine, STATE, _key(world), VALUES, action="submit", base_revision=0).ok
+    [revision] = update_form.load(world.engine, _key(world)).history
+    assert update_form.previous_line(revision) == (f"On track · 40% · risk Low\nRevision 1 by {STATE} (submitted)")
+    officers = Indicator(objective_id=world.objectives["1.1"], name="Officers trained", unit="people", target=80)
+    assert update_form.indicator_label(officers) == "Officers trained (people; target 80)"
+    share = Indicator(objective_id=world.objectives["1.1"], name="Share cleared", target=0.75)
+    assert update_form.indicator_label(share) == "Share cleared (value; target 0.75)"
