@@ -18,8 +18,19 @@ from dashboard.services.sign_in import BAD_CREDENTIALS
 from dashboard.store import queries
 from dashboard.store.database import read_session, write_session
 from dashboard.views import todo, update_form
+from dashboard.views.admin_forms import group_key
 from dashboard.views.submit_flow import PICKERS, widget_key
-from models import AppUser, AuditEntry, Indicator, Objective, ObjectiveAgency, ReviewEvent, StatusUpdate, UpdateDraft
+from models import (
+    AppUser,
+    AuditEntry,
+    Indicator,
+    Objective,
+    ObjectiveAgency,
+    ReviewEvent,
+    StatusUpdate,
+    UpdateDraft,
+    WorkingGroup,
+)
 from models.fields import UPDATE_FIELDS, UpdateKey
 from tests.appcast import (
     STRATEGY_END,
@@ -619,6 +630,28 @@ def test_admin_stays_on_its_tab_after_a_save_and_lists_the_working_groups(cast: 
     assert texts(at.success) == ["Saved working group Migration task force."]
     assert at.session_state["admin_tab"] == "Working groups"
     assert "Migration task force" in list(frame_with(at, "Working group")["Working group"])
+
+
+def test_the_working_group_form_shows_the_stored_group_after_a_save(cast: Cast) -> None:
+    at = start(ADMIN)
+    open_page(at, "admin")
+    at.session_state["admin_tab"] = "Working groups"
+    at.run()
+    for field, value in (("name", "Migration task force"), ("members", ["DEA"]), ("objectives", ["2.2"])):
+        getattr(at, "text_input" if field == "name" else "multiselect")(key=group_key(field, None)).set_value(value)
+    at.button(key="admin_group_save_None").click().run()
+    ok(at)
+    assert texts(at.success) == ["Saved working group Migration task force."]
+    # The "New working group…" form is empty again, ready for the next group.
+    assert at.text_input(key=group_key("name", None)).value == ""
+    assert at.multiselect(key=group_key("members", None)).value == []
+    assert at.multiselect(key=group_key("objectives", None)).value == []
+    # Picking the group just saved shows what was stored.
+    with read_session(cast.engine) as session:
+        saved = session.exec(select(WorkingGroup.id).where(WorkingGroup.name == "Migration task force")).one()
+    at.selectbox(key="admin_group_pick").set_value(saved).run()
+    assert at.text_input(key=group_key("name", saved)).value == "Migration task force"
+    assert at.multiselect(key=group_key("objectives", saved)).value == ["2.2"]
 
 
 def test_admin_shows_the_password_rule_before_any_failure(cast: Cast) -> None:

@@ -1,0 +1,218 @@
+"""The Admin page's forms: add a user, change a user, a working group and an objective's agencies.
+
+Keys, starting values and previews come from ``views.admin_forms``; every save goes through ``writes.run_write``
+(one transaction, a flash and a rerun on success, the message and what was typed kept on a refusal).
+"""
+
+from datetime import date
+from functools import partial
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.services import admin
+from dashboard.store import queries
+from dashboard.views import admin_forms as forms
+from dashboard.views import admin_lists
+from dashboard.views.admin_lists import GroupRow, ObjectiveRoles, UserRow
+from dashboard.web import writes
+from dashboard.web.widgets import plain
+from models.scales import Role
+
+ROLES = [r.value for r in Role]
+
+
+def text_columns(widths: dict[str, int], labels: dict[str, str] | None = None) -> dict[str, object]:
+    """A table's ``column_config``: each column as text of the given width (pixels)."""
+    labels = labels or {}
+    return {name: st.column_config.TextColumn(labels.get(name, name), width=w) for name, w in widths.items()}
+
+
+def add_user(me: str | None, acronyms: list[str], group_names: list[str]) -> None:
+    """The "Add a user" form; a new, empty one after each user added."""
+    added = forms.users_added(st.session_state)
+    key = partial(forms.new_user_key, added=added)
+    with st.form(f"admin_add_user_{added}", clear_on_submit=False):
+        st.subheader("Add a user", anchor=False)
+        email = st.text_input("E-mail", key=key("email"))
+        role = st.selectbox("Role", ROLES, index=1, key=key("role"))
+        agencies = st.multiselect("Reports for (contributors)", acronyms, key=key("agencies"))
+        groups = st.multiselect("Chairs (working-group chairs)", group_names, key=key("groups"))
+        choices = admin_lists.BUREAU_CHOICES
+        bureau = st.selectbox("Sees missions of", choices, format_func=admin_lists.bureau_label, key=key("bureau"))
+        password = st.text_input(
+            "Password for local sign-in (optional with single sign-on)",
+            type="password",
+            key=key("password"),
+            help=forms.PASSWORD_RULE,
+        )
+        st.caption(f"Password: {forms.PASSWORD_RULE.lower()}")
+        if not st.form_submit_button("Add user", type="primary"):
+            return
+        st.session_state[forms.ADDED] = added + 1  # kept only if the write succeeds (it reruns the page)
+        writes.run_write(
+            forms.FLASH,
+            f"Added {email.strip().lower()}.",
+            lambda s: admin.add_user(
+                session=s,
+                actor_email=me,
+                email=email,
+                role=role,
+                agencies=agencies,
+                groups=groups,
+                bureau=bureau,
+                password=password or None,
+            ),
+            clear=forms.new_user_keys(added),
+        )
+        st.session_state[forms.ADDED] = added  # refused: the same form keeps what was typed
+
+
+def edit_user(me: str | None, users: list[UserRow], acronyms: list[str], group_names: list[str]) -> None:
+    """Pick a user, change their role, agencies, groups, bureau or access, or set their password."""
+    st.subheader("Change a user", anchor=False)
+    if not users:
+        return
+    picked = st.selectbox("User", [u.email for u in users], key="admin_edit_pick")
+    current = next(u for u in users if u.email == picked)
+    key = partial(forms.edit_user_key, email=picked)
+    with st.form(f"admin_edit_user_{picked}"):
+        role = st.selectbox("Role", ROLES, index=ROLES.index(current.role), key=key("role"))
+        agencies = st.multiselect("Reports for", acronyms, default=current.agencies, key=key("agencies"))
+        groups = st.multiselect("Chairs", group_names, default=current.working_groups, key=key("groups"))
+        bureau = st.selectbox(
+            "Sees missions of",
+            admin_lists.BUREAU_CHOICES,
+            index=admin_lists.BUREAU_CHOICES.index(current.bureau or ""),
+            format_func=admin_lists.bureau_label,
+            key=key("bureau"),
+        )
+        disabled = st.checkbox("Disabled", value=current.disabled, key=key("disabled"))
+        if st.form_submit_button("Save changes"):
+            writes.run_write(
+                forms.FLASH,
+                f"Saved {picked}.",
+                lambda s: admin.update_user(
+                    session=s,
+                    actor_email=me,
+                    email=picked,
+                    role=role,
+                    agencies=agencies,
+                    groups=groups,
+                    bureau=bureau,
+                    disabled=disabled,
+                ),
+            )
+    with st.form(f"admin_password_{picked}", clear_on_submit=True):
+        password = st.text_input(
+            f"New password for {plain(picked)} (also unlocks the account)",
+            type="password",
+            key="admin_pw",
+            help=forms.PASSWORD_RULE,
+        )
+        st.caption(f"Password: {forms.PASSWORD_RULE.lower()}")
+        if st.form_submit_button("Set password"):
+            writes.run_write(
+                forms.FLASH,
+                f"Password set for {picked}.",
+                lambda s: admin.set_password(session=s, actor_email=me, email=picked, password=password),
+            )
+
+
+def working_group(
+    me: str | None, engine: Engine, mission_id: int, groups: list[GroupRow], acronyms: list[str], codes: list[str]
+) -> None:
+    """Pick a working group (or a new one) and change its name, chair, members and objectives, with a preview.
+
+    Not a form: the preview sentence follows each choice before anything is saved. A save clears what was
+    typed, so the form then shows the stored group."""
+    labels = forms.group_label(groups)
+    group_id = st.selectbox("Working group", list(labels), format_func=labels.get, key="admin_group_pick")
+    group = forms.group_form(groups, group_id)
+    quarters, quarter_index = admin_lists.effective_choices(queries.mission_row(engine, mission_id), date.today())
+    key = partial(forms.group_key, group_id=group_id)
+    with st.container(border=True, key=f"admin_group_{group_id}"):
+        name = st.text_input("Name", value=group.name, key=key("name"))
+        chairs = [None, *acronyms]
+        chair = st.selectbox(
+            "Chair agency", chairs, forms.index_of(chairs, group.chair), format_func=forms.optional, key=key("chair")
+        )
+        members = st.multiselect("Member agencies", acronyms, default=group.members, key=key("members"))
+        covered = st.multiselect("Objectives covered", codes, default=group.objectives, key=key("objectives"))
+        effective = st.selectbox(
+            "Objectives change from",
+            quarters,
+            index=quarter_index,
+            format_func=admin_lists.effective_label,
+            help="Earlier quarters keep the objectives they had. Name, chair and members change at once.",
+            key=key("from"),
+        )
+        preview = forms.preview_group(
+            engine, mission_id=mission_id, group_id=group_id, name=name, objectives=covered, effective=effective
+        )
+        st.info(plain(preview))
+        if st.button("Save working group", type="primary", key=f"admin_group_save_{group_id}"):
+            writes.run_write(
+                forms.FLASH,
+                f"Saved working group {name.strip()}.",
+                lambda s: admin.save_working_group(
+                    session=s,
+                    actor_email=me,
+                    mission_id=mission_id,
+                    name=name,
+                    chair=chair,
+                    members=members,
+                    objectives=covered,
+                    group_id=group_id,
+                    effective=effective,
+                ),
+                clear=forms.group_keys(group_id),
+            )
+
+
+def objective_agencies(
+    me: str | None, engine: Engine, mission_id: int, objectives: list[ObjectiveRoles], acronyms: list[str]
+) -> None:
+    """Pick an objective and change its lead and contributing agencies from a quarter on, with a preview.
+
+    Not a form: the preview sentence follows each choice before anything is saved."""
+    by_id = {o.id: o for o in objectives}
+    objective_id = st.selectbox(
+        "Objective", list(by_id), format_func=lambda i: forms.objective_label(by_id[i]), key="admin_roles_pick"
+    )
+    chosen = by_id[objective_id]
+    quarters, quarter_index = admin_lists.effective_choices(queries.mission_row(engine, mission_id), date.today())
+    key = partial(forms.roles_key, objective_id=objective_id)
+    with st.container(border=True, key=f"admin_roles_{objective_id}"):
+        leads = [None, *acronyms]
+        lead = st.selectbox(
+            "Lead agency", leads, forms.index_of(leads, chosen.lead), format_func=forms.optional, key=key("lead")
+        )
+        contributing = st.multiselect(
+            "Contributing agencies", acronyms, default=chosen.contributing, key=key("contrib")
+        )
+        effective = st.selectbox(
+            "Effective from",
+            quarters,
+            index=quarter_index,
+            format_func=admin_lists.effective_label,
+            help="Earlier quarters keep the agencies they had, so their expected and missing figures never change.",
+            key=key("from"),
+        )
+        preview = forms.preview_roles(
+            engine, objective_id=objective_id, lead=lead, contributing=contributing, effective=effective
+        )
+        st.info(plain(preview))
+        if st.button("Save agencies", type="primary", key=f"admin_roles_save_{objective_id}"):
+            writes.run_write(
+                forms.FLASH,
+                f"Saved the agencies of objective {chosen.code}.",
+                lambda s: admin.set_objective_agencies(
+                    session=s,
+                    actor_email=me,
+                    objective_id=objective_id,
+                    lead=lead,
+                    contributing=contributing,
+                    effective=effective,
+                ),
+            )
