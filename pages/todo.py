@@ -10,16 +10,15 @@ import streamlit as st
 
 from dashboard.domain import links
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.views import todo, update_form
-from dashboard.web import cache, gate, identity, widgets
+from dashboard.web import cache, config, gate, identity, widgets
 
 SUBMIT_PAGE = "../pages/submit.py"
 
 st.title("My to-do")
 actor, mission_id = gate.require("todo")
-settings = Settings.from_env()
+settings = config.settings()
 today = date.today()
 # Owed for the quarter the submit page opens on: the one being reported, never past the strategy's end.
 _, quarter = update_form.quarter_options(queries.mission_row(cache.engine(), mission_id), today)

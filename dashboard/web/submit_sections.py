@@ -6,10 +6,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.settings import Settings
 from dashboard.views import bulk_import, update_form
 from dashboard.views.submit_flow import widget_key
-from dashboard.web import cache
+from dashboard.web import cache, config
 from dashboard.web.widgets import plain, plain_text_block
 from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
 
@@ -46,7 +45,7 @@ def spreadsheet(engine: Engine, actor_email: str | None, mission_id: int, quarte
             on_top=on_top,
             name=upload.name,
             data=upload.getvalue(),
-            max_bytes=Settings.from_env().max_import_bytes,
+            max_bytes=config.settings().max_import_bytes,
         )
         if result.ok:
             cache.after_write()
