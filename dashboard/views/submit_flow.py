@@ -4,10 +4,10 @@ Plain code over the two mappings the page hands in, ``st.session_state`` and ``s
 tests). Every key the page keeps is made here: the three pickers' (``PICKERS``) and each form's
 (``widget_key(field, key)``), so clearing a form names its keys instead of sweeping by pattern.
 
-The address and the pickers never disagree. A link naming an update (``?objective=1.1&agency=USAID&quarter=2026Q4``,
-see ``views.todo``) is applied whenever it differs from what the pickers hold, also when it is the same link as
-last time; a pick made on the page is written back to the address (``sync``), so a reload or a copied address
-reopens exactly the update shown.
+The address and the pickers never disagree. A link naming an update (``domain.links.submit_link``, e.g.
+``?objective=1.1&agency=USAID&quarter=2026Q4``) is applied whenever it differs from what the pickers hold, also
+when it is the same link as last time; a pick made on the page is written back to the address (``sync``), so a
+reload or a copied address reopens exactly the update shown.
 """
 
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.links import submit_link
 from dashboard.services.form_save import SaveOutcome
-from dashboard.views.todo import submit_params
 from dashboard.views.update_form import key_text, requested_update
 from models.fields import NARRATIVE_FIELDS, UpdateKey
 
@@ -99,7 +99,7 @@ class SubmitFlow:
         acronym = self.choices.acronym(agency_id) if agency_id is not None else None
         if acronym is None:
             return {}
-        return submit_params(self.choices.code(objective_id), acronym, quarter)
+        return submit_link(self.choices.code(objective_id), acronym, quarter)
 
     def follow_link(self, params: Mapping[str, Any]) -> str:
         """Point the pickers at the update the address names, unless they already hold it; then make sure a
