@@ -130,7 +130,7 @@ class ReviewState(StrEnum):
 
     # value, label, phrase (what a saved revision is, in a sentence), received (counts as sent for the tracker),
     # decision (a chair can decide it)
-    DRAFT = ("draft", "Draft", "saved as a draft", False, False)
+    DRAFT = ("draft", "Draft", "draft", False, False)
     SUBMITTED = ("submitted", "Submitted", "waiting for review", True, False)
     RETURNED = ("returned", "Returned", "returned", False, True)
     APPROVED = ("approved", "Approved", "approved", True, True)
@@ -145,6 +145,11 @@ class ReviewState(StrEnum):
         member._value_ = value
         member.label, member.phrase, member.received, member.decision = label, phrase, received, decision
         return member
+
+    @property
+    def description(self) -> str:
+        """How a revision's state reads in its history: "Submitted, waiting for review", "Approved"."""
+        return self.label if self.phrase.lower() == self.label.lower() else f"{self.label}, {self.phrase}"
 
 
 # An expected update with no stored revision, as the tracker and My to-do show it (not a stored state).

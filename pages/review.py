@@ -8,6 +8,7 @@ from dashboard.services import submissions
 from dashboard.views import todo, update_form
 from dashboard.web import cache, gate, identity, widgets, writes
 from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey
+from models.scales import ReviewState
 
 st.title("Review")
 actor, mission_id = gate.require("review", "can_review")
@@ -107,7 +108,7 @@ with st.form("review_form"):
     send_back = b.form_submit_button("Return with comment", icon=":material/undo:", width="stretch")
 
 if approve or send_back:
-    decision = "approved" if approve else "returned"
+    decision = ReviewState.APPROVED.value if approve else ReviewState.RETURNED.value
     writes.run_write(
         "review_flash",
         f"{labels[chosen]}: {decision}.",

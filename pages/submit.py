@@ -12,7 +12,7 @@ from dashboard.views import update_form
 from dashboard.views.submit_flow import FLASH, PICKERS, Choices, SubmitFlow, indicator_field, widget_key
 from dashboard.web import cache, gate, submit_sections, widgets, writes
 from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey, required_hint
-from models.scales import RISK_ORDER, STATUS_ORDER
+from models.scales import RISK_ORDER, STATUS_ORDER, ReviewState
 from models.schemas import NARRATIVE_MAX_CHARS
 
 st.title("Submit update")
@@ -103,7 +103,7 @@ with previous_col:
 if save or send:
     values = {"status": status, "progress": progress, "risk_level": risk, **texts}
     values["indicator_values"] = {i: float(v) for i, v in entered.items() if v is not None}
-    action = "draft" if save else "submit"
+    action = ReviewState.DRAFT.value if save else "submit"
     outcome = form_save.save(engine, actor.email, key, values, action=action, base_revision=base_revision)
     if outcome.ok:
         flow.saved(key, outcome)

@@ -15,8 +15,9 @@ from models import (
     format_validation_error,
 )
 from models.fields import UPDATE_FIELDS, UpdateKey
+from models.scales import ReviewState
 
-STATE_WORDS = {"submitted": "waiting for review", "approved": "approved", "returned": "returned"}
+STATE_WORDS = {s.value: s.phrase for s in ReviewState if s is not ReviewState.DRAFT}
 
 
 @dataclass
@@ -52,7 +53,7 @@ def save(
         return SaveOutcome(field_errors=format_validation_error(exc))
 
     def write(session: Session) -> SaveOutcome:
-        if action == "draft":
+        if action == ReviewState.DRAFT:
             submissions.save_draft(session=session, actor_email=actor_email, form=form, base_revision=base_revision)
             return SaveOutcome(message="Draft saved. It is not submitted yet.")
         row = submissions.submit(session=session, actor_email=actor_email, form=form, base_revision=base_revision)

@@ -22,8 +22,9 @@ from models import (
     UpdateDraft,
 )
 from models.fields import NARRATIVE_FIELDS, UPDATE_FIELDS, UpdateKey
+from models.scales import ReviewState, RiskLevel, Status
 
-STATE_LABELS = {"submitted": "Submitted, waiting for review", "approved": "Approved", "returned": "Returned"}
+STATE_LABELS = {s.value: s.description for s in ReviewState if s is not ReviewState.DRAFT}
 
 
 def state_label(state: str) -> str:
@@ -132,7 +133,7 @@ class SubmitContext:
             return {f: getattr(self.draft, f) for f in UPDATE_FIELDS}
         if self.latest is not None:
             return self.latest.values()
-        values: dict[str, Any] = {"status": "On track", "progress": 0, "risk_level": "Low"}
+        values: dict[str, Any] = {"status": Status.ON_TRACK.value, "progress": 0, "risk_level": RiskLevel.LOW.value}
         if self.previous is not None:
             values.update({f: getattr(self.previous, f) for f in ("status", "progress", "risk_level")})
         values.update({name: "" for name in NARRATIVE_FIELDS})
@@ -153,7 +154,7 @@ class SubmitContext:
 
     def return_comment(self) -> str | None:
         latest = self.latest
-        if latest is None or latest.state != "returned" or not latest.reviews:
+        if latest is None or latest.state != ReviewState.RETURNED or not latest.reviews:
             return None
         review = latest.reviews[-1]
         return f"Returned by {review.reviewer}: {review.comment}"
@@ -225,7 +226,7 @@ def comparisons(history: list[Revision]) -> list[tuple[str, list[tuple[str, str,
     if len(history) < 2:
         return []
     latest, previous = history[-1], history[-2]
-    approved = next((r for r in reversed(history[:-1]) if r.state == "approved"), None)
+    approved = next((r for r in reversed(history[:-1]) if r.state == ReviewState.APPROVED), None)
     out = []
     if approved is not None and approved.revision != previous.revision:
         out.append(
