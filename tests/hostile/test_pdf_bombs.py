@@ -4,16 +4,19 @@ Each bomb goes through ``parse_ics_bytes``, as the Import strategy page and ``im
 own report of the child's peak memory and wall time is read through a spy on ``run_bounded``.
 """
 
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dashboard.formats import ics_document
 from dashboard.formats.ics_document import PDF_MEMORY_BYTES, PDF_REFUSALS, IcsParseError, parse_ics_bytes
-from dashboard.formats.sandbox import DocumentRefused, run_bounded
+from dashboard.formats.sandbox import ROOT, DocumentRefused, run_bounded
 from tests.hostile.pdf_bombs import BOMBS, double_flate_bomb
 
 GB = 1024 * 1024 * 1024
@@ -127,3 +130,16 @@ def test_child_starts_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.chdir("/")  # and it finds the project wherever the server was started
     assert run_bounded(imported_streamlit, b"", memory_bytes=GB, seconds=20) is False
+
+
+def test_import_ics_command_refuses_a_bomb_in_one_line(tmp_path: Path) -> None:
+    """``python -m dashboard import-ics`` reads through the same sandbox."""
+    bomb = tmp_path / "ICS_Bomb.pdf"
+    bomb.write_bytes(double_flate_bomb())
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "import-ics", str(bomb), "--dry-run"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines()[-1] == f"error: cannot read ICS_Bomb.pdf: {PDF_REFUSALS['memory']}"
