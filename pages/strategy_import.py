@@ -23,14 +23,17 @@ if file is None:
 data = file.getvalue()
 upload = st.session_state.get("imp_upload")
 if upload is None or upload.sha256 != view.sha256(data):
+    problem = None
     with st.status(widgets.plain(f"Reading {file.name}…"), expanded=False) as status:
         try:
             upload = view.read_upload(file.name, data, max_bytes=limit)
+            status.update(label=widgets.plain(f"Read {file.name}"), state="complete")
         except IcsParseError as exc:
+            problem = str(exc)
             status.update(label="The document could not be read", state="error")
-            st.error(widgets.plain(str(exc)))
-            st.stop()
-        status.update(label=widgets.plain(f"Read {file.name}"), state="complete")
+    if problem is not None:  # outside the collapsed status box, so the sentence is seen
+        st.error(widgets.plain(problem))
+        st.stop()
     st.session_state["imp_upload"] = upload
 strategy = upload.strategy
 

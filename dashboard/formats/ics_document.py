@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard.formats.sandbox import DocumentRefused, run_bounded
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "IcsParseError",
@@ -132,14 +134,35 @@ def _human_size(n: int) -> str:
     return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
 
 
-# A published ICS runs 10-40 pages; these caps bound time and memory on any PDF.
+# A published ICS runs 10-40 pages; these caps bound the text taken from any PDF.
 MAX_PDF_PAGES = 150
 MAX_TEXT_CHARS = 1_000_000
+# PDFium runs in a child process with these caps (sandbox.run_bounded): reading a 40-page ICS takes about
+# 100 MB and a second, and a compression bomb decodes gigabytes before any page or character cap applies.
+PDF_MEMORY_BYTES = 1024 * 1024 * 1024
+PDF_SECONDS = 20
 NO_TEXT_LAYER = "this PDF has no text layer; export it with text"
+PDF_REFUSALS = {
+    "memory": "this PDF needs more memory than an ICS should; export it again or upload the text",
+    "time": f"this PDF took longer than {PDF_SECONDS} s to read; export it again or upload the text",
+    "crash": "the PDF reader stopped on this file; export it again or upload the text",
+}
 
 
-def _read_pdf(data: bytes, name: str) -> str:
-    """Extract the text layer with PDFium (pypdfium2); pages joined by a form feed.
+def _read_pdf_bounded(data: bytes, name: str) -> str:
+    """``read_pdf_text`` in a child process capped at PDF_MEMORY_BYTES and PDF_SECONDS; the server is untouched."""
+    try:
+        text: str = run_bounded(read_pdf_text, data, name, memory_bytes=PDF_MEMORY_BYTES, seconds=PDF_SECONDS)
+    except DocumentRefused as exc:
+        if exc.reason == "refused":
+            raise IcsParseError(str(exc)) from None
+        raise IcsParseError(f"cannot read {name}: {PDF_REFUSALS[exc.reason]}") from None
+    return text
+
+
+def read_pdf_text(data: bytes, name: str) -> str:
+    """Extract the text layer with PDFium (pypdfium2); pages joined by a form feed. Unbounded: run it
+    through ``_read_pdf_bounded``.
 
     PDFium keeps State Department glyph runs whole ("Justification", not "Ju stification"),
     which pypdf's extractor splits; it is also several times faster than pdfminer.six.
@@ -176,7 +199,7 @@ def _read_pdf(data: bytes, name: str) -> str:
             for mark in ("\ufffe", "\x02"):
                 chunk = chunk.replace(mark + "\n", "-\n").replace(mark, "-\n")
             texts.append(chunk)
-    except IcsParseError:
+    except (IcsParseError, MemoryError):
         raise
     except Exception as exc:
         raise IcsParseError(f"cannot read {name}: not a valid PDF (damaged or truncated)") from exc
@@ -244,7 +267,7 @@ def read_document_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_
         raise IcsParseError(f"{name} is empty")
 
     if b"%PDF-" in data[:1024]:
-        return _read_pdf(data, name)
+        return _read_pdf_bounded(data, name)
     if name.lower().endswith(".pdf"):
         raise IcsParseError(f"cannot read {name}: not a valid PDF")
     text = _decode_text(data, name)
