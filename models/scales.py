@@ -23,7 +23,29 @@ class Group(StrEnum):
     TROUBLED = "troubled"  # needs attention: it dominates when agencies' statuses are combined
 
 
-class Status(StrEnum):
+class _Word(StrEnum):
+    """A word of the vocabulary: its stored value, then its traits, named by the subclass's ``__traits__``.
+    Members are ordered as declared (``order``); ``label`` is the value unless a ``_label`` trait says otherwise."""
+
+    __traits__: tuple[str, ...] = ()
+
+    def __new__(cls, value: str, *traits: object) -> "_Word":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        for name, trait in zip(cls.__traits__, traits, strict=True):
+            setattr(member, name, trait)
+        return member
+
+    @property
+    def label(self) -> str:
+        return str(self.__dict__.get("_label", self.value))
+
+    @property
+    def order(self) -> int:
+        return list(type(self)).index(self)
+
+
+class Status(_Word):
     """An objective's status in a quarter, as an agency reports it. Declared in the order forms list them."""
 
     # value, severity (higher is worse: "what changed" reads its direction), group, symbol, colour, tint, marker
@@ -33,6 +55,7 @@ class Status(StrEnum):
     OFF_TRACK = ("Off track", 4, Group.TROUBLED, "✖", "#D55E00", "#F5D5C2", "x")
     COMPLETED = ("Completed", 0, Group.GOOD, "✔", "#0072B2", "#CCE3F0", "star")
 
+    __traits__ = ("severity", "group", "symbol", "colour", "tint", "marker")
     severity: int
     group: Group
     symbol: str
@@ -40,27 +63,10 @@ class Status(StrEnum):
     tint: str  # a light version of the colour, behind dark text (the Missions table's labels)
     marker: str  # plotly marker symbol for the trend charts
 
-    def __new__(
-        cls, value: str, severity: int, group: Group, symbol: str, colour: str, tint: str, marker: str
-    ) -> "Status":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.severity, member.group, member.symbol = severity, group, symbol
-        member.colour, member.tint, member.marker = colour, tint, marker
-        return member
-
-    @property
-    def label(self) -> str:
-        return self.value
-
     @property
     def text(self) -> str:
         """Symbol and word: "▲ At risk"."""
         return f"{self.symbol} {self.value}"
-
-    @property
-    def order(self) -> int:
-        return list(Status).index(self)
 
     @property
     def troubled(self) -> bool:
@@ -71,33 +77,24 @@ class Status(StrEnum):
         return self.group is Group.GOOD
 
 
-class NoStatus(StrEnum):
+class NoStatus(_Word):
     """What a chart or table shows where there is no status: no update at all, or one agency's missing one."""
 
     # value, symbol, colour, tint
     NO_UPDATE = ("No update", "–", "#E5E5E5", "#FFFFFF")
     MISSING = ("Missing", "?", "#FFFFFF", "#FFFFFF")
 
+    __traits__ = ("symbol", "colour", "tint")
     symbol: str
     colour: str
     tint: str
-
-    def __new__(cls, value: str, symbol: str, colour: str, tint: str) -> "NoStatus":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.symbol, member.colour, member.tint = symbol, colour, tint
-        return member
-
-    @property
-    def label(self) -> str:
-        return self.value
 
     @property
     def text(self) -> str:
         return f"{self.symbol} {self.value}"
 
 
-class RiskLevel(StrEnum):
+class RiskLevel(_Word):
     """An objective's risk level, lowest first."""
 
     # value, colour, fill pattern (so bars differ without colour), elevated (counts as "High or Critical")
@@ -106,26 +103,13 @@ class RiskLevel(StrEnum):
     HIGH = ("High", "#E69F00", "/", True)
     CRITICAL = ("Critical", "#882255", "x", True)
 
+    __traits__ = ("colour", "pattern", "elevated")
     colour: str
     pattern: str
     elevated: bool
 
-    def __new__(cls, value: str, colour: str, pattern: str, elevated: bool) -> "RiskLevel":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.colour, member.pattern, member.elevated = colour, pattern, elevated
-        return member
 
-    @property
-    def label(self) -> str:
-        return self.value
-
-    @property
-    def order(self) -> int:
-        return list(RiskLevel).index(self)
-
-
-class ReviewState(StrEnum):
+class ReviewState(_Word):
     """Where a stored revision stands in review. The newest review event decides it."""
 
     # value, label, phrase (what a saved revision is, in a sentence), received (counts as sent for the tracker),
@@ -135,16 +119,10 @@ class ReviewState(StrEnum):
     RETURNED = ("returned", "Returned", "returned", False, True)
     APPROVED = ("approved", "Approved", "approved", True, True)
 
-    label: str
+    __traits__ = ("_label", "phrase", "received", "decision")
     phrase: str
     received: bool
     decision: bool
-
-    def __new__(cls, value: str, label: str, phrase: str, received: bool, decision: bool) -> "ReviewState":
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label, member.phrase, member.received, member.decision = label, phrase, received, decision
-        return member
 
     @property
     def description(self) -> str:
