@@ -1,7 +1,6 @@
 """The app in Chromium through the shipped nginx configuration: pages render over the proxied WebSocket, a PDF
 upload goes through the page's own uploader, and a forged X-Forwarded-For does not move the sign-in throttle."""
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,11 +25,7 @@ Proxy = Callable[[str], str]
 @pytest.fixture
 def behind_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     """Factory: the nginx base URL in front of an app base URL (the rendered shipped config)."""
-    found = nginx.find_nginx()
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail("nginx not found: .ci/run installs Debian's nginx (apt-get install -y nginx)", pytrace=False)
-        pytest.skip("nginx not installed (apt-get install -y nginx)")
+    found = nginx.require_nginx()
     stack: list = []
 
     def front(app_url: str) -> str:

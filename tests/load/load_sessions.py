@@ -1,6 +1,8 @@
 """A bounded load test: N concurrent Streamlit sessions open the Overview and the Missions page on one server.
 
-Run: ``python -m tests.load.load_sessions [--sessions 50] [--database URL] [--check-pages 3] [--json]``
+Run: ``python -m tests.load.load_sessions [--sessions 50] [--database URL] [--check-pages 3] [--replicas 2] [--proxy]
+[--json]``. With ``--replicas 2`` (or ``--proxy``) the sessions go through the shipped nginx configuration
+(``data/deploy/nginx.conf``, on loopback) to that many servers sharing the database, each session on one replica.
 
 It starts ``streamlit run dashboard/app.py`` on 127.0.0.1 (a free port; nothing else is contacted) and drives each
 session at the protocol level, as Streamlit's frontend does: a websocket to ``/_stcore/stream`` carrying protobuf
@@ -22,20 +24,23 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from dashboard.bench import CHROMIUM_ARGS, DRAWN_JS, Server, demo_database
+from dashboard.bench import CHROMIUM_ARGS, DRAWN_JS, Server, _free_port, demo_database
 from dashboard.services.bootstrap import init_database
 from dashboard.settings import Settings
 from dashboard.store.database import is_empty
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"overview": "", "missions": "missions"}
-MAX_SESSIONS, SESSION_TIMEOUT_S, MAX_PAGES = 200, 120.0, 10
+APP = ROOT / "dashboard" / "app.py"
+MAX_SESSIONS, SESSION_TIMEOUT_S, MAX_PAGES, MAX_REPLICAS = 200, 120.0, 10, 4
 
 
 async def one_session(port: int, page: str) -> dict[str, object]:
@@ -108,36 +113,69 @@ def browser_check(url: str, pages: int) -> list[float]:
     return times
 
 
-def run(sessions: int, database_url: str, check_pages: int) -> dict[str, object]:
+@contextmanager
+def serving(database_url: str, replicas: int, proxy: bool) -> Iterator[tuple[int, list[Server], Path | None]]:
+    """``replicas`` app servers, behind the shipped nginx configuration when ``proxy``; yields (the port the
+    sessions connect to, the servers, nginx's folder with its access log or None)."""
     env = {**os.environ, "DATABASE_URL": database_url, "ICS_DEMO_ON_NEW_DATABASE": "false", "PYTHONUNBUFFERED": "1"}
+    env["ICS_TRUSTED_PROXIES"] = "127.0.0.1" if proxy else ""
     # Closed sessions are kept for a reconnect for server.disconnectedSessionTTL (120 s by default); a short
     # TTL lets the run see them dropped.
-    with Server(ROOT / "dashboard" / "app.py", env, flags=("--server.disconnectedSessionTTL=5",)) as server:
-        asyncio.run(wave(server.port, 2))  # warm: imports, engine, caches, as after any first visitor
+    with ExitStack() as stack:
+        servers = []
+        for _ in range(replicas):  # one after the other: each migrates (under a lock) and warms as it starts
+            servers.append(stack.enter_context(Server(APP, env, flags=("--server.disconnectedSessionTTL=5",))))
+        if not proxy:
+            yield servers[0].port, servers, None
+            return
+        from tests.proxy import nginx
+
+        found = nginx.find_nginx()
+        if not found:
+            raise SystemExit("--proxy needs nginx (apt-get install -y nginx)")
+        port = _free_port()
+        prefix = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ics-nginx-")))
+        stack.enter_context(nginx.running(found, prefix, port=port, upstream_ports=[s.port for s in servers]))
+        yield port, servers, prefix
+
+
+def run(
+    sessions: int, database_url: str, check_pages: int, replicas: int = 1, proxy: bool = False
+) -> dict[str, object]:
+    with serving(database_url, replicas, proxy or replicas > 1) as (port, servers, nginx_folder):
+
+        def rss() -> float:
+            return sum(server.rss_mb() for server in servers)
+
+        asyncio.run(wave(port, 2 * replicas))  # warm: imports, engine, caches, as after any first visitor
         time.sleep(2)
-        before = server.rss_mb()
+        before = rss()
         peak = before
         start = time.perf_counter()
 
         async def measured() -> list[dict[str, object]]:
             nonlocal peak
-            task = asyncio.ensure_future(wave(server.port, sessions))
+            task = asyncio.ensure_future(wave(port, sessions))
             while not task.done():
-                peak = max(peak, server.rss_mb())
+                peak = max(peak, rss())
                 await asyncio.sleep(0.1)
             return task.result()
 
         results = asyncio.run(measured())
         wall = time.perf_counter() - start
         time.sleep(8)  # past the disconnected-session TTL; one more session makes the server sweep them
-        asyncio.run(wave(server.port, 1))
+        asyncio.run(wave(port, replicas))
         time.sleep(2)
-        after = server.rss_mb()
-        browser = browser_check(server.url, check_pages) if check_pages else []
+        after = rss()
+        per_replica = _sessions_per_replica(nginx_folder, servers)
+        browser = browser_check(f"http://127.0.0.1:{port}", check_pages) if check_pages else []
     times = [float(r["seconds"]) for r in results if r["ok"]]  # type: ignore[arg-type]
     failures = [r for r in results if not r["ok"]]
     return {
         "sessions": sessions,
+        "replicas": replicas,
+        "proxy": proxy or replicas > 1,
+        "sessions_per_replica": per_replica,
         "succeeded": len(times),
         "failures": failures[:5],
         "p50_s": round(statistics.median(times), 2) if times else None,
@@ -152,6 +190,16 @@ def run(sessions: int, database_url: str, check_pages: int) -> dict[str, object]
     }
 
 
+def _sessions_per_replica(nginx_folder: Path | None, servers: list[Server]) -> list[int]:
+    """WebSocket sessions each replica served, from nginx's access log (empty without the proxy)."""
+    if nginx_folder is None:
+        return []
+    from tests.proxy.nginx import stream_upstreams
+
+    counts = stream_upstreams(nginx_folder)
+    return [counts.get(f"127.0.0.1:{server.port}", 0) for server in servers]
+
+
 def verdict(report: dict[str, object]) -> list[str]:
     """The criteria that failed (empty: all met)."""
     problems = []
@@ -164,6 +212,9 @@ def verdict(report: dict[str, object]) -> list[str]:
         problems.append(f"memory grew {report['growth_mb']} MB > {allowed:.0f} MB")
     if report["rss_after_close_mb"] > report["rss_before_mb"] + allowed / 2:  # type: ignore[operator]
         problems.append("memory did not come back down after the sessions closed")
+    shares = report.get("sessions_per_replica") or []
+    if len(shares) > 1 and min(shares) < report["sessions"] / (2 * len(shares)):  # type: ignore[operator]
+        problems.append(f"sessions not spread over the replicas: {shares}")
     return problems
 
 
@@ -173,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="DATABASE_URL to serve (default: a new demo database)")
     parser.add_argument("--check-pages", type=int, default=3, choices=range(0, MAX_PAGES + 1), metavar="0-10")
     parser.add_argument("--deadline", type=float, default=600.0, help="give up after this many seconds")
+    parser.add_argument("--replicas", type=int, default=1, choices=range(1, MAX_REPLICAS + 1), metavar="1-4")
+    parser.add_argument(
+        "--proxy", action="store_true", help="through data/deploy/nginx.conf (implied by --replicas 2+)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     url = args.database or demo_database(Path(tempfile.mkdtemp(prefix="ics-load-")) / "demo.db")
@@ -183,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("load test deadline passed")))
     signal.alarm(int(args.deadline))
-    report = run(args.sessions, url, args.check_pages)
+    report = run(args.sessions, url, args.check_pages, args.replicas, args.proxy)
     signal.alarm(0)
     problems = verdict(report)
     report["criteria_met"] = not problems

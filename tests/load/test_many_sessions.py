@@ -8,6 +8,7 @@ measured by ``python -m tests.load.load_sessions`` (a benchmark on an idle machi
 from dashboard.services.bootstrap import init_database
 from dashboard.settings import Settings
 from tests.load.load_sessions import run
+from tests.proxy.nginx import require_nginx
 
 SESSIONS = 20
 
@@ -18,3 +19,14 @@ def test_sessions_arriving_together_all_finish(database_url: str) -> None:
     assert report["succeeded"] == SESSIONS, report["failures"]
     assert report["failures"] == []
     assert report["growth_mb"] <= 100.0 * SESSIONS / 50, report
+
+
+def test_two_replicas_behind_the_proxy_share_the_sessions(database_url: str) -> None:
+    """The shipped nginx configuration in front of two servers on one database: each session stays on one
+    replica (the proxy's sticky key), both replicas serve some, and every one finishes."""
+    require_nginx()
+    init_database(Settings(database_url=database_url), demo=True)
+    report = run(SESSIONS, database_url, check_pages=0, replicas=2)
+    assert report["succeeded"] == SESSIONS, report["failures"]
+    shares = report["sessions_per_replica"]
+    assert len(shares) == 2 and min(shares) > 0 and sum(shares) >= SESSIONS, report

@@ -31,6 +31,19 @@ def find_nginx() -> str | None:
     return shutil.which("nginx") or next((c for c in CANDIDATES if os.access(c, os.X_OK)), None)
 
 
+def require_nginx() -> str:
+    """The nginx executable for a test: skipped only on a developer's machine without it; under CI (``CI`` set)
+    a missing nginx fails the test, since .ci/run installs it."""
+    import pytest
+
+    found = find_nginx()
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("nginx not found: .ci/run installs Debian's nginx (apt-get install -y nginx)", pytrace=False)
+    pytest.skip("nginx not installed (apt-get install -y nginx)")
+
+
 def _server_blocks(text: str) -> list[tuple[int, int]]:
     """(start, end) of every top-level ``server { ... }`` block."""
     blocks = []
@@ -74,8 +87,20 @@ def main_config(site: str, prefix: Path) -> str:
     return (
         f"{user}worker_processes 1;\nerror_log {prefix / 'error.log'} warn;\n"
         "events { worker_connections 2048; }\n"
-        f"http {{\n    access_log {prefix / 'access.log'};\n{temp}\n{site}\n}}\n"
+        "http {\n    log_format ics '$remote_addr \"$request\" $status $upstream_addr';\n"
+        f"    access_log {prefix / 'access.log'} ics;\n{temp}\n{site}\n}}\n"
     )
+
+
+def stream_upstreams(prefix: Path) -> dict[str, int]:
+    """Sessions (``/_stcore/stream`` connections) per upstream address, from the access log ``running`` writes."""
+    counts: dict[str, int] = {}
+    log = prefix / "access.log"
+    for line in log.read_text().splitlines() if log.exists() else []:
+        if "/_stcore/stream" in line:
+            upstream = line.rsplit(" ", 1)[-1]
+            counts[upstream] = counts.get(upstream, 0) + 1
+    return counts
 
 
 def _wait_listening(port: int, process: subprocess.Popen, log: Path, timeout: float = 15.0) -> None:

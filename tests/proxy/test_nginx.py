@@ -24,13 +24,7 @@ MB = 1024 * 1024
 
 @pytest.fixture(scope="module")
 def nginx_binary() -> str:
-    """The nginx executable: skipped only on a developer's machine without it; under CI it must be there."""
-    found = nginx.find_nginx()
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("nginx not found: .ci/run installs Debian's nginx (apt-get install -y nginx)", pytrace=False)
-    pytest.skip("nginx not installed (apt-get install -y nginx)")
+    return nginx.require_nginx()
 
 
 @pytest.fixture(scope="module")
