@@ -101,6 +101,8 @@ class UploadGuard:
         return self._ledger
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._ledger is None and scope["type"] in ("http", "websocket") and Runtime.exists():
+            self.ledger()  # before any session can ask for an upload URL (over its WebSocket)
         path = scope.get("path", "")
         if scope["type"] != "http" or scope.get("method") != "PUT" or not path.startswith(PREFIX):
             await self.app(scope, receive, send)
