@@ -23,6 +23,8 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
+from dashboard.web import upload_guard  # noqa: E402
+
 
 def load_modules() -> None:
     """Import what every page needs. Nothing here reaches the database."""
@@ -64,4 +66,4 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     yield None
 
 
-app = st.App(str(Path(__file__).with_name("router.py")), lifespan=lifespan)
+app = st.App(str(Path(__file__).with_name("router.py")), lifespan=lifespan, middleware=upload_guard.MIDDLEWARE)

@@ -121,3 +121,20 @@ def test_the_shipped_file_is_valid_nginx_with_tls(nginx_binary: str, tmp_path: P
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_app_refuses_file_ids_it_never_issued_and_caps_what_a_session_holds(proxied: tuple[str, Server]) -> None:
+    """Through the proxy, the app's upload guard: a made-up file id is refused; a session holds two 9 MB files
+    (one of them replaced in place) and no third."""
+    base_url, _ = proxied
+
+    async def uploads() -> list[int]:
+        async with open_session(base_url) as session:
+            first, second, third = [await session.upload_url() for _ in range(3)]
+            made_up = first.rsplit("/", 1)[0] + f"/{uuid.uuid4()}"
+            with _client("127.0.0.5") as client:
+                return [
+                    put_file(client, base_url, url, session, 9 * MB) for url in (made_up, first, first, second, third)
+                ]
+
+    assert asyncio.run(uploads()) == [404, 204, 204, 204, 413]
