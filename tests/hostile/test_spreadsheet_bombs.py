@@ -1,4 +1,4 @@
-"""Spreadsheet bombs: any file up to the upload limit is refused or read within 5 s and 300 MB more memory."""
+"""Spreadsheet bombs: any file up to the upload limit is refused or read within 5 s of CPU and 300 MB more memory."""
 
 import json
 import subprocess
