@@ -45,6 +45,7 @@ def warm() -> None:
 
         url = config.settings().database_url
         cache.engine_for(url)
+        cache.follow_other_writers(url)  # the version the warmed caches hold, so a later write drops them
         frame = cache.missions(url)
         if not frame.empty:  # the first mission, as a visit without a link shows it
             mission_id = int(frame["mission_id"].iloc[0])

@@ -118,16 +118,23 @@ def after_write() -> None:
 
 
 class _Freshness:
-    """What this process knows of the data it caches: the version it last saw, and when it last checked it."""
+    """What this process knows of one database's data it caches: the version it last saw, and when it last
+    checked it."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.version: tuple[object, ...] | None = None
-        self.checked = 0.0  # monotonic
+        self.checked = float("-inf")  # monotonic
         self.checked_at: datetime | None = None  # the same moment, as a time of day
 
 
-_FRESHNESS = _Freshness()
+_FRESHNESS: dict[str, _Freshness] = {}
+_FRESHNESS_LOCK = threading.Lock()
+
+
+def _freshness(url: str) -> _Freshness:
+    with _FRESHNESS_LOCK:
+        return _FRESHNESS.setdefault(url, _Freshness())
 
 
 def follow_other_writers(url: str) -> bool:
@@ -135,22 +142,25 @@ def follow_other_writers(url: str) -> bool:
     replica or from the command line then shows on the next page view. Asks the database at most once every
     ``VERSION_CHECK_SECONDS`` per process; returns True when it dropped the caches."""
     now = time.monotonic()
-    with _FRESHNESS.lock:
-        if now - _FRESHNESS.checked < VERSION_CHECK_SECONDS:
+    state = _freshness(url)
+    with state.lock:
+        if now - state.checked < VERSION_CHECK_SECONDS:
             return False
         version = queries.data_version(engine_for(url))
-        _FRESHNESS.checked, _FRESHNESS.checked_at = now, datetime.now(UTC)
-        changed = _FRESHNESS.version is not None and version != _FRESHNESS.version
-        _FRESHNESS.version = version
+        state.checked, state.checked_at = now, datetime.now(UTC)
+        # The first look only remembers: nothing is cached for this database before it (the router and the
+        # warm-up look before they read).
+        changed = state.version is not None and version != state.version
+        state.version = version
     if changed:
         after_write()
     return changed
 
 
-def data_as_of() -> datetime | None:
-    """The last time this process found its cached data current (None: not checked yet). A page drawn now
-    shows data at least this recent."""
-    return _FRESHNESS.checked_at
+def data_as_of(url: str) -> datetime | None:
+    """The last time this process found its cached data of ``url`` current (None: not checked yet). A page
+    drawn now shows data at least this recent."""
+    return _freshness(url).checked_at
 
 
 @shared_frames

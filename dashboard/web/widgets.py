@@ -194,6 +194,6 @@ def show_flash(flash_key: str) -> None:
 
 def data_time() -> None:
     """The time of the data the page draws, in the sidebar: the last moment the shared caches were found current."""
-    as_of = cache.data_as_of()
+    as_of = cache.data_as_of(database_url())
     if as_of is not None:
         st.sidebar.caption(f"Data as of {as_of:%d %b %Y %H:%M:%S} UTC")

@@ -15,7 +15,7 @@ from tests.people import CHAIR1, STATE, TODAY, USAID, build
 @pytest.fixture
 def world(database_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(cache, "VERSION_CHECK_SECONDS", 0.0)
-    monkeypatch.setattr(cache, "_FRESHNESS", cache._Freshness())
+    monkeypatch.setattr(cache, "_FRESHNESS", {})
     world = build(database_url)
     yield world
     dispose_engine(database_url)
@@ -49,7 +49,7 @@ def test_another_processs_write_shows_on_the_next_page_run(world) -> None:  # ty
     after = cache.updates(url, mission_id)
     assert after["progress"].tolist() == [30]
     assert cache.follow_other_writers(url) is False  # nothing new: the caches stay
-    assert cache.data_as_of() is not None
+    assert cache.data_as_of(url) is not None
 
 
 def test_the_database_is_asked_at_most_once_a_second(world, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
