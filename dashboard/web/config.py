@@ -6,6 +6,7 @@ process instead (tests build a ``Settings`` rather than changing the environment
 """
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from dashboard.settings import Settings
 
@@ -32,8 +33,7 @@ def begin_run() -> Settings:
 
 def settings() -> Settings:
     """This run's settings; outside a run (the server's warm-up, a command) the ones in force now."""
-    try:
+    current = None
+    if get_script_run_ctx(suppress_warning=True) is not None:  # no session in the warm-up thread or a command
         current = st.session_state.get(_KEY)
-    except Exception:  # noqa: BLE001  (no session: the warm-up thread or a bare import)
-        current = None
     return current if isinstance(current, Settings) else _read()
