@@ -10,6 +10,7 @@ from functools import partial
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.services import admin
 from dashboard.store import queries
 from dashboard.views import admin_forms as forms
@@ -119,6 +120,12 @@ def edit_user(me: str | None, users: list[UserRow], acronyms: list[str], group_n
             )
 
 
+def _effective_from(engine: Engine, mission_id: int, label: str, help: str, key: str) -> FiscalQuarter | None:
+    """The quarter a role change takes effect from (``admin_lists.effective_choices``; None: every quarter)."""
+    quarters, index = admin_lists.effective_choices(queries.mission_row(engine, mission_id), date.today())
+    return st.selectbox(label, quarters, index=index, format_func=admin_lists.effective_label, help=help, key=key)
+
+
 def working_group(
     me: str | None, engine: Engine, mission_id: int, groups: list[GroupRow], acronyms: list[str], codes: list[str]
 ) -> None:
@@ -129,7 +136,6 @@ def working_group(
     labels = forms.group_label(groups)
     group_id = st.selectbox("Working group", list(labels), format_func=labels.get, key="admin_group_pick")
     group = forms.group_form(groups, group_id)
-    quarters, quarter_index = admin_lists.effective_choices(queries.mission_row(engine, mission_id), date.today())
     key = partial(forms.group_key, group_id=group_id)
     with st.container(border=True, key=f"admin_group_{group_id}"):
         name = st.text_input("Name", value=group.name, key=key("name"))
@@ -139,13 +145,12 @@ def working_group(
         )
         members = st.multiselect("Member agencies", acronyms, default=group.members, key=key("members"))
         covered = st.multiselect("Objectives covered", codes, default=group.objectives, key=key("objectives"))
-        effective = st.selectbox(
+        effective = _effective_from(
+            engine,
+            mission_id,
             "Objectives change from",
-            quarters,
-            index=quarter_index,
-            format_func=admin_lists.effective_label,
-            help="Earlier quarters keep the objectives they had. Name, chair and members change at once.",
-            key=key("from"),
+            "Earlier quarters keep the objectives they had. Name, chair and members change at once.",
+            key("from"),
         )
         preview = forms.preview_group(
             engine, mission_id=mission_id, group_id=group_id, name=name, objectives=covered, effective=effective
@@ -181,7 +186,6 @@ def objective_agencies(
         "Objective", list(by_id), format_func=lambda i: forms.objective_label(by_id[i]), key="admin_roles_pick"
     )
     chosen = by_id[objective_id]
-    quarters, quarter_index = admin_lists.effective_choices(queries.mission_row(engine, mission_id), date.today())
     key = partial(forms.roles_key, objective_id=objective_id)
     with st.container(border=True, key=f"admin_roles_{objective_id}"):
         leads = [None, *acronyms]
@@ -191,13 +195,12 @@ def objective_agencies(
         contributing = st.multiselect(
             "Contributing agencies", acronyms, default=chosen.contributing, key=key("contrib")
         )
-        effective = st.selectbox(
+        effective = _effective_from(
+            engine,
+            mission_id,
             "Effective from",
-            quarters,
-            index=quarter_index,
-            format_func=admin_lists.effective_label,
-            help="Earlier quarters keep the agencies they had, so their expected and missing figures never change.",
-            key=key("from"),
+            "Earlier quarters keep the agencies they had, so their expected and missing figures never change.",
+            key("from"),
         )
         preview = forms.preview_roles(
             engine, objective_id=objective_id, lead=lead, contributing=contributing, effective=effective
