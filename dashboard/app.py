@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard.web import upload_guard  # noqa: E402
+from dashboard.web import session_cookie, upload_guard  # noqa: E402
 
 
 def load_modules() -> None:
@@ -67,4 +67,9 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     yield None
 
 
-app = st.App(str(Path(__file__).with_name("router.py")), lifespan=lifespan, middleware=upload_guard.MIDDLEWARE)
+app = st.App(
+    str(Path(__file__).with_name("router.py")),
+    lifespan=lifespan,
+    middleware=upload_guard.MIDDLEWARE,
+    routes=session_cookie.ROUTES,  # the sign-in cookie (web/session_cookie.py)
+)

@@ -65,6 +65,7 @@ navigation = st.navigation(
 if account.just_signed_in() and "todo" in names:  # a local sign-in lands on My to-do, not on Account
     st.switch_page(PAGES / SPEC["todo"][0])
 account.account_box(actor)
+identity.sync_browser()  # the sign-in cookie: taken after a sign-in, dropped after a sign-out
 if names != ["sign_in"]:
     widgets.demo_banner()
     widgets.data_time()

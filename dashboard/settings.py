@@ -71,6 +71,7 @@ SETTINGS_DOC: dict[str, str] = {
     "ICS_SIGNIN_LOCK_MINUTES": "How long a locked local account stays locked.",
     "ICS_TRUSTED_PROXIES": "Proxies (addresses or CIDR blocks) whose X-Forwarded-For header names the client.",
     "ICS_OIDC_DEFAULT_ROLE": "Access for an OIDC identity with no account here: empty (none) or viewer.",
+    "ICS_SESSION_SECRET": "Key that signs local sign-in cookies; the same on every replica.",
     "ICS_DUE_DAYS": "Days after a quarter ends that its status updates fall due.",
     "ICS_COUNT_UPDATES": "Which updates the dashboard counts: `submitted` (submitted and approved) or `approved` only.",
 }
@@ -81,6 +82,8 @@ COUNT_CHOICES: dict[str, tuple[str, ...]] = {
     ReviewState.APPROVED.value: (ReviewState.APPROVED.value,),
 }
 
+MIN_SECRET_CHARS = 32
+
 # ICS_OIDC_DEFAULT_ROLE: "" (no access) or the role an OIDC identity with no account gets. Only viewing needs
 # no account row: every other role is bound to agencies or working groups an admin sets.
 OIDC_DEFAULT_ROLES = ("", Role.VIEWER.value)
@@ -90,6 +93,13 @@ def _oidc_role(name: str) -> str:
     raw = os.environ.get(name, "").strip().lower()
     if raw not in OIDC_DEFAULT_ROLES:
         raise ValueError(f"{name} must be empty (no access) or {Role.VIEWER.value}, got {raw!r}")
+    return raw
+
+
+def _secret(name: str) -> str:
+    raw = os.environ.get(name, "").strip()
+    if raw and len(raw) < MIN_SECRET_CHARS:
+        raise ValueError(f"{name} must be at least {MIN_SECRET_CHARS} characters (or empty for a key per process)")
     return raw
 
 
@@ -111,6 +121,7 @@ class Settings:
     signin_lock_minutes: int = 15
     trusted_proxies: tuple[Network, ...] = ()
     oidc_default_role: str = ""
+    session_secret: str = field(default="", repr=False)
     due_days: int = 30
     count_updates: str = ReviewState.SUBMITTED.value
     data_dir: Path = field(default=DATA_DIR)
@@ -128,6 +139,7 @@ class Settings:
             signin_lock_minutes=_int("ICS_SIGNIN_LOCK_MINUTES", 15, 1),
             trusted_proxies=_networks("ICS_TRUSTED_PROXIES"),
             oidc_default_role=_oidc_role("ICS_OIDC_DEFAULT_ROLE"),
+            session_secret=_secret("ICS_SESSION_SECRET"),
             due_days=_int("ICS_DUE_DAYS", 30, 0),
             count_updates=_choice("ICS_COUNT_UPDATES", ReviewState.SUBMITTED.value, COUNT_CHOICES),
         )

@@ -58,3 +58,9 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: Iterabl
         if not _trusted(hop, trusted):
             break
     return str(client)
+
+
+def is_trusted(peer: str | None, trusted: Iterable[Network]) -> bool:
+    """True when ``peer`` (the address that connected) is one of the trusted proxies."""
+    address = _address(peer) if isinstance(peer, str) else None
+    return address is not None and _trusted(address, tuple(trusted))

@@ -45,15 +45,18 @@ class Session:
 
 
 @asynccontextmanager
-async def open_session(base_url: str, route: str | None = None) -> AsyncIterator[Session]:
+async def open_session(
+    base_url: str, route: str | None = None, resume: str | None = None, page: str = ""
+) -> AsyncIterator[Session]:
     """A live session on the app at ``base_url`` (``http://host:port``); ``route`` is the proxy's sticky cookie,
-    so a later upload goes to the replica that holds this session."""
+    so a later upload goes to the replica that holds this session. ``resume`` asks to reconnect to the session
+    with that id, as the browser does after its socket dropped."""
     token = generate_xsrf_token_string(None, None)
     cookies = {XSRF_COOKIE: token, **({"ics_route": route} if route else {})}
     host = base_url.removeprefix("http://")
     async with websockets.connect(
         f"ws://{host}/_stcore/stream",
-        subprotocols=["streamlit", token],  # type: ignore[list-item]
+        subprotocols=["streamlit", token, *([resume] if resume else [])],  # type: ignore[list-item]
         origin=base_url,  # type: ignore[arg-type]
         additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
         max_size=64 * 1024 * 1024,
@@ -61,7 +64,7 @@ async def open_session(base_url: str, route: str | None = None) -> AsyncIterator
     ) as ws:
         back = BackMsg()
         back.rerun_script.query_string = ""
-        back.rerun_script.page_name = ""
+        back.rerun_script.page_name = page
         await ws.send(back.SerializeToString())
         async with asyncio.timeout(60):
             async for raw in ws:
@@ -83,3 +86,15 @@ def put_file(
         headers={"X-Xsrftoken": session.cookies[XSRF_COOKIE], "Cookie": session.cookie_header(), **(headers or {})},
     )
     return response.status_code
+
+
+async def until_finished(session: Session, seconds: float = 60) -> bytes:
+    """Every message of the session's script run, raw, until the run finishes."""
+    seen = []
+    async with asyncio.timeout(seconds):
+        async for raw in session.ws:
+            data = raw if isinstance(raw, bytes) else raw.encode()
+            seen.append(data)
+            if ForwardMsg.FromString(data).WhichOneof("type") == "script_finished":
+                return b"".join(seen)
+    raise RuntimeError("the script run did not finish")

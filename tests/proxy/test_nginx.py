@@ -138,3 +138,15 @@ def test_the_app_refuses_file_ids_it_never_issued_and_caps_what_a_session_holds(
                 ]
 
     assert asyncio.run(uploads()) == [404, 204, 204, 204, 413]
+
+
+def test_the_sign_in_cookie_stays_strict_and_secure_through_the_proxy(proxied: tuple[str, Server]) -> None:
+    base, _ = proxied
+    with httpx.Client(timeout=30) as client:
+        response = client.post(f"{base}/_ics/session/end", headers={"X-ICS-Session": "1"})
+        refused = client.post(f"{base}/_ics/session/end", headers={"Origin": "https://evil.example"})
+    assert response.status_code == 204
+    (cookie,) = [c for c in response.headers.get_list("set-cookie") if c.startswith("ics_session=")]
+    flags = [part.strip().lower() for part in cookie.split(";")]
+    assert "secure" in flags and "httponly" in flags and "samesite=strict" in flags and "samesite=lax" not in flags
+    assert refused.status_code == 403
