@@ -285,12 +285,13 @@ class AppUser(SQLModel, table=True):
 
 
 class UserAgency(SQLModel, table=True):
-    """The agencies a user reports for."""
+    """The agencies a user reports for, each at one mission: USAID at Lima is not USAID at Kathmandu."""
 
     __tablename__ = "user_agency"
 
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+    mission_id: int = Field(foreign_key="mission.id", primary_key=True, index=True)
 
 
 class UserWorkingGroup(SQLModel, table=True):

@@ -21,6 +21,7 @@ with read_session(engine) as session:
     groups = admin_lists.working_groups(session, mission_id)
     objectives = admin_lists.objective_roles(session, mission_id)
     log = admin_lists.audit_entries(session)
+    post = admin_lists.post_name(session, mission_id)
 acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 # Keyed, so a save (which reruns the page) comes back to the tab it was made on.
@@ -42,9 +43,9 @@ with tab_users:
     )
     add_col, edit_col = st.columns(2, gap="large")
     with add_col:
-        admin_sections.add_user(me, acronyms, group_names)
+        admin_sections.add_user(me, acronyms, group_names, (mission_id, post))
     with edit_col:
-        admin_sections.edit_user(me, users, acronyms, group_names)
+        admin_sections.edit_user(me, users, acronyms, group_names, (mission_id, post))
 
 with tab_agencies:
     st.dataframe(forms.agencies_frame(agencies), hide_index=True, key="admin_agencies_table")

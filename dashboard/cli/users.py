@@ -5,7 +5,7 @@ import getpass
 import sys
 from typing import Any
 
-from dashboard.cli.common import CliError
+from dashboard.cli.common import CliError, one_mission
 from dashboard.domain.actor import SYSTEM_ACTOR
 from dashboard.services import admin
 from dashboard.services.passwords import check_password_rules
@@ -33,6 +33,7 @@ def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings.database_url)
     password = _read_password(args) if args.password_stdin or args.password else None
     with write_session(get_engine(settings.database_url)) as session:
+        mission_id = one_mission(session, args.mission).id if args.agency or args.mission else None
         user = admin.add_user(
             session=session,
             actor_email=SYSTEM_ACTOR,
@@ -42,6 +43,7 @@ def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
             groups=args.group or [],
             password=password,
             bureau=args.bureau,
+            mission_id=mission_id,
         )
         line = _user_line(admin_lists.UserRow(**admin.user_snapshot(session, user)))
     print(f"added {line}")
@@ -104,7 +106,12 @@ def register(sub: Any) -> None:
     p = users.add_parser("add", help="add an account")
     p.add_argument("email", metavar="EMAIL")
     p.add_argument("--role", required=True, choices=admin.ROLES)
-    p.add_argument("--agency", action="append", metavar="ACR", help="agency the user reports for (repeatable)")
+    p.add_argument(
+        "--mission", metavar="M", help="mission id or country where the agencies are (default: the only mission)"
+    )
+    p.add_argument(
+        "--agency", action="append", metavar="ACR", help="agency the user reports for at --mission (repeatable)"
+    )
     p.add_argument("--group", action="append", metavar="NAME", help="working group a chair reviews (repeatable)")
     p.add_argument(
         "--bureau", choices=list(BUREAUS), help="see only this regional bureau's missions (default: every mission)"

@@ -5,7 +5,7 @@ into an ``Actor`` read from the database. Nothing here touches the database or S
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models import Role
 
@@ -45,8 +45,10 @@ class Actor:
     email: str | None
     role: str = Role.VIEWER
     user_id: int | None = None
-    agency_ids: frozenset[int] = field(default_factory=frozenset)
+    agency_ids: frozenset[int] = field(default_factory=frozenset)  # at any mission (see ``agencies_at``)
     agencies: tuple[str, ...] = ()
+    # (mission id, agency id, acronym): the agencies the actor reports for at each mission.
+    bindings: tuple[tuple[int, int, str], ...] = ()
     working_group_ids: frozenset[int] = field(default_factory=frozenset)
     disabled: bool = False
     system: bool = False
@@ -76,6 +78,15 @@ class Actor:
     def can_review(self) -> bool:
         return not self.disabled and (self.is_admin or (self.role == Role.CHAIR and bool(self.working_group_ids)))
 
+    def agencies_at(self, mission_id: int | None) -> frozenset[int]:
+        """The agencies the actor reports for at ``mission_id`` (none at an unknown mission)."""
+        return frozenset(agency for mission, agency, _ in self.bindings if mission == mission_id)
+
+    def at_mission(self, mission_id: int) -> "Actor":
+        """The actor as one mission's pages see them: reporting only for the agencies bound at that mission."""
+        mine = [(agency, acronym) for mission, agency, acronym in self.bindings if mission == mission_id]
+        return replace(self, agency_ids=frozenset(a for a, _ in mine), agencies=tuple(sorted({acr for _, acr in mine})))
+
     def may_see_bureau(self, bureau: str | None) -> bool:
         """Whether a mission of ``bureau`` is inside this actor's scope (a bureau scope is a boundary)."""
         return self.system or self.bureau is None or bureau == self.bureau
@@ -95,8 +106,11 @@ def require_admin(actor: Actor) -> None:
         raise AccessDenied("Only an admin can do this.")
 
 
-def require_agency(actor: Actor, agency_id: int, agency_name: str) -> None:
-    """Refuse a report for an agency the actor does not report for."""
-    if agency_id not in actor.agency_ids:
-        mine = ", ".join(actor.agencies) or "no agency"
-        raise AccessDenied(f"You report for {mine}, not for {agency_name}.")
+def require_agency(actor: Actor, agency_id: int, agency_name: str, mission_id: int, post: str = "this post") -> None:
+    """Refuse a report for an agency the actor does not report for at that mission."""
+    if agency_id in actor.agencies_at(mission_id):
+        return
+    if agency_id in actor.agency_ids:
+        raise AccessDenied(f"You report for {agency_name} at another post, not at {post}.")
+    mine = ", ".join(actor.agencies) or "no agency"
+    raise AccessDenied(f"You report for {mine}, not for {agency_name}.")

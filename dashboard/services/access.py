@@ -30,7 +30,7 @@ def resolve(session: Session, email: str | None, default_role: str = "") -> Acto
         return Actor(email=email, can_view=default_role == Role.VIEWER)
     assert user.id is not None
     agency_rows = session.exec(
-        select(Agency.id, Agency.acronym)
+        select(Agency.id, Agency.acronym, UserAgency.mission_id)
         .join(UserAgency, UserAgency.agency_id == Agency.id)
         .where(UserAgency.user_id == user.id)
         .order_by(Agency.acronym)
@@ -40,8 +40,9 @@ def resolve(session: Session, email: str | None, default_role: str = "") -> Acto
         email=email,
         role=user.role,
         user_id=user.id,
-        agency_ids=frozenset(a for a, _ in agency_rows),
-        agencies=tuple(acr for _, acr in agency_rows),
+        agency_ids=frozenset(a for a, _, _ in agency_rows),
+        agencies=tuple(dict.fromkeys(acr for _, acr, _ in agency_rows)),
+        bindings=tuple((m, a, acr) for a, acr, m in agency_rows),
         working_group_ids=frozenset(groups),
         disabled=user.disabled,
         bureau=user.bureau,

@@ -24,6 +24,7 @@ from models import (
     AgencyCreate,
     AppUser,
     AuditEntry,
+    Mission,
     Objective,
     ObjectiveAgency,
     Role,
@@ -94,12 +95,30 @@ def _group_ids(session: Session, names: list[str]) -> dict[str, int]:
     return found
 
 
-def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
-    agencies = session.exec(
-        select(Agency.acronym)
+def _bindings(session: Session, user_id: int | None) -> list[tuple[str, str]]:
+    """(post, acronym) of each agency the user reports for, by post then acronym."""
+    rows = session.exec(
+        select(Mission.post, Agency.acronym)
         .join(UserAgency, col(UserAgency.agency_id) == Agency.id)
-        .where(UserAgency.user_id == user.id)
+        .join(Mission, col(Mission.id) == UserAgency.mission_id)
+        .where(UserAgency.user_id == user_id)
     ).all()
+    return sorted((str(post), str(acronym)) for post, acronym in rows)
+
+
+def agencies_by_post(session: Session, user: AppUser) -> dict[str, list[str]]:
+    """Post -> the acronyms the user reports for there."""
+    by_post: dict[str, list[str]] = {}
+    for post, acronym in _bindings(session, user.id):
+        by_post.setdefault(post, []).append(acronym)
+    return by_post
+
+
+def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
+    """The user as the audit log and the lists show them. With several missions each agency names its post."""
+    bindings = _bindings(session, user.id)
+    several = len(session.exec(select(Mission.id).limit(2)).all()) > 1
+    agencies = sorted(f"{acronym} at {post}" if several else acronym for post, acronym in bindings)
     groups = session.exec(
         select(WorkingGroup.name)
         .join(UserWorkingGroup, col(UserWorkingGroup.working_group_id) == WorkingGroup.id)
@@ -108,7 +127,7 @@ def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
     return {
         "email": user.email,
         "role": user.role,
-        "agencies": sorted(agencies),
+        "agencies": agencies,
         "working_groups": sorted(groups),
         "bureau": user.bureau,
         "disabled": user.disabled,
@@ -117,7 +136,7 @@ def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
     }
 
 
-def _check_role(role: str, agencies: dict[str, int], groups: dict[str, int]) -> None:
+def _check_role(role: str, agencies: dict[str, int] | int, groups: dict[str, int]) -> None:
     if role not in ROLES:
         raise ValueError(f"role: must be one of {', '.join(ROLES)}")
     if role == Role.CONTRIBUTOR and not agencies:
@@ -130,14 +149,42 @@ def _active_admins(session: Session) -> int:
     return len(session.exec(select(AppUser.id).where(AppUser.role == Role.ADMIN, AppUser.disabled == False)).all())  # noqa: E712
 
 
-def _set_links(session: Session, user_id: int, agencies: dict[str, int], groups: dict[str, int]) -> None:
-    for row in session.exec(select(UserAgency).where(UserAgency.user_id == user_id)).all():
-        session.delete(row)
+def _binding_mission(session: Session, mission_id: int | None) -> int:
+    """The mission agencies are bound at: the one given, or the only one."""
+    if mission_id is not None:
+        if session.get(Mission, mission_id) is None:
+            raise ValueError(f"mission: no mission {mission_id}")
+        return mission_id
+    ids = session.exec(select(Mission.id)).all()
+    if not ids:
+        raise ValueError("agency: there is no mission to report at yet: import a strategy first")
+    if len(ids) > 1:
+        raise ValueError("mission: there are several missions: say at which one the user reports for these agencies")
+    return int(ids[0])  # type: ignore[arg-type]
+
+
+def _other_posts(session: Session, user_id: int | None, mission_id: int) -> int:
+    """How many agency bindings the user has at other missions."""
+    rows = session.exec(
+        select(UserAgency.agency_id).where(UserAgency.user_id == user_id, UserAgency.mission_id != mission_id)
+    ).all()
+    return len(rows)
+
+
+def _set_links(
+    session: Session, user_id: int, agencies: dict[str, int] | None, groups: dict[str, int], mission_id: int | None
+) -> None:
+    """Replace the user's working groups and, when ``agencies`` is given, their agencies at ``mission_id``."""
+    if agencies is not None and mission_id is not None:
+        for row in session.exec(
+            select(UserAgency).where(UserAgency.user_id == user_id, UserAgency.mission_id == mission_id)
+        ).all():
+            session.delete(row)
     for row in session.exec(select(UserWorkingGroup).where(UserWorkingGroup.user_id == user_id)).all():
         session.delete(row)
     session.flush()
-    for agency_id in agencies.values():
-        session.add(UserAgency(user_id=user_id, agency_id=agency_id))
+    for agency_id in (agencies or {}).values():
+        session.add(UserAgency(user_id=user_id, agency_id=agency_id, mission_id=mission_id))
     for group_id in groups.values():
         session.add(UserWorkingGroup(user_id=user_id, working_group_id=group_id))
 
@@ -162,9 +209,11 @@ def add_user(
     groups: Sequence[str] = (),
     password: str | None = None,
     bureau: str | None = None,
+    mission_id: int | None = None,
 ) -> AppUser:
     """Create a user. ``password`` None means the user signs in through OIDC only (or gets one later).
-    ``bureau`` scopes what the user sees to one regional bureau's missions (None: every mission)."""
+    ``bureau`` scopes what the user sees to one regional bureau's missions (None: every mission). The
+    ``agencies`` are bound at ``mission_id`` (None: the only mission)."""
     who = _admin(session, actor_email)
     email = normalise_email(email)
     if not looks_like_email(email):
@@ -174,6 +223,7 @@ def add_user(
     agency_ids = _agency_ids(session, list(agencies))
     group_ids = _group_ids(session, list(groups))
     _check_role(role, agency_ids, group_ids)
+    at = _binding_mission(session, mission_id) if agency_ids else mission_id
     user = AppUser(email=email, role=role, bureau=_check_bureau(bureau))
     if password is not None:
         check_password_rules(password)
@@ -181,7 +231,7 @@ def add_user(
     session.add(user)
     session.flush()
     assert user.id is not None
-    _set_links(session, user.id, agency_ids, group_ids)
+    _set_links(session, user.id, agency_ids, group_ids, at)
     session.flush()
     audit(
         session, actor=who, action="add user", entity="user", key=email, before=None, after=user_snapshot(session, user)
@@ -199,9 +249,12 @@ def update_user(
     groups: list[str] | None = None,
     disabled: bool | None = None,
     bureau: str | None = None,
+    mission_id: int | None = None,
 ) -> AppUser:
     """Change a user's role, bindings, bureau scope or disabled flag. Refuses to leave the database without an
-    active admin. ``bureau`` None leaves the scope as it is; an empty string removes it (every mission)."""
+    active admin. ``bureau`` None leaves the scope as it is; an empty string removes it (every mission).
+    ``agencies`` replaces the user's agencies at ``mission_id`` (None: the only mission) and leaves those at
+    other missions; None leaves every agency as it is."""
     who = _admin(session, actor_email)
     user = find_user(session, email)
     if user is None:
@@ -209,13 +262,16 @@ def update_user(
     assert user.id is not None
     before = user_snapshot(session, user)
     new_role = role if role is not None else user.role
-    agency_ids = (
-        _agency_ids(session, agencies) if agencies is not None else _agency_ids(session, list(before["agencies"]))
-    )
+    agency_ids = _agency_ids(session, agencies) if agencies is not None else None
+    at = _binding_mission(session, mission_id) if agencies is not None else None
     group_ids = (
         _group_ids(session, groups) if groups is not None else _group_ids(session, list(before["working_groups"]))
     )
-    _check_role(new_role, agency_ids, group_ids)
+    if agency_ids is None:
+        held = len(_bindings(session, user.id))
+    else:
+        held = len(agency_ids) + _other_posts(session, user.id, at)  # type: ignore[arg-type]
+    _check_role(new_role, held, group_ids)
     was_active_admin = user.role == Role.ADMIN and not user.disabled
     user.role = new_role
     if bureau is not None:
@@ -226,7 +282,7 @@ def update_user(
     session.flush()
     if was_active_admin and not (user.role == Role.ADMIN and not user.disabled) and _active_admins(session) == 0:
         raise AccessDenied("This is the last active admin: make someone else an admin first.")
-    _set_links(session, user.id, agency_ids, group_ids)
+    _set_links(session, user.id, agency_ids, group_ids, at)
     session.flush()
     after = user_snapshot(session, user)
     if after != before:

@@ -131,17 +131,17 @@ def _holds(ranges: list[tuple[int, int | None]], quarter: FiscalQuarter) -> bool
 def template_rows(*, session: Session, actor_email: str | None, mission_id: int, quarter: FiscalQuarter) -> list[dict]:
     """The template's rows as dicts keyed by ``TEMPLATE_COLUMNS``, pre-filled from the newest stored revision."""
     actor = acting(session, actor_email)
-    if not actor.agency_ids:
-        raise AccessDenied(f"{actor.label} does not report for any agency, so there is no update to fill in.")
     if session.get(Mission, mission_id) is None:
         raise ValueError("mission: not found")
+    if not actor.agencies_at(mission_id):
+        raise AccessDenied(f"{actor.label} reports for no agency at this post, so there is no update to fill in.")
     pairs = session.exec(
         select(Objective, Agency)
         .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
         .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
         .where(
             Objective.mission_id == mission_id,
-            col(Agency.id).in_(actor.agency_ids),
+            col(Agency.id).in_(actor.agencies_at(mission_id)),
             *roles_at.held_at(ObjectiveAgency, quarter.index),
         )
     ).all()
@@ -374,7 +374,7 @@ def _check_agency(known: _Known, acronym: str, objective: Objective | None, fail
         return None
     assert agency.id is not None
     try:
-        require_agency(known.actor, agency.id, agency.acronym)
+        require_agency(known.actor, agency.id, agency.acronym, known.mission.id or -1, known.mission.post)
     except AccessDenied as exc:
         fail("agency", str(exc))
     if objective is not None and (objective.id, agency.id) not in known.roles:

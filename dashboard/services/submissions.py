@@ -94,7 +94,9 @@ def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: dat
     agency = session.get(Agency, form.agency_id)
     if agency is None:
         raise FieldError("agency", "not found")
-    require_agency(actor, form.agency_id, agency.acronym)
+    mission = session.get(Mission, objective.mission_id)
+    post = mission.post if mission else "this post"
+    require_agency(actor, form.agency_id, agency.acronym, objective.mission_id, post)
     quarter = FiscalQuarter(form.fiscal_year, form.quarter)
     # Roles are effective-dated: the agency must hold one on the objective in the update's quarter.
     if roles.role_at(session, form.objective_id, form.agency_id, quarter.index) is None:
@@ -328,7 +330,9 @@ def discard_draft(*, session: Session, actor_email: str | None, key: UpdateKey) 
     if draft is None:
         return False
     agency = session.get(Agency, draft.agency_id)
-    require_agency(actor, draft.agency_id, agency.acronym if agency else "that agency")
+    objective = session.get(Objective, draft.objective_id)
+    mission_id = objective.mission_id if objective else -1
+    require_agency(actor, draft.agency_id, agency.acronym if agency else "that agency", mission_id)
     session.delete(draft)
     return True
 

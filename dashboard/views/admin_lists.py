@@ -1,7 +1,7 @@
 """What the Admin page lists: users, agencies, working groups, objective roles and the audit log, as typed rows."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from dashboard.domain.effective import describe_agency_change, describe_group_change
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
 from dashboard.domain.reporting import first_reporting_quarter
-from dashboard.services.admin import group_snapshot, roles_snapshot, user_snapshot
+from dashboard.services.admin import agencies_by_post, group_snapshot, roles_snapshot, user_snapshot
 from models import Agency, AppUser, AuditEntry, Mission, Objective, WorkingGroup
 from models.scales import BUREAUS
 
@@ -26,6 +26,10 @@ class UserRow:
     local_password: bool
     locked_until: datetime | None
     bureau: str | None = None
+    agencies_by_post: dict[str, list[str]] = field(default_factory=dict)
+
+    def agencies_at(self, post: str) -> list[str]:
+        return self.agencies_by_post.get(post, [])
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,15 @@ class AuditRow:
 
 
 def list_users(session: Session) -> list[UserRow]:
-    return [UserRow(**user_snapshot(session, u)) for u in session.exec(select(AppUser).order_by(AppUser.email)).all()]
+    return [
+        UserRow(**user_snapshot(session, u), agencies_by_post=agencies_by_post(session, u))
+        for u in session.exec(select(AppUser).order_by(AppUser.email)).all()
+    ]
+
+
+def post_name(session: Session, mission_id: int) -> str:
+    mission = session.get(Mission, mission_id)
+    return mission.post if mission is not None else "this post"
 
 
 def agencies(session: Session) -> list[AgencyRow]:

@@ -29,15 +29,16 @@ def text_columns(widths: dict[str, int], labels: dict[str, str] | None = None) -
     return {name: st.column_config.TextColumn(labels.get(name, name), width=w) for name, w in widths.items()}
 
 
-def add_user(me: str | None, acronyms: list[str], group_names: list[str]) -> None:
-    """The "Add a user" form; a new, empty one after each user added."""
+def add_user(me: str | None, acronyms: list[str], group_names: list[str], mission: tuple[int, str]) -> None:
+    """The "Add a user" form; a new, empty one after each user added. Agencies are bound at ``mission``
+    (id, post)."""
     added = forms.users_added(st.session_state)
     key = partial(forms.new_user_key, added=added)
     with st.form(f"admin_add_user_{added}", clear_on_submit=False):
         st.subheader("Add a user", anchor=False)
         email = st.text_input("E-mail", key=key("email"))
         role = st.selectbox("Role", ROLES, index=1, key=key("role"))
-        agencies = st.multiselect("Reports for (contributors)", acronyms, key=key("agencies"))
+        agencies = st.multiselect(f"Reports for at {plain(mission[1])} (contributors)", acronyms, key=key("agencies"))
         groups = st.multiselect("Chairs (working-group chairs)", group_names, key=key("groups"))
         choices = admin_lists.BUREAU_CHOICES
         bureau = st.selectbox("Sees missions of", choices, format_func=admin_lists.bureau_label, key=key("bureau"))
@@ -63,14 +64,18 @@ def add_user(me: str | None, acronyms: list[str], group_names: list[str]) -> Non
                 groups=groups,
                 bureau=bureau,
                 password=password or None,
+                mission_id=mission[0],
             ),
             clear=forms.new_user_keys(added),
         )
         st.session_state[forms.ADDED] = added  # refused: the same form keeps what was typed
 
 
-def edit_user(me: str | None, users: list[UserRow], acronyms: list[str], group_names: list[str]) -> None:
-    """Pick a user, change their role, agencies, groups, bureau or access, or set their password."""
+def edit_user(
+    me: str | None, users: list[UserRow], acronyms: list[str], group_names: list[str], mission: tuple[int, str]
+) -> None:
+    """Pick a user, change their role, agencies (at ``mission``: id, post), groups, bureau or access, or set
+    their password."""
     st.subheader("Change a user", anchor=False)
     if not users:
         return
@@ -79,7 +84,10 @@ def edit_user(me: str | None, users: list[UserRow], acronyms: list[str], group_n
     key = partial(forms.edit_user_key, email=picked)
     with st.form(f"admin_edit_user_{picked}"):
         role = st.selectbox("Role", ROLES, index=ROLES.index(current.role), key=key("role"))
-        agencies = st.multiselect("Reports for", acronyms, default=current.agencies, key=key("agencies"))
+        here = [a for a in current.agencies_at(mission[1]) if a in acronyms]
+        agencies = st.multiselect(
+            f"Reports for at {plain(mission[1])}", acronyms, default=here, key=key(f"agencies_{mission[0]}")
+        )
         groups = st.multiselect("Chairs", group_names, default=current.working_groups, key=key("groups"))
         bureau = st.selectbox(
             "Sees missions of",
@@ -102,6 +110,7 @@ def edit_user(me: str | None, users: list[UserRow], acronyms: list[str], group_n
                     groups=groups,
                     bureau=bureau,
                     disabled=disabled,
+                    mission_id=mission[0],
                 ),
             )
     with st.form(f"admin_password_{picked}", clear_on_submit=True):

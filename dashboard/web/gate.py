@@ -18,6 +18,11 @@ REFUSALS = {
     "is_admin": "Only admins can manage users and the strategy's structure.",
 }
 
+# A right the actor holds at another post but not at the one chosen.
+OTHER_POST = {
+    "can_submit": "You report for an agency at another post, not at this one. Choose your post in the sidebar.",
+}
+
 
 class Gate(NamedTuple):
     """What a page may go on with: the acting user (read fresh, never cached) and the mission shown."""
@@ -33,7 +38,11 @@ def require(page: str, right: str | None = None) -> Gate:
     mission_id = pick_mission(f"{page}_mission")
     if mission_id is None:
         st.stop()
-    return Gate(actor, mission_id)
+    here = actor.at_mission(mission_id)  # agencies are bound per post: only this post's count here
+    if right is not None and not getattr(here, right):
+        st.info(OTHER_POST.get(right, REFUSALS[right]))
+        st.stop()
+    return Gate(here, mission_id)
 
 
 def require_right(right: str) -> Actor:

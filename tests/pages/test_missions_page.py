@@ -95,7 +95,12 @@ def test_an_update_written_after_the_page_was_drawn_shows_in_the_next_session(wo
         pair = session.exec(select(ObjectiveAgency).join(Objective).where(Objective.mission_id == mission.id)).first()
         agency = session.get(Agency, pair.agency_id)
         admin.add_user(
-            session=session, actor_email=SYSTEM_ACTOR, email=REPORTER, role="contributor", agencies=[agency.acronym]
+            session=session,
+            actor_email=SYSTEM_ACTOR,
+            email=REPORTER,
+            role="contributor",
+            agencies=[agency.acronym],
+            mission_id=mission.id,
         )
     with write_session(get_engine(world)) as session:
         submissions.submit(

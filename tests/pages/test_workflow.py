@@ -670,7 +670,7 @@ def test_audit_log_reads_as_changes_and_can_be_filtered(cast: Cast) -> None:
     _button(at, "admin_add_user_0", "Add user").click().run()
     ok(at)
     at.selectbox(key="admin_edit_pick").set_value("new.person@example.gov").run()
-    at.multiselect(key="admin_edit_agencies_new.person@example.gov").set_value(["USAID"])
+    at.multiselect(key="admin_edit_agencies_1_new.person@example.gov").set_value(["USAID"])
     _button(at, "admin_edit_user_new.person@example.gov", "Save changes").click().run()
     ok(at)
     log = frame_with(at, "Change")
