@@ -330,7 +330,9 @@ _TOC_LINE = re.compile(r"(?:\t|\.{3,}|…|\s{3,}|(?:\s\.){3,})\s*\d{1,3}$")
 _TOC_TITLE = re.compile(rf"^(?:\d\.?\s*)?{_SECTION_TITLES}\s+\d{{1,3}}$", re.I)
 _HRULE = re.compile(r"^(?:[-*_=]\s*){3,}$")
 
-_BULLET = re.compile(r"^(?:[-*+•·▪■●◦‣►➢\uf0b7\uf0a7\uf0d8])\s+")
+_BULLET_GLYPHS = "•·▪■●◦‣►➢\uf0b7\uf0a7\uf0d8"  # and "-*+", which alone on a line are not bullets
+_BULLET = re.compile(rf"^(?:[-*+{_BULLET_GLYPHS}])\s+")
+_LONE_BULLET = re.compile(rf"^[{_BULLET_GLYPHS}]$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|>~<&\"'])")
@@ -675,7 +677,7 @@ def _preprocess(text: str) -> _Preprocessed:
     markings: Counter[str] = Counter()
     for page_no, page in enumerate(text.split("\f")):
         # Blank lines at a page's edges are extraction artefacts, not paragraph breaks.
-        for raw in page.strip("\n").split("\n"):
+        for raw in _attach_lone_bullets(page.strip("\n").split("\n")):
             stripped = raw.strip()
             unglued = _unglue(stripped, markings, approved, updated)
             cleaned, heading, bullet = _strip_markdown(unglued)
@@ -763,6 +765,26 @@ def _preprocess(text: str) -> _Preprocessed:
         max(updated) if updated else None,
         markings.most_common(1)[0][0] if markings else "",
     )
+
+
+def _attach_lone_bullets(lines: list[str]) -> list[str]:
+    """Put a bullet alone on its line (plain pdftotext's output) in front of its item, the next line with text.
+
+    ["•", "", "Justification | ..."] becomes ["• Justification | ..."]; a bullet with no item after it on its
+    page is dropped. Left alone, the bullet would end the text or title above it.
+    """
+    out: list[str] = []
+    bullet = ""
+    for line in lines:
+        stripped = line.strip()
+        if _LONE_BULLET.match(stripped):
+            bullet = stripped
+        elif bullet and stripped:
+            out.append(f"{bullet} {stripped}")
+            bullet = ""
+        elif not bullet:
+            out.append(line)
+    return out
 
 
 @dataclass

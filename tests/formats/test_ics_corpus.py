@@ -8,6 +8,7 @@ and furniture glued to body lines.
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from pathlib import Path
 
@@ -169,6 +170,32 @@ def test_missing_linkages_is_a_warning(tmp_path: Path) -> None:
     for s in _both(tmp_path, text):
         assert s.goals[0].objectives[1].linkages == ""
         assert "objective 1.2: no Linkages text found" in s.warnings
+
+
+def _bullets_alone(text: str, after: str) -> str:
+    """Each "•   item" line as plain pdftotext (without -layout) returns it: the bullet alone on its line,
+    then ``after`` (nothing, or a blank line), then the item."""
+    return re.sub(r"(?m)^•\s+", "•\n" + after, text)
+
+
+@pytest.mark.parametrize("blank_before", [True, False], ids=["blank-before-bullet", "bullet-under-title"])
+@pytest.mark.parametrize("after", ["", "\n"], ids=["item-next-line", "item-after-blank"])
+@pytest.mark.parametrize("lines_per_page", [80, 200])
+def test_bullet_alone_on_its_line_starts_the_next_item(lines_per_page: int, after: str, blank_before: bool) -> None:
+    # A bulleted list inside a text too: its second item must stay a line of its own.
+    text = _replace(" Civic groups that monitor elections", "\n•   Civic groups that monitor elections")
+    if not blank_before:
+        text = text.replace("\n\n•", "\n•")
+    glued = pages_text(paginate(text, lines_per_page=lines_per_page))
+    expected = parse_ics_text(glued)
+    s = parse_ics_text(_bullets_alone(glued, after))
+    assert s.to_dict() == expected.to_dict()
+    assert s.warnings == expected.warnings == [PERIOD_WARNING]
+    assert not [t for t in _texts(s) if "•" in t]
+    o12 = s.goals[0].objectives[1]
+    assert o12.title == "Ghanaian citizens, media, and civil society engage freely and safely in public life."
+    assert "during elections.\nCivic groups that monitor elections" in o12.justification
+    assert o12.linkages == "State-USAID Joint Strategic Plan Objective 3.3; AF Joint Regional Strategy Objective 1.2."
 
 
 # --------------------------------------------------------------------------- bad input and bounds
