@@ -134,7 +134,7 @@ def _human_size(n: int) -> str:
     return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
 
 
-# A published ICS runs 10-40 pages; these caps bound the text taken from any PDF.
+# A published ICS runs 10-40 pages; a PDF past either cap is refused, never read in part.
 MAX_PDF_PAGES = 150
 MAX_TEXT_CHARS = 1_000_000
 # PDFium runs in a child process with these caps (sandbox.run_bounded): reading a 40-page ICS takes about
@@ -179,9 +179,14 @@ def read_pdf_text(data: bytes, name: str) -> str:
         n_pages = len(pdf)
         if n_pages == 0:
             raise IcsParseError(f"cannot read {name}: the PDF has no pages")
+        if n_pages > MAX_PDF_PAGES:
+            raise IcsParseError(
+                f"cannot read {name}: it has {n_pages:,} pages, more than the {MAX_PDF_PAGES} an ICS may have; "
+                "upload the strategy without its annexes"
+            )
         texts: list[str] = []
         total = 0
-        for index in range(min(n_pages, MAX_PDF_PAGES)):
+        for index in range(n_pages):
             page = pdf[index]
             textpage = page.get_textpage()
             try:
@@ -205,7 +210,6 @@ def read_pdf_text(data: bytes, name: str) -> str:
         raise IcsParseError(f"cannot read {name}: not a valid PDF (damaged or truncated)") from exc
     finally:
         pdf.close()
-    # Pages past MAX_PDF_PAGES are annexes at most: an ICS body ends well before.
     text = "\f".join(texts)
     if not text.strip():
         raise IcsParseError(f"cannot read {name}: {NO_TEXT_LAYER}")

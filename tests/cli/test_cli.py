@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
+from dashboard.formats.ics_document import MAX_PDF_PAGES
 from dashboard.store.database import dispose_engine
+from tests.formats.ics_corpus import build_pdf, paginate, sample
 
 ROOT = Path(__file__).resolve().parents[2]
 ICS = ROOT / "data" / "ics_peru.md"
@@ -227,6 +229,10 @@ BAD_INPUTS = {
     "directory": lambda tmp: tmp,
     "fake-pdf": lambda tmp: _write(tmp / "x.pdf", b"not a pdf at all"),
     "broken-pdf": lambda tmp: _write(tmp / "y.pdf", b"%PDF-1.7\n garbage garbage\n%%EOF"),
+    # A whole ICS, then annex pages past the page limit: refused, not read up to the limit.
+    "too-many-pages": lambda tmp: build_pdf(
+        tmp / "long.pdf", [*paginate(sample("ics_ghana.txt")), *[["Annex"]] * MAX_PDF_PAGES]
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from dashboard.formats.ics_document import (
+    MAX_PDF_PAGES,
     MAX_TEXT_CHARS,
     IcsParseError,
     ParsedStrategy,
@@ -253,6 +254,28 @@ def test_text_beyond_the_character_cap_is_refused(tmp_path: Path) -> None:
     path = build_pdf(tmp_path / "huge.pdf", [[line] * per_page for _ in range(n_pages)])
     with pytest.raises(IcsParseError, match="characters of text; an ICS is far shorter"):
         parse_ics_file(path)
+
+
+def _with_annex(n_pages: int) -> list[list[str]]:
+    """The sample's pages, then an annex of acronyms up to ``n_pages`` pages."""
+    pages = paginate(GHANA)
+    pages.append(["Annex: Acronyms"])
+    pages += [[f"ACR{n}   Acronym number {n}"] for n in range(n_pages - len(pages))]
+    return pages
+
+
+def test_pdf_past_the_page_limit_is_refused_not_cut(tmp_path: Path, ghana: ParsedStrategy) -> None:
+    # The whole ICS sits on the first pages; the annex takes it one page past the limit. Reading up to the
+    # limit would import it without a word about the pages left out.
+    path = build_pdf(tmp_path / "annexes.pdf", _with_annex(MAX_PDF_PAGES + 1))
+    with pytest.raises(IcsParseError) as info:
+        parse_ics_file(path)
+    assert str(info.value) == (
+        f"cannot read annexes.pdf: it has {MAX_PDF_PAGES + 1} pages, more than the {MAX_PDF_PAGES} an ICS may have; "
+        "upload the strategy without its annexes"
+    )
+    # At the limit, every page is read.
+    assert parse_ics_file(build_pdf(tmp_path / "at.pdf", _with_annex(MAX_PDF_PAGES))).to_dict() == ghana.to_dict()
 
 
 def test_thirty_page_pdf_parses_within_three_seconds(tmp_path: Path) -> None:
