@@ -64,7 +64,7 @@ def _networks(name: str) -> tuple[Network, ...]:
 SETTINGS_DOC: dict[str, str] = {
     "DATABASE_URL": "SQLAlchemy URL of the database.",
     "ICS_DEMO_ON_NEW_DATABASE": "Load the demo history into a new, empty database on first start.",
-    "ICS_MAX_IMPORT_BYTES": "Largest ICS document the importer accepts, in bytes.",
+    "ICS_MAX_IMPORT_BYTES": "Largest ICS document or spreadsheet of updates an import accepts, in bytes.",
     "ICS_CACHE_TTL_SECONDS": "How long the dashboard caches database reads.",
     "ICS_ANONYMOUS_VIEW": "Let visitors who are not signed in view the dashboard (writing always needs a sign-in).",
     "ICS_SIGNIN_MAX_FAILURES": "Failed local sign-ins in a row that lock an account.",

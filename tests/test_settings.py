@@ -12,6 +12,14 @@ def test_every_setting_is_documented_in_the_readme(name: str) -> None:
     assert f"| `{name}` |" in README
 
 
+def test_the_import_size_limit_is_documented_for_every_file_it_bounds() -> None:
+    # The same setting bounds an ICS document (Import strategy, import-ics) and a spreadsheet of updates
+    # (the upload on Submit, updates import).
+    row = next(line for line in README.splitlines() if line.startswith("| `ICS_MAX_IMPORT_BYTES` |"))
+    for described in (row, SETTINGS_DOC["ICS_MAX_IMPORT_BYTES"]):
+        assert "ICS document" in described and "spreadsheet" in described, described
+
+
 def test_every_settings_field_has_a_documented_variable() -> None:
     assert len(SETTINGS_DOC) == len(Settings.__dataclass_fields__) - 1  # data_dir is not configurable
 

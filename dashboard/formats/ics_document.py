@@ -134,7 +134,7 @@ def _human_size(n: int) -> str:
     return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
 
 
-# A published ICS runs 10-40 pages; these caps bound the text taken from any PDF.
+# A published ICS runs 10-40 pages; a PDF past either cap is refused, never read in part.
 MAX_PDF_PAGES = 150
 MAX_TEXT_CHARS = 1_000_000
 # PDFium runs in a child process with these caps (sandbox.run_bounded): reading a 40-page ICS takes about
@@ -179,9 +179,14 @@ def read_pdf_text(data: bytes, name: str) -> str:
         n_pages = len(pdf)
         if n_pages == 0:
             raise IcsParseError(f"cannot read {name}: the PDF has no pages")
+        if n_pages > MAX_PDF_PAGES:
+            raise IcsParseError(
+                f"cannot read {name}: it has {n_pages:,} pages, more than the {MAX_PDF_PAGES} an ICS may have; "
+                "upload the strategy without its annexes"
+            )
         texts: list[str] = []
         total = 0
-        for index in range(min(n_pages, MAX_PDF_PAGES)):
+        for index in range(n_pages):
             page = pdf[index]
             textpage = page.get_textpage()
             try:
@@ -205,7 +210,6 @@ def read_pdf_text(data: bytes, name: str) -> str:
         raise IcsParseError(f"cannot read {name}: not a valid PDF (damaged or truncated)") from exc
     finally:
         pdf.close()
-    # Pages past MAX_PDF_PAGES are annexes at most: an ICS body ends well before.
     text = "\f".join(texts)
     if not text.strip():
         raise IcsParseError(f"cannot read {name}: {NO_TEXT_LAYER}")
@@ -330,7 +334,9 @@ _TOC_LINE = re.compile(r"(?:\t|\.{3,}|…|\s{3,}|(?:\s\.){3,})\s*\d{1,3}$")
 _TOC_TITLE = re.compile(rf"^(?:\d\.?\s*)?{_SECTION_TITLES}\s+\d{{1,3}}$", re.I)
 _HRULE = re.compile(r"^(?:[-*_=]\s*){3,}$")
 
-_BULLET = re.compile(r"^(?:[-*+•·▪■●◦‣►➢\uf0b7\uf0a7\uf0d8])\s+")
+_BULLET_GLYPHS = "•·▪■●◦‣►➢\uf0b7\uf0a7\uf0d8"  # and "-*+", which alone on a line are not bullets
+_BULLET = re.compile(rf"^(?:[-*+{_BULLET_GLYPHS}])\s+")
+_LONE_BULLET = re.compile(rf"^[{_BULLET_GLYPHS}]$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|>~<&\"'])")
@@ -675,7 +681,7 @@ def _preprocess(text: str) -> _Preprocessed:
     markings: Counter[str] = Counter()
     for page_no, page in enumerate(text.split("\f")):
         # Blank lines at a page's edges are extraction artefacts, not paragraph breaks.
-        for raw in page.strip("\n").split("\n"):
+        for raw in _attach_lone_bullets(page.strip("\n").split("\n")):
             stripped = raw.strip()
             unglued = _unglue(stripped, markings, approved, updated)
             cleaned, heading, bullet = _strip_markdown(unglued)
@@ -763,6 +769,26 @@ def _preprocess(text: str) -> _Preprocessed:
         max(updated) if updated else None,
         markings.most_common(1)[0][0] if markings else "",
     )
+
+
+def _attach_lone_bullets(lines: list[str]) -> list[str]:
+    """Put a bullet alone on its line (plain pdftotext's output) in front of its item, the next line with text.
+
+    ["•", "", "Justification | ..."] becomes ["• Justification | ..."]; a bullet with no item after it on its
+    page is dropped. Left alone, the bullet would end the text or title above it.
+    """
+    out: list[str] = []
+    bullet = ""
+    for line in lines:
+        stripped = line.strip()
+        if _LONE_BULLET.match(stripped):
+            bullet = stripped
+        elif bullet and stripped:
+            out.append(f"{bullet} {stripped}")
+            bullet = ""
+        elif not bullet:
+            out.append(line)
+    return out
 
 
 @dataclass

@@ -105,6 +105,10 @@ MAX_CELLS = 120_000
 MAX_COLUMNS = 40
 MAX_CELL_CHARS = 200_000
 MAX_UNZIPPED_BYTES = 25 * 1024 * 1024
+# Python's CSV reader stops at 131,072 characters a field by default, with its own message. Its limit is one
+# for the whole process: it is raised once past anything a file within the upload limit can hold (a C long
+# on every platform), and ``_bounded`` refuses a cell past MAX_CELL_CHARS, naming its row and column.
+_CSV_FIELD_LIMIT = 2**31 - 1
 
 
 TEMPLATE_SPARE_ROWS = 50
@@ -349,6 +353,8 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[object]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     rows: list[tuple[int, list[object]]] = []
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
             if number > MAX_SCANNED_ROWS:
@@ -403,10 +409,11 @@ def _bounded(number: int, values: list[object]) -> list[object]:
             f"Row {number} has values beyond column {MAX_COLUMNS}: the template has 13 columns and one per indicator."
         )
     values = values[:MAX_COLUMNS]
-    for value in values:
+    for index, value in enumerate(values):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             raise SpreadsheetError(
-                f"Row {number} has a cell of {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}."
+                f"Row {number}, column {get_column_letter(index + 1)} has {len(value):,} characters; "
+                f"a cell may hold at most {MAX_CELL_CHARS:,}."
             )
     return values
 

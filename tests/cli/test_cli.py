@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
+from dashboard.formats.ics_document import MAX_PDF_PAGES
 from dashboard.store.database import dispose_engine
+from tests.formats.ics_corpus import build_pdf, paginate, sample
 
 ROOT = Path(__file__).resolve().parents[2]
 ICS = ROOT / "data" / "ics_peru.md"
@@ -107,6 +110,23 @@ def test_dry_run_json_prints_the_parsed_strategy_and_writes_nothing(
     _check_dry_run_json(json.loads(out))
     assert not db_path.exists()
     assert not db_path.parent.exists()
+
+
+def test_the_readme_names_the_dry_run_json_keys_where_they_are(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The README's import-ics row: "`--dry-run --json` prints `mission` (its `country`, ...), `goals`, ...".
+    code, out, err = _run(capsys, "import-ics", str(ICS), "--dry-run", "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `import-ics "))
+    said = row.split("`--dry-run --json` prints", 1)[1]
+    top_level = re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", said))
+    in_parentheses = re.findall(r"`(\w+)`", " ".join(re.findall(r"\(([^)]*)\)", said)))
+    assert top_level == list(document)
+    assert in_parentheses == list(document["mission"])
+    assert "release_marking" in document["mission"]
 
 
 def test_dry_run_summary_line(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -227,6 +247,10 @@ BAD_INPUTS = {
     "directory": lambda tmp: tmp,
     "fake-pdf": lambda tmp: _write(tmp / "x.pdf", b"not a pdf at all"),
     "broken-pdf": lambda tmp: _write(tmp / "y.pdf", b"%PDF-1.7\n garbage garbage\n%%EOF"),
+    # A whole ICS, then annex pages past the page limit: refused, not read up to the limit.
+    "too-many-pages": lambda tmp: build_pdf(
+        tmp / "long.pdf", [*paginate(sample("ics_ghana.txt")), *[["Annex"]] * MAX_PDF_PAGES]
+    ),
 }
 
 

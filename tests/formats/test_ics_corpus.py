@@ -8,6 +8,7 @@ and furniture glued to body lines.
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from dashboard.formats.ics_document import (
+    MAX_PDF_PAGES,
     MAX_TEXT_CHARS,
     IcsParseError,
     ParsedStrategy,
@@ -171,6 +173,32 @@ def test_missing_linkages_is_a_warning(tmp_path: Path) -> None:
         assert "objective 1.2: no Linkages text found" in s.warnings
 
 
+def _bullets_alone(text: str, after: str) -> str:
+    """Each "•   item" line as plain pdftotext (without -layout) returns it: the bullet alone on its line,
+    then ``after`` (nothing, or a blank line), then the item."""
+    return re.sub(r"(?m)^•\s+", "•\n" + after, text)
+
+
+@pytest.mark.parametrize("blank_before", [True, False], ids=["blank-before-bullet", "bullet-under-title"])
+@pytest.mark.parametrize("after", ["", "\n"], ids=["item-next-line", "item-after-blank"])
+@pytest.mark.parametrize("lines_per_page", [80, 200])
+def test_bullet_alone_on_its_line_starts_the_next_item(lines_per_page: int, after: str, blank_before: bool) -> None:
+    # A bulleted list inside a text too: its second item must stay a line of its own.
+    text = _replace(" Civic groups that monitor elections", "\n•   Civic groups that monitor elections")
+    if not blank_before:
+        text = text.replace("\n\n•", "\n•")
+    glued = pages_text(paginate(text, lines_per_page=lines_per_page))
+    expected = parse_ics_text(glued)
+    s = parse_ics_text(_bullets_alone(glued, after))
+    assert s.to_dict() == expected.to_dict()
+    assert s.warnings == expected.warnings == [PERIOD_WARNING]
+    assert not [t for t in _texts(s) if "•" in t]
+    o12 = s.goals[0].objectives[1]
+    assert o12.title == "Ghanaian citizens, media, and civil society engage freely and safely in public life."
+    assert "during elections.\nCivic groups that monitor elections" in o12.justification
+    assert o12.linkages == "State-USAID Joint Strategic Plan Objective 3.3; AF Joint Regional Strategy Objective 1.2."
+
+
 # --------------------------------------------------------------------------- bad input and bounds
 
 
@@ -226,6 +254,28 @@ def test_text_beyond_the_character_cap_is_refused(tmp_path: Path) -> None:
     path = build_pdf(tmp_path / "huge.pdf", [[line] * per_page for _ in range(n_pages)])
     with pytest.raises(IcsParseError, match="characters of text; an ICS is far shorter"):
         parse_ics_file(path)
+
+
+def _with_annex(n_pages: int) -> list[list[str]]:
+    """The sample's pages, then an annex of acronyms up to ``n_pages`` pages."""
+    pages = paginate(GHANA)
+    pages.append(["Annex: Acronyms"])
+    pages += [[f"ACR{n}   Acronym number {n}"] for n in range(n_pages - len(pages))]
+    return pages
+
+
+def test_pdf_past_the_page_limit_is_refused_not_cut(tmp_path: Path, ghana: ParsedStrategy) -> None:
+    # The whole ICS sits on the first pages; the annex takes it one page past the limit. Reading up to the
+    # limit would import it without a word about the pages left out.
+    path = build_pdf(tmp_path / "annexes.pdf", _with_annex(MAX_PDF_PAGES + 1))
+    with pytest.raises(IcsParseError) as info:
+        parse_ics_file(path)
+    assert str(info.value) == (
+        f"cannot read annexes.pdf: it has {MAX_PDF_PAGES + 1} pages, more than the {MAX_PDF_PAGES} an ICS may have; "
+        "upload the strategy without its annexes"
+    )
+    # At the limit, every page is read.
+    assert parse_ics_file(build_pdf(tmp_path / "at.pdf", _with_annex(MAX_PDF_PAGES))).to_dict() == ghana.to_dict()
 
 
 def test_thirty_page_pdf_parses_within_three_seconds(tmp_path: Path) -> None:

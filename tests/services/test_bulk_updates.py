@@ -350,6 +350,33 @@ def test_each_bad_value_writes_nothing_and_says_why(
     assert _stored(db) == []
 
 
+def _csv_with_cell(engine: Engine, row: int, column: str, text: str) -> bytes:
+    """The filled-in template as CSV, with ``text`` in that row's cell of ``column``."""
+    lines = list(csv.reader(io.StringIO(_as_csv(_fill(_template(engine))).decode("utf-8-sig"))))
+    lines[row - 1][HEADERS.index(column)] = text
+    out = io.StringIO()
+    csv.writer(out).writerows(lines)
+    return out.getvalue().encode()
+
+
+def test_a_csv_cell_up_to_the_cell_limit_is_read_and_checked_like_any_text(db: Engine) -> None:
+    # Past 131,072 characters Python's CSV reader stops on its own limit; the reader promises 200,000.
+    report = _import(db, _csv_with_cell(db, 2, "accomplishments", "x" * spreadsheet.MAX_CELL_CHARS), "u.csv")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "accomplishments")], report.lines()
+    assert "is 200,000 characters long; the limit is 5,000" in report.errors[0].message
+    assert _stored(db) == []
+
+
+def test_a_csv_cell_past_the_cell_limit_is_refused_naming_its_row_and_column(db: Engine) -> None:
+    data = _csv_with_cell(db, 3, "risk_note", "x" * (spreadsheet.MAX_CELL_CHARS + 1))
+    with pytest.raises(SpreadsheetError) as caught:
+        spreadsheet.read_rows(data, "u.csv", max_bytes=BIG)
+    assert str(caught.value) == (
+        f"Row 3, column {_letter('risk_note')} has 200,001 characters; a cell may hold at most 200,000."
+    )
+    assert _stored(db) == []
+
+
 def test_a_quarter_that_has_not_started_yet_is_refused(db: Engine) -> None:
     report = _import(db, _fill(_template(db)), today=date(2026, 6, 30))
     assert len(report.errors) == 9
