@@ -88,7 +88,12 @@ def edit_user(
         agencies = st.multiselect(
             f"Reports for at {plain(mission[1])}", acronyms, default=here, key=key(f"agencies_{mission[0]}")
         )
-        groups = st.multiselect("Chairs", group_names, default=current.working_groups, key=key("groups"))
+        groups = st.multiselect(
+            "Chairs",
+            group_names,
+            default=[g for g in current.working_groups if g in group_names],
+            key=key(f"groups_{mission[0]}"),
+        )
         bureau = st.selectbox(
             "Sees missions of",
             admin_lists.BUREAU_CHOICES,
