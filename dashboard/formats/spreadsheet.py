@@ -183,6 +183,16 @@ def _safe_text(value: str) -> str:
     return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
 
 
+def safe_cell(value: object) -> object:
+    """A value to write into a cell: text without control characters and never run as a formula."""
+    return _safe_text(value) if isinstance(value, str) else value
+
+
+def check_workbook(data: bytes) -> None:
+    """Refuse a workbook that is not a zip or unzips past the bounds (``SpreadsheetError``), before parsing."""
+    _check_zip(data)
+
+
 def template_workbook(rows: list[dict[str, Any]], indicators: list[IndicatorColumn] | None = None) -> bytes:
     """An Excel workbook to fill in: one row per template row (keyed by ``TEMPLATE_COLUMNS``), with drop-downs,
     then one column per indicator (a row's ``INDICATORS_KEY`` maps an indicator's header to its current value)."""
