@@ -362,7 +362,7 @@ def _note_texts(result: ImportResult, label: str, row: object, texts: dict[str, 
     """Record in ``result`` which of ``row``'s texts the document changes, keeping an old title."""
     changed = [name for name, value in texts.items() if getattr(row, name) != value]
     if "title" in changed:
-        result.retitled.append({"item": label, "old": str(getattr(row, "title")), "new": str(texts["title"])})
+        result.retitled.append({"item": label, "old": str(row.title), "new": str(texts["title"])})
     if [name for name in changed if name != "title"]:
         result.texts_changed[label] = [_FIELD_NAMES.get(name, name) for name in changed if name != "title"]
 
