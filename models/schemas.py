@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from models.fields import required_narratives
+from models.fields import labelled, required_narratives
 from models.scales import Direction, ReviewState, RiskLevel, Status
 from models.text import clean_text
 
@@ -166,6 +166,11 @@ def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
 def format_validation_error(error: ValidationError) -> list[str]:
     """One ``"field: message"`` line per bad field, in field order, without pydantic's URLs."""
     return [f"{field}: {message}" for field, message in validation_problems(error)]
+
+
+def labelled_validation_error(error: ValidationError) -> list[str]:
+    """One line per bad field, the field named as the form labels it: ``"Progress (%): must be at most 100"``."""
+    return [labelled(field, message) for field, message in validation_problems(error)]
 
 
 class FieldError(ValueError):

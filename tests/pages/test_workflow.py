@@ -263,7 +263,7 @@ def test_review_return_fix_and_approve(cast: Cast) -> None:
     assert "Trained 40 customs officers." in texts(chair.text)
 
     _button(chair, "review_form", "Return with comment").click().run()  # no comment
-    assert texts(chair.error) == ["comment: say what needs fixing when you return an update"]
+    assert texts(chair.error) == ["Comment: say what needs fixing when you return an update"]  # the box's label
     assert cast.count(ReviewEvent) == 0
 
     _comment_box(chair).input("Add the customs clearance numbers.")
@@ -538,7 +538,8 @@ def test_required_narratives_are_marked_before_any_error(cast: Cast) -> None:
     _fill_update(at, key, "Off track", 10, "High", accomplishments="Little moved.")
     _button(at, widget_key("form", key), "Submit").click().run()
     [error] = texts(at.error)
-    assert "challenges: is required when the status is Off track" in error and "risk_note: is required" in error
+    assert "Challenges: is required when the status is Off track" in error  # named as the form labels it
+    assert "Risk and mitigation: is required" in error and "risk_note" not in error
     assert cast.count(StatusUpdate) == 0
 
 
