@@ -12,6 +12,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, TextArea
 
+from dashboard.domain import reporting
 from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import access, submissions
 from dashboard.services.sign_in import BAD_CREDENTIALS
@@ -394,10 +395,10 @@ def test_tracker_counts_and_due_date(cast: Cast, monkeypatch: pytest.MonkeyPatch
         "Outstanding": str(expected - 1),
     }
     due = quarter.end + timedelta(days=45)
-    state = "overdue" if date.today() > due else "due"
-    assert f"{quarter.label} updates are {state} on {due:%d %b %Y} (45 days after the quarter ends)." in texts(
-        at.caption
-    )
+    sentence = reporting.due_sentence(quarter, due, date.today())  # its wording: tests/domain/test_reporting.py
+    assert f"{sentence} (45 days after the quarter's last day)." in texts(at.caption)
+    if date.today() > due:  # written in the past tense once the day has passed, never "are overdue on"
+        assert sentence.startswith(f"{quarter.label} updates were due on {due:%d %b %Y}, ")
     outstanding = frame_with(at, "days_late")
     assert len(outstanding) == expected - 1
     assert ("1.1", "USAID") not in set(zip(outstanding["code"], outstanding["agency"], strict=True))

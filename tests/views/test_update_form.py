@@ -2,8 +2,10 @@
 
 import pytest
 
+from dashboard.domain import links
 from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import form_save
+from dashboard.store import queries
 from dashboard.views import update_form
 from models import Indicator, StatusUpdate, UpdateDraft
 from tests import people
@@ -174,3 +176,31 @@ def test_a_refusal_about_a_field_names_its_label(world: World) -> None:
     key = (*_key(world)[:2], 2030, 1)  # a quarter past the strategy's end
     outcome = form_save.save(world.engine, STATE, key, VALUES, action="submit", base_revision=0)
     assert outcome.refusal == "Quarter: FY2030 Q1 is outside the strategy period (FY2022 Q1 to FY2026 Q4)"
+
+
+def test_a_review_link_opens_the_update_it_names_once_and_says_when_it_is_not_waiting(world: World) -> None:
+    first = world.submit(people.USAID, world.form("1.1"))
+    second = world.submit(people.USAID, world.form("1.2", accomplishments="Two exchange programmes."))
+    queue = queries.submissions_frame(world.engine, world.mission_id).assign(
+        code=lambda f: f["objective_id"].map({v: k for k, v in world.objectives.items()}),
+        agency=lambda f: f["agency_id"].map({v: k for k, v in world.agencies.items()}),
+    )
+    state: dict[str, object] = {}
+    link = links.review_link("1.2", "USAID", people.QUARTER, world.mission_id)
+    assert update_form.follow_review_link(state, link, queue) == ""
+    assert state[update_form.REVIEW_PICK] == second.id
+
+    # A pick made on the page moves the address along, so the link is not taken again on the next run.
+    params = dict(link)
+    state[update_form.REVIEW_PICK] = first.id
+    update_form.remember_pick(state, params, queue)
+    assert params == links.review_link("1.1", "USAID", people.QUARTER, world.mission_id)
+    assert update_form.follow_review_link(state, params, queue) == ""
+    assert state[update_form.REVIEW_PICK] == first.id
+
+    gone = links.review_link("2.1", "DEA", people.QUARTER)
+    assert update_form.follow_review_link(state, gone, queue) == (
+        "2.1 · DEA · 2026Q4 is not waiting for your review (already decided, or not on your groups' objectives)."
+    )
+    assert state[update_form.REVIEW_PICK] == first.id
+    assert update_form.follow_review_link(state, {}, queue) == ""
