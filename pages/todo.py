@@ -42,14 +42,14 @@ def item_rows(items: list[todo.TodoItem], verb: str, prefix: str) -> None:
     Submit page on it."""
     for item, name in zip(items, todo.button_names(verb, items), strict=True):
         with st.container(border=True):
-            left, right = st.columns([4, 1], vertical_alignment="center")
+            left, right = st.columns([3, 1], vertical_alignment="center")
             late = f" · {item.days_late} days late" if item.days_late else ""
             state = item.state_text(zone, now)
             left.markdown(f"**{widgets.plain(item.label)}** · {state}{late}  \n{widgets.plain(item.objective_title)}")
             if item.comment:
                 left.text(f"Returned by {item.reviewer}: {item.comment}")
             help_text = f"Open the Submit page on {item.label}"
-            if right.button(name, key=f"{prefix}_{item.key}", help=help_text, width="stretch"):
+            if right.button(name, key=f"{prefix}_{item.key}", help=help_text, width="stretch", wrap=True):
                 st.switch_page(SUBMIT_PAGE, query_params=item.submit_params)
 
 
