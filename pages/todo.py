@@ -86,4 +86,4 @@ if actor.can_review:
             page=widgets.REVIEW_PAGE,
         )
         if st.button("Open the review page", key="todo_go_review", icon=":material/rule:"):
-            st.switch_page("../pages/review.py")
+            st.switch_page(widgets.REVIEW_PAGE)

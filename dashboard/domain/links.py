@@ -14,6 +14,9 @@ reads it back, and also the labels people type ("FY2026 Q4", "2026-Q4").
 
 from dashboard.domain.fiscal import FiscalQuarter
 
+UPDATE_PARAMS = ("objective", "agency", "quarter")
+"""The parameters that name one update, in the Submit and Review links."""
+
 
 def quarter_token(quarter: FiscalQuarter) -> str:
     """``FiscalQuarter(2026, 4)`` -> ``"2026Q4"``: a quarter as links write it."""

@@ -17,14 +17,14 @@ from typing import Any
 import pandas as pd
 
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.domain.links import submit_link
+from dashboard.domain.links import UPDATE_PARAMS, submit_link
 from dashboard.services.form_save import SaveOutcome
 from dashboard.views.update_form import key_text, requested_update
 from models.fields import NARRATIVE_FIELDS, UpdateKey
 
 PREFIX = "submit_"
 FLASH = "submit_flash"
-LINK_FIELDS = ("objective", "agency", "quarter")
+LINK_FIELDS = UPDATE_PARAMS
 PICKERS = {name: f"{PREFIX}{name}" for name in LINK_FIELDS}
 """The session-state key of each picker: ``submit_objective``, ``submit_agency``, ``submit_quarter``."""
 

@@ -99,13 +99,12 @@ def requested_update(params: dict[str, str], pairs: pd.DataFrame, quarters: list
 REVIEW_PICK = "review_pick"
 """The Review page's chooser of the update to review (its session-state key)."""
 _REVIEW_LINK_SEEN = "review_link_seen"
-UPDATE_LINK_FIELDS = ("objective", "agency", "quarter")
 
 
 def queue_links(queue: pd.DataFrame) -> dict[int, dict[str, str]]:
     """Each update waiting for review (by ``status_update_id``) and the link's parameters that name it."""
     return {
-        int(row.status_update_id): links.submit_link(
+        int(row.status_update_id): links.review_link(
             str(row.code), str(row.agency), FiscalQuarter(int(row.fiscal_year), int(row.quarter))
         )
         for row in queue.itertuples()
@@ -116,7 +115,7 @@ def follow_review_link(state: MutableMapping[str, Any], params: Mapping[str, Any
     """Point the Review page's chooser at the update a link names (``links.review_link``, e.g. a row of My to-do),
     once per link: a link already followed, or the address of a pick made on the page (``remember_pick``), is
     left alone. Returns a note when the update it names is not waiting for this reviewer, else ""."""
-    link = {name: str(params.get(name, "")) for name in UPDATE_LINK_FIELDS}
+    link = {name: str(params.get(name, "")) for name in links.UPDATE_PARAMS}
     if not any(link.values()) or link == state.get(_REVIEW_LINK_SEEN):
         return ""
     state[_REVIEW_LINK_SEEN] = link
