@@ -85,15 +85,11 @@ class UpdateInput(_UpdateFields):
                 raise ValueError("must be a number")
         return values
 
-    def missing_narratives(self) -> list[str]:
-        """One ``"field: message"`` line per narrative a submission needs and this one leaves empty.
+    def narrative_problems(self) -> list[tuple[str, str]]:
+        """``(field, message)`` per narrative a submission needs and this one leaves empty.
 
         Checked on submit (form and spreadsheet), not on a draft: work in progress may be incomplete.
         """
-        return [f"{name}: {message}" for name, message in self.narrative_problems()]
-
-    def narrative_problems(self) -> list[tuple[str, str]]:
-        """``(field, message)`` per narrative a submission needs and this one leaves empty."""
         return [
             (name, _REQUIRED_MESSAGES[name].format(status=self.status))
             for name in required_narratives(self.status)
