@@ -292,6 +292,7 @@ VOCABULARY_CHECKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "ck_app_user_role": ("app_user", "role", tuple(r.value for r in Role)),
     "ck_objective_kind": ("objective", "kind", tuple(k.value for k in ObjectiveKind)),
     "ck_indicator_direction": ("indicator", "direction", tuple(d.value for d in Direction)),
+    "ck_indicator_frequency": ("indicator", "frequency", tuple(f.value for f in Frequency)),
     "ck_objective_agency_role": ("objective_agency", "role", tuple(r.value for r in AgencyRole)),
 }
 
