@@ -469,6 +469,21 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         workbook.close()
 
 
+def plain_rows(data: bytes, filename: str, *, max_bytes: int) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of any CSV or XLSX (first sheet) as (row number, cell texts), bounded as ``read_rows``."""
+    check_size(len(data), max_bytes)
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    name = filename.lower().strip()
+    if name.endswith(".csv"):
+        table = _csv_rows(data)
+    elif name.endswith(".xlsx"):
+        table = _xlsx_rows(data)
+    else:
+        raise SpreadsheetError(f"{filename or 'The file'} is not a .csv or .xlsx file.")
+    return [(n, [_cell_text(v) for v in cells]) for n, cells in table if any(_cell_text(v) for v in cells)]
+
+
 def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, Any]]:
     """The data rows of a CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX file (first sheet).
 
