@@ -7,9 +7,8 @@ Opens the objective named by a single ``objective`` query parameter (its code) a
 import streamlit as st
 
 from dashboard.domain import aggregation
-from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.numbers import percent
-from dashboard.views import charts
+from dashboard.views import charts, evidence
 from dashboard.web import cache, sidebar, widgets
 
 LINKED_KEY = "obj_linked_code"  # the objective this page last put in the URL
@@ -79,21 +78,19 @@ st.dataframe(
 )
 
 st.header("Indicators", anchor=False)
-indicator_rows = cache.indicators(cache.database_url(), (int(objective_id),))
-if indicator_rows.empty:
+url, mission_id = cache.database_url(), int(filters.mission_id or 0)
+found = cache.evidence(url, mission_id, quarter)
+indicator_panels = evidence.panels(
+    found, cache.indicator_sheets(url, mission_id), cache.indicator_targets(url, mission_id),
+    cache.indicator_actuals(url, mission_id), int(objective_id),
+)  # fmt: skip
+if not indicator_panels:
     st.info("This objective has no indicators yet.")
-for indicator_id, part in indicator_rows.groupby("indicator_id", sort=False):
-    first = part.iloc[0]
-    values = part.dropna(subset=["value"])
-    values = values.assign(
-        quarter=[
-            FiscalQuarter(int(y), int(q)).label for y, q in zip(values["fiscal_year"], values["quarter"], strict=True)
-        ]
-    )[["quarter", "value"]]
-    widgets.show_chart(
-        charts.indicator_chart(first["name"], first["unit"], float(first["baseline"]), float(first["target"]), values),
-        key=f"obj_ind_{indicator_id}",
-    )
+for panel in indicator_panels:
+    widgets.show_chart(panel.chart, key=f"obj_ind_{panel.indicator_id}")
+    with st.expander("Reference sheet"):
+        for label, text in panel.sheet:
+            widgets.plain_text_block(label, text)
 
 st.header("Narratives", anchor=False)
 narratives = aggregation.narrative_history(view.updates, view.expected, objective_id)

@@ -1,9 +1,8 @@
 """Overview: where the strategy stands as of a quarter, by goal, risk and agency.
 
-The headline figures come first; one section at a time below them (progress, objectives, by agency, trend), so
-the first screen draws three charts and no table, not eight charts and nine tables. Every chart keeps its
-summary and, on demand, its data table. A click on an
-objective (a bar, a heatmap cell or a table row) opens the Objective page on that objective and quarter.
+The headline figures come first; one section at a time below them (progress, objectives, by agency, evidence,
+trend), so the first screen draws three charts and no table. Every chart keeps its summary and, on demand, its
+data table. A click on an objective (a bar, a heatmap cell or a table row) opens it on the Objective page.
 """
 
 from typing import Any
@@ -14,9 +13,9 @@ import streamlit as st
 from dashboard.domain import links
 from dashboard.views import overview
 from dashboard.views.charts import Chart
-from dashboard.web import brief_button, cache, sidebar, widgets
+from dashboard.web import brief_button, cache, evidence_section, sidebar, widgets
 
-SECTIONS = ["Progress", "Objectives", "By agency", "Trend"]
+SECTIONS = ["Progress", "Objectives", "By agency", "Evidence", "Trend"]
 # Short values in narrow columns, so the objective's title has the room at 1024 px.
 NARROW = {
     name: st.column_config.Column(widgets.COLUMN_LABELS[name], width="small")
@@ -126,6 +125,9 @@ elif section == "By agency":
             st.success(f"Every expected update for {quarter.label} is in.")
         else:
             objective_table(view.missing, view.missing, "ov_missing", column_config=widgets.COLUMN_LABELS)
+
+elif section == "Evidence":
+    evidence_section.overview_evidence(filters.mission_id, quarter)
 
 else:
     st.header("Trend")

@@ -31,7 +31,7 @@ INDICATOR_COLUMNS = [
 OBJECTIVE_COLUMNS = ["objective_id", "code", "goal_code", "status", "evidence", "achievement", "disagrees", "rated"]
 
 
-def _number(value: object) -> float | None:
+def number(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
 
 
@@ -43,7 +43,7 @@ def sheet_of(row: pd.Series, targets: pd.DataFrame) -> indicator_math.Sheet:
     baseline_fy = row["baseline_fy"]
     return indicator_math.Sheet(
         baseline=float(row["baseline"]),
-        baseline_fy=int(baseline_fy) if _number(baseline_fy) is not None else 0,
+        baseline_fy=int(baseline_fy) if number(baseline_fy) is not None else 0,
         targets={int(y): float(v) for y, v in zip(years["fiscal_year"], years["value"], strict=True)},
         frequency=Frequency(row["frequency"]),
         interim={
@@ -65,7 +65,7 @@ def indicator_rows(
         sheet = sheet_of(row, targets)
         target = indicator_math.target_for(sheet, quarter)
         found = by_indicator.loc[row["indicator_id"]] if row["indicator_id"] in by_indicator.index else None
-        actual = _number(found["value"]) if found is not None else None
+        actual = number(found["value"]) if found is not None else None
         value = indicator_math.achievement(actual, sheet.baseline, target)
         verdict = indicator_math.rating(
             value, has_target=target is not None, has_actual=actual is not None, on_target=on_target
@@ -88,7 +88,7 @@ def objective_rows(indicators: pd.DataFrame, as_of: pd.DataFrame, on_target: flo
     rows = []
     for objective_id, part in indicators.groupby("objective_id", sort=False):
         mean, evidence = indicator_math.objective_evidence(
-            [_number(a) for a in part["achievement"]], on_target=on_target
+            [number(a) for a in part["achievement"]], on_target=on_target
         )
         ratings = [Rating(r) for r in part["rating"]]
         reported = status.get(objective_id)

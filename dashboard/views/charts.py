@@ -16,6 +16,7 @@ from models.scales import (
     ELEVATED_RISKS,
     RISK_ORDER,
     NoStatus,
+    Rating,
     RiskLevel,
     Status,
     goal_name,
@@ -436,3 +437,61 @@ def indicator_chart(name: str, unit: str, baseline: float, target: float, values
             f"{name}: {last.value:g} {unit} in {last.quarter}, {percent(share)} of the way from baseline to target."
         )
     return Chart(quarter_axis(_layout(figure, name, height=300)), summary, values)
+
+
+def indicator_path_chart(name: str, unit: str, path: pd.DataFrame, actuals: pd.DataFrame, summary: str) -> Chart:
+    """An indicator's actuals against its target path: the baseline, the yearly targets and the interim ones,
+    joined by the straight lines the rules draw between them (``domain.evidence.target_path``)."""
+    figure = go.Figure()
+    aimed = path.dropna(subset=["target"])
+    figure.add_scatter(
+        name="Target",
+        x=aimed["quarter"],
+        y=aimed["target"],
+        mode="lines+markers",
+        line={"color": "#009E73", "dash": "dash"},
+        marker={"symbol": "diamond-open", "size": 8, "color": "#009E73"},
+        hovertemplate="%{x}: target %{y:.4~g} " + unit + "<extra></extra>",
+    )
+    figure.add_scatter(
+        name="Reported",
+        x=actuals["quarter"],
+        y=actuals["value"],
+        mode="lines+markers",
+        line={"color": "#0072B2"},
+        marker={"symbol": "circle", "size": 9, "color": "#0072B2"},
+        hovertemplate="%{x}: %{y:.4~g} " + unit + "<extra></extra>",
+    )
+    figure.update_xaxes(categoryorder="array", categoryarray=list(path["quarter"]))
+    figure.update_yaxes(title=unit or None)
+    data = path.merge(actuals[["quarter", "value"]], on="quarter", how="left").drop(columns=["qindex"])
+    return Chart(quarter_axis(_layout(figure, name, height=320)), summary, data.rename(columns={"value": "reported"}))
+
+
+def evidence_by_goal_chart(table: pd.DataFrame) -> Chart:
+    """Indicators by rating, one bar per goal (``table``: goal code × rating counts)."""
+    figure = go.Figure()
+    labels = [goal_name(g) for g in table.index]
+    for verdict in Rating:
+        values = table[verdict.value] if verdict.value in table else [0] * len(table)
+        figure.add_bar(
+            name=f"{verdict.symbol} {verdict.value}",
+            y=labels,
+            x=values,
+            orientation="h",
+            marker_color=verdict.colour,
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=[v if v else "" for v in values],
+            textposition="inside",
+            hovertemplate="%{y}: %{x} indicators " + verdict.value + "<extra></extra>",
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(title="Indicators", dtick=1, rangemode="nonnegative")
+    figure.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], automargin=True)
+    total = int(table.to_numpy().sum()) if not table.empty else 0
+    on = int(sum(table[r.value].sum() for r in (Rating.MET, Rating.ON_TARGET) if r.value in table))
+    summary = f"{on} of {total} indicators are on target or have met it." if total else "No indicators yet."
+    figure = _layout(figure, "Indicators by rating, per goal", height=max(260, 40 * len(labels) + 170))
+    figure.update_layout(legend={"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top", "traceorder": "normal"})
+    data = table.rename(index=dict(zip(table.index, labels, strict=True))).reset_index(names="goal")
+    return Chart(figure, summary, data)

@@ -7,7 +7,11 @@ from sqlalchemy import Engine
 
 from dashboard.domain import aggregation, evidence
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.numbers import percent
 from dashboard.store import indicators, queries
+from dashboard.views import charts
+from dashboard.views.charts import Chart
+from models.scales import Direction, Rating
 
 
 @dataclass(frozen=True)
@@ -71,3 +75,109 @@ def status_document(found: Evidence) -> dict[str, object]:
             for _, row in found.objectives.iterrows()
         ],
     }
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One indicator on the Objective page: its chart, a sentence on the quarter, and its reference sheet."""
+
+    indicator_id: int
+    chart: Chart
+    line: str
+    sheet: list[tuple[str, str]]
+
+
+def _shown(value: object, unit: str) -> str:
+    number = evidence.number(value)
+    return "—" if number is None else f"{number:,.4g} {unit}".strip()
+
+
+def _sheet_fields(row: pd.Series, targets: pd.DataFrame) -> list[tuple[str, str]]:
+    mine = targets[targets["indicator_id"] == row["indicator_id"]]
+    points = list(zip(mine["fiscal_year"], mine["quarter"], mine["value"], strict=True))
+    yearly = ", ".join(f"FY{int(y)}: {v:,.4g}" for y, q, v in points if q == 0)
+    interim = ", ".join(f"FY{int(y)} Q{int(q)}: {v:,.4g}" for y, q, v in points if q)
+    baseline_fy = evidence.number(row["baseline_fy"])
+    fields = [
+        ("Code", row["code"]),
+        ("Definition", row["definition"]),
+        ("Unit", row["unit"]),
+        ("Direction", "increase" if row["direction"] == Direction.UP else "decrease"),
+        (
+            "Baseline",
+            f"{_shown(row['baseline'], row['unit'])}" + (f" (end of FY{int(baseline_fy)})" if baseline_fy else ""),
+        ),
+        ("Targets", yearly or "none set"),
+        ("Interim targets", interim),
+        ("Calculation", row["calculation"]),
+        ("Data source", row["data_source"]),
+        ("Collection method", row["collection_method"]),
+        ("Frequency", row["frequency"]),
+        ("Responsible agency", row["agency"] or "none set"),
+        ("Disaggregation", row["disaggregation"]),
+        ("Data quality", row["data_quality"]),
+        ("Established", str(row["established_on"] or "")),
+        ("Last reviewed", str(row["reviewed_on"] or "")),
+    ]
+    return [(k, str(v)) for k, v in fields if isinstance(v, str) and v.strip() and v != "None"]
+
+
+def panels(
+    found: Evidence, sheets: pd.DataFrame, targets: pd.DataFrame, actuals: pd.DataFrame, objective_id: int
+) -> list[Panel]:
+    """The objective's indicators as the Objective page draws them, each up to the quarter shown."""
+    out = []
+    rows = found.indicators.set_index("indicator_id")
+    for _, sheet_row in sheets[sheets["objective_id"] == objective_id].iterrows():
+        indicator_id = int(sheet_row["indicator_id"])
+        sheet = evidence.sheet_of(sheet_row, targets)
+        path = evidence.target_path(sheet, found.quarter)
+        mine = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["qindex"] <= found.quarter.index)]
+        mine = mine.dropna(subset=["value"]).assign(
+            quarter=[
+                FiscalQuarter(int(y), int(q)).label for y, q in zip(mine["fiscal_year"], mine["quarter"], strict=True)
+            ]  # fmt: skip
+        )
+        row = rows.loc[indicator_id]
+        line = _quarter_line(row, found.quarter)
+        chart = charts.indicator_path_chart(
+            f"{sheet_row['code']} {sheet_row['name']}", str(sheet_row["unit"]), path, mine, line
+        )
+        out.append(Panel(indicator_id, chart, line, _sheet_fields(sheet_row, targets)))
+    return out
+
+
+def _quarter_line(row: pd.Series, quarter: FiscalQuarter) -> str:
+    unit = str(row["unit"])
+    if row["rating"] == Rating.NO_TARGET:
+        return f"{quarter.label}: no target for this quarter."
+    if row["rating"] == Rating.NO_DATA:
+        why = f" ({row['note']})" if row["note"] else ""
+        return f"{quarter.label}: no value yet against a target of {_shown(row['target'], unit)}{why}."
+    share = percent(100 * float(row["achievement"]))
+    return (
+        f"{quarter.label}: {_shown(row['actual'], unit)} against a target of {_shown(row['target'], unit)}, "
+        f"{share} of the way from the baseline: {row['rating']}."
+    )
+
+
+def by_goal(found: Evidence) -> pd.DataFrame:
+    """Indicators by rating per goal (goal code × rating), for the Overview's evidence chart."""
+    if found.indicators.empty:
+        return pd.DataFrame()
+    table = found.indicators.pivot_table(index="goal_code", columns="rating", values="indicator_id", aggfunc="count")
+    return table.fillna(0).astype(int)
+
+
+def disagreement_rows(found: Evidence) -> pd.DataFrame:
+    """The disagreements as the Overview lists them: objective, what is reported, what the indicators say."""
+    rows = found.disagreements
+    return pd.DataFrame(
+        {
+            "code": rows["code"],
+            "both": [
+                evidence.disagreement_text(s, evidence.number(a), e)
+                for s, a, e in zip(rows["status"], rows["achievement"], rows["evidence"], strict=True)
+            ],
+        }
+    )

@@ -27,8 +27,10 @@ from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats import exports
 from dashboard.services.bootstrap import ensure_ready
 from dashboard.settings import Settings
+from dashboard.store import indicators as indicator_store
 from dashboard.store import queries, rollup
 from dashboard.store.database import get_engine
+from dashboard.views import evidence as evidence_view
 from dashboard.views.missions import MissionsBundle, build_missions
 from dashboard.views.overview import OverviewBundle, build_overview
 from dashboard.web import config
@@ -102,6 +104,40 @@ def updates(url: str, mission_id: int) -> pd.DataFrame:
 @shared_frames
 def _updates(url: str, mission_id: int, states: tuple[str, ...]) -> pd.DataFrame:
     return queries.updates_frame(engine_for(url), mission_id, narratives=True, states=states)
+
+
+@shared_frames
+def indicator_sheets(url: str, mission_id: int) -> pd.DataFrame:
+    return indicator_store.sheets_frame(engine_for(url), mission_id)
+
+
+@shared_frames
+def indicator_targets(url: str, mission_id: int) -> pd.DataFrame:
+    return indicator_store.targets_frame(engine_for(url), mission_id)
+
+
+def indicator_actuals(url: str, mission_id: int) -> pd.DataFrame:
+    """The counted actuals (``ICS_COUNT_UPDATES``) of a mission's indicators, newest revision each."""
+    return _indicator_actuals(url, mission_id, config.settings().counted_states)
+
+
+@shared_frames
+def _indicator_actuals(url: str, mission_id: int, states: tuple[str, ...]) -> pd.DataFrame:
+    return indicator_store.actuals_frame(engine_for(url), mission_id, states)
+
+
+def evidence(url: str, mission_id: int, quarter: FiscalQuarter) -> evidence_view.Evidence:
+    """What the mission's indicators say in ``quarter``, from the shared frames (the same computation as the
+    command line's ``indicators status``)."""
+    return evidence_view.build(
+        sheets=indicator_sheets(url, mission_id),
+        targets=indicator_targets(url, mission_id),
+        actuals=indicator_actuals(url, mission_id),
+        expected=expected(url, mission_id),
+        updates=updates(url, mission_id),
+        quarter=quarter,
+        on_target=config.settings().indicator_on_target,
+    )
 
 
 @shared_frames
