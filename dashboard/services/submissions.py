@@ -304,6 +304,13 @@ def _store_indicator_values(
     for indicator_id, value in form.indicator_values.items():
         if indicator_id not in own:
             raise FieldError("indicator_values", f"indicator {indicator_id} does not belong to this objective")
+        responsible = own[indicator_id].agency_id
+        if responsible is not None and responsible != form.agency_id:
+            agency = session.get(Agency, responsible)
+            who = agency.acronym if agency else "another agency"
+            raise FieldError(
+                "indicator_values", f"{own[indicator_id].code or own[indicator_id].name} is reported by {who}"
+            )
         previous = session.exec(
             select(IndicatorValue)
             .where(
@@ -324,6 +331,7 @@ def _store_indicator_values(
                 author=author,
                 revision=(previous.revision + 1) if previous else 1,
                 status_update_id=status_update_id,
+                agency_id=form.agency_id,
             )
         )
     session.flush()
@@ -452,6 +460,8 @@ class Revision:
     challenges: str
     next_steps: str
     risk_note: str
+    # The indicator values sent with this revision: (label, value as shown), by label.
+    indicators: tuple[tuple[str, str], ...] = ()
 
     def values(self) -> dict[str, Any]:
         """The update's fields (``UPDATE_FIELDS``), as a form or a diff takes them."""
@@ -478,15 +488,34 @@ def revisions(session: Session, key: UpdateKey) -> list[Revision]:
                 state=events[-1].decision if events else row.state,
                 reviews=tuple(ReviewNote(e.decision, e.comment, e.reviewer, _aware(e.created_at)) for e in events),
                 **{f: getattr(row, f) for f in UPDATE_FIELDS},
+                indicators=_sent_values(session, row.id),
             )
         )
     return out
 
 
+def _sent_values(session: Session, status_update_id: int) -> tuple[tuple[str, str], ...]:
+    rows = session.exec(
+        select(Indicator, IndicatorValue)
+        .join(IndicatorValue, col(IndicatorValue.indicator_id) == Indicator.id)
+        .where(IndicatorValue.status_update_id == status_update_id)
+    ).all()
+    shown = {
+        f"Indicator {i.code + ' ' if i.code else ''}{i.name}": (
+            "not yet available" if v.value is None else f"{v.value:g}"
+        )
+        for i, v in rows
+    }
+    return tuple(sorted(shown.items()))
+
+
 def diff(
     before: Revision | Mapping[str, Any] | None, after: Revision | Mapping[str, Any]
 ) -> list[tuple[str, str, str]]:
-    """``(field label, before, after)`` for each field that differs; every field when there is no before."""
+    """``(field label, before, after)`` for each field that differs; every field when there is no before. Between
+    two revisions, the indicator values sent with each are compared too."""
+    sent_before = dict(before.indicators) if isinstance(before, Revision) else {}
+    sent_after = dict(after.indicators) if isinstance(after, Revision) else {}
     before = before.values() if isinstance(before, Revision) else before
     after = after.values() if isinstance(after, Revision) else after
     changes = []
@@ -495,4 +524,8 @@ def diff(
         new = str(after.get(name, ""))
         if before is None or old != new:
             changes.append((FIELD_LABELS[name], old, new))
+    for label in sorted(set(sent_before) | set(sent_after)):
+        old, new = sent_before.get(label, ""), sent_after.get(label, "")
+        if old != new:
+            changes.append((label, old or "—", new or "—"))
     return changes

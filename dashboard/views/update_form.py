@@ -211,8 +211,18 @@ def load(engine: Engine, key: UpdateKey) -> SubmitContext:
         before = submissions.revisions(
             session, (objective_id, agency_id, previous_quarter.fiscal_year, previous_quarter.quarter)
         )
+        # The indicators this agency reports: those it is responsible for (or with no responsible agency yet),
+        # still in use.
         indicators = list(
-            session.exec(select(Indicator).where(Indicator.objective_id == objective_id).order_by(Indicator.id))
+            session.exec(
+                select(Indicator)
+                .where(
+                    Indicator.objective_id == objective_id,
+                    col(Indicator.retired_on).is_(None),
+                    (col(Indicator.agency_id).is_(None)) | (Indicator.agency_id == agency_id),
+                )
+                .order_by(Indicator.id)
+            )
         )
         ids = [i.id for i in indicators if i.id is not None]
         stored = _indicator_values(session, ids, FiscalQuarter(fiscal_year, quarter))

@@ -204,3 +204,29 @@ def test_a_review_link_opens_the_update_it_names_once_and_says_when_it_is_not_wa
     )
     assert state[update_form.REVIEW_PICK] == first.id
     assert update_form.follow_review_link(state, {}, queue) == ""
+
+
+def test_the_chair_sees_indicator_values_change_between_revisions_and_only_the_responsible_agency_sends_them(
+    world: World,
+) -> None:
+    from sqlmodel import select
+
+    from dashboard.store.database import write_session
+    from models import Agency, Indicator
+
+    with write_session(world.engine) as session:
+        usaid = session.exec(select(Agency).where(Agency.acronym == "USAID")).one()
+        mine = Indicator(objective_id=world.objectives["1.1"], code="1.1.a", name="Officers trained", unit="people",
+                         baseline=0, target=100, agency_id=usaid.id)  # fmt: skip
+        session.add(mine)
+        session.flush()
+        indicator = mine.id
+    world.submit(people.USAID, world.form(indicator_values={indicator: 20.2}))
+    world.submit(people.USAID, world.form(indicator_values={indicator: 23}), base_revision=1)
+    context = update_form.load(world.engine, world.key())
+    ((_, changes),) = update_form.comparisons(context.history)
+    assert changes == [("Indicator 1.1.a Officers trained", "20.2", "23")]
+    state_key = (world.objectives["1.1"], world.agencies["State"], people.QUARTER.fiscal_year, people.QUARTER.quarter)
+    assert update_form.load(world.engine, state_key).indicators == []  # State's form does not offer USAID's indicator
+    with pytest.raises(ValueError, match="indicator_values: 1.1.a is reported by USAID"):
+        world.submit(people.STATE, world.form(agency="State", indicator_values={indicator: 5}))
