@@ -1,7 +1,10 @@
 """Pieces every command shares: the one-line error and finding a mission by id or country."""
 
+import argparse
+
 from sqlmodel import Session, select
 
+from dashboard.domain.fiscal import FiscalQuarter
 from models import Mission
 
 
@@ -28,3 +31,11 @@ def one_mission(session: Session, wanted: str | None) -> Mission:
     if len(missions) > 1:
         raise CliError(f"several missions ({', '.join(m.country for m in missions)}): choose one with --mission")
     return missions[0]
+
+
+def quarter_arg(text: str) -> FiscalQuarter:
+    """An argparse type: a fiscal quarter as people write it ("FY2026Q4", "FY2026 Q4")."""
+    try:
+        return FiscalQuarter.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a quarter such as FY2026Q4") from None

@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from dashboard.cli.common import CliError, one_mission
-from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.cli.common import CliError, one_mission, quarter_arg
 from dashboard.formats import spreadsheet
 from dashboard.services import indicator_values
 from dashboard.settings import Settings
@@ -88,13 +87,6 @@ def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _quarter(text: str) -> FiscalQuarter:
-    try:
-        return FiscalQuarter.parse(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a quarter such as FY2026Q4") from None
-
-
 def add_commands(indicators: Any) -> None:
     """``indicators report`` and ``indicators status`` under the ``indicators`` command's subparsers."""
     p = indicators.add_parser("report", help="store indicator values (CSV or XLSX: indicator, quarter, value[, note])")
@@ -103,7 +95,7 @@ def add_commands(indicators: Any) -> None:
     p.add_argument("--mission", metavar="M", help="mission id or country, when codes repeat across posts")
     p.set_defaults(func=_cmd_report)
     p = indicators.add_parser("status", help="what the indicators say in a quarter, beside the reported status")
-    p.add_argument("--quarter", required=True, type=_quarter, metavar="FY2026Q4")
+    p.add_argument("--quarter", required=True, type=quarter_arg, metavar="FY2026Q4")
     p.add_argument("--mission", metavar="M", help="mission id or country (default: every mission)")
     p.add_argument("--json", action="store_true", help="print JSON (achievement unrounded)")
     p.set_defaults(func=_cmd_status)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dashboard.cli.common import CliError, one_mission
+from dashboard.cli.common import CliError, one_mission, quarter_arg
 from dashboard.domain.actor import SYSTEM_ACTOR
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats import setup_file
@@ -16,13 +16,6 @@ from dashboard.services import post_setup
 from dashboard.settings import Settings
 from dashboard.store.database import get_engine, migrate, read_session, write_session
 from dashboard.views.admin_lists import change_text
-
-
-def _quarter(text: str) -> FiscalQuarter:
-    try:
-        return FiscalQuarter.parse(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a quarter such as FY2027Q1") from None
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,7 +85,7 @@ def add_setup_command(missions: Any) -> None:
     p.add_argument(
         "--from",
         dest="effective",
-        type=_quarter,
+        type=quarter_arg,
         metavar="FY2027Q1",
         help="objective and group roles hold from this quarter (default: every quarter for a post with no "
         "update yet, else the quarter being reported)",

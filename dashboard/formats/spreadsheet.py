@@ -469,29 +469,8 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         workbook.close()
 
 
-def plain_rows(data: bytes, filename: str, *, max_bytes: int) -> list[tuple[int, list[str]]]:
-    """The non-empty rows of any CSV or XLSX (first sheet) as (row number, cell texts), bounded as ``read_rows``."""
-    check_size(len(data), max_bytes)
-    if not data:
-        raise SpreadsheetError("The file is empty.")
-    name = filename.lower().strip()
-    if name.endswith(".csv"):
-        table = _csv_rows(data)
-    elif name.endswith(".xlsx"):
-        table = _xlsx_rows(data)
-    else:
-        raise SpreadsheetError(f"{filename or 'The file'} is not a .csv or .xlsx file.")
-    return [(n, [_cell_text(v) for v in cells]) for n, cells in table if any(_cell_text(v) for v in cells)]
-
-
-def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, Any]]:
-    """The data rows of a CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX file (first sheet).
-
-    Each row is a dict of column name → text (see the module docstring for how cells are read), plus
-    ``ROW_KEY`` with its row number and ``INDICATORS_KEY`` with its filled indicator cells;
-    ``current_revision`` is kept ("" when the column is absent), ``objective_title`` is dropped;
-    fully empty rows are skipped. Raises SpreadsheetError.
-    """
+def _loaded(data: bytes, filename: str, max_bytes: int) -> list[tuple[int, list[object]]]:
+    """The non-empty rows of a CSV or XLSX (first sheet), bounded; SpreadsheetError for anything else."""
     check_size(len(data), max_bytes)
     if not data:
         raise SpreadsheetError("The file is empty.")
@@ -504,7 +483,23 @@ def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, A
         raise SpreadsheetError("Old Excel .xls files are not supported: save it as .xlsx or CSV UTF-8.")
     else:
         raise SpreadsheetError(f"{filename or 'The file'} is not a .csv or .xlsx file.")
-    table = [(n, cells) for n, cells in table if any(_cell_text(v) for v in cells)]
+    return [(n, cells) for n, cells in table if any(_cell_text(v) for v in cells)]
+
+
+def plain_rows(data: bytes, filename: str, *, max_bytes: int) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of any CSV or XLSX (first sheet) as (row number, cell texts), bounded as ``read_rows``."""
+    return [(n, [_cell_text(v) for v in cells]) for n, cells in _loaded(data, filename, max_bytes)]
+
+
+def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, Any]]:
+    """The data rows of a CSV (UTF-8, with or without BOM, comma or semicolon) or XLSX file (first sheet).
+
+    Each row is a dict of column name → text (see the module docstring for how cells are read), plus
+    ``ROW_KEY`` with its row number and ``INDICATORS_KEY`` with its filled indicator cells;
+    ``current_revision`` is kept ("" when the column is absent), ``objective_title`` is dropped;
+    fully empty rows are skipped. Raises SpreadsheetError.
+    """
+    table = _loaded(data, filename, max_bytes)
     if not table:
         raise SpreadsheetError("The file is empty: it needs a header row and at least one data row.")
     _, header_cells = table[0]
