@@ -18,6 +18,7 @@ from models import (
     Agency,
     Indicator,
     IndicatorCreate,
+    IndicatorTarget,
     IndicatorValue,
     IndicatorValueCreate,
     Mission,
@@ -27,6 +28,7 @@ from models import (
     StatusUpdateCreate,
     WorkingGroupObjective,
 )
+from models.scales import AgencyRole
 
 DEMO_START = FiscalQuarter(2022, 3)
 TRAJECTORIES = ("improving", "stalling", "slipping", "completed")
@@ -234,8 +236,21 @@ def _seed_indicator(*, session: Session, objective: Objective, quarters: list[Fi
         is_demo=True,
     )
     indicator = Indicator.model_validate(indicator_in)
+    # The reference sheet as migration 0012 completes one stored before it: so a new demo database and an
+    # upgraded one read the same evidence.
+    mission = session.get(Mission, objective.mission_id)
+    assert mission is not None
+    lead = session.exec(
+        select(ObjectiveAgency.agency_id).where(
+            ObjectiveAgency.objective_id == objective.id,
+            ObjectiveAgency.role == AgencyRole.LEAD,
+            col(ObjectiveAgency.until_qindex).is_(None),
+        )
+    ).first()
+    indicator.code, indicator.baseline_fy, indicator.agency_id = f"{objective.code}.a", mission.strategy_start - 1, lead
     session.add(indicator)
     session.flush()
+    session.add(IndicatorTarget(indicator_id=indicator.id, fiscal_year=mission.strategy_end, value=indicator.target))
     value = indicator.baseline
     step = (indicator.target - indicator.baseline) / max(1, len(quarters))
     for quarter in quarters:

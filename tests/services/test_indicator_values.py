@@ -10,7 +10,7 @@ from dashboard.services import indicator_values
 from dashboard.services.indicator_values import ValueRow, ValueRowsError
 from dashboard.store.database import read_session, write_session
 from dashboard.views import evidence
-from models import Agency, Indicator, IndicatorTarget, IndicatorValue
+from models import Agency, Indicator, IndicatorTarget, IndicatorValue, Mission
 from models.scales import Frequency, Rating, ReviewState
 from tests.people import DEA, QUARTER, TODAY, USAID, World, build
 
@@ -135,3 +135,18 @@ def test_status_on_the_command_line(
     rows = {r["code"]: r for r in document["indicators"]}
     assert rows["1.1.a"] == {"code": "1.1.a", "objective": "1.1", "baseline": 10.0, "target": 50.0, "actual": 50.0,
                              "achievement": 1.0, "rating": "met"}  # fmt: skip
+
+
+def test_a_new_demo_database_rates_its_indicators_as_an_upgraded_one_does(tmp_path) -> None:  # noqa: ANN001
+    from dashboard.services.bootstrap import init_database
+    from dashboard.settings import Settings
+    from dashboard.store.database import get_engine
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    init_database(Settings(database_url=url), demo=True)
+    engine = get_engine(url)
+    with read_session(engine) as session:
+        mission_id = session.exec(select(Mission.id)).one()
+    found = evidence.for_mission(engine, mission_id, QUARTER, states=COUNTED, on_target=0.9)
+    assert len(found.indicators) == 11 and not (found.indicators["rating"] == Rating.NO_TARGET).any()
+    assert set(found.indicators["code"]) >= {"1.1.a", "M1.a"}
