@@ -92,9 +92,7 @@ def test_a_forged_forwarded_for_through_the_proxy_does_not_change_whose_failures
     assert _failures(url, "127.0.0.1") == 1, "counted against the address nginx saw"
     assert _failures(url, FORGED) == 0, "the client-written header was dropped by the proxy"
 
-    # Control: the same forged header sent to the app's own port, which trusts 127.0.0.1, is believed. This is
-    # why the replicas listen on 127.0.0.1 only and every browser comes in through nginx.
-    direct = _context_page(browser, {"X-Forwarded-For": FORGED})
-    sign_in(direct, app, ADMIN, "a wrong password", succeeds=False)
-    assert _failures(url, FORGED) == 1
+    # Chromium sends context headers on the page's requests but, in current versions, not on the WebSocket upgrade
+    # the sign-in runs over; what the app makes of a header a trusted proxy forwards is in
+    # tests/web/test_client_address.py, and what nginx forwards is in tests/proxy/test_render.py.
     dispose_engine(url)
