@@ -52,6 +52,7 @@ view = cache.missions_bundle(cache.database_url(), trend_from, quarter, bureau, 
 if view is None:
     st.info("No mission belongs to this bureau yet. Choose another bureau, or all bureaus.")
     st.stop()
+widgets.demo_banner(view.table["mission_id"].tolist())
 head = view.headline
 st.caption(
     f"As of {quarter.label}, {'all bureaus' if bureau is None else widgets.plain(BUREAUS[bureau])}: each goal's "

@@ -80,9 +80,17 @@ def strategy_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=STRATEGY_COLUMNS)
 
 
-def demo_row_count(engine: Engine) -> int:
+def demo_rows_by_mission(engine: Engine) -> dict[int, int]:
+    """Mission id -> how many of its stored status updates are generated demo examples (missions with none left out)."""
     with Session(engine) as session:
-        return int(session.exec(select(func.count()).select_from(StatusUpdate).where(StatusUpdate.is_demo)).one())
+        rows = session.exec(
+            select(Objective.mission_id, func.count())
+            .select_from(StatusUpdate)
+            .join(Objective, col(Objective.id) == StatusUpdate.objective_id)
+            .where(StatusUpdate.is_demo)
+            .group_by(Objective.mission_id)
+        ).all()
+    return {int(mission_id): int(count) for mission_id, count in rows}
 
 
 EXPECTED_COLUMNS = [

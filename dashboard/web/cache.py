@@ -82,8 +82,9 @@ def retired_history(url: str, mission_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
-def demo_rows(url: str) -> int:
-    return queries.demo_row_count(engine_for(url))
+def demo_rows(url: str) -> dict[int, int]:
+    """Mission id -> its demo status updates (missions without any left out)."""
+    return queries.demo_rows_by_mission(engine_for(url))
 
 
 def database_url() -> str:

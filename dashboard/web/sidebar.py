@@ -11,7 +11,7 @@ from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quar
 from dashboard.domain.opening import default_mission, opening_mission
 from dashboard.web import identity
 from dashboard.web.cache import database_url, expected, missions, updates
-from dashboard.web.widgets import plain
+from dashboard.web.widgets import demo_banner, plain
 from models.scales import RISK_ORDER
 
 
@@ -29,7 +29,8 @@ def visitors_mission() -> int | None:
 
 def pick_mission(key: str, wanted: int | None = None) -> int | None:
     """The mission to show: a sidebar chooser when there is more than one, starting at ``wanted``, else the user's
-    home mission, else the mission visitors open on (``domain.opening.opening_mission``).
+    home mission, else the mission visitors open on (``domain.opening.opening_mission``); then the demo banner
+    for it.
 
     ``wanted`` defaults to the ``mission`` id in the URL. Returns None (with a message) when no strategy is loaded.
     A user with a bureau scope chooses among that bureau's missions only.
@@ -51,6 +52,7 @@ def pick_mission(key: str, wanted: int | None = None) -> int | None:
     else:
         labels = dict(zip(ids, frame["country"] + " (" + frame["post"] + ")", strict=True))
         chosen = int(st.sidebar.selectbox("Mission", ids, index=ids.index(first), format_func=labels.get, key=key))
+    demo_banner([chosen])
     return chosen
 
 

@@ -11,10 +11,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard.domain.actor import SYSTEM_ACTOR
 from dashboard.formats.ics_document import parse_ics_file
 from dashboard.services import admin, missions
+from dashboard.services.bootstrap import init_database
 from dashboard.services.strategy_import import import_strategy
+from dashboard.settings import Settings
 from dashboard.store.database import get_engine, read_session, write_session
-from models import AppUser, Mission
-from tests.appcast import app, ok, open_page, start, texts
+from models import AppUser, Mission, Objective, StatusUpdate
+from tests.appcast import app, ok, open_page, rendered, start, texts
 from tests.people import ADMIN, TODAY, USAID, VIEWER
 from tests.people import World as Cast
 
@@ -142,3 +144,40 @@ def test_admin_sets_a_users_home_mission_when_adding_and_changing_them(cast: Cas
         homes = {u.email: u.home_mission_id for u in session.exec(select(AppUser))}
     assert homes["accra@example.gov"] == ghana and homes[VIEWER] == ghana
     assert _shown(_overview(VIEWER)) == ghana
+
+
+def test_the_demo_banner_counts_the_mission_shown(app_url: str) -> None:
+    init_database(Settings(database_url=app_url), demo=True)
+    ghana = _import_ghana(app_url)
+    with read_session(get_engine(app_url)) as session:
+        peru = session.exec(select(Mission.id).where(Mission.country == "Peru")).one()
+        peru_demo = len(
+            session.exec(
+                select(StatusUpdate.id).join(Objective).where(Objective.mission_id == peru, StatusUpdate.is_demo)
+            ).all()
+        )
+    with write_session(get_engine(app_url)) as session:  # one demo row at Ghana, so the count is per mission
+        objective = session.exec(select(Objective).where(Objective.mission_id == ghana)).first()
+        row = session.exec(select(StatusUpdate).where(StatusUpdate.is_demo)).first()
+        assert objective is not None and row is not None
+        data = row.model_dump(exclude={"id", "supersedes_id", "working_group_id"})
+        session.add(StatusUpdate(**{**data, "objective_id": objective.id}))
+    banners = lambda at: [rendered(i.value) for i in at.info if i.value.startswith("Demo data")]  # noqa: E731
+    assert banners(_overview(None)) == [
+        f"Demo data: {peru_demo:,} of the status updates shown are generated examples, not real reporting."
+    ]
+    assert banners(_overview(None, mission=str(ghana))) == [
+        "Demo data: 1 of the status updates shown are generated examples, not real reporting."
+    ]
+    every = open_page(_overview(None), "missions")  # the Missions page shows both missions
+    assert banners(every) == [
+        f"Demo data: {peru_demo + 1:,} of the status updates shown are generated examples, not real reporting."
+    ]
+
+
+def test_no_demo_banner_on_a_mission_without_demo_data(app_url: str) -> None:
+    init_database(Settings(database_url=app_url), demo=True)
+    ghana = _import_ghana(app_url)
+    at = _overview(None, mission=str(ghana))
+    assert not [i for i in at.info if i.value.startswith("Demo data")]
+    assert [i for i in _overview(None).info if i.value.startswith("Demo data")]  # Peru keeps its banner
