@@ -181,3 +181,18 @@ def test_no_demo_banner_on_a_mission_without_demo_data(app_url: str) -> None:
     at = _overview(None, mission=str(ghana))
     assert not [i for i in at.info if i.value.startswith("Demo data")]
     assert [i for i in _overview(None).info if i.value.startswith("Demo data")]  # Peru keeps its banner
+
+
+def test_the_missions_filters_stay_when_coming_back_from_another_page(cast: Cast, ghana: int) -> None:
+    _set(cast, ghana, bureau="AF")
+    at = open_page(start(VIEWER), "missions")
+    at.sidebar.selectbox(key="mi_bureau").set_value("WHA")
+    at.sidebar.selectbox(key="mi_quarter").set_value("FY2025 Q3")
+    ok(at.run())
+    at = open_page(at, "overview")
+    at = open_page(at, "strategy")
+    at = open_page(at, "missions")
+    assert at.sidebar.selectbox(key="mi_bureau").value == "WHA"
+    assert at.sidebar.selectbox(key="mi_quarter").value == "FY2025 Q3"
+    table = next(df.value for df in at.dataframe if "days_late" in df.value.columns)
+    assert list(table["mission"]) == ["Peru (Embassy Lima)"]
