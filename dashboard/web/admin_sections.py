@@ -270,7 +270,7 @@ def _time_zone(form: MissionForm) -> str | None:
         zones,
         index=zones.index(form.time_zone) if form.time_zone in zones else None,
         placeholder="Choose the post's time zone",
-        help="The post's local time, for dates and reminders at post.",
+        help="The post's local time zone, for reminders at a sensible local hour.",
         key=forms.mission_key("time_zone", form.id),
     )
 
