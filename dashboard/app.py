@@ -35,10 +35,10 @@ def load_modules() -> None:
 
 
 def warm() -> None:
-    """Import what every page needs and fill the shared caches a first visit reads (engine, missions, the first
-    mission's expected pairs and updates, and its overview as a visit without a link draws it), then freeze what
-    start-up made (modules, plotly's validators, the engine) so Python's own collections skip it. Failures are
-    left for the page to report."""
+    """Import what every page needs and fill the shared caches a first visit reads (engine, missions, the
+    visitors' mission's expected pairs and updates, and its overview as a visit without a link draws it), then
+    freeze what start-up made (modules, plotly's validators, the engine) so Python's own collections skip it.
+    Failures are left for the page to report."""
     try:
         load_modules()  # nothing left to do when the server start did it
         from dashboard.web import cache, config, sidebar
@@ -47,9 +47,10 @@ def warm() -> None:
         cache.engine_for(url)
         cache.follow_other_writers(url)  # the version the warmed caches hold, so a later write drops them
         frame = cache.missions(url)
-        if not frame.empty:  # the first mission, as a visit without a link shows it
-            mission_id = int(frame["mission_id"].iloc[0])
-            _, first_view = sidebar.quarter_choices(cache.updates(url, mission_id), frame.iloc[0], mission_id)
+        mission_id = sidebar.visitors_mission()
+        if mission_id is not None:  # the mission visitors open on, as a visit without a link shows it
+            mission = frame.set_index("mission_id").loc[mission_id]
+            _, first_view = sidebar.quarter_choices(cache.updates(url, mission_id), mission, mission_id)
             cache.overview_bundle(url, mission_id, first_view)
     except Exception:  # noqa: BLE001, S110  (the first page run reports any problem to the person)
         pass

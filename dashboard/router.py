@@ -66,7 +66,7 @@ if account.just_signed_in() and (landing := landing_page(names)):  # My to-do or
     st.switch_page(PAGES / SPEC[landing][0])
 account.account_box(actor)
 identity.sync_browser()  # the sign-in cookie: taken after a sign-in, dropped after a sign-out
+widgets.banner_slot()  # filled by the page, for the missions it shows (web.sidebar.pick_mission)
 if names != ["sign_in"]:
-    widgets.demo_banner()
     widgets.data_time()
 navigation.run()

@@ -7,7 +7,7 @@ Constraints are named so that Alembic batch migrations on SQLite keep them.
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from models.scales import (
@@ -28,6 +28,10 @@ def _checked(name: str) -> CheckConstraint:
     return CheckConstraint(vocabulary_check(name), name=name)
 
 
+DUE_DAYS_CHECK = "due_days BETWEEN 0 AND 365"
+"""A mission's own due days: none, or at most a year after the quarter ends."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -37,6 +41,7 @@ class Mission(SQLModel, table=True):
         UniqueConstraint("country", name="uq_mission_country"),
         CheckConstraint(check_sql("bureau", BUREAUS), name="ck_mission_bureau"),
         CheckConstraint("reporting_from_quarter BETWEEN 1 AND 4", name="ck_mission_reporting_from_quarter"),
+        CheckConstraint(DUE_DAYS_CHECK, name="ck_mission_due_days"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -54,6 +59,12 @@ class Mission(SQLModel, table=True):
     # The first quarter anything is expected (default on import: the quarter after approval); bounds "missed".
     reporting_from_fy: int | None = None
     reporting_from_quarter: int | None = None
+    # The post's time zone (an IANA name such as "America/Lima"); None: not set yet.
+    time_zone: str | None = Field(default=None, max_length=60)
+    # Days after a quarter ends that this mission's updates fall due; None: the deployment's ICS_DUE_DAYS.
+    due_days: int | None = None
+    # The mission visitors (and users without a home mission) open on; with none marked, the oldest mission.
+    is_default: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Goal(SQLModel, table=True):
@@ -327,6 +338,8 @@ class AppUser(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     # A bureau scope (BUREAUS): the user sees only that bureau's missions. None: every mission.
     bureau: str | None = Field(default=None, max_length=3)
+    # The mission the user's pages open on (a link naming another still wins). None: the default mission.
+    home_mission_id: int | None = Field(default=None, foreign_key="mission.id")
 
 
 class UserAgency(SQLModel, table=True):

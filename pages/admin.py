@@ -1,4 +1,5 @@
-"""Admin: users and roles, agencies, working groups, objective roles, and the audit log of every change.
+"""Admin: users and roles, agencies, working groups, objective roles, the mission's settings, the post's setup file,
+and the audit log of every change.
 
 The forms are ``web.admin_sections``; their keys, starting values and previews ``views.admin_forms``."""
 
@@ -8,7 +9,7 @@ from dashboard.services import admin
 from dashboard.store.database import read_session
 from dashboard.views import admin_forms as forms
 from dashboard.views import admin_lists
-from dashboard.web import admin_sections, cache, gate, setup_section, widgets, writes
+from dashboard.web import admin_sections, cache, config, gate, setup_section, widgets, writes
 
 st.title("Admin")
 actor, mission_id = gate.require("admin", "is_admin")
@@ -22,11 +23,13 @@ with read_session(engine) as session:
     objectives = admin_lists.objective_roles(session, mission_id)
     log = admin_lists.audit_entries(session)
     post = admin_lists.post_name(session, mission_id)
+    homes = admin_lists.mission_choices(session)
+    settings = admin_lists.mission_form(session, mission_id, config.settings().due_days)
 acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 # Keyed, so a save (which reruns the page) comes back to the tab it was made on.
-tab_users, tab_agencies, tab_groups, tab_objectives, tab_setup, tab_log = st.tabs(
-    ["Users", "Agencies", "Working groups", "Objective agencies", "Post setup", "Audit log"],
+tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab_log = st.tabs(
+    ["Users", "Agencies", "Working groups", "Objective agencies", "Mission settings", "Post setup", "Audit log"],
     key="admin_tab",
     default="Users",
     on_change="rerun",
@@ -43,9 +46,9 @@ with tab_users:
     )
     add_col, edit_col = st.columns(2, gap="large")
     with add_col:
-        admin_sections.add_user(me, acronyms, group_names, (mission_id, post))
+        admin_sections.add_user(me, acronyms, group_names, (mission_id, post), homes)
     with edit_col:
-        admin_sections.edit_user(me, users, acronyms, group_names, (mission_id, post))
+        admin_sections.edit_user(me, users, acronyms, group_names, (mission_id, post), homes)
 
 with tab_agencies:
     st.dataframe(forms.agencies_frame(agencies), hide_index=True, key="admin_agencies_table")
@@ -77,6 +80,9 @@ with tab_groups:
 with tab_objectives:
     st.dataframe(forms.roles_frame(objectives), hide_index=True, key="admin_roles_table", width="stretch")
     admin_sections.objective_agencies(me, engine, mission_id, objectives, acronyms)
+
+with tab_mission:
+    admin_sections.mission_settings(me, settings)
 
 with tab_setup:
     setup_section.post_setup_tab(me, forms.FLASH, mission_id, post)

@@ -23,7 +23,9 @@ every = cache.missions(cache.database_url())
 if every.empty:
     st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
     st.stop()
-quarters, wanted = missions.quarter_choices(every, st.query_params.get("to", ""), date.today())
+# Coming back from another page shows what this page last showed in the session; a first visit reads the link.
+shown = missions.opening_params(st.query_params.to_dict(), st.session_state.get(missions.SHOWN))
+quarters, wanted = missions.quarter_choices(every, shown.get("to", ""), date.today())
 labels = [q.label for q in quarters]
 picked = st.sidebar.selectbox("Quarter", labels, index=quarters.index(wanted), key="mi_quarter")
 quarter = quarters[labels.index(picked)]
@@ -32,7 +34,7 @@ if actor.bureau is not None:
     st.sidebar.caption(widgets.plain(f"Your account sees the {BUREAUS[bureau]} bureau ({bureau}) only."))
 else:
     options = ["", *BUREAUS]
-    wanted_bureau = st.query_params.get("bureau", "")
+    wanted_bureau = shown.get("bureau", "")
     bureau = (
         st.sidebar.selectbox(
             "Regional bureau",
@@ -44,6 +46,7 @@ else:
         or None
     )
 params = links.missions_link(quarter, bureau if actor.bureau is None else None)
+st.session_state[missions.SHOWN] = params
 if dict(st.query_params) != params:
     st.query_params.from_dict(params)
 
@@ -52,6 +55,7 @@ view = cache.missions_bundle(cache.database_url(), trend_from, quarter, bureau, 
 if view is None:
     st.info("No mission belongs to this bureau yet. Choose another bureau, or all bureaus.")
     st.stop()
+widgets.demo_banner(view.table["mission_id"].tolist())
 head = view.headline
 st.caption(
     f"As of {quarter.label}, {'all bureaus' if bureau is None else widgets.plain(BUREAUS[bureau])}: each goal's "

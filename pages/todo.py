@@ -14,13 +14,12 @@ from dashboard.domain import links, reporting
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.store import queries
 from dashboard.views import todo, update_form
-from dashboard.web import cache, config, gate, identity, widgets
+from dashboard.web import cache, gate, identity, widgets
 
 SUBMIT_PAGE = "../pages/submit.py"
 
 st.title("My to-do")
 actor, mission_id = gate.require("todo")
-settings = config.settings()
 today = date.today()
 # Owed for the quarter the submit page opens on: the one being reported, never past the strategy's end.
 _, quarter = update_form.quarter_options(queries.mission_row(cache.engine(), mission_id), today)
@@ -30,7 +29,7 @@ view = todo.build(
     cache.submissions(cache.database_url(), mission_id),
     reviewable=identity.reviewable(actor),
     today=today,
-    due_days=settings.due_days,
+    due_days=cache.due_days(cache.database_url(), mission_id),
     quarter=quarter,
     drafts=queries.drafts_frame(cache.engine(), actor.agency_ids, mission_id) if actor.can_submit else None,
 )

@@ -11,29 +11,29 @@ import streamlit as st
 from dashboard.domain import links, reporting
 from dashboard.store import queries
 from dashboard.views import update_form
-from dashboard.web import cache, config, gate, identity, widgets
+from dashboard.web import cache, gate, identity, widgets
 
 st.title("Reporting tracker")
 actor, mission_id = gate.require("tracker")
-settings = config.settings()
 today = date.today()
 url = cache.database_url()
+due_days = cache.due_days(url, mission_id)  # the mission's own, else ICS_DUE_DAYS
 expected = cache.expected(url, mission_id)
 received = cache.submissions(url, mission_id)
 quarters, default = update_form.quarter_options(queries.mission_row(cache.engine(), mission_id), today)
 quarter = st.selectbox(
     "Quarter", quarters, index=quarters.index(default), format_func=lambda q: q.label, key="tracker_quarter"
 )
-due = reporting.due_date(quarter, settings.due_days)
-rows = reporting.outstanding(expected, received, quarter, today=today, due_days=settings.due_days)
-summary = reporting.tracker(expected, received, [quarter], today=today, due_days=settings.due_days).iloc[0]
+due = reporting.due_date(quarter, due_days)
+rows = reporting.outstanding(expected, received, quarter, today=today, due_days=due_days)
+summary = reporting.tracker(expected, received, [quarter], today=today, due_days=due_days).iloc[0]
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Expected", int(summary["expected"]))
 c2.metric("Received", int(summary["received"]))
 c3.metric("Waiting for review", int(summary["awaiting_review"]))
 c4.metric("Outstanding", len(rows), help="Not submitted, or returned for fixing.")
-st.caption(f"{reporting.due_sentence(quarter, due, today)} ({settings.due_days} days after the quarter's last day).")
+st.caption(f"{reporting.due_sentence(quarter, due, today)} ({due_days} days after the quarter's last day).")
 
 st.header("Outstanding", anchor=False)
 if rows.empty:
@@ -77,7 +77,7 @@ else:
             )
 
 st.header("Every quarter", anchor=False)
-history = reporting.tracker(expected, received, list(reversed(quarters)), today=today, due_days=settings.due_days)
+history = reporting.tracker(expected, received, list(reversed(quarters)), today=today, due_days=due_days)
 st.dataframe(
     history,
     hide_index=True,

@@ -23,6 +23,10 @@ def _find_mission(session: Session, wanted: str | None) -> list[Mission]:
     return chosen
 
 
+def all_missions(session: Session) -> list[Mission]:
+    return _find_mission(session, None)
+
+
 def one_mission(session: Session, wanted: str | None) -> Mission:
     """The mission a command works on: the one named, or the only one; else a CliError saying what to do."""
     missions = _find_mission(session, wanted)

@@ -92,10 +92,3 @@ def add_setup_command(missions: Any) -> None:
     )
     p.add_argument("--export", metavar="FILE", help="write the mission's current setup to FILE (.json or .xlsx)")
     p.set_defaults(func=_cmd_setup)
-
-
-def register(sub: Any) -> None:
-    missions = sub.add_parser("mission", help="a post's settings and set-up").add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    add_setup_command(missions)

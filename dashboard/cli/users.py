@@ -5,7 +5,7 @@ import getpass
 import sys
 from typing import Any
 
-from dashboard.cli.common import CliError, one_mission
+from dashboard.cli.common import CliError, all_missions, one_mission
 from dashboard.domain.actor import SYSTEM_ACTOR
 from dashboard.services import admin
 from dashboard.services.passwords import check_password_rules
@@ -34,6 +34,9 @@ def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     password = _read_password(args) if args.password_stdin or args.password else None
     with write_session(get_engine(settings.database_url)) as session:
         mission_id = one_mission(session, args.mission).id if args.agency or args.mission else None
+        home = one_mission(session, args.home).id if args.home else None
+        if home is None and mission_id is None and len(all_missions(session)) == 1:
+            mission_id = one_mission(session, None).id  # the only mission is the new user's home
         user = admin.add_user(
             session=session,
             actor_email=SYSTEM_ACTOR,
@@ -44,6 +47,7 @@ def _cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
             password=password,
             bureau=args.bureau,
             mission_id=mission_id,
+            home_mission_id=home,
         )
         line = _user_line(admin_lists.UserRow(**admin.user_snapshot(session, user)))
     print(f"added {line}")
@@ -60,6 +64,8 @@ def _user_line(user: admin_lists.UserRow) -> str:
         parts.append("chairs: " + "; ".join(user.working_groups))
     if user.bureau:
         parts.append(f"bureau: {user.bureau}")
+    if user.home:
+        parts.append(f"home: {user.home}")
     if user.disabled:
         parts.append("DISABLED")
     if user.locked_until:
@@ -115,6 +121,11 @@ def register(sub: Any) -> None:
     p.add_argument("--group", action="append", metavar="NAME", help="working group a chair reviews (repeatable)")
     p.add_argument(
         "--bureau", choices=list(BUREAUS), help="see only this regional bureau's missions (default: every mission)"
+    )
+    p.add_argument(
+        "--home",
+        metavar="M",
+        help="mission id or country the user's pages open on (default: --mission, else the only mission)",
     )
     p.add_argument("--password", action="store_true", help="ask for a local password at a hidden prompt")
     p.add_argument("--password-stdin", action="store_true", help="read a local password from the first stdin line")

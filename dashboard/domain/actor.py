@@ -56,6 +56,8 @@ class Actor:
     bureau: str | None = None
     # False for a signed-in identity with no account and no default access (ICS_OIDC_DEFAULT_ROLE empty).
     can_view: bool = True
+    # The mission the actor's pages open on (None: the default mission, as for visitors).
+    home_mission_id: int | None = None
 
     @property
     def signed_in(self) -> bool:

@@ -61,6 +61,12 @@ def _with_quarter_label(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def mission_due_days(own: object, deployment: int) -> int:
+    """Days after a quarter ends that a mission's updates fall due: the mission's own setting, else the
+    deployment's ``ICS_DUE_DAYS`` (``deployment``). The one rule every page, the brief and the roll-up use."""
+    return deployment if own is None or pd.isna(own) else int(own)  # type: ignore[call-overload]
+
+
 def due_date(quarter: FiscalQuarter, due_days: int) -> date:
     """Updates for a quarter fall due ``due_days`` after its last day."""
     return quarter.end + timedelta(days=due_days)

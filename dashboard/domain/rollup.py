@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.domain.aggregation import HIGH_RISK, NO_UPDATE, RISK_SEVERITY, combine_status, quarter_label
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.domain.reporting import due_date
+from dashboard.domain.reporting import due_date, mission_due_days
 from models.scales import GOOD_STATUSES, is_management
 
 SUMMARY_COLUMNS = [
@@ -45,7 +45,8 @@ def mission_summary(
     missions: pd.DataFrame, objective_quarters: pd.DataFrame, quarter: FiscalQuarter, *, today: date, due_days: int
 ) -> pd.DataFrame:
     """One row per mission for ``quarter``: combined status, mean objective progress, objectives at High or
-    Critical risk, updates received and owed, completeness (%) and days late."""
+    Critical risk, updates received and owed, completeness (%) and days late (past each mission's due date:
+    its own ``due_days`` column when set, else ``due_days``, the deployment's)."""
     now = _at(objective_quarters, quarter)
     per = (
         now.groupby("mission_id")
@@ -64,9 +65,12 @@ def mission_summary(
     out["progress"] = out["progress"].astype(float)
     owed = out["expected"].where(out["expected"] > 0)
     out["completeness"] = out["received"] / owed * 100  # rounded once, where it is shown
-    due = due_date(quarter, due_days)
-    late = (today - due).days if today > due else 0
-    out["days_late"] = [late if r < e else 0 for r, e in zip(out["received"], out["expected"], strict=True)]
+    own = out["due_days"] if "due_days" in out else pd.Series(None, index=out.index, dtype=object)
+    dues = [due_date(quarter, mission_due_days(days, due_days)) for days in own]
+    out["days_late"] = [
+        max((today - due).days, 0) if r < e else 0
+        for due, r, e in zip(dues, out["received"], out["expected"], strict=True)
+    ]
     out["mission"] = [mission_label(c, p) for c, p in zip(out["country"], out["post"], strict=True)]
     return out[SUMMARY_COLUMNS].reset_index(drop=True)
 

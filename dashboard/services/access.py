@@ -46,6 +46,7 @@ def resolve(session: Session, email: str | None, default_role: str = "") -> Acto
         working_group_ids=frozenset(groups),
         disabled=user.disabled,
         bureau=user.bureau,
+        home_mission_id=user.home_mission_id,
     )
 
 

@@ -127,12 +127,14 @@ def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
         .join(UserWorkingGroup, col(UserWorkingGroup.working_group_id) == WorkingGroup.id)
         .where(UserWorkingGroup.user_id == user.id)
     ).all()
+    home = session.get(Mission, user.home_mission_id) if user.home_mission_id is not None else None
     return {
         "email": user.email,
         "role": user.role,
         "agencies": agencies,
         "working_groups": sorted(groups),
         "bureau": user.bureau,
+        "home": home.country if home is not None else None,
         "disabled": user.disabled,
         "local_password": user.password_hash is not None,
         "locked_until": sign_in.locked_until(session, user.email),
@@ -223,6 +225,28 @@ def _check_bureau(bureau: str | None) -> str | None:
     return code
 
 
+def _home(session: Session, mission_id: int, bureau: str | None) -> int:
+    """A home mission an admin chose: one that exists and that the user's bureau scope lets them see."""
+    mission = session.get(Mission, mission_id)
+    if mission is None:
+        raise ValueError(f"Home mission: there is no mission {mission_id}.")
+    if bureau is not None and mission.bureau != bureau:
+        raise ValueError(
+            f"Home mission: {mission.country} is outside the {bureau} bureau this user sees; choose one of its "
+            "missions or widen the user's scope."
+        )
+    return mission_id
+
+
+def _default_home(session: Session, mission_id: int | None, bureau: str | None) -> int | None:
+    """A new user's home when none is chosen: ``mission_id`` (where their agencies are bound, else the admin's
+    current mission) when their scope lets them see it; else none (they open on the default mission)."""
+    mission = session.get(Mission, mission_id) if mission_id is not None else None
+    if mission is None or (bureau is not None and mission.bureau != bureau):
+        return None
+    return mission_id
+
+
 def add_user(
     *,
     session: Session,
@@ -234,10 +258,12 @@ def add_user(
     password: str | None = None,
     bureau: str | None = None,
     mission_id: int | None = None,
+    home_mission_id: int | None = None,
 ) -> AppUser:
     """Create a user. ``password`` None means the user signs in through OIDC only (or gets one later).
     ``bureau`` scopes what the user sees to one regional bureau's missions (None: every mission). The
-    ``agencies`` are bound at ``mission_id`` (None: the only mission)."""
+    ``agencies`` are bound at ``mission_id`` (None: the only mission). The user's pages open on
+    ``home_mission_id``; None: where the agencies are bound, else ``mission_id`` (the admin's current mission)."""
     who = _admin(session, actor_email)
     email = normalise_email(email)
     if not looks_like_email(email):
@@ -248,7 +274,9 @@ def add_user(
     group_ids = _group_ids(session, list(groups), mission_id)
     _check_role(role, agency_ids, group_ids)
     at = _binding_mission(session, mission_id) if agency_ids else mission_id
-    user = AppUser(email=email, role=role, bureau=_check_bureau(bureau))
+    scope = _check_bureau(bureau)
+    home = _default_home(session, at, scope) if home_mission_id is None else _home(session, home_mission_id, scope)
+    user = AppUser(email=email, role=role, bureau=scope, home_mission_id=home)
     if password is not None:
         check_password_rules(password)
         user.password_hash, user.password_salt = hash_password(password)
@@ -274,11 +302,12 @@ def update_user(
     disabled: bool | None = None,
     bureau: str | None = None,
     mission_id: int | None = None,
+    home_mission_id: int | None = None,
 ) -> AppUser:
-    """Change a user's role, bindings, bureau scope or disabled flag. Refuses to leave the database without an
-    active admin. ``bureau`` None leaves the scope as it is; an empty string removes it (every mission).
+    """Change a user's role, bindings, bureau scope, home mission or disabled flag. Refuses to leave the database
+    without an active admin. ``bureau`` None leaves the scope as it is; an empty string removes it (every mission).
     ``agencies`` replaces the user's agencies at ``mission_id`` (None: the only mission) and leaves those at
-    other missions; None leaves every agency as it is."""
+    other missions; None leaves every agency as it is. ``home_mission_id`` None leaves the home mission."""
     who = _admin(session, actor_email)
     user = find_user(session, email)
     if user is None:
@@ -298,6 +327,8 @@ def update_user(
     user.role = new_role
     if bureau is not None:
         user.bureau = _check_bureau(bureau)
+    if home_mission_id is not None:
+        user.home_mission_id = _home(session, home_mission_id, user.bureau)
     if disabled is not None:
         user.disabled = disabled
     session.add(user)

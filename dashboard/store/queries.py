@@ -12,35 +12,29 @@ from models.quarters import quarter_index
 from models.scales import MANAGEMENT_GOAL_CODE, MANAGEMENT_GOAL_NAME, RECEIVED_STATES
 from models.tables import OPEN_END
 
+MISSION_COLUMNS = [
+    "mission_id",
+    "country",
+    "post",
+    "strategy_start",
+    "strategy_end",
+    "approved_on",
+    "updated_on",
+    "bureau",
+    "is_default",
+    "due_days",
+]
+
 
 def missions_frame(engine: Engine) -> pd.DataFrame:
+    """Every mission by country, with its bureau, whether visitors open on it (``is_default``: only the flag an
+    admin set; see ``domain.opening.default_mission``) and its own due days (None: the deployment's)."""
     with Session(engine) as session:
         rows = session.exec(select(Mission).order_by(Mission.country)).all()
-        return pd.DataFrame(
-            [
-                {
-                    "mission_id": m.id,
-                    "country": m.country,
-                    "post": m.post,
-                    "strategy_start": m.strategy_start,
-                    "strategy_end": m.strategy_end,
-                    "approved_on": m.approved_on,
-                    "updated_on": m.updated_on,
-                    "bureau": m.bureau,
-                }
-                for m in rows
-            ],
-            columns=[
-                "mission_id",
-                "country",
-                "post",
-                "strategy_start",
-                "strategy_end",
-                "approved_on",
-                "updated_on",
-                "bureau",
-            ],
-        )
+        values = [[getattr(m, c) for c in ("id", *MISSION_COLUMNS[1:])] for m in rows]
+    frame = pd.DataFrame(values, columns=MISSION_COLUMNS)
+    frame["due_days"] = pd.Series([m.due_days for m in rows], dtype=object)  # None stays None, not NaN
+    return frame
 
 
 STRATEGY_COLUMNS = [
@@ -86,9 +80,17 @@ def strategy_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=STRATEGY_COLUMNS)
 
 
-def demo_row_count(engine: Engine) -> int:
+def demo_rows_by_mission(engine: Engine) -> dict[int, int]:
+    """Mission id -> how many of its stored status updates are generated demo examples (missions with none left out)."""
     with Session(engine) as session:
-        return int(session.exec(select(func.count()).select_from(StatusUpdate).where(StatusUpdate.is_demo)).one())
+        rows = session.exec(
+            select(Objective.mission_id, func.count())
+            .select_from(StatusUpdate)
+            .join(Objective, col(Objective.id) == StatusUpdate.objective_id)
+            .where(StatusUpdate.is_demo)
+            .group_by(Objective.mission_id)
+        ).all()
+    return {int(mission_id): int(count) for mission_id, count in rows}
 
 
 EXPECTED_COLUMNS = [

@@ -44,18 +44,18 @@ OBJECTIVE_QUARTER_COLUMNS = [
     "status",
     "risk_level",
 ]
-MISSION_COLUMNS = ["mission_id", "country", "post", "bureau", "expected"]
+MISSION_COLUMNS = ["mission_id", "country", "post", "bureau", "due_days", "expected"]
 GOAL_COLUMNS = ["mission_id", "goal_code"]
 RISK_RANK_SQL = risk_rank_sql("su")
 
 
 MISSION_EXPECTED_SQL = """
-    SELECT m.id AS mission_id, m.country, m.post, m.bureau, COUNT(oa.agency_id) AS expected
+    SELECT m.id AS mission_id, m.country, m.post, m.bureau, m.due_days, COUNT(oa.agency_id) AS expected
     FROM mission m
     LEFT JOIN objective o ON o.mission_id = m.id AND (o.retired_on IS NULL OR o.retired_on > :on)
     LEFT JOIN objective_agency oa ON oa.objective_id = o.id
     WHERE 1 = 1{scope}
-    GROUP BY m.id, m.country, m.post, m.bureau
+    GROUP BY m.id, m.country, m.post, m.bureau, m.due_days
     ORDER BY m.country, m.id
 """
 MISSION_GOALS_SQL = f"""
@@ -140,13 +140,15 @@ def objective_quarters_frame(
 
 def mission_expected_frame(engine: Engine, *, on: date, bureau: str | None = None) -> pd.DataFrame:
     """Every mission (in ``bureau``, if given) with the number of (objective, agency) pairs owing an update for a
-    quarter ending ``on``: objectives not retired by then, each with its lead and contributing agencies."""
+    quarter ending ``on``: objectives not retired by then, each with its lead and contributing agencies; and the
+    mission's own due days (None: the deployment's)."""
     params: dict[str, object] = {"on": on}
     sql = text(MISSION_EXPECTED_SQL.format(scope=_mission_scope(bureau, params)))
     with engine.connect() as connection:
         rows = connection.execute(sql, params).all()
     frame = pd.DataFrame(rows, columns=MISSION_COLUMNS)
     frame["expected"] = frame["expected"].astype(int)
+    frame["due_days"] = frame["due_days"].astype(object)
     return frame
 
 

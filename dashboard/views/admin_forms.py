@@ -22,11 +22,24 @@ FLASH = "admin_flash"
 ADDED = "admin_added"
 """How many users were added in this session: the "Add a user" form's keys carry it, so each add gets a new,
 empty form (popping the old keys alone leaves the browser showing what was typed)."""
-NEW_USER_FIELDS = ("email", "role", "agencies", "groups", "bureau", "password")
+NEW_USER_FIELDS = ("email", "role", "agencies", "groups", "bureau", "home", "password")
 GROUP_FIELDS = ("name", "chair", "members", "objectives", "from")
 ROLES_FIELDS = ("lead", "contrib", "from")
+MISSION_FIELDS = (
+    "country",
+    "post",
+    "bureau",
+    "start",
+    "end",
+    "first",
+    "marking",
+    "time_zone",
+    "follow_due_days",
+    "due_days",
+    "default",
+)
 
-USERS_COLUMNS = {"E-mail": 150, "Role": 90, "Agencies": 72, "Working groups": 150, "Sign-in": 95}
+USERS_COLUMNS = {"E-mail": 150, "Role": 90, "Agencies": 72, "Working groups": 150, "Home": 80, "Sign-in": 95}
 GROUPS_COLUMNS = {"Working group": 200, "Chair agency": 70, "Member agencies": 170, "Objectives": 110}
 GROUPS_LABELS = {"Chair agency": "Chair"}
 LOG_COLUMNS = {"When (UTC)": 95, "Who": 150, "Action": 170, "Change": 440}
@@ -65,6 +78,16 @@ def group_keys(group_id: int | None) -> tuple[str, ...]:
 def roles_key(field: str, objective_id: int) -> str:
     """E.g. ``admin_roles_lead_12``: a field of one objective's agencies form."""
     return f"admin_roles_{field}_{objective_id}"
+
+
+def mission_key(field: str, mission_id: int) -> str:
+    """E.g. ``admin_mission_bureau_2``: a field of one mission's settings panel."""
+    return f"admin_mission_{field}_{mission_id}"
+
+
+def mission_keys(mission_id: int) -> tuple[str, ...]:
+    """The keys of one mission's settings panel (cleared after a save, so it then shows what is stored)."""
+    return tuple(mission_key(field, mission_id) for field in MISSION_FIELDS)
 
 
 def index_of(options: Sequence[Any], value: Any) -> int:

@@ -1,6 +1,7 @@
 """What the Admin page lists: users, agencies, working groups, objective roles and the audit log, as typed rows."""
 
 import json
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -10,8 +11,9 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.effective import describe_agency_change, describe_group_change
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
-from dashboard.domain.reporting import due_date, first_reporting_quarter
+from dashboard.domain.reporting import due_date, first_reporting_quarter, mission_due_days
 from dashboard.services.admin import agencies_by_post, group_snapshot, roles_snapshot, user_snapshot
+from dashboard.services.missions import is_default
 from models import Agency, AppUser, AuditEntry, Mission, Objective, ObjectiveAgency, StatusUpdate, WorkingGroup
 from models.scales import BUREAUS, RECEIVED_STATES
 from models.tables import SINCE_THE_BEGINNING
@@ -27,7 +29,9 @@ class UserRow:
     local_password: bool
     locked_until: datetime | None
     bureau: str | None = None
+    home: str | None = None  # the home mission's country
     agencies_by_post: dict[str, list[str]] = field(default_factory=dict)
+    home_mission_id: int | None = None
 
     def agencies_at(self, post: str) -> list[str]:
         return self.agencies_by_post.get(post, [])
@@ -70,7 +74,11 @@ class AuditRow:
 
 def list_users(session: Session) -> list[UserRow]:
     return [
-        UserRow(**user_snapshot(session, u), agencies_by_post=agencies_by_post(session, u))
+        UserRow(
+            **user_snapshot(session, u),
+            agencies_by_post=agencies_by_post(session, u),
+            home_mission_id=u.home_mission_id,
+        )
         for u in session.exec(select(AppUser).order_by(AppUser.email)).all()
     ]
 
@@ -234,7 +242,8 @@ def preview_group_change(
 
 
 def users_frame(users: list[UserRow]) -> pd.DataFrame:
-    """The users as a table: e-mail, role, agencies, the working groups they chair, and how they sign in."""
+    """The users as a table: e-mail, role, agencies, the working groups they chair, the mission their pages open on
+    (blank: where visitors open), and how they sign in."""
 
     def sign_in(user: UserRow) -> str:
         if user.disabled:
@@ -242,8 +251,11 @@ def users_frame(users: list[UserRow]) -> pd.DataFrame:
         return "password" if user.local_password else "single sign-on"
 
     return pd.DataFrame(
-        [(u.email, u.role, ", ".join(u.agencies), "; ".join(u.working_groups), sign_in(u)) for u in users],
-        columns=["E-mail", "Role", "Agencies", "Working groups", "Sign-in"],
+        [
+            (u.email, u.role, ", ".join(u.agencies), "; ".join(u.working_groups), u.home or "", sign_in(u))
+            for u in users
+        ],
+        columns=["E-mail", "Role", "Agencies", "Working groups", "Home", "Sign-in"],
     )
 
 
@@ -316,6 +328,70 @@ def audit_frame(rows: list[AuditRow], search: str = "") -> pd.DataFrame:
 
 
 BUREAU_CHOICES = ["", *BUREAUS]  # "" is no bureau scope: every mission
+RELEASE_MARKINGS = ["FOR PUBLIC RELEASE", "UNCLASSIFIED", "SENSITIVE BUT UNCLASSIFIED"]
+"""The markings ICS documents carry; the settings panel offers them and takes any other typed."""
+QUARTERS_AROUND = 2
+"""The first-quarter chooser offers the strategy's quarters and this many years either side (refused on save)."""
+
+
+@dataclass(frozen=True)
+class MissionForm:
+    """What the mission settings panel starts from, and its choices."""
+
+    id: int
+    country: str
+    post: str
+    bureau: str | None
+    strategy_start: int
+    strategy_end: int
+    first_quarter: FiscalQuarter
+    quarters: list[FiscalQuarter]
+    release_marking: str
+    markings: list[str]
+    time_zone: str | None
+    due_days: int  # in effect: the mission's own, else the deployment's
+    own_due_days: bool
+    deployment_due_days: int
+    default: bool
+
+
+def mission_form(session: Session, mission_id: int, deployment_due_days: int) -> MissionForm:
+    """The mission's settings as the Admin page's panel shows them (``deployment_due_days``: ICS_DUE_DAYS)."""
+    mission = session.get(Mission, mission_id)
+    if mission is None:
+        raise ValueError("mission: not found")
+    first = first_reporting_quarter(mission)
+    around = quarter_range(
+        FiscalQuarter(min(mission.strategy_start, first.fiscal_year) - QUARTERS_AROUND, 1),
+        FiscalQuarter(max(mission.strategy_end, first.fiscal_year) + QUARTERS_AROUND, 4),
+    )
+    return MissionForm(
+        id=mission_id,
+        country=mission.country,
+        post=mission.post,
+        bureau=mission.bureau,
+        strategy_start=mission.strategy_start,
+        strategy_end=mission.strategy_end,
+        first_quarter=first,
+        quarters=around,
+        release_marking=mission.release_marking,
+        markings=list(dict.fromkeys([*RELEASE_MARKINGS, mission.release_marking])),
+        time_zone=mission.time_zone,
+        due_days=mission_due_days(mission.due_days, deployment_due_days),
+        own_due_days=mission.due_days is not None,
+        deployment_due_days=deployment_due_days,
+        default=is_default(session, mission),
+    )
+
+
+def time_zones() -> list[str]:
+    """Every IANA time zone name, sorted: the settings panel's choices."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def mission_choices(session: Session) -> dict[int, str]:
+    """Every mission as the user forms' home-mission chooser names it: "Peru (Embassy Lima)", by country."""
+    return {int(m.id): f"{m.country} ({m.post})" for m in session.exec(select(Mission).order_by(Mission.country))}  # type: ignore[arg-type]
 
 
 def bureau_label(code: str) -> str:

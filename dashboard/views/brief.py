@@ -436,6 +436,6 @@ def load_brief(
         quarter=quarter,
         reader=reader,
         today=today,
-        due_days=settings.due_days,
+        due_days=reporting.mission_due_days(row.due_days, settings.due_days),
         appendix=appendix,
     )

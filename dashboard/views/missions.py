@@ -1,5 +1,6 @@
 """What the Missions page (Washington's roll-up) draws, from the grouped frames of ``store.rollup``. No Streamlit."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,6 +47,16 @@ class MissionsBundle:
 
 
 TREND_QUARTERS = 8  # the trend charts' span, ending at the quarter shown
+SHOWN = "mi_shown"
+"""Session-state key: the parameters (``to``, ``bureau``) the Missions page last showed in this session."""
+
+
+def opening_params(link: Mapping[str, str], shown: Mapping[str, str] | None) -> dict[str, str]:
+    """The quarter and bureau the Missions page starts from: what it last showed in this session (``shown``), so
+    going back to it from another page keeps its filters; on a session's first visit, the link's (``link``).
+    (Within the page, its widgets keep their own values.)"""
+    source = shown if shown is not None else link
+    return {key: str(source[key]) for key in ("to", "bureau") if source.get(key)}
 
 
 def quarter_choices(missions: pd.DataFrame, wanted: str, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:

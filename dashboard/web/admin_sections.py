@@ -11,14 +11,14 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.services import admin
+from dashboard.services import admin, missions
 from dashboard.store import queries
 from dashboard.views import admin_forms as forms
 from dashboard.views import admin_lists
-from dashboard.views.admin_lists import GroupRow, ObjectiveRoles, UserRow
-from dashboard.web import config, writes
+from dashboard.views.admin_lists import GroupRow, MissionForm, ObjectiveRoles, UserRow
+from dashboard.web import cache, writes
 from dashboard.web.widgets import plain
-from models.scales import Role
+from models.scales import BUREAUS, Role
 
 ROLES = [r.value for r in Role]
 
@@ -29,9 +29,11 @@ def text_columns(widths: dict[str, int], labels: dict[str, str] | None = None) -
     return {name: st.column_config.TextColumn(labels.get(name, name), width=w) for name, w in widths.items()}
 
 
-def add_user(me: str | None, acronyms: list[str], group_names: list[str], mission: tuple[int, str]) -> None:
+def add_user(
+    me: str | None, acronyms: list[str], group_names: list[str], mission: tuple[int, str], homes: dict[int, str]
+) -> None:
     """The "Add a user" form; a new, empty one after each user added. Agencies are bound at ``mission``
-    (id, post)."""
+    (id, post), which is also the new user's home mission unless another of ``homes`` (id -> name) is chosen."""
     added = forms.users_added(st.session_state)
     key = partial(forms.new_user_key, added=added)
     with st.form(f"admin_add_user_{added}", clear_on_submit=False):
@@ -42,6 +44,13 @@ def add_user(me: str | None, acronyms: list[str], group_names: list[str], missio
         groups = st.multiselect("Chairs (working-group chairs)", group_names, key=key("groups"))
         choices = admin_lists.BUREAU_CHOICES
         bureau = st.selectbox("Sees missions of", choices, format_func=admin_lists.bureau_label, key=key("bureau"))
+        home = st.selectbox(
+            "Pages open on (home mission)",
+            list(homes),
+            index=forms.index_of(list(homes), mission[0]),
+            format_func=homes.get,
+            key=key("home"),
+        )
         password = st.text_input(
             "Password for local sign-in (optional with single sign-on)",
             type="password",
@@ -65,6 +74,7 @@ def add_user(me: str | None, acronyms: list[str], group_names: list[str], missio
                 bureau=bureau,
                 password=password or None,
                 mission_id=mission[0],
+                home_mission_id=home,
             ),
             clear=forms.new_user_keys(added),
         )
@@ -72,10 +82,15 @@ def add_user(me: str | None, acronyms: list[str], group_names: list[str], missio
 
 
 def edit_user(
-    me: str | None, users: list[UserRow], acronyms: list[str], group_names: list[str], mission: tuple[int, str]
+    me: str | None,
+    users: list[UserRow],
+    acronyms: list[str],
+    group_names: list[str],
+    mission: tuple[int, str],
+    homes: dict[int, str],
 ) -> None:
-    """Pick a user, change their role, agencies (at ``mission``: id, post), groups, bureau or access, or set
-    their password."""
+    """Pick a user, change their role, agencies (at ``mission``: id, post), groups, bureau, home mission (one of
+    ``homes``: id -> name) or access, or set their password."""
     st.subheader("Change a user", anchor=False)
     if not users:
         return
@@ -101,6 +116,14 @@ def edit_user(
             format_func=admin_lists.bureau_label,
             key=key("bureau"),
         )
+        choices: list[int | None] = [*([None] if current.home_mission_id is None else []), *homes]
+        home = st.selectbox(
+            "Pages open on (home mission)",
+            choices,
+            index=forms.index_of(choices, current.home_mission_id),
+            format_func=lambda m: "Not set: where visitors open" if m is None else homes[m],
+            key=key("home"),
+        )
         disabled = st.checkbox("Disabled", value=current.disabled, key=key("disabled"))
         if st.form_submit_button("Save changes"):
             writes.run_write(
@@ -116,6 +139,7 @@ def edit_user(
                     bureau=bureau,
                     disabled=disabled,
                     mission_id=mission[0],
+                    home_mission_id=home,
                 ),
             )
     with st.form(f"admin_password_{picked}", clear_on_submit=True):
@@ -221,8 +245,8 @@ def objective_agencies(
             contributing = forms.with_old_lead(chosen.lead, lead, contributing, keep)
         change = {"objective_id": objective_id, "lead": lead, "contributing": contributing, "effective": effective}
         st.info(plain(forms.preview_roles(engine, **change)))
-        settings = config.settings()
-        for line in forms.roles_impact(engine, **change, today=date.today(), due_days=settings.due_days):
+        due_days = cache.due_days(cache.database_url(), mission_id)  # the mission's own, else ICS_DUE_DAYS
+        for line in forms.roles_impact(engine, **change, today=date.today(), due_days=due_days):
             st.warning(plain(line))
         if st.button("Save agencies", type="primary", key=f"admin_roles_save_{objective_id}"):
             writes.run_write(
@@ -237,3 +261,103 @@ def objective_agencies(
                     effective=effective,
                 ),
             )
+
+
+def _time_zone(form: MissionForm) -> str | None:
+    zones = admin_lists.time_zones()
+    return st.selectbox(
+        "Time zone",
+        zones,
+        index=zones.index(form.time_zone) if form.time_zone in zones else None,
+        placeholder="Choose the post's time zone",
+        help="The post's local time zone, for reminders at a sensible local hour.",
+        key=forms.mission_key("time_zone", form.id),
+    )
+
+
+def _due_days(form: MissionForm) -> int | str:
+    key = partial(forms.mission_key, mission_id=form.id)
+    follow = st.checkbox(
+        f"Due {form.deployment_due_days} days after each quarter, as the deployment sets (ICS_DUE_DAYS)",
+        value=not form.own_due_days,
+        key=key("follow_due_days"),
+    )
+    days = st.number_input(
+        "Otherwise, due this many days after each quarter ends",
+        min_value=0,
+        max_value=missions.MAX_DUE_DAYS,
+        value=form.due_days,
+        step=1,
+        key=key("due_days"),
+    )
+    return missions.DEPLOYMENT if follow else int(days)
+
+
+def mission_settings(me: str | None, form: MissionForm) -> None:
+    """The mission's settings panel: bureau, country and post, strategy period, first reporting quarter, release
+    marking, time zone, due days and whether visitors open here. Saved together; refused whole on a bad value."""
+    key = partial(forms.mission_key, mission_id=form.id)
+    with st.form(f"admin_mission_{form.id}"):
+        st.subheader(plain(f"Settings of {form.country} ({form.post})"), anchor=False)
+        left, middle, right = st.columns(3)
+        country = left.text_input("Country", value=form.country, max_chars=120, key=key("country"))
+        post = middle.text_input("Post", value=form.post, max_chars=200, key=key("post"))
+        bureaus = [*([None] if form.bureau is None else []), *BUREAUS]
+        bureau = right.selectbox(
+            "Regional bureau",
+            bureaus,
+            index=bureaus.index(form.bureau),
+            format_func=lambda b: (
+                "Not set: missing from every bureau's view" if b is None else admin_lists.bureau_label(b)
+            ),
+            key=key("bureau"),
+        )
+        left, middle, right = st.columns(3)
+        start = left.number_input("Strategy from FY", 2000, 2100, form.strategy_start, key=key("start"))
+        end = middle.number_input("Strategy to FY", 2000, 2100, form.strategy_end, key=key("end"))
+        first = right.selectbox(
+            "First reporting quarter",
+            form.quarters,
+            index=form.quarters.index(form.first_quarter),
+            format_func=lambda q: q.label,
+            help="Quarters before it are never counted as missed. It must lie within the strategy period.",
+            key=key("first"),
+        )
+        left, right = st.columns(2)
+        with left:
+            marking = st.selectbox(
+                "Release marking (on every brief)",
+                form.markings,
+                index=form.markings.index(form.release_marking),
+                accept_new_options=True,
+                key=key("marking"),
+            )
+            zone = _time_zone(form)
+        with right:
+            due = _due_days(form)
+        default = st.checkbox(
+            "Visitors open on this mission (and users without a home mission)",
+            value=form.default,
+            help="With no mission ticked, visitors open on the oldest mission.",
+            key=key("default"),
+        )
+        if not st.form_submit_button("Save mission settings", type="primary"):
+            return
+    changes = missions.MissionChanges(
+        country=country,
+        post=post,
+        bureau=bureau,
+        strategy_start=int(start),
+        strategy_end=int(end),
+        first_quarter=first,
+        release_marking=marking or "",
+        time_zone=zone,
+        due_days=due,  # type: ignore[arg-type]
+        default=default,
+    )
+    writes.run_write(
+        forms.FLASH,
+        f"Saved the settings of {country.strip()}.",
+        lambda s: missions.set_mission(session=s, actor_email=me, mission_id=form.id, changes=changes),
+        clear=forms.mission_keys(form.id),
+    )

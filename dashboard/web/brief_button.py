@@ -14,7 +14,7 @@ from dashboard.domain.filters import Filters
 from dashboard.services import access
 from dashboard.store.database import read_session
 from dashboard.views import brief
-from dashboard.web import cache, config, identity
+from dashboard.web import cache, identity
 
 LABELS = {"pptx": ("Brief (PowerPoint)", ":material/slideshow:"), "pdf": ("Brief (PDF)", ":material/picture_as_pdf:")}
 
@@ -37,7 +37,7 @@ def brief_bytes(url: str, mission_id: int, filters: Filters, actor: Actor, kind:
         quarter=filters.end,
         reader=brief.Reader(actor, None if reviewable is None else frozenset(reviewable)),
         today=date.today(),
-        due_days=config.settings().due_days,
+        due_days=cache.due_days(url, mission_id),
         appendix=appendix,
     )
     return brief.render(made, kind)

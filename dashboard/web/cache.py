@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.domain import reporting
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats import exports
@@ -83,12 +84,19 @@ def retired_history(url: str, mission_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
-def demo_rows(url: str) -> int:
-    return queries.demo_row_count(engine_for(url))
+def demo_rows(url: str) -> dict[int, int]:
+    """Mission id -> its demo status updates (missions without any left out)."""
+    return queries.demo_rows_by_mission(engine_for(url))
 
 
 def database_url() -> str:
     return config.settings().database_url
+
+
+def due_days(url: str, mission_id: int) -> int:
+    """Days after a quarter ends that the mission's updates fall due (its own setting, else ``ICS_DUE_DAYS``)."""
+    own = missions(url).set_index("mission_id").at[mission_id, "due_days"]
+    return reporting.mission_due_days(own, config.settings().due_days)
 
 
 @shared_frames

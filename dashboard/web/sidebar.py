@@ -8,26 +8,35 @@ import streamlit as st
 from dashboard.domain.aggregation import STATUS_LEVELS, Overview, overview
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
+from dashboard.domain.opening import default_mission, opening_mission
 from dashboard.web import identity
 from dashboard.web.cache import database_url, expected, missions, updates
-from dashboard.web.widgets import plain
+from dashboard.web.widgets import demo_banner, plain
 from models.scales import RISK_ORDER
 
 
-def scoped_missions() -> pd.DataFrame:
-    """The missions the person looking may see: all, or their bureau's when their account has a bureau scope."""
+def scoped_missions(bureau: str | None) -> pd.DataFrame:
+    """The missions someone with this bureau scope may see: all (None), or that bureau's."""
     frame = missions(database_url())
-    bureau = identity.current_actor().bureau
     return frame if bureau is None else frame[frame["bureau"] == bureau].reset_index(drop=True)
 
 
+def visitors_mission() -> int | None:
+    """The mission visitors open on: the one an admin marked, else the oldest (``domain.opening``)."""
+    frame = missions(database_url())
+    return default_mission(zip(frame["mission_id"].astype(int), frame["is_default"].astype(bool), strict=True))
+
+
 def pick_mission(key: str, wanted: int | None = None) -> int | None:
-    """The mission to show: a sidebar chooser when there is more than one, starting at ``wanted``.
+    """The mission to show: a sidebar chooser when there is more than one, starting at ``wanted``, else the user's
+    home mission, else the mission visitors open on (``domain.opening.opening_mission``); then the demo banner
+    for it.
 
     ``wanted`` defaults to the ``mission`` id in the URL. Returns None (with a message) when no strategy is loaded.
     A user with a bureau scope chooses among that bureau's missions only.
     """
-    frame = scoped_missions()
+    actor = identity.current_actor()
+    frame = scoped_missions(actor.bureau)
     if frame.empty:
         if missions(database_url()).empty:
             st.warning("No strategy loaded yet. Import one with `python -m dashboard import-ics PATH`.")
@@ -37,11 +46,14 @@ def pick_mission(key: str, wanted: int | None = None) -> int | None:
     if wanted is None:
         wanted = Filters.from_query_params(st.query_params.get_all).mission_id
     ids = [int(i) for i in frame["mission_id"]]
+    first = opening_mission(ids, link=wanted, home=actor.home_mission_id, default=visitors_mission())
     if len(ids) == 1:
-        return ids[0]
-    labels = dict(zip(ids, frame["country"] + " (" + frame["post"] + ")", strict=True))
-    index = ids.index(wanted) if wanted in ids else 0
-    return int(st.sidebar.selectbox("Mission", ids, index=index, format_func=labels.get, key=key))
+        chosen = ids[0]
+    else:
+        labels = dict(zip(ids, frame["country"] + " (" + frame["post"] + ")", strict=True))
+        chosen = int(st.sidebar.selectbox("Mission", ids, index=ids.index(first), format_func=labels.get, key=key))
+    demo_banner([chosen])
+    return chosen
 
 
 def quarter_choices(frame: pd.DataFrame, mission: pd.Series, mission_id: int) -> tuple[list[FiscalQuarter], Filters]:

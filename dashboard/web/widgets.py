@@ -4,6 +4,7 @@
 """
 
 import re
+import threading
 from collections.abc import Sequence
 from datetime import tzinfo
 from pathlib import Path
@@ -113,13 +114,27 @@ def table_of_links(
         st.switch_page(page, query_params=targets[picked[0]])
 
 
-def demo_banner() -> None:
-    count = demo_rows(database_url())
-    if count:
-        st.info(
-            f"Demo data: {count:,} of the status updates shown are generated examples, not real reporting.",
-            icon=":material/science:",
-        )
+_RUN = threading.local()  # this script run's place for the demo banner (each run has its own thread)
+
+
+def banner_slot() -> None:
+    """Keep a place at the top of the page for the demo banner; the page fills it once it knows its missions."""
+    _RUN.banner = st.empty()
+
+
+def demo_banner(mission_ids: Sequence[int]) -> None:
+    """Say how many of the shown missions' status updates are generated demo examples; nothing when none is."""
+    by_mission = demo_rows(database_url())
+    count = sum(by_mission.get(int(m), 0) for m in mission_ids)
+    slot = getattr(_RUN, "banner", None)
+    where = slot if slot is not None else st.empty()
+    if not count:
+        where.empty()
+        return
+    where.info(
+        f"Demo data: {count:,} of the status updates shown are generated examples, not real reporting.",
+        icon=":material/science:",
+    )
 
 
 def _data_table(chart: Chart, key: str) -> None:

@@ -12,7 +12,7 @@ year; the responsible agency is the objective's lead (the latest arrangement). E
 agency of the update they came with, else the indicator's responsible agency.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 18:50:00
 """
 
@@ -26,7 +26,7 @@ from migrations.vocabulary import recreate_checks
 from models.scales import VOCABULARY_CHECKS
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -65,8 +65,8 @@ def test_contributor_and_chair_bindings_then_list(db_path: Path, capsys: pytest.
     assert main(["user", "list"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "c@state.gov | chair | chairs: Goal 2 Working Group: Security and Rule of Law | no local password",
-        "x@usaid.gov | contributor | agencies: State, USAID | no local password",
+        "c@state.gov | chair | chairs: Goal 2 Working Group: Security and Rule of Law | home: Peru | no local password",
+        "x@usaid.gov | contributor | agencies: State, USAID | home: Peru | no local password",
     ]
 
 

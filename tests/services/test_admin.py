@@ -41,6 +41,7 @@ def _user(email: str, role: str, agencies: list[str], groups: list[str], passwor
         "agencies": agencies,
         "working_groups": groups,
         "bureau": None,
+        "home": "Peru",  # every contributor here reports at Peru, the mission they open on
         "disabled": False,
         "local_password": password,
         "locked_until": None,

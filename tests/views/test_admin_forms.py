@@ -12,7 +12,7 @@ GROUPS = [GroupRow(3, "Goal 1 Working Group", "State", ["State", "USAID"], ["1.1
 
 def test_each_form_names_its_keys() -> None:
     assert forms.new_user_keys(2) == tuple(
-        f"admin_new_{f}_2" for f in ("email", "role", "agencies", "groups", "bureau", "password")
+        f"admin_new_{f}_2" for f in ("email", "role", "agencies", "groups", "bureau", "home", "password")
     )
     assert forms.edit_user_key("role", "ana@example.gov") == "admin_edit_role_ana@example.gov"
     assert forms.group_keys(None) == (

@@ -14,6 +14,7 @@ from dashboard.views.missions import (
     build_missions,
     headline_figures,
     hotspot_rows,
+    opening_params,
     quarter_choices,
     trend_start,
 )
@@ -123,3 +124,12 @@ def test_the_headline_figures_read_with_thousands_separators() -> None:
         ("High risk", "5"),
     ]
     assert got[0][2] is None and got[4][2] == "Objectives at High or Critical risk"
+
+
+def test_the_page_reopens_on_what_it_last_showed_and_a_first_visit_reads_the_link() -> None:
+    link = {"to": "2026Q1", "bureau": "EUR", "mission": "3"}
+    assert opening_params(link, None) == {"to": "2026Q1", "bureau": "EUR"}  # first visit: the link
+    assert opening_params({}, {"to": "2025Q3", "bureau": "WHA"}) == {"to": "2025Q3", "bureau": "WHA"}  # coming back
+    # another page's quarter left in the address does not reset what this page showed
+    assert opening_params({"to": "2026Q4"}, {"to": "2025Q3", "bureau": "WHA"}) == {"to": "2025Q3", "bureau": "WHA"}
+    assert opening_params({}, {"to": "2025Q3"}) == {"to": "2025Q3"}  # all bureaus
