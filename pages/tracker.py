@@ -37,7 +37,9 @@ state = "overdue" if today > due else "due"
 st.caption(f"{quarter.label} updates are {state} on {due:%d %b %Y} ({settings.due_days} days after the quarter ends).")
 
 st.header("Outstanding", anchor=False)
-if rows.empty:
+if nothing := reporting.nothing_owed(expected, quarter):
+    st.info(nothing)
+elif rows.empty:
     st.success(f"Every expected update for {quarter.label} is in.")
 else:
     columns = ["code", "agency", "state", "days_late", "objective_title"]
