@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dashboard.domain.actor import SYSTEM_ACTOR
-from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range, strategy_quarters
 from dashboard.domain.reporting import first_open_quarter
 from dashboard.formats.ics_document import ParsedObjective, ParsedStrategy
 from dashboard.services.admin import _admin, audit
@@ -270,6 +270,28 @@ def import_strategy(
         _record(session, actor, mission.country, source_sha256, result, strategy.warnings)
     session.flush()
     return result
+
+
+def retirement_sentence(removed: list[str], since: FiscalQuarter) -> str:
+    """What retiring ``removed`` from quarter ``since`` does, in one sentence (the page and the command line)."""
+    them = "it" if len(removed) == 1 else "them"
+    return (
+        f"Retiring {', '.join(removed)}: no longer owed from {since.label}; {since.previous().label} and earlier "
+        f"quarters keep {them}, with every update already sent."
+    )
+
+
+def retirement_quarters(
+    session: Session, mission_id: int, today: date, due_days: int
+) -> tuple[list[FiscalQuarter], FiscalQuarter]:
+    """The quarters a retirement may take effect from (the strategy's quarters and the one after its last) and the
+    default: the first quarter still open on ``today``, kept within them."""
+    mission = session.get(Mission, mission_id)
+    if mission is None:
+        raise ValueError(f"mission {mission_id} does not exist")
+    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+    options = quarter_range(first, last.next())
+    return options, min(max(first_open_quarter(today, due_days), first), last.next())
 
 
 def _retirement_quarter(

@@ -8,7 +8,7 @@ from dashboard.store.database import read_session
 from dashboard.store.sql import goal_code_sql, owed_sql, quarter_index_sql
 from models import Goal, Mission, Objective, StatusUpdate
 from models.fields import NARRATIVE_FIELDS
-from models.quarters import quarter_index
+from models.quarters import quarter_index, quarter_label
 from models.scales import MANAGEMENT_GOAL_CODE, MANAGEMENT_GOAL_NAME, RECEIVED_STATES, AgencyRole
 from models.tables import OPEN_END
 
@@ -381,15 +381,27 @@ def mission_row(engine: Engine, mission_id: int) -> Mission:
     return found
 
 
-RETIRED_COLUMNS = ["code", "title", "retired_on", "fiscal_year", "quarter", "agency", "status", "progress", "revision"]
+RETIRED_COLUMNS = [
+    "code",
+    "title",
+    "retired_on",
+    "owed_until",
+    "fiscal_year",
+    "quarter",
+    "agency",
+    "status",
+    "progress",
+    "revision",
+]
 
 
 def retired_history(engine: Engine, mission_id: int) -> pd.DataFrame:
-    """Every stored status update of the mission's retired objectives, so their history stays readable."""
+    """Every stored status update of the mission's retired objectives, so their history stays readable, with the
+    last quarter each owed updates (``owed_until``, "FY2026 Q3": the quarter before it was retired from)."""
     sql = text(
         """
-        SELECT o.code, o.title, o.retired_on, su.fiscal_year, su.quarter, a.acronym AS agency,
-               su.status, su.progress, su.revision
+        SELECT o.code, o.title, o.retired_on, o.retired_from_qindex, su.fiscal_year, su.quarter,
+               a.acronym AS agency, su.status, su.progress, su.revision
         FROM objective o
         LEFT JOIN status_update su ON su.objective_id = o.id
         LEFT JOIN agency a ON a.id = su.agency_id
@@ -399,7 +411,9 @@ def retired_history(engine: Engine, mission_id: int) -> pd.DataFrame:
     )
     with engine.connect() as connection:
         rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
-    return pd.DataFrame(rows, columns=RETIRED_COLUMNS)
+    frame = pd.DataFrame(rows, columns=[*RETIRED_COLUMNS, "retired_from_qindex"])
+    frame["owed_until"] = [quarter_label(int(q) - 1) for q in frame["retired_from_qindex"]]
+    return frame[RETIRED_COLUMNS]
 
 
 # Every write the app or the command line makes adds a row to one of these tables (stored records and the audit

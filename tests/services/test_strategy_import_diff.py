@@ -112,8 +112,8 @@ def test_diff_lists_retitled_changed_removed_then_apply_retires(world: World) ->
     last = {code: int(rows["until_qindex"].max()) for code, rows in expected.groupby("code")}
     assert (last["4.3"], last["4.2"]) == (FiscalQuarter(2026, 2).index, FiscalQuarter(2026, 4).index)
     retired = queries.retired_history(world.engine, world.mission_id)
-    assert list(retired[["code", "agency", "status", "progress"]].itertuples(index=False, name=None)) == [
-        ("4.3", "State", "On track", 40)
+    assert list(retired[["code", "owed_until", "agency", "status", "progress"]].itertuples(index=False, name=None)) == [
+        ("4.3", "FY2026 Q2", "State", "On track", 40)
     ]
 
     # Back in a later document: the retirement is lifted and it is expected again.
