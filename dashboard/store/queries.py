@@ -146,7 +146,7 @@ def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         SELECT o.id AS objective_id, o.code, o.kind, o.title AS objective_title, o.position,
                {goal_code_sql("g")} AS goal_code, COALESCE(g.title, :management) AS goal_title,
                a.id AS agency_id, a.acronym AS agency, ow.role, ow.from_qindex, ow.until_qindex
-        FROM ({owed_sql(engine.dialect.name)}) ow
+        FROM ({owed_sql(engine.dialect.name, "o.mission_id = :mission_id")}) ow
         JOIN objective o ON o.id = ow.objective_id
         JOIN agency a ON a.id = ow.agency_id
         LEFT JOIN goal g ON g.id = o.goal_id
@@ -360,7 +360,7 @@ def reporting_pairs(engine: Engine, agency_ids: frozenset[int], mission_id: int)
     sql = text(
         f"""
         SELECT o.id AS objective_id, o.code, o.title, a.id AS agency_id, a.acronym AS agency, ow.role
-        FROM ({owed_sql(engine.dialect.name)}) ow
+        FROM ({owed_sql(engine.dialect.name, "o.mission_id = :mission_id")}) ow
         JOIN objective o ON o.id = ow.objective_id
         JOIN agency a ON a.id = ow.agency_id
         WHERE ow.mission_id = :mission_id AND ow.agency_id IN :agency_ids

@@ -30,15 +30,19 @@ def working_group_at(session: Session, objective_id: int, qindex: int) -> int | 
     ).first()
 
 
-def _owed(session: Session) -> str:
-    return owed_sql(session.get_bind().dialect.name)
+MISSION = "o.mission_id = :mission_id"  # the roles of one mission's objectives
+
+
+def _owed(session: Session, where: str) -> str:
+    return owed_sql(session.get_bind().dialect.name, where)
 
 
 def owed_role(session: Session, objective_id: int, agency_id: int, qindex: int) -> str | None:
     """The agency's role on the objective when it owes an update for that quarter (``sql.owed_sql``), else None."""
+    role = "oa.objective_id = :objective_id AND oa.agency_id = :agency_id"
     sql = text(
-        f"SELECT ow.role FROM ({_owed(session)}) ow WHERE ow.objective_id = :objective_id "
-        "AND ow.agency_id = :agency_id AND ow.from_qindex <= :qindex AND ow.until_qindex >= :qindex"
+        f"SELECT ow.role FROM ({_owed(session, role)}) ow "
+        "WHERE ow.from_qindex <= :qindex AND ow.until_qindex >= :qindex"
     )
     found = session.execute(sql, {"objective_id": objective_id, "agency_id": agency_id, "qindex": qindex}).first()
     return None if found is None else str(found[0])
@@ -48,8 +52,8 @@ def owed_ranges(session: Session, mission_id: int) -> dict[tuple[int, int], list
     """Each (objective, agency) pair of a mission that owes updates, with the quarter ranges (first, last) it owes
     them in."""
     sql = text(
-        f"SELECT ow.objective_id, ow.agency_id, ow.from_qindex, ow.until_qindex FROM ({_owed(session)}) ow "
-        "WHERE ow.mission_id = :mission_id ORDER BY ow.from_qindex"
+        f"SELECT ow.objective_id, ow.agency_id, ow.from_qindex, ow.until_qindex FROM ({_owed(session, MISSION)}) ow "
+        "ORDER BY ow.from_qindex"
     )
     ranges: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for objective_id, agency_id, first, last in session.execute(sql, {"mission_id": mission_id}).all():
@@ -60,8 +64,8 @@ def owed_ranges(session: Session, mission_id: int) -> dict[tuple[int, int], list
 def owed_pairs(session: Session, mission_id: int, qindex: int, agency_ids: set[int]) -> list[tuple[int, int, str]]:
     """(objective id, agency id, role) of every update the agencies owe the mission for that quarter."""
     sql = text(
-        f"SELECT ow.objective_id, ow.agency_id, ow.role FROM ({_owed(session)}) ow "
-        "WHERE ow.mission_id = :mission_id AND ow.agency_id IN :agency_ids "
+        f"SELECT ow.objective_id, ow.agency_id, ow.role FROM ({_owed(session, MISSION)}) ow "
+        "WHERE ow.agency_id IN :agency_ids "
         "AND ow.from_qindex <= :qindex AND ow.until_qindex >= :qindex"
     ).bindparams(bindparam("agency_ids", expanding=True))
     params = {"mission_id": mission_id, "agency_ids": sorted(agency_ids) or [-1], "qindex": qindex}

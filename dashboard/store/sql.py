@@ -105,7 +105,7 @@ def first_reporting_qindex_sql(mission: str, dialect: str) -> str:
     return _greater(f"({chosen})", floor)
 
 
-def owed_sql(dialect: str) -> str:
+def owed_sql(dialect: str, where: str = "") -> str:
     """What is owed, as a SELECT to join: one row per (objective, agency) role and the quarters it owes an update in.
 
     Columns: ``mission_id``, ``objective_id``, ``agency_id``, ``role``, ``from_qindex`` and ``until_qindex``
@@ -114,6 +114,10 @@ def owed_sql(dialect: str) -> str:
     from, or the strategy's last quarter, whichever is earliest; a role left with no quarter is not listed.
     An agency's ranges on one objective never overlap (Admin closes one where the next begins), so a quarter's
     owed updates are the rows with ``from_qindex <= q <= until_qindex``, each pair once.
+
+    ``where`` narrows the roles first (a condition on ``o``, the objective, or ``oa``, the role; e.g.
+    ``o.mission_id = :mission_id``), so reading one mission does not work out every mission's. The rows are
+    DISTINCT, which also keeps SQLite from folding the statement into a large join (it is worked out once).
     """
     last = f"(m.strategy_end * {QUARTERS_PER_YEAR} + {QUARTERS_PER_YEAR - 1})"
     role_end = (
@@ -122,7 +126,7 @@ def owed_sql(dialect: str) -> str:
     retired_end = _lesser("o.retired_from_qindex - 1", role_end)
     until = f"CASE WHEN o.retired_from_qindex IS NULL THEN {role_end} ELSE {retired_end} END"
     return f"""
-        SELECT owed.* FROM (
+        SELECT DISTINCT owed.* FROM (
             SELECT o.mission_id, oa.objective_id, oa.agency_id, oa.role,
                    {_greater("oa.from_qindex", "ms.first_qindex")} AS from_qindex,
                    {until} AS until_qindex
@@ -131,7 +135,7 @@ def owed_sql(dialect: str) -> str:
             JOIN (
                 SELECT m.id, {first_reporting_qindex_sql("m", dialect)} AS first_qindex, {last} AS last_qindex
                 FROM mission m
-            ) ms ON ms.id = o.mission_id
+            ) ms ON ms.id = o.mission_id{f" WHERE {where}" if where else ""}
         ) owed
         WHERE owed.from_qindex <= owed.until_qindex
     """

@@ -98,7 +98,7 @@ def test_owed_ranges_are_clipped_by_reporting_start_strategy_end_and_retirement(
         (Q(2026, 3), {("1.1", "X"), ("1.1", "Y")}),  # Y back, counted once
         (Q(2028, 1), set()),  # after the strategy
     ],
-    ids=str,
+    ids=lambda v: str(v) if isinstance(v, FiscalQuarter) else f"{len(v)} owed",
 )
 def test_every_reader_of_the_rule_owes_the_same_updates(engine: Engine, quarter: FiscalQuarter, owed: set) -> None:
     """The per-mission frame, the quarter check on a write and the template's pairs agree, quarter by quarter."""
