@@ -29,7 +29,11 @@ if not retired.empty:
     with st.expander(widgets.plain(f"Retired objectives ({codes}): no longer in the ICS, history kept")):
         st.caption("Each was owed up to the quarter in Owed until, and is no longer owed after it.")
         st.dataframe(
-            retired, hide_index=True, key="obj_retired", width="stretch", column_config={"owed_until": "Owed until"}
+            retired,
+            hide_index=True,
+            key="obj_retired",
+            width="stretch",
+            column_config={"owed_until": "Owed until"},
         )
 if view.as_of.empty:
     st.info("No objective of this mission has agencies yet: an admin sets them on the Admin page.")

@@ -383,9 +383,9 @@ def mission_row(engine: Engine, mission_id: int) -> Mission:
 
 RETIRED_COLUMNS = [
     "code",
+    "owed_until",
     "title",
     "retired_on",
-    "owed_until",
     "fiscal_year",
     "quarter",
     "agency",
