@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 
 import streamlit as st  # noqa: E402
 
-from dashboard.domain.navigation import page_names  # noqa: E402
+from dashboard.domain.navigation import landing_page, page_names  # noqa: E402
 from dashboard.web import account, cache, config, identity, widgets  # noqa: E402
 
 st.set_page_config(page_title="ICS Progress", page_icon=":material/flag:", layout="wide")
@@ -62,8 +62,8 @@ navigation = st.navigation(
         for i, name in enumerate(names)
     ]
 )
-if account.just_signed_in() and "todo" in names:  # a local sign-in lands on My to-do, not on Account
-    st.switch_page(PAGES / SPEC["todo"][0])
+if account.just_signed_in() and (landing := landing_page(names)):  # My to-do or the Overview, never Account
+    st.switch_page(PAGES / SPEC[landing][0])
 account.account_box(actor)
 identity.sync_browser()  # the sign-in cookie: taken after a sign-in, dropped after a sign-out
 if names != ["sign_in"]:

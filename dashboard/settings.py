@@ -24,6 +24,19 @@ def _bool(name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
+def _share(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number between 0 and 1, got {raw!r}") from None
+    if not 0 < number <= 1:
+        raise ValueError(f"{name} must be more than 0 and at most 1, got {number:g}")
+    return number
+
+
 def _int(name: str, default: int, minimum: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -73,6 +86,7 @@ SETTINGS_DOC: dict[str, str] = {
     "ICS_OIDC_DEFAULT_ROLE": "Access for an OIDC identity with no account here: empty (none) or viewer.",
     "ICS_SESSION_SECRET": "Key that signs local sign-in cookies; the same on every replica.",
     "ICS_DUE_DAYS": "Days after a quarter ends that its status updates fall due.",
+    "ICS_INDICATOR_ON_TARGET": "Share of the way to its target at which an indicator is rated on target.",
     "ICS_COUNT_UPDATES": "Which updates the dashboard counts: `submitted` (submitted and approved) or `approved` only.",
 }
 
@@ -124,6 +138,7 @@ class Settings:
     session_secret: str = field(default="", repr=False)
     due_days: int = 30
     count_updates: str = ReviewState.SUBMITTED.value
+    indicator_on_target: float = 0.9
     data_dir: Path = field(default=DATA_DIR)
 
     @classmethod
@@ -141,6 +156,7 @@ class Settings:
             oidc_default_role=_oidc_role("ICS_OIDC_DEFAULT_ROLE"),
             session_secret=_secret("ICS_SESSION_SECRET"),
             due_days=_int("ICS_DUE_DAYS", 30, 0),
+            indicator_on_target=_share("ICS_INDICATOR_ON_TARGET", 0.9),
             count_updates=_choice("ICS_COUNT_UPDATES", ReviewState.SUBMITTED.value, COUNT_CHOICES),
         )
 

@@ -21,8 +21,11 @@ def _existing_checks(table: str) -> set[str]:
 def recreate_checks(checks: Mapping[str, tuple[str, str, tuple[str, ...]]] = VOCABULARY_CHECKS) -> None:
     """Drop and create each named CHECK constraint in ``checks`` (name -> table, column, allowed values)."""
     by_table: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    inspector = sa.inspect(op.get_bind())
     for name, (table, column, values) in checks.items():
-        by_table.setdefault(table, []).append((name, column, values))
+        # A check on a column a later migration adds is created by that migration.
+        if column in {c["name"] for c in inspector.get_columns(table)}:
+            by_table.setdefault(table, []).append((name, column, values))
     for table, items in by_table.items():
         present = _existing_checks(table)
         with op.batch_alter_table(table, schema=None, recreate="auto") as batch_op:

@@ -13,6 +13,24 @@ FIELD_LABELS: dict[str, str] = {
     "next_steps": "Next steps",
     "risk_note": "Risk and mitigation",
 }
+# How a message names a field the form shows: its label, never the internal name ("risk_note").
+MESSAGE_LABELS: dict[str, str] = FIELD_LABELS | {
+    "objective": "Objective",
+    "objective_id": "Objective",
+    "agency": "Agency",
+    "agency_id": "Agency",
+    "quarter": "Quarter",
+    "fiscal_year": "Quarter",
+    "indicator_values": "Indicators",
+    "base_revision": "Revision",
+    "comment": "Comment",
+}
+
+
+def labelled(field: str, message: str) -> str:
+    """``"Risk and mitigation: is required …"``: a field's problem as the form's label names it. A field the
+    form does not show keeps its name."""
+    return f"{MESSAGE_LABELS.get(field.split('.')[0], field)}: {message}"
 
 
 class UpdateKey(NamedTuple):

@@ -149,6 +149,39 @@ class Direction(StrEnum):
     DOWN = "down"
 
 
+class Frequency(_Word):
+    """How often an indicator is reported: the quarters of each fiscal year it has a value for."""
+
+    # value, the quarters it reports in
+    QUARTERLY = ("quarterly", (1, 2, 3, 4))
+    SEMIANNUAL = ("semiannual", (2, 4))
+    ANNUAL = ("annual", (4,))
+
+    __traits__ = ("quarters",)
+    quarters: tuple[int, ...]
+
+
+class Rating(_Word):
+    """An indicator's actual against its target in a quarter, or an objective's evidence (its indicators together).
+    Declared best first."""
+
+    # value, colour (colour-blind safe, as the statuses), symbol
+    MET = ("met", "#0072B2", "✔")
+    ON_TARGET = ("on target", "#009E73", "●")
+    BEHIND = ("behind", "#D55E00", "▼")
+    NO_DATA = ("no data", "#999999", "–")
+    NO_TARGET = ("no target", "#BBBBBB", "·")
+
+    __traits__ = ("colour", "symbol")
+    colour: str
+    symbol: str
+
+    @property
+    def rated(self) -> bool:
+        """Whether this is a judgement against a target (met, on target, behind), not a gap."""
+        return self in (Rating.MET, Rating.ON_TARGET, Rating.BEHIND)
+
+
 class Role(StrEnum):
     VIEWER = "viewer"
     CONTRIBUTOR = "contributor"
@@ -259,6 +292,7 @@ VOCABULARY_CHECKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "ck_app_user_role": ("app_user", "role", tuple(r.value for r in Role)),
     "ck_objective_kind": ("objective", "kind", tuple(k.value for k in ObjectiveKind)),
     "ck_indicator_direction": ("indicator", "direction", tuple(d.value for d in Direction)),
+    "ck_indicator_frequency": ("indicator", "frequency", tuple(f.value for f in Frequency)),
     "ck_objective_agency_role": ("objective_agency", "role", tuple(r.value for r in AgencyRole)),
 }
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from models.fields import required_narratives
+from models.fields import labelled, required_narratives
 from models.scales import Direction, ReviewState, RiskLevel, Status
 from models.text import clean_text
 
@@ -85,15 +85,11 @@ class UpdateInput(_UpdateFields):
                 raise ValueError("must be a number")
         return values
 
-    def missing_narratives(self) -> list[str]:
-        """One ``"field: message"`` line per narrative a submission needs and this one leaves empty.
+    def narrative_problems(self) -> list[tuple[str, str]]:
+        """``(field, message)`` per narrative a submission needs and this one leaves empty.
 
         Checked on submit (form and spreadsheet), not on a draft: work in progress may be incomplete.
         """
-        return [f"{name}: {message}" for name, message in self.narrative_problems()]
-
-    def narrative_problems(self) -> list[tuple[str, str]]:
-        """``(field, message)`` per narrative a submission needs and this one leaves empty."""
         return [
             (name, _REQUIRED_MESSAGES[name].format(status=self.status))
             for name in required_narratives(self.status)
@@ -166,6 +162,11 @@ def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
 def format_validation_error(error: ValidationError) -> list[str]:
     """One ``"field: message"`` line per bad field, in field order, without pydantic's URLs."""
     return [f"{field}: {message}" for field, message in validation_problems(error)]
+
+
+def labelled_validation_error(error: ValidationError) -> list[str]:
+    """One line per bad field, the field named as the form labels it: ``"Progress (%): must be at most 100"``."""
+    return [labelled(field, message) for field, message in validation_problems(error)]
 
 
 class FieldError(ValueError):

@@ -10,7 +10,17 @@ from datetime import UTC, date, datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.scales import BUREAUS, AgencyRole, Direction, ObjectiveKind, ReviewState, Role, check_sql, vocabulary_check
+from models.scales import (
+    BUREAUS,
+    AgencyRole,
+    Direction,
+    Frequency,
+    ObjectiveKind,
+    ReviewState,
+    Role,
+    check_sql,
+    vocabulary_check,
+)
 
 
 def _checked(name: str) -> CheckConstraint:
@@ -190,19 +200,52 @@ class StatusUpdate(SQLModel, table=True):
 
 
 class Indicator(SQLModel, table=True):
+    """An indicator's reference sheet. Retired, never deleted: its values and history stay readable."""
+
     __table_args__ = (
         UniqueConstraint("objective_id", "name", name="uq_indicator_objective_name"),
         _checked("ck_indicator_direction"),
+        _checked("ck_indicator_frequency"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     objective_id: int = Field(foreign_key="objective.id", index=True)
+    code: str = Field(default="", max_length=20)  # "1.1.a": unique within a mission (the services check)
     name: str = Field(max_length=200)
-    unit: str = Field(default="", max_length=40)
+    definition: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    unit: str = Field(default="", max_length=40)  # "number", "percent", "currency" or a label ("institutions")
     baseline: float
+    baseline_fy: int | None = None  # the baseline is the value at the end (Q4) of this fiscal year
+    # The last target of the strategy (kept for readers of one figure); every target is in indicator_target.
     target: float
     direction: str = Field(default=Direction.UP.value, max_length=4)
+    calculation: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    data_source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    collection_method: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    frequency: str = Field(default=Frequency.QUARTERLY.value, max_length=12)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")  # the agency responsible for its values
+    disaggregation: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    data_quality: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    established_on: date | None = None
+    reviewed_on: date | None = None
+    retired_on: date | None = None
     is_demo: bool = False
+
+
+class IndicatorTarget(SQLModel, table=True):
+    """A target of an indicator: for a fiscal year (``quarter`` 0, its end) or an interim one for a quarter."""
+
+    __tablename__ = "indicator_target"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "fiscal_year", "quarter", name="uq_indicator_target_quarter"),
+        CheckConstraint("quarter BETWEEN 0 AND 4", name="ck_indicator_target_quarter"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    fiscal_year: int
+    quarter: int = 0
+    value: float
 
 
 class IndicatorValue(SQLModel, table=True):
@@ -219,12 +262,14 @@ class IndicatorValue(SQLModel, table=True):
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     fiscal_year: int
     quarter: int
-    value: float
+    value: float | None = None  # None: not yet available (``note`` says why)
     author: str = Field(max_length=254)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     is_demo: bool = False
     revision: int = 1
     status_update_id: int | None = Field(default=None, foreign_key="status_update.id")
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")  # the agency that reported it
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class ReviewEvent(SQLModel, table=True):

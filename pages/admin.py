@@ -8,7 +8,7 @@ from dashboard.services import admin
 from dashboard.store.database import read_session
 from dashboard.views import admin_forms as forms
 from dashboard.views import admin_lists
-from dashboard.web import admin_sections, cache, gate, widgets, writes
+from dashboard.web import admin_sections, cache, gate, setup_section, widgets, writes
 
 st.title("Admin")
 actor, mission_id = gate.require("admin", "is_admin")
@@ -25,8 +25,8 @@ with read_session(engine) as session:
 acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 # Keyed, so a save (which reruns the page) comes back to the tab it was made on.
-tab_users, tab_agencies, tab_groups, tab_objectives, tab_log = st.tabs(
-    ["Users", "Agencies", "Working groups", "Objective agencies", "Audit log"],
+tab_users, tab_agencies, tab_groups, tab_objectives, tab_setup, tab_log = st.tabs(
+    ["Users", "Agencies", "Working groups", "Objective agencies", "Post setup", "Audit log"],
     key="admin_tab",
     default="Users",
     on_change="rerun",
@@ -77,6 +77,9 @@ with tab_groups:
 with tab_objectives:
     st.dataframe(forms.roles_frame(objectives), hide_index=True, key="admin_roles_table", width="stretch")
     admin_sections.objective_agencies(me, engine, mission_id, objectives, acronyms)
+
+with tab_setup:
+    setup_section.post_setup_tab(me, forms.FLASH, mission_id, post)
 
 with tab_log:
     st.caption("Every admin change, newest first: who, when, and what changed (the last 500).")

@@ -39,7 +39,7 @@ st.caption("Select a row to open its objective.")
 # The short figures first, so they stay in view on a narrow screen; the long title and group wrap after them.
 columns = ["code", "status", "progress", "risk_level", "role", "objective_title", "working_group"]
 table = pairs.assign(status=pairs["status"].fillna(aggregation.MISSING))[columns]
-widgets.table_to_objectives(
+widgets.table_of_links(
     table,
     [links.objective_link(code, quarter, mission_id) for code in table["code"]],
     key="ag_table",
@@ -56,7 +56,7 @@ else:
         f"{len(missed)} expected updates were not sent between {start.label} and {quarter.label} "
         f"(reporting began in {first.label}). Select a row to open its objective."
     )
-    widgets.table_to_objectives(
+    widgets.table_of_links(
         missed,
         [
             links.objective_link(code, FiscalQuarter.parse(label), mission_id)

@@ -75,14 +75,14 @@ history = aggregation.objective_history(view.expected, view.updates, objective_i
 widgets.show_chart(charts.objective_timeline_chart(history), key="obj_timeline")
 
 st.header("Latest update from each agency", anchor=False)
-latest = aggregation.latest_by_agency(view.updates, view.expected, objective_id)
-latest_columns = ["agency", "role", "quarter", "status", "progress", "risk_level", "author"]
+latest = aggregation.latest_by_agency(view.updates, view.expected, objective_id, quarter)
+latest_columns = ["agency", "role", "as_of_quarter", "quarter", "status", "progress", "risk_level", "author"]
 st.dataframe(
     latest[latest_columns],
     hide_index=True,
     key="obj_latest",
     width="stretch",
-    column_config=widgets.column_config(latest_columns, quarter="Latest quarter"),
+    column_config=widgets.column_config(latest_columns, as_of_quarter=quarter.label, quarter="Latest quarter"),
 )
 
 st.header("Indicators", anchor=False)

@@ -38,7 +38,16 @@ labels = {
     int(r.status_update_id): f"{r.code} · {r.agency} · {r.quarter_label} · revision {r.revision} by {r.author}"
     for r in queue.itertuples()
 }
-chosen = st.selectbox("Update to review", list(labels), format_func=labels.get, key="review_pick")
+if note := update_form.follow_review_link(st.session_state, st.query_params, queue):  # e.g. a row of My to-do
+    st.info(widgets.plain(note), icon=":material/link_off:")
+chosen = st.selectbox(
+    "Update to review",
+    list(labels),
+    format_func=labels.get,
+    key=update_form.REVIEW_PICK,
+    on_change=update_form.remember_pick,
+    args=(st.session_state, st.query_params, queue),
+)
 row = queue.set_index("status_update_id").loc[chosen]
 key = UpdateKey(int(row["objective_id"]), int(row["agency_id"]), int(row["fiscal_year"]), int(row["quarter"]))
 context = update_form.load(cache.engine(), key)

@@ -104,26 +104,16 @@ if save or send:
     values = {"status": status, "progress": progress, "risk_level": risk, **texts}
     values["indicator_values"] = {i: float(v) for i, v in entered.items() if v is not None}
     action = ReviewState.DRAFT.value if save else "submit"
-    outcome = form_save.save(engine, actor.email, key, values, action=action, base_revision=base_revision)
+    confirmed = send and flow.confirmed(key, (status, progress))  # a second Submit of what was asked about
+    outcome = form_save.save(
+        engine, actor.email, key, values, action=action, base_revision=base_revision, confirmed=confirmed
+    )
     if outcome.ok:
         flow.saved(key, outcome)
         cache.after_write()
         st.rerun()
-    elif outcome.field_errors:
-        st.error(
-            "Please fix these fields:\n\n" + "\n".join(f"- {widgets.plain(line)}" for line in outcome.field_errors)
-        )
-    elif outcome.conflict is not None:
-        flow.conflicted(key, outcome.conflict.current.revision)
-        st.error(widgets.plain(str(outcome.conflict)))
-        st.markdown("**Their revision compared with yours**")
-        if outcome.conflict_changes:
-            diff = update_form.diff_frame(outcome.conflict_changes, "Theirs", "Yours")
-            st.dataframe(diff, hide_index=True, key=widget_key("conflict_diff", key))
-        else:
-            st.write("Their revision has the same content as yours.")
-    else:
-        st.error(widgets.plain(outcome.refusal or ""))
+    flow.refused(key, outcome, (status, progress))
+    submit_sections.refused(outcome, key)
 
 if (pending := flow.pending_conflict(key)) is not None:
     # Also on the run that found the conflict: nothing reruns the page until the user acts on one of these.

@@ -33,8 +33,7 @@ c1.metric("Expected", int(summary["expected"]))
 c2.metric("Received", int(summary["received"]))
 c3.metric("Waiting for review", int(summary["awaiting_review"]))
 c4.metric("Outstanding", len(rows), help="Not submitted, or returned for fixing.")
-state = "overdue" if today > due else "due"
-st.caption(f"{quarter.label} updates are {state} on {due:%d %b %Y} ({settings.due_days} days after the quarter ends).")
+st.caption(f"{reporting.due_sentence(quarter, due, today)} ({settings.due_days} days after the quarter's last day).")
 
 st.header("Outstanding", anchor=False)
 if nothing := reporting.nothing_owed(expected, quarter):
@@ -48,7 +47,7 @@ else:
         rows = reporting.with_visible_comments(rows, actor, identity.reviewable(actor))
         columns.append("review_comment")
     st.caption("Select a row to open its objective.")
-    widgets.table_to_objectives(
+    widgets.table_of_links(
         rows[columns],
         [links.objective_link(code, quarter, mission_id) for code in rows["code"]],
         key="tracker_outstanding",

@@ -33,6 +33,8 @@ from models.scales import (
 
 NO_UPDATE = NoStatus.NO_UPDATE.value
 MISSING = NoStatus.MISSING.value
+RECEIVED_TEXT = "✓ Received"
+NOT_OWED_TEXT = "Not owed"  # an agency whose role on the objective does not cover that quarter
 # Higher is worse; used for "what changed" direction.
 STATUS_SEVERITY = {s.value: s.severity for s in Status}
 RISK_SEVERITY = {r.value: r.order for r in RiskLevel}
@@ -335,13 +337,26 @@ def agency_history(updates: pd.DataFrame, agency_id: int, expected: pd.DataFrame
     ].sort_values(["qindex", "code"])
 
 
-def latest_by_agency(updates: pd.DataFrame, expected: pd.DataFrame, objective_id: int) -> pd.DataFrame:
-    """Each agency on an objective with its most recent update in range (or none), newest quarter first."""
+def latest_by_agency(
+    updates: pd.DataFrame, expected: pd.DataFrame, objective_id: int, as_of: FiscalQuarter | None = None
+) -> pd.DataFrame:
+    """Each agency on an objective with its most recent update in range (or none), newest quarter first.
+
+    With ``as_of`` (the quarter shown), ``as_of_quarter`` says for each agency whether that quarter's update is in:
+    "Received", or "Missing" when its latest update is older, so an old row never passes for a current one.
+    """
     owed = effective.latest(expected[expected["objective_id"] == objective_id])[["agency_id", "agency", "role"]]
     mine = updates[updates["objective_id"] == objective_id] if not updates.empty else updates
     latest = mine.sort_values("qindex").groupby("agency_id").tail(1) if not mine.empty else mine
     out = owed.merge(latest, on="agency_id", how="left")
     out["quarter"] = out["qindex"].map(lambda q: "" if pd.isna(q) else quarter_label(int(q)))
+    if as_of is not None:
+        due = effective.in_effect(expected[expected["objective_id"] == objective_id], as_of)["agency_id"]
+        received = out["qindex"].eq(as_of.index)
+        out["as_of_quarter"] = [
+            RECEIVED_TEXT if got else (NoStatus.MISSING.text if owes else NOT_OWED_TEXT)
+            for got, owes in zip(received, out["agency_id"].isin(set(due)), strict=True)
+        ]
     return out
 
 

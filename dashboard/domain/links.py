@@ -4,6 +4,7 @@ A link is the target page's query parameters as a dict (``st.switch_page(page, q
 
     Objective  ``?mission=1&objective=2.1&to=2026Q4``  one objective as of a quarter (``objective_link``)
     Submit     ``?objective=1.1&agency=USAID&quarter=2026Q4``  exactly one update (``submit_link``)
+    Review     ``?mission=1&objective=1.1&agency=USAID&quarter=2026Q4``  one update waiting for review (``review_link``)
     Overview   ``?mission=1``  one mission (``overview_link``)
     Missions   ``?to=2026Q4&bureau=AF``  the roll-up as of a quarter, optionally one bureau's (``missions_link``)
 
@@ -12,6 +13,9 @@ reads it back, and also the labels people type ("FY2026 Q4", "2026-Q4").
 """
 
 from dashboard.domain.fiscal import FiscalQuarter
+
+UPDATE_PARAMS = ("objective", "agency", "quarter")
+"""The parameters that name one update, in the Submit and Review links."""
 
 
 def quarter_token(quarter: FiscalQuarter) -> str:
@@ -39,6 +43,12 @@ def objective_link(code: str, quarter: FiscalQuarter | None = None, mission_id: 
 def submit_link(code: str, agency: str, quarter: FiscalQuarter) -> dict[str, str]:
     """The Submit page on exactly one update: ``{"objective": "1.1", "agency": "USAID", "quarter": "2026Q4"}``."""
     return {"objective": code, "agency": agency, "quarter": quarter_token(quarter)}
+
+
+def review_link(code: str, agency: str, quarter: FiscalQuarter, mission_id: int | None = None) -> dict[str, str]:
+    """The Review page on one update waiting for review: the Submit link's three parameters, after ``mission``
+    when given: ``{"mission": "1", "objective": "1.1", "agency": "USAID", "quarter": "2026Q4"}``."""
+    return {**({"mission": str(mission_id)} if mission_id is not None else {}), **submit_link(code, agency, quarter)}
 
 
 def overview_link(mission_id: int) -> dict[str, str]:

@@ -24,3 +24,9 @@ def page_names(actor: Actor, *, anonymous_view: bool) -> list[str]:
         names.append("strategy_import")
     names.append("account")
     return names
+
+
+def landing_page(names: list[str]) -> str | None:
+    """Where signing in lands, among the navigation's ``names``: My to-do for those who have one, else the Overview;
+    None (stay on Account) for an identity that may see neither."""
+    return next((name for name in ("todo", "overview") if name in names), None)

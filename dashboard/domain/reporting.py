@@ -110,6 +110,18 @@ def due_date(quarter: FiscalQuarter, due_days: int) -> date:
     return quarter.end + timedelta(days=due_days)
 
 
+def due_sentence(quarter: FiscalQuarter, due: date, today: date) -> str:
+    """When a quarter's updates fall due, in the tense ``today`` calls for: "FY2026 Q4 updates were due on
+    30 Oct 2026, 33 days ago", "… are due today, 30 Oct 2026", "… are due on 30 Oct 2026, in 12 days"."""
+    days = abs((due - today).days)
+    span = f"{days} day" + ("" if days == 1 else "s")
+    if today > due:
+        return f"{quarter.label} updates were due on {due:%d %b %Y}, {span} ago"
+    if today == due:
+        return f"{quarter.label} updates are due today, {due:%d %b %Y}"
+    return f"{quarter.label} updates are due on {due:%d %b %Y}, in {span}"
+
+
 def _for_quarter(submissions: pd.DataFrame, quarter: FiscalQuarter) -> pd.DataFrame:
     return submissions[
         (submissions["fiscal_year"] == quarter.fiscal_year) & (submissions["quarter"] == quarter.quarter)

@@ -952,11 +952,11 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
     if not obj_blocks:
         raise IcsParseError(f"not an ICS: no mission objectives found in {source}")
 
-    def choose(group: list[_Block], label: str = "") -> _Block:
+    def choose(group: list[_Block], label: str = "", *, unique: bool = True) -> _Block:
         # Section 3/4 (the occurrence with body fields) is authoritative.
         chosen = max(group, key=lambda b: (b.score(), -b.index))
         with_body = [b for b in group if b.fields]
-        if label and len(with_body) > 1:
+        if label and unique and len(with_body) > 1:
             raise IcsParseError(
                 f"{source} has {label} {chosen.number} twice with its own texts; each code must appear once"
             )
@@ -1002,7 +1002,7 @@ def parse_ics_text(text: str, *, source: str = "document") -> ParsedStrategy:
 
     goals: dict[str, tuple[int, ParsedGoal]] = {}
     for code, group in by_code(goal_blocks).items():
-        b = choose(group)
+        b = choose(group, "goal", unique=False)  # a goal's title may differ between the sections: say so
         desc = fields_of(b).get("description", "")
         if not desc:
             warnings.append(f"goal {code}: no Description text found")

@@ -183,6 +183,16 @@ def _safe_text(value: str) -> str:
     return str(neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
 
 
+def safe_cell(value: object) -> object:
+    """A value to write into a cell: text without control characters and never run as a formula."""
+    return _safe_text(value) if isinstance(value, str) else value
+
+
+def check_workbook(data: bytes) -> None:
+    """Refuse a workbook that is not a zip or unzips past the bounds (``SpreadsheetError``), before parsing."""
+    _check_zip(data)
+
+
 def template_workbook(rows: list[dict[str, Any]], indicators: list[IndicatorColumn] | None = None) -> bytes:
     """An Excel workbook to fill in: one row per template row (keyed by ``TEMPLATE_COLUMNS``), with drop-downs,
     then one column per indicator (a row's ``INDICATORS_KEY`` maps an indicator's header to its current value)."""
@@ -457,6 +467,21 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
     finally:
         workbook.close()
+
+
+def plain_rows(data: bytes, filename: str, *, max_bytes: int) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of any CSV or XLSX (first sheet) as (row number, cell texts), bounded as ``read_rows``."""
+    check_size(len(data), max_bytes)
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    name = filename.lower().strip()
+    if name.endswith(".csv"):
+        table = _csv_rows(data)
+    elif name.endswith(".xlsx"):
+        table = _xlsx_rows(data)
+    else:
+        raise SpreadsheetError(f"{filename or 'The file'} is not a .csv or .xlsx file.")
+    return [(n, [_cell_text(v) for v in cells]) for n, cells in table if any(_cell_text(v) for v in cells)]
 
 
 def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, Any]]:

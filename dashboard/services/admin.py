@@ -78,9 +78,12 @@ def _agency_ids(session: Session, acronyms: list[str]) -> dict[str, int]:
     return {a.upper(): by_upper[a.upper()].id for a in wanted}  # type: ignore[misc]
 
 
-def _group_ids(session: Session, names: list[str]) -> dict[str, int]:
+def _group_ids(session: Session, names: list[str], mission_id: int | None = None) -> dict[str, int]:
+    """Group name -> id for each given name (exact, else a unique prefix), among ``mission_id``'s groups (None:
+    every mission's); ValueError naming an unknown or ambiguous one."""
     wanted = [n.strip() for n in names if n.strip()]
-    rows = session.exec(select(WorkingGroup)).all()
+    query = select(WorkingGroup)
+    rows = session.exec(query if mission_id is None else query.where(WorkingGroup.mission_id == mission_id)).all()
     found: dict[str, int] = {}
     for name in wanted:
         match = [g for g in rows if g.name.lower() == name.lower()] or [
@@ -136,7 +139,7 @@ def user_snapshot(session: Session, user: AppUser) -> dict[str, Any]:
     }
 
 
-def _check_role(role: str, agencies: dict[str, int] | int, groups: dict[str, int]) -> None:
+def _check_role(role: str, agencies: dict[str, int] | int, groups: dict[str, int] | int) -> None:
     if role not in ROLES:
         raise ValueError(f"role: must be one of {', '.join(ROLES)}")
     if role == Role.CONTRIBUTOR and not agencies:
@@ -163,6 +166,17 @@ def _binding_mission(session: Session, mission_id: int | None) -> int:
     return int(ids[0])  # type: ignore[arg-type]
 
 
+def _chaired(session: Session, user_id: int | None, groups: dict[str, int] | None, mission_id: int | None) -> int:
+    """How many working groups the user will chair: ``groups`` (at ``mission_id``; None: as now) and the rest."""
+    now = set(session.exec(select(UserWorkingGroup.working_group_id).where(UserWorkingGroup.user_id == user_id)).all())
+    if groups is None:
+        return len(now)
+    if mission_id is not None:
+        here = set(session.exec(select(WorkingGroup.id).where(WorkingGroup.mission_id == mission_id)).all())
+        return len((now - here) | set(groups.values()))
+    return len(groups)
+
+
 def _other_posts(session: Session, user_id: int | None, mission_id: int) -> int:
     """How many agency bindings the user has at other missions."""
     rows = session.exec(
@@ -172,20 +186,30 @@ def _other_posts(session: Session, user_id: int | None, mission_id: int) -> int:
 
 
 def _set_links(
-    session: Session, user_id: int, agencies: dict[str, int] | None, groups: dict[str, int], mission_id: int | None
+    session: Session,
+    user_id: int,
+    agencies: dict[str, int] | None,
+    groups: dict[str, int] | None,
+    mission_id: int | None,
 ) -> None:
-    """Replace the user's working groups and, when ``agencies`` is given, their agencies at ``mission_id``."""
+    """Replace the user's agencies at ``mission_id`` and working groups (those of ``mission_id``; all when it is
+    None); None leaves that kind of link as it is."""
     if agencies is not None and mission_id is not None:
         for row in session.exec(
             select(UserAgency).where(UserAgency.user_id == user_id, UserAgency.mission_id == mission_id)
         ).all():
             session.delete(row)
-    for row in session.exec(select(UserWorkingGroup).where(UserWorkingGroup.user_id == user_id)).all():
-        session.delete(row)
+    if groups is not None:
+        query = select(UserWorkingGroup).where(UserWorkingGroup.user_id == user_id)
+        if mission_id is not None:
+            here = select(WorkingGroup.id).where(WorkingGroup.mission_id == mission_id)
+            query = query.where(col(UserWorkingGroup.working_group_id).in_(here))
+        for row in session.exec(query).all():
+            session.delete(row)
     session.flush()
     for agency_id in (agencies or {}).values():
         session.add(UserAgency(user_id=user_id, agency_id=agency_id, mission_id=mission_id))
-    for group_id in groups.values():
+    for group_id in (groups or {}).values():
         session.add(UserWorkingGroup(user_id=user_id, working_group_id=group_id))
 
 
@@ -221,7 +245,7 @@ def add_user(
     if find_user(session, email) is not None:
         raise ValueError(f"email: {email} already has an account (change it instead)")
     agency_ids = _agency_ids(session, list(agencies))
-    group_ids = _group_ids(session, list(groups))
+    group_ids = _group_ids(session, list(groups), mission_id)
     _check_role(role, agency_ids, group_ids)
     at = _binding_mission(session, mission_id) if agency_ids else mission_id
     user = AppUser(email=email, role=role, bureau=_check_bureau(bureau))
@@ -264,14 +288,12 @@ def update_user(
     new_role = role if role is not None else user.role
     agency_ids = _agency_ids(session, agencies) if agencies is not None else None
     at = _binding_mission(session, mission_id) if agencies is not None else None
-    group_ids = (
-        _group_ids(session, groups) if groups is not None else _group_ids(session, list(before["working_groups"]))
-    )
+    group_ids = _group_ids(session, groups, mission_id) if groups is not None else None
     if agency_ids is None:
         held = len(_bindings(session, user.id))
     else:
         held = len(agency_ids) + _other_posts(session, user.id, at)  # type: ignore[arg-type]
-    _check_role(new_role, held, group_ids)
+    _check_role(new_role, held, _chaired(session, user.id, group_ids, mission_id))
     was_active_admin = user.role == Role.ADMIN and not user.disabled
     user.role = new_role
     if bureau is not None:
@@ -282,7 +304,7 @@ def update_user(
     session.flush()
     if was_active_admin and not (user.role == Role.ADMIN and not user.disabled) and _active_admins(session) == 0:
         raise AccessDenied("This is the last active admin: make someone else an admin first.")
-    _set_links(session, user.id, agency_ids, group_ids, at)
+    _set_links(session, user.id, agency_ids, group_ids, at if at is not None else mission_id)
     session.flush()
     after = user_snapshot(session, user)
     if after != before:

@@ -249,7 +249,7 @@ def _message(exc: Exception) -> str:
     return exc.message if isinstance(exc, FieldError) else str(exc)
 
 
-def _errors_from(number: int, exc: Exception, form: UpdateInput | None = None) -> list[RowError]:
+def _errors_from(number: int, exc: Exception) -> list[RowError]:
     """Map what ``resolve_target`` / ``submit`` raise onto the row's columns, by the error's type and field."""
     if isinstance(exc, submissions.Conflict):
         return [RowError(number, "current_revision", str(exc))]
@@ -257,8 +257,8 @@ def _errors_from(number: int, exc: Exception, form: UpdateInput | None = None) -
         return [RowError(number, "agency", str(exc))]
     if isinstance(exc, ValidationError):
         return [RowError(number, _column(field), message) for field, message in validation_problems(exc)]
-    if isinstance(exc, submissions.Incomplete) and form is not None:
-        return [RowError(number, field, message) for field, message in form.narrative_problems()]
+    if isinstance(exc, submissions.Incomplete):
+        return [RowError(number, field, message) for field, message in exc.problems]
     if isinstance(exc, FieldError):
         return [RowError(number, _column(exc.field), exc.message)]
     return [RowError(number, "objective", str(exc))]
@@ -488,8 +488,10 @@ def _plan(session: Session, number: int, row: _Row, form: UpdateInput, on_top: b
         else:
             message = f"revision {given} of {label} does not exist (the newest is {stored}): leave it as downloaded"
         return [RowError(number, "current_revision", message)]
-    if missing := form.narrative_problems():
+    if missing := form.narrative_problems() + submissions.carried_over(form, latest):
         return [RowError(number, field, message) for field, message in missing]
+    if early := submissions.completed_early(form):  # a spreadsheet has no way to confirm it: 100 or another status
+        return [RowError(number, "progress", f"{early}: set progress to 100, or choose the status that fits")]
     return PlannedWrite(number, form, stored, "write", label)
 
 
@@ -604,7 +606,7 @@ def import_rows(
                     today=today,
                 )
             except (submissions.Conflict, AccessDenied, ValueError) as exc:
-                raise _RollBack(ImportReport(errors=_errors_from(plan.row, exc, plan.form))) from exc
+                raise _RollBack(ImportReport(errors=_errors_from(plan.row, exc))) from exc
 
     try:
         transact(engine, write)

@@ -51,13 +51,20 @@ class ImportResult:
     retired: list[str] = field(default_factory=list)
     # The quarter the objectives retired by this import stop being owed from ("FY2026 Q4"); None if none was.
     retired_from: str | None = None
+    # What "updated" holds, in detail: each new title with the old one, the other texts that changed, and the
+    # objectives that only moved (a new place in the document or under another goal), which no diff shows.
+    retitled: list[dict[str, str]] = field(default_factory=list)
+    texts_changed: dict[str, list[str]] = field(default_factory=dict)
+    moved: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.retired)
+        return bool(self.created or self.updated or self.retired or self.moved)
 
     def summary(self) -> str:
         parts = [f"{len(self.created)} created", f"{len(self.updated)} updated", f"{self.unchanged} unchanged"]
+        if self.moved:
+            parts.insert(2, f"{len(self.moved)} moved")
         text = ", ".join(parts)
         if self.missing_from_document:
             since = f" from {self.retired_from}" if self.retired_from else ""
@@ -351,17 +358,21 @@ def _upsert_goals_and_objectives(
 
     position = 0
     for goal_position, parsed_goal in enumerate(strategy.goals):
-        goal_values = {"title": parsed_goal.title, "description": parsed_goal.description, "position": goal_position}
+        goal_texts = {"title": parsed_goal.title, "description": parsed_goal.description}
         goal = goals.get(parsed_goal.code)
         if goal is None:
-            goal = Goal(mission_id=mission_id, code=parsed_goal.code, **goal_values)  # type: ignore[arg-type]
+            goal = Goal(mission_id=mission_id, code=parsed_goal.code, position=goal_position, **goal_texts)  # type: ignore[arg-type]
             session.add(goal)
             session.flush()
             result.created.append(f"goal {parsed_goal.code}")
-        elif _set_if_changed(goal, goal_values):
-            result.updated.append(f"goal {parsed_goal.code}")
         else:
-            result.unchanged += 1
+            _note_texts(result, f"goal {parsed_goal.code}", goal, goal_texts)
+            if _set_if_changed(goal, goal_texts):
+                result.updated.append(f"goal {parsed_goal.code}")
+            elif _set_if_changed(goal, {"position": goal_position}):
+                result.moved.append(f"goal {parsed_goal.code}")
+            else:
+                result.unchanged += 1
         for parsed_obj in parsed_goal.objectives:
             upsert(parsed_obj, goal.id, position)
             position += 1
@@ -381,15 +392,29 @@ def _upsert_objective(
     result: ImportResult,
 ) -> None:
     """Add the objective, or update ``existing`` in place (restoring it if it was retired)."""
-    values: dict[str, object] = {name: getattr(parsed_obj, name) for name in _TEXT_FIELDS}
-    values.update(goal_id=goal_id, kind=parsed_obj.kind, position=position, retired_on=None, retired_from_qindex=None)
+    texts: dict[str, object] = {name: getattr(parsed_obj, name) for name in _TEXT_FIELDS}
+    place: dict[str, object] = {"goal_id": goal_id, "kind": parsed_obj.kind, "position": position}
+    place.update(retired_on=None, retired_from_qindex=None)
     if existing is None:
-        session.add(Objective(mission_id=mission_id, code=parsed_obj.code, **values))  # type: ignore[arg-type]
+        session.add(Objective(mission_id=mission_id, code=parsed_obj.code, **texts, **place))  # type: ignore[arg-type]
         result.created.append(f"objective {parsed_obj.code}")
-    elif _set_if_changed(existing, values):
+        return
+    _note_texts(result, f"objective {parsed_obj.code}", existing, texts)
+    if _set_if_changed(existing, texts):
         result.updated.append(f"objective {parsed_obj.code}")
+    elif _set_if_changed(existing, place):
+        result.moved.append(f"objective {parsed_obj.code}")
     else:
         result.unchanged += 1
+
+
+def _note_texts(result: ImportResult, label: str, row: object, texts: dict[str, object]) -> None:
+    """Record in ``result`` which of ``row``'s texts the document changes, keeping an old title."""
+    changed = [name for name, value in texts.items() if getattr(row, name) != value]
+    if "title" in changed:
+        result.retitled.append({"item": label, "old": str(row.title), "new": str(texts["title"])})
+    if [name for name in changed if name != "title"]:
+        result.texts_changed[label] = [_FIELD_NAMES.get(name, name) for name in changed if name != "title"]
 
 
 def _record(
@@ -406,6 +431,9 @@ def _record(
             "document_sha256": sha256,
             "created": result.created,
             "updated": result.updated,
+            "retitled": result.retitled,
+            "texts_changed": result.texts_changed,
+            "moved": result.moved,
             "retired": result.retired,
             **({"retired_from": result.retired_from} if result.retired_from else {}),
             "warnings": warnings,

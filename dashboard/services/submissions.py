@@ -35,6 +35,7 @@ from models import (
     ObjectiveAgency,
     ReviewEvent,
     ReviewState,
+    Status,
     StatusUpdate,
     StatusUpdateCreate,
     UpdateDraft,
@@ -60,11 +61,19 @@ class Conflict(Exception):
 
 
 class Incomplete(ValueError):
-    """A submission leaves a required narrative empty. ``lines`` holds one ``"field: message"`` per field."""
+    """A submission leaves a required narrative empty, or keeps one that no longer fits its status.
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        super().__init__("; ".join(lines))
+    ``problems`` holds one ``(field, message)`` per field; ``lines`` the same as ``"field: message"``.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        self.lines = [f"{name}: {message}" for name, message in problems]
+        super().__init__("; ".join(self.lines))
+
+
+class Unconfirmed(FieldError):
+    """A submission that is stored only once the user confirms it: Completed with progress below 100."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +214,34 @@ def indicator_values_stored(session: Session, form: UpdateInput) -> bool:
     return True
 
 
+def carried_over(form: UpdateInput, base: StatusUpdate | None) -> list[tuple[str, str]]:
+    """``(field, message)`` for each narrative that At risk or Off track requires but that still holds the text of
+    ``base``, the revision the edit started from, when that revision was neither At risk nor Off track: a text
+    written for an update on track ("No significant challenges this quarter") says nothing about the trouble."""
+    if base is None or not Status(form.status).troubled or Status(base.status).troubled:
+        return []
+    was = f"revision {base.revision}, when the status was {base.status}"
+    asks = {
+        "challenges": f"say what holds progress back now that it is {form.status}",
+        "risk_note": f"say what the risk is now and how it is mitigated, and check the risk level ({form.risk_level})",
+    }
+    return [
+        (name, f"still holds the text of {was}: {ask}")
+        for name, ask in asks.items()
+        if getattr(form, name).strip() and getattr(form, name).strip() == getattr(base, name).strip()
+    ]
+
+
+def completed_early(form: UpdateInput) -> str | None:
+    """What storing ``form`` would show, when it says Completed with progress below 100 (else None)."""
+    if form.status != Status.COMPLETED or form.progress >= 100:
+        return None
+    return (
+        f"Completed with progress {form.progress}% would read "
+        f'"{form.progress}% {Status.COMPLETED.text}" on every page and in the brief'
+    )
+
+
 def submit(
     *,
     session: Session,
@@ -212,6 +249,7 @@ def submit(
     form: UpdateInput,
     base_revision: int,
     today: date | None = None,
+    confirm_completed: bool = False,
 ) -> StatusUpdate:
     """Store a new revision (``base_revision + 1``) and its indicator values; removes the draft.
 
@@ -219,11 +257,12 @@ def submit(
     When the form holds exactly what the newest revision holds (and no new indicator value), nothing
     is stored: the draft goes and that newest revision comes back, its review state untouched (the
     caller sees ``row.revision == base_revision``). Raises Conflict when someone stored a newer one
-    meanwhile, Incomplete when a required narrative is empty, AccessDenied or ValueError (with a
-    ``field: message`` text) when the input is not allowed.
+    meanwhile, Incomplete when a required narrative is empty or still holds the text of an On-track base
+    revision (``carried_over``), Unconfirmed for Completed below 100% unless ``confirm_completed``,
+    AccessDenied or ValueError (with a ``field: message`` text) when the input is not allowed.
     """
     today = today or date.today()
-    missing = form.missing_narratives()
+    missing = form.narrative_problems()
     if missing:
         raise Incomplete(missing)
     actor = acting(session, actor_email)
@@ -241,6 +280,10 @@ def submit(
             session.delete(draft)
             session.flush()
         return current
+    if stale := carried_over(form, current):
+        raise Incomplete(stale)
+    if (early := completed_early(form)) and not confirm_completed:
+        raise Unconfirmed("progress", early)
     assert actor.email is not None
     data = StatusUpdateCreate(
         **form.model_dump(exclude={"indicator_values"}),
@@ -364,12 +407,12 @@ def review(
     """
     actor = acting(session, actor_email)
     if decision not in (ReviewState.APPROVED, ReviewState.RETURNED):
-        raise ValueError("decision: must be approved or returned")
+        raise FieldError("decision", "must be approved or returned")
     comment = comment.strip()
     if decision == ReviewState.RETURNED and not comment:
-        raise ValueError("comment: say what needs fixing when you return an update")
+        raise FieldError("comment", "say what needs fixing when you return an update")
     if len(comment) > COMMENT_MAX_CHARS:
-        raise ValueError(f"comment: is too long: at most {COMMENT_MAX_CHARS} characters")
+        raise FieldError("comment", f"is too long: at most {COMMENT_MAX_CHARS} characters")
     row = session.get(StatusUpdate, status_update_id)
     if row is None:
         raise ValueError("update: not found")

@@ -97,3 +97,14 @@ def installed(connection: Connection) -> set[str]:
     rows = connection.execute(text("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")).all()
     names = {(table, name) for table, name in rows}
     return {t for t in APPEND_ONLY_TABLES if all((t, n) in names for n in trigger_names(t))}
+
+
+def lift(connection: Connection, table: str) -> None:
+    """Drop ``table``'s guards, for a migration that fills a new column of stored rows. Only migrations call
+    this: every migration run ends with ``install``, which puts the guards back."""
+    if connection.dialect.name == "postgresql":
+        for suffix in ("no_change", "no_truncate"):
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_{suffix} ON {table}"))
+        return
+    for name in trigger_names(table):
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))

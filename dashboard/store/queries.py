@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from dashboard.store.database import read_session
 from dashboard.store.sql import goal_code_sql, owed_sql, quarter_index_sql
-from models import Goal, Mission, Objective, StatusUpdate
+from models import Goal, Mission, Objective, StatusUpdate, UpdateDraft
 from models.fields import NARRATIVE_FIELDS
 from models.quarters import quarter_index, quarter_label
 from models.scales import MANAGEMENT_GOAL_CODE, MANAGEMENT_GOAL_NAME, RECEIVED_STATES, AgencyRole
@@ -351,6 +351,31 @@ def submissions_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         frame["is_demo"] = frame["is_demo"].astype(bool)
     else:
         frame["qindex"] = pd.Series(dtype=int)
+    return frame
+
+
+DRAFT_COLUMNS = ["objective_id", "agency_id", "fiscal_year", "quarter", "draft_saved"]
+
+
+def drafts_frame(engine: Engine, agency_ids: frozenset[int], mission_id: int) -> pd.DataFrame:
+    """The saved drafts of ``agency_ids`` in a mission, each with the moment it was saved (UTC, aware).
+
+    Drafts are work in progress for their agency: read for that agency's own to-do list only, and never cached.
+    """
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(
+                UpdateDraft.objective_id,
+                UpdateDraft.agency_id,
+                UpdateDraft.fiscal_year,
+                UpdateDraft.quarter,
+                UpdateDraft.saved_at,
+            )
+            .join(Objective, col(Objective.id) == UpdateDraft.objective_id)
+            .where(Objective.mission_id == mission_id, col(UpdateDraft.agency_id).in_(agency_ids or {-1}))
+        ).all()
+    frame = pd.DataFrame(rows, columns=DRAFT_COLUMNS)
+    frame["draft_saved"] = pd.to_datetime(frame["draft_saved"], utc=True)  # SQLite hands back naive UTC
     return frame
 
 

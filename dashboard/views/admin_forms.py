@@ -5,6 +5,7 @@ mapping the page passes in (``st.session_state``, a dict in tests).
 """
 
 from collections.abc import MutableMapping, Sequence
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -116,6 +117,36 @@ def preview_group(
         return admin_lists.preview_group_change(
             session, mission_id=mission_id, group_id=group_id, name=name, objectives=objectives, effective=effective
         )
+
+
+def roles_impact(
+    engine: Engine,
+    *,
+    objective_id: int,
+    lead: str | None,
+    contributing: list[str],
+    effective: FiscalQuarter | None,
+    today: date,
+    due_days: int,
+) -> list[str]:
+    """Reports that stop counting and agencies overdue at once (``admin_lists.change_impact``). Reads."""
+    with read_session(engine) as session:
+        return admin_lists.change_impact(
+            session,
+            objective_id=objective_id,
+            lead=lead,
+            contributing=contributing,
+            effective=effective,
+            today=today,
+            due_days=due_days,
+        )
+
+
+def with_old_lead(old_lead: str | None, lead: str | None, contributing: list[str], keep: bool) -> list[str]:
+    """The contributing agencies, with the lead being replaced added when the admin keeps it as a contributor."""
+    if keep and old_lead and lead != old_lead and old_lead not in contributing:
+        return [*contributing, old_lead]
+    return contributing
 
 
 def preview_roles(

@@ -10,10 +10,11 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.effective import describe_agency_change, describe_group_change
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
-from dashboard.domain.reporting import first_reporting_quarter
+from dashboard.domain.reporting import due_date, first_reporting_quarter
 from dashboard.services.admin import agencies_by_post, group_snapshot, roles_snapshot, user_snapshot
-from models import Agency, AppUser, AuditEntry, Mission, Objective, WorkingGroup
-from models.scales import BUREAUS
+from models import Agency, AppUser, AuditEntry, Mission, Objective, ObjectiveAgency, StatusUpdate, WorkingGroup
+from models.scales import BUREAUS, RECEIVED_STATES
+from models.tables import SINCE_THE_BEGINNING
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,69 @@ def effective_choices(mission: Mission, today: date) -> tuple[list[FiscalQuarter
     now = reporting_quarter(today)
     last = max(FiscalQuarter(int(mission.strategy_end), 4), now.next())
     quarters = quarter_range(first, last)
-    default = min(max(now, first), last)
+    default = min(max(first_open_quarter(today), first), last)
     return [None, *quarters], 1 + quarters.index(default)
+
+
+def first_open_quarter(today: date) -> FiscalQuarter:
+    """The first quarter nobody has reported on yet: the one in progress. A change from the quarter being
+    reported would drop reports already in and make agencies late at once (``change_impact`` says so)."""
+    return FiscalQuarter.containing(today)
+
+
+def change_impact(
+    session: Session,
+    *,
+    objective_id: int,
+    lead: str | None,
+    contributing: list[str],
+    effective: FiscalQuarter | None,
+    today: date,
+    due_days: int,
+) -> list[str]:
+    """What a change of an objective's agencies does to reporting already under way, one sentence each: reports
+    already received that stop counting, and agencies that are overdue from the moment it is saved."""
+    start = SINCE_THE_BEGINNING if effective is None else effective.index
+    held = session.exec(
+        select(Agency.acronym, ObjectiveAgency.from_qindex, ObjectiveAgency.until_qindex)
+        .join(ObjectiveAgency, col(ObjectiveAgency.agency_id) == Agency.id)
+        .where(ObjectiveAgency.objective_id == objective_id)
+    ).all()
+    after = {a.upper() for a in [*([lead] if lead else []), *contributing]}
+    reports = session.exec(
+        select(Agency.acronym, StatusUpdate.fiscal_year, StatusUpdate.quarter)
+        .join(StatusUpdate, col(StatusUpdate.agency_id) == Agency.id)
+        .where(StatusUpdate.objective_id == objective_id, col(StatusUpdate.state).in_(RECEIVED_STATES))
+    ).all()
+    received = {(acr.upper(), FiscalQuarter(y, q)) for acr, y, q in reports}
+    lines = []
+    for acronym, quarter in sorted(received, key=lambda r: (r[1].index, r[0])):
+        if quarter.index >= start and acronym not in after:
+            lines.append(f"{acronym}'s report for {quarter.label}, already received, stops counting.")
+    first = first_reporting_quarter(_mission_of(session, objective_id))
+    owed = [
+        q
+        for q in quarter_range(max(effective or first, first), reporting_quarter(today))
+        if due_date(q, due_days) < today
+    ]
+    was = {acr.upper() for acr, _, until in held if until is None or until >= start}
+    for acronym in sorted(after - was):
+        late = [q for q in owed if (acronym, q) not in received]
+        if late:
+            lines.append(
+                f"{acronym} is overdue at once for {', '.join(q.label for q in late[-3:])}"
+                + (f" and {len(late) - 3} earlier quarters" if len(late) > 3 else "")
+                + f" ({(today - due_date(late[-1], due_days)).days} days late for {late[-1].label})."
+            )
+    return lines
+
+
+def _mission_of(session: Session, objective_id: int) -> Mission:
+    objective = session.get(Objective, objective_id)
+    mission = session.get(Mission, objective.mission_id) if objective else None
+    if mission is None:
+        raise ValueError("objective: not found")
+    return mission
 
 
 def effective_label(quarter: FiscalQuarter | None) -> str:

@@ -52,8 +52,8 @@ def _layout(figure: go.Figure, title: str, height: int = 360) -> go.Figure:
 
 
 def quarter_axis(figure: go.Figure) -> go.Figure:
-    """A quarter (category) x axis whose labels are never clipped: slanted, with room made for them, and the
-    legend on the right so it never sits on the labels."""
+    """A category x axis (quarters, goals) whose labels are never clipped, however narrow the column: slanted,
+    with room made for them, and the legend on the right so it never sits on the labels."""
     figure.update_xaxes(type="category", tickangle=-45, automargin=True)
     figure.update_yaxes(automargin=True)
     figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
@@ -201,30 +201,36 @@ def goal_progress_chart(as_of: pd.DataFrame, goals: pd.DataFrame) -> Chart:
 
 
 def risk_by_goal_chart(table: pd.DataFrame) -> Chart:
+    """Objectives by risk level, one bar per goal. Bars run across, goals down the side: a goal's name reads
+    level at any width (upright labels in a half-width column at 1024 px were squeezed to "Gc")."""
     figure = go.Figure()
     labels = [goal_name(g) for g in table.index]
     for level in RISK_ORDER:
         values = table[level] if level in table else [0] * len(table)
         figure.add_bar(
             name=level,
-            x=labels,
-            y=values,
+            y=labels,
+            x=values,
+            orientation="h",
             marker_color=RISK_COLORS[level],
             marker_pattern_shape=RISK_PATTERNS[level],
             marker_line={"color": NEUTRAL, "width": 1},
             text=[v if v else "" for v in values],
             textposition="inside",
-            hovertemplate="%{x}: %{y} objectives at " + level + " risk<extra></extra>",
+            hovertemplate="%{y}: %{x} objectives at " + level + " risk<extra></extra>",
         )
     figure.update_layout(barmode="stack")
-    figure.update_yaxes(title="Objectives", dtick=1, rangemode="nonnegative")
+    figure.update_xaxes(title="Objectives", dtick=1, rangemode="nonnegative")
+    figure.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], automargin=True)
     elevated = [level for level in ELEVATED_RISKS if level in table]
     high = int(table[elevated].sum().sum()) if not table.empty else 0
     summary = f"{high} objectives are at High or Critical risk" + (
         f", {_where_most(labels, table[elevated].sum(axis=1).tolist())}." if high else "."
     )
     data = table.rename(index=dict(zip(table.index, labels, strict=True))).reset_index(names="goal")
-    return Chart(_layout(figure, "Risk level by goal (objectives)"), summary, data)
+    figure = _layout(figure, "Risk level by goal (objectives)", height=max(300, 40 * len(labels) + 170))
+    figure.update_layout(legend={"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top", "traceorder": "normal"})
+    return Chart(figure, summary, data)
 
 
 def risk_trend_chart(trend: pd.DataFrame) -> Chart:
@@ -392,7 +398,7 @@ def objective_timeline_chart(history: pd.DataFrame) -> Chart:
             hovertemplate="%{x}: %{y:.0f}%, " + str(status) + ", %{customdata} risk<extra></extra>",
         )
     quarters = list(dict.fromkeys(history.sort_values("qindex")["quarter"])) if not history.empty else []
-    figure.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
+    quarter_axis(figure).update_xaxes(categoryorder="array", categoryarray=quarters)
     figure.update_yaxes(range=[0, 105], title="Progress (%)")
     if history.empty:
         summary = "No updates in this period."
@@ -400,7 +406,7 @@ def objective_timeline_chart(history: pd.DataFrame) -> Chart:
         last = history.sort_values("qindex").iloc[-1]
         summary = f"Latest ({last.quarter}): {last.status}, {percent(last.progress)} progress, {last.risk_level} risk."
     return Chart(
-        _layout(figure, "Status and progress over the quarters"),
+        quarter_axis(_layout(figure, "Status and progress over the quarters")),
         summary,
         history.drop(columns=["qindex"], errors="ignore"),
     )
@@ -419,7 +425,6 @@ def indicator_chart(name: str, unit: str, baseline: float, target: float, values
     )
     figure.add_hline(y=baseline, line_dash="dot", line_color=NEUTRAL, annotation_text=f"Baseline {baseline:g}")
     figure.add_hline(y=target, line_dash="dash", line_color="#009E73", annotation_text=f"Target {target:g}")
-    figure.update_xaxes(type="category")
     figure.update_yaxes(title=unit)
     if values.empty:
         summary = f"{name}: no values reported yet (baseline {baseline:g}, target {target:g} {unit})."
@@ -430,4 +435,4 @@ def indicator_chart(name: str, unit: str, baseline: float, target: float, values
         summary = (
             f"{name}: {last.value:g} {unit} in {last.quarter}, {percent(share)} of the way from baseline to target."
         )
-    return Chart(_layout(figure, name, height=300), summary, values)
+    return Chart(quarter_axis(_layout(figure, name, height=300)), summary, values)

@@ -17,21 +17,22 @@ from typing import Any
 import pandas as pd
 
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.domain.links import submit_link
+from dashboard.domain.links import UPDATE_PARAMS, submit_link
 from dashboard.services.form_save import SaveOutcome
 from dashboard.views.update_form import key_text, requested_update
 from models.fields import NARRATIVE_FIELDS, UpdateKey
 
 PREFIX = "submit_"
 FLASH = "submit_flash"
-LINK_FIELDS = ("objective", "agency", "quarter")
+LINK_FIELDS = UPDATE_PARAMS
 PICKERS = {name: f"{PREFIX}{name}" for name in LINK_FIELDS}
 """The session-state key of each picker: ``submit_objective``, ``submit_agency``, ``submit_quarter``."""
 
 FORM_FIELDS = ("status", "progress", "risk", *NARRATIVE_FIELDS)
 """The form's own inputs (the indicators come on top, one per indicator: ``indicator_<id>``)."""
-KEPT = ("base", "conflict")
-"""What the page remembers per update besides the inputs: the revision the edit starts from, a pending conflict."""
+KEPT = ("base", "conflict", "confirm")
+"""What the page remembers per update besides the inputs: the revision the edit starts from, a pending conflict,
+and the values a refused submission asked the user to confirm."""
 
 
 def widget_key(field: str, key: UpdateKey) -> str:
@@ -149,6 +150,19 @@ class SubmitFlow:
         """Keep the form as typed, on top of their revision: the next save is checked against that one."""
         pending = self.state.pop(widget_key("conflict", key))
         self.state[widget_key("base", key)] = pending
+
+    def refused(self, key: UpdateKey, outcome: SaveOutcome, values: tuple[object, ...]) -> None:
+        """After a save that did not go through: remember a conflict until the user chooses what to do, and what a
+        Submit of ``values`` (status, progress) asked to confirm: the next Submit of the same values confirms it."""
+        if outcome.conflict is not None:
+            self.conflicted(key, outcome.conflict.current.revision)
+        if outcome.confirm:
+            self.state[widget_key("confirm", key)] = values
+
+    def confirmed(self, key: UpdateKey, values: tuple[object, ...]) -> bool:
+        """Whether this Submit confirms what the previous one asked: the same ``values`` submitted again. A
+        confirmation serves one Submit only."""
+        return self.state.pop(widget_key("confirm", key), None) == values
 
     @staticmethod
     def form_keys(key: UpdateKey, indicator_ids: Iterable[int]) -> tuple[str, ...]:

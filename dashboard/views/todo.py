@@ -10,14 +10,16 @@ update. The Submit page's query-parameter contract (``st.switch_page(..., query_
 e.g. ``?objective=1.1&agency=USAID&quarter=2026Q4``.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 
 import pandas as pd
 
 from dashboard.domain import links, reporting
 from dashboard.domain.actor import Actor
 from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
+from models.scales import NOT_SUBMITTED, TRACKER_LABELS
 
 TABLE_LABELS = {
     "code": "Objective",
@@ -56,6 +58,19 @@ class TodoItem:
     comment: str = ""
     reviewer: str = ""
     days_late: int = 0
+    draft_saved: datetime | None = None  # when the agency's draft of it was last saved, if there is one
+
+    def state_text(self, zone: tzinfo | None, now: datetime) -> str:
+        """The state as the list shows it: "Not submitted", or "Draft saved 09:05" when a draft waits;
+        "Returned · draft saved 09:05" for a returned update being fixed (the time: ``saved_time``)."""
+        if self.draft_saved is None:
+            return self.state
+        when = saved_time(self.draft_saved, zone, now)
+        return (
+            f"Draft saved {when}"
+            if self.state == TRACKER_LABELS[NOT_SUBMITTED]
+            else f"{self.state} · draft saved {when}"
+        )
 
     @property
     def label(self) -> str:
@@ -73,6 +88,41 @@ class TodoItem:
         return f"{self.code}_{self.agency}_{self.quarter.fiscal_year}Q{self.quarter.quarter}"
 
 
+def saved_time(saved: datetime, zone: tzinfo | None, now: datetime) -> str:
+    """When something was saved, in the reader's time zone (``zone``, from the browser): "09:05"; in UTC, and saying
+    so, when the page does not know it: "14:05 UTC". The day is added when it is not today ("28 Nov 09:05"), and the
+    year when it is not this year."""
+    local, today = saved.astimezone(zone or UTC), now.astimezone(zone or UTC).date()
+    day = "" if local.date() == today else f"{local:%d %b} " if local.year == today.year else f"{local:%d %b %Y} "
+    return f"{day}{local:%H:%M}" + ("" if zone else " UTC")
+
+
+def button_names(verb: str, items: list[TodoItem]) -> list[str]:
+    """Each item's button name, one per item and never two alike (a screen reader lists buttons by name):
+    "Submit 3.2 for DEA", with the quarter where two items share an objective and agency ("Fix 1.1 for USAID,
+    FY2026 Q3")."""
+    shared = Counter((item.code, item.agency) for item in items)
+    names = [f"{verb} {item.code} for {item.agency}" for item in items]
+    return [
+        f"{name}, {item.quarter.label}" if shared[item.code, item.agency] > 1 else name
+        for name, item in zip(names, items, strict=True)
+    ]
+
+
+def _draft_times(drafts: pd.DataFrame) -> dict[tuple[int, int, int, int], datetime]:
+    return {
+        (int(o), int(a), int(y), int(q)): saved.to_pydatetime()
+        for o, a, y, q, saved in zip(
+            drafts["objective_id"],
+            drafts["agency_id"],
+            drafts["fiscal_year"],
+            drafts["quarter"],
+            drafts["draft_saved"],
+            strict=True,
+        )
+    }
+
+
 @dataclass(frozen=True)
 class TodoView:
     quarter: FiscalQuarter
@@ -80,6 +130,8 @@ class TodoView:
     owed: pd.DataFrame
     returned: pd.DataFrame
     to_review: pd.DataFrame
+    drafts: dict[tuple[int, int, int, int], datetime] = field(default_factory=dict)
+    """When each of the user's agencies' drafts was saved, by (objective, agency, fiscal year, quarter) ids."""
 
     @property
     def summary(self) -> str:
@@ -101,6 +153,9 @@ class TodoView:
                 quarter=self.quarter,
                 state=str(row.state),
                 days_late=int(row.days_late),
+                draft_saved=self.drafts.get(
+                    (int(row.objective_id), int(row.agency_id), self.quarter.fiscal_year, self.quarter.quarter)
+                ),
             )
             for row in self.owed.itertuples()
         ]
@@ -117,6 +172,9 @@ class TodoView:
                 state=str(row.state),
                 comment=str(row.review_comment),
                 reviewer=str(row.reviewer),
+                draft_saved=self.drafts.get(
+                    (int(row.objective_id), int(row.agency_id), int(row.fiscal_year), int(row.quarter))
+                ),
             )
             for row in self.returned.itertuples()
         ]
@@ -131,11 +189,13 @@ def build(
     today: date,
     due_days: int,
     quarter: FiscalQuarter | None = None,
+    drafts: pd.DataFrame | None = None,
 ) -> TodoView:
     """What ``actor`` has to do now: the reporting quarter's unsent updates, returned ones, and the review queue.
 
     ``quarter`` is the quarter owed (default: the one being reported on ``today``); the page passes the submit
     page's default, which stops at the strategy's last quarter. A returned update is listed once, as returned.
+    ``drafts`` (``queries.drafts_frame``) are the actor's agencies' saved drafts: an item with one says when.
     """
     quarter = quarter or reporting_quarter(today)
     owed = reporting.my_owed(expected, submissions, quarter, actor.agency_ids, today=today, due_days=due_days)
@@ -145,7 +205,8 @@ def build(
         if actor.can_review
         else submissions.iloc[0:0]
     )
-    return TodoView(quarter, reporting.due_date(quarter, due_days), owed, returned, waiting)
+    times = _draft_times(drafts) if drafts is not None else {}
+    return TodoView(quarter, reporting.due_date(quarter, due_days), owed, returned, waiting, times)
 
 
 def table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:

@@ -3,6 +3,7 @@ the newest revision). Plain functions over an engine; the acting user is an argu
 """
 
 import json
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from dashboard.domain import links
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
 from dashboard.services import submissions
 from dashboard.services.submissions import Revision
@@ -92,6 +94,46 @@ def requested_update(params: dict[str, str], pairs: pd.DataFrame, quarters: list
     if problems:
         note = "The link could not be followed in full: " + "; ".join(problems) + ". Pick the update below."
     return Requested(objective_id, agency_id, quarter, note)
+
+
+REVIEW_PICK = "review_pick"
+"""The Review page's chooser of the update to review (its session-state key)."""
+_REVIEW_LINK_SEEN = "review_link_seen"
+
+
+def queue_links(queue: pd.DataFrame) -> dict[int, dict[str, str]]:
+    """Each update waiting for review (by ``status_update_id``) and the link's parameters that name it."""
+    return {
+        int(row.status_update_id): links.review_link(
+            str(row.code), str(row.agency), FiscalQuarter(int(row.fiscal_year), int(row.quarter))
+        )
+        for row in queue.itertuples()
+    }
+
+
+def follow_review_link(state: MutableMapping[str, Any], params: Mapping[str, Any], queue: pd.DataFrame) -> str:
+    """Point the Review page's chooser at the update a link names (``links.review_link``, e.g. a row of My to-do),
+    once per link: a link already followed, or the address of a pick made on the page (``remember_pick``), is
+    left alone. Returns a note when the update it names is not waiting for this reviewer, else ""."""
+    link = {name: str(params.get(name, "")) for name in links.UPDATE_PARAMS}
+    if not any(link.values()) or link == state.get(_REVIEW_LINK_SEEN):
+        return ""
+    state[_REVIEW_LINK_SEEN] = link
+    found = [update_id for update_id, params_of in queue_links(queue).items() if params_of == link]
+    if found:
+        state[REVIEW_PICK] = found[0]
+        return ""
+    named = " · ".join(value[:20] for value in link.values() if value)
+    return f"{named} is not waiting for your review (already decided, or not on your groups' objectives)."
+
+
+def remember_pick(state: MutableMapping[str, Any], params: MutableMapping[str, Any], queue: pd.DataFrame) -> None:
+    """After a pick on the Review page: the address names the update picked, so a reload or a copied address opens
+    it, and it is not taken for a new link."""
+    link = queue_links(queue).get(state.get(REVIEW_PICK, -1))
+    if link is not None:
+        params.update(link)
+        state[_REVIEW_LINK_SEEN] = link
 
 
 def quarter_options(mission: Mission, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:

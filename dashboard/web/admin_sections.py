@@ -16,7 +16,7 @@ from dashboard.store import queries
 from dashboard.views import admin_forms as forms
 from dashboard.views import admin_lists
 from dashboard.views.admin_lists import GroupRow, ObjectiveRoles, UserRow
-from dashboard.web import writes
+from dashboard.web import config, writes
 from dashboard.web.widgets import plain
 from models.scales import Role
 
@@ -88,7 +88,12 @@ def edit_user(
         agencies = st.multiselect(
             f"Reports for at {plain(mission[1])}", acronyms, default=here, key=key(f"agencies_{mission[0]}")
         )
-        groups = st.multiselect("Chairs", group_names, default=current.working_groups, key=key("groups"))
+        groups = st.multiselect(
+            "Chairs",
+            group_names,
+            default=[g for g in current.working_groups if g in group_names],
+            key=key(f"groups_{mission[0]}"),
+        )
         bureau = st.selectbox(
             "Sees missions of",
             admin_lists.BUREAU_CHOICES,
@@ -211,10 +216,14 @@ def objective_agencies(
             "Earlier quarters keep the agencies they had, so their expected and missing figures never change.",
             key("from"),
         )
-        preview = forms.preview_roles(
-            engine, objective_id=objective_id, lead=lead, contributing=contributing, effective=effective
-        )
-        st.info(plain(preview))
+        if chosen.lead and lead != chosen.lead:
+            keep = st.checkbox(f"Keep {plain(chosen.lead)} as a contributing agency", value=True, key=key("keep"))
+            contributing = forms.with_old_lead(chosen.lead, lead, contributing, keep)
+        change = {"objective_id": objective_id, "lead": lead, "contributing": contributing, "effective": effective}
+        st.info(plain(forms.preview_roles(engine, **change)))
+        settings = config.settings()
+        for line in forms.roles_impact(engine, **change, today=date.today(), due_days=settings.due_days):
+            st.warning(plain(line))
         if st.button("Save agencies", type="primary", key=f"admin_roles_save_{objective_id}"):
             writes.run_write(
                 forms.FLASH,

@@ -6,11 +6,12 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.services.form_save import SaveOutcome
 from dashboard.views import bulk_import, update_form
 from dashboard.views.submit_flow import widget_key
 from dashboard.web import cache, config
 from dashboard.web.widgets import plain, plain_text_block
-from models.fields import FIELD_LABELS, NARRATIVE_FIELDS
+from models.fields import FIELD_LABELS, NARRATIVE_FIELDS, UpdateKey
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,3 +84,25 @@ def history(context: update_form.SubmitContext) -> None:
                 hide_index=True,
                 key=widget_key(f"diff_{revision.revision}", context.key),
             )
+
+
+def refused(outcome: SaveOutcome, key: UpdateKey) -> None:
+    """Why a save did not go through, in the form's words: the fields to fix (by their labels), what a Submit
+    would store and how to confirm it, someone else's newer revision beside this form, or a refusal."""
+    if outcome.field_errors:
+        st.error("Please fix these fields:\n\n" + "\n".join(f"- {plain(line)}" for line in outcome.field_errors))
+    elif outcome.confirm:
+        st.warning(
+            f"{plain(outcome.confirm)}. Set the progress to 100, or press Submit again to store it as it is.",
+            icon=":material/help:",
+        )
+    elif outcome.conflict is not None:
+        st.error(plain(str(outcome.conflict)))
+        st.markdown("**Their revision compared with yours**")
+        if outcome.conflict_changes:
+            diff = update_form.diff_frame(outcome.conflict_changes, "Theirs", "Yours")
+            st.dataframe(diff, hide_index=True, key=widget_key("conflict_diff", key))
+        else:
+            st.write("Their revision has the same content as yours.")
+    elif outcome.refusal:
+        st.error(plain(outcome.refusal))

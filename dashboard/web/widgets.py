@@ -5,7 +5,10 @@
 
 import re
 from collections.abc import Sequence
+from datetime import tzinfo
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +20,7 @@ from dashboard.web.cache import database_url, demo_rows
 from models.scales import NoStatus
 
 OBJECTIVE_PAGE = ROOT / "pages" / "objective.py"
+REVIEW_PAGE = ROOT / "pages" / "review.py"
 
 # Display names for the data columns shown in tables (the data keeps its column names).
 COLUMN_LABELS: dict[str, str] = {
@@ -78,10 +82,16 @@ def column_config(columns: Sequence[str], **overrides: Any) -> dict[str, Any]:
     return config
 
 
-def table_to_objectives(
-    frame: pd.DataFrame, targets: Sequence[dict[str, str]], *, key: str, config: dict[str, Any] | None = None
+def table_of_links(
+    frame: pd.DataFrame,
+    targets: Sequence[dict[str, str]],
+    *,
+    key: str,
+    config: dict[str, Any] | None = None,
+    page: Path = OBJECTIVE_PAGE,
 ) -> None:
-    """A table whose rows open the Objective page: selecting row i switches to it with ``targets[i]``.
+    """A table whose rows open ``page`` (the Objective page unless told): selecting row i switches to it with
+    ``targets[i]``, a link from ``domain.links``.
 
     Rows are tall enough for long titles to wrap when the table has a long-text column.
     """
@@ -100,7 +110,7 @@ def table_to_objectives(
     )
     picked = event.selection.rows
     if picked and picked[0] < len(targets):
-        st.switch_page(OBJECTIVE_PAGE, query_params=targets[picked[0]])
+        st.switch_page(page, query_params=targets[picked[0]])
 
 
 def demo_banner() -> None:
@@ -184,6 +194,18 @@ def plain_text_block(label: str, text: str) -> None:
     """A labelled block of user or document text, shown as plain text (never Markdown or HTML)."""
     st.markdown(f"**{label}**")
     st.text(text or "—")
+
+
+def browser_zone() -> tzinfo | None:
+    """The reader's time zone, as the browser reports it (``st.context.timezone``); None when it is unknown or not a
+    zone this server knows."""
+    name = st.context.timezone
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ValueError, OSError, ZoneInfoNotFoundError):  # the browser sends the name: it may be anything
+        return None
 
 
 def show_flash(flash_key: str) -> None:

@@ -11,7 +11,8 @@ from dashboard.domain.actor import AccessDenied
 from dashboard.store.database import DatabaseBusy, transact
 from dashboard.web.cache import after_write, engine
 from dashboard.web.widgets import plain
-from models import format_validation_error
+from models.fields import labelled
+from models.schemas import FieldError, labelled_validation_error
 
 
 def run_write(
@@ -23,8 +24,9 @@ def run_write(
 ) -> None:
     """Run one write in its own transaction; on success clear caches and the ``clear`` widget keys, flash and rerun.
 
-    A refused or invalid write shows its message, keeps what was typed and writes nothing. ``stale`` maps an
-    exception that means "someone changed this meanwhile" to its message; the caches are then cleared too.
+    A refused or invalid write shows its message (a field named by its label), keeps what was typed and writes
+    nothing. ``stale`` maps an exception that means "someone changed this meanwhile" to its message; the caches
+    are then cleared too.
     """
     try:
         transact(engine(), write)
@@ -37,7 +39,10 @@ def run_write(
         st.error(str(busy))
         return
     except (AccessDenied, ValueError) as exc:
-        message = "; ".join(format_validation_error(exc)) if isinstance(exc, ValidationError) else str(exc)
+        if isinstance(exc, ValidationError):
+            message = "; ".join(labelled_validation_error(exc))
+        else:
+            message = labelled(exc.field, exc.message) if isinstance(exc, FieldError) else str(exc)
         st.error(plain(message))
         return
     after_write()

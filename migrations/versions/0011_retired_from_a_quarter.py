@@ -6,10 +6,10 @@ owed in every quarter that ended before the date, the mission's own pages droppe
 It is now retired from a quarter, ``retired_from_qindex`` (a FiscalQuarter.index): quarters before it still
 owe the objective, that quarter and later ones do not. An objective already retired is retired from the
 quarter its date falls in, which is what the roll-up counted; ``retired_on`` stays as the day it happened.
-A check keeps the two together (both set, or neither).
+A check keeps the two together (both set, or neither). It runs after 0012, which was written first.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-02 19:00:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -86,7 +86,7 @@ def go(page: Page, name: str) -> None:
 
 def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD, *, succeeds: bool = True) -> None:
     """Open the sign-in page and sign in with a local account; when ``succeeds``, waits for the sidebar's account box
-    (the user then lands on My to-do, or stays on Account when they have no to-do)."""
+    (the user then lands on My to-do, or on the Overview when they have no to-do)."""
     page.goto(f"{base_url}/account")
     wait_for_app_idle(page, timeout_ms=60_000)
     page.get_by_label("E-mail").fill(email)

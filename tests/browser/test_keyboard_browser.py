@@ -72,7 +72,7 @@ def test_sign_in_submit_and_review_with_the_keyboard_only(
     keyboard_sign_in(officer, base, OFFICER)
     expect(officer.get_by_role("heading", name="My to-do")).to_be_visible()  # where signing in lands
     wait_for_app_idle(officer)  # a key pressed while the page still reruns can be lost
-    tab_to(officer, "Submit 1.1")  # the first owed update's button
+    tab_to(officer, "Submit 1.1 for USAID")  # the first owed update's button
     officer.keyboard.press("Enter")
     expect(officer.get_by_role("heading", name="Submit update")).to_be_visible(timeout=30_000)
     wait_for_app_idle(officer)

@@ -51,3 +51,12 @@ def test_local_sign_in_and_out(start_app: StartApp, page: Page, tmp_path: Path) 
     expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
     assert "Submit update" not in _nav(page) and "Sign in" in _nav(page), _nav(page)
     expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+def test_a_viewer_lands_on_the_overview(start_app: StartApp, page: Page, tmp_path: Path) -> None:
+    url = prepare_database(tmp_path / "viewer.db", [("reader@state.gov", "viewer", [], [])])
+    base = start_app(env={"DATABASE_URL": url})
+    sign_in(page, base, "reader@state.gov")
+    expect(page.get_by_role("heading", name="Strategy progress")).to_be_visible()
+    assert not page.url.endswith("/account"), page.url
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)

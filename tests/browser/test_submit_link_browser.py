@@ -1,7 +1,7 @@
 """The Submit page opened from My to-do in headless Chromium: the address and the form always name the same update.
 
-A contributor opens "Submit 3.2", saves a draft, goes back to My to-do and opens "Submit 3.2" again: the form is
-3.2's again, with the draft. A pick on the page moves the address along.
+A contributor opens "Submit 3.2 for DEA", saves a draft, goes back to My to-do (which now says when the draft was
+saved) and opens it again: the form is 3.2's again, with the draft. A pick on the page moves the address along.
 """
 
 import re
@@ -19,8 +19,8 @@ OFFICER = "officer@dea.gov"
 WIDGETS_MS = 30_000  # a page's first widgets can take seconds to be drawn on a busy machine
 
 
-def _open_from_to_do(page: Page, code: str) -> None:
-    page.get_by_role("button", name=f"Submit {code}", exact=True).click()
+def _open_from_to_do(page: Page, code: str, agency: str = "DEA") -> None:
+    page.get_by_role("button", name=f"Submit {code} for {agency}", exact=True).click()
     wait_for_app_idle(page)
     expect(page.get_by_role("heading", name="Submit update")).to_be_visible()
 
@@ -48,6 +48,7 @@ def test_a_to_do_link_opens_its_update_every_time(start_app: StartApp, page: Pag
     expect(page.get_by_text("Draft saved. It is not submitted yet.")).to_be_visible()
 
     go(page, "My to-do")
+    expect(page.get_by_text(re.compile(r"3\.2 · DEA · FY\d{4} Q\d · Draft saved \d\d:\d\d"))).to_be_visible()
     _open_from_to_do(page, "3.2")  # the same link as before
     _shows(page, "3.2", "DEA")
     expect(page.get_by_label("Accomplishments")).to_have_value(

@@ -711,3 +711,12 @@ def test_overview_with_no_updates_at_all(expected: pd.DataFrame, updates: pd.Dat
 def test_quarter_label() -> None:
     assert aggregation.quarter_label(2026 * 4 + 2) == "FY2026 Q3"
     assert aggregation.quarter_label(Q1.index) == "FY2026 Q1"
+
+
+def test_latest_by_agency_flags_an_agency_whose_latest_update_is_older_than_the_quarter_shown() -> None:
+    from tests.frames import DEA, O21, Q3, STATE, USAID, make_expected, make_updates
+
+    latest = aggregation.latest_by_agency(make_updates(), make_expected(), O21, Q3).set_index("agency_id")
+    assert latest.loc[DEA, "quarter"] == "FY2026 Q2"  # an older row is still shown as the latest ...
+    assert latest.loc[DEA, "as_of_quarter"] == "? Missing"  # ... and says that this quarter's is missing
+    assert latest.loc[USAID, "as_of_quarter"] == latest.loc[STATE, "as_of_quarter"] == "✓ Received"

@@ -38,6 +38,15 @@ def test_an_objective_link_is_the_documented_address() -> None:
     assert links.objective_link("2.1") == {"objective": "2.1"}
 
 
+def test_a_review_link_names_one_update_as_the_submit_link_does_after_its_mission() -> None:
+    link = links.review_link("1.1", "USAID", FiscalQuarter(2026, 4), 3)
+    assert link == {"mission": "3", "objective": "1.1", "agency": "USAID", "quarter": "2026Q4"}
+    assert list(link) == ["mission", "objective", "agency", "quarter"]  # ?mission=3&objective=1.1&agency=USAID&…
+    assert links.review_link("1.1", "USAID", FiscalQuarter(2026, 4)) == links.submit_link(
+        "1.1", "USAID", FiscalQuarter(2026, 4)
+    )
+
+
 @pytest.mark.parametrize("quarter", QUARTERS)
 @pytest.mark.parametrize("mission_id", [None, 1, 42])
 def test_an_objective_link_opens_that_objective_mission_and_quarter(

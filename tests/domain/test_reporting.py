@@ -210,3 +210,18 @@ def test_to_review_leaves_out_other_groups_and_the_reviewers_own_updates() -> No
     assert everything[["status_update_id", "quarter_label", "quarter"]].values.tolist() == [[12, "FY2026 Q4", 4]]
     assert reporting.to_review(EXPECTED, SUBMISSIONS, {1}, None).empty  # objective 2.1 is not the chair's
     assert reporting.to_review(EXPECTED, SUBMISSIONS, None, "usaid@x").empty  # nobody reviews their own update
+
+
+@pytest.mark.parametrize(
+    ("today", "sentence"),
+    [
+        (date(2026, 12, 2), "FY2026 Q4 updates were due on 30 Oct 2026, 33 days ago"),
+        (date(2026, 10, 31), "FY2026 Q4 updates were due on 30 Oct 2026, 1 day ago"),
+        (date(2026, 10, 30), "FY2026 Q4 updates are due today, 30 Oct 2026"),
+        (date(2026, 10, 29), "FY2026 Q4 updates are due on 30 Oct 2026, in 1 day"),
+        (date(2026, 10, 1), "FY2026 Q4 updates are due on 30 Oct 2026, in 29 days"),
+    ],
+)
+def test_the_due_date_is_worded_in_the_tense_today_calls_for(today: date, sentence: str) -> None:
+    quarter = FiscalQuarter(2026, 4)
+    assert reporting.due_sentence(quarter, reporting.due_date(quarter, 30), today) == sentence

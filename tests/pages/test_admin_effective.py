@@ -66,3 +66,45 @@ def test_a_new_working_group_is_previewed_too(cast: Cast) -> None:
     ok(at.run())
     sentence = "From FY2026 Q3, Migration Task Force covers 2.2; FY2022 Q3–FY2026 Q2 stay as they were."
     assert sentence in texts(at.info)
+
+
+def test_a_lead_change_says_which_received_reports_stop_counting_and_who_is_late_and_can_keep_the_old_lead(
+    cast: Cast,
+) -> None:
+    from datetime import date
+
+    from dashboard.views import admin_lists
+    from tests.people import QUARTER, TODAY, USAID
+
+    cast.submit(USAID, cast.form("1.1", "USAID", QUARTER))  # USAID, lead of 1.1, has reported FY2026 Q4
+    objective_id = cast.objectives["1.1"]
+    with read_session(cast.engine) as session:
+        mission = session.get(admin_lists.Mission, cast.mission_id)
+        quarters, index = admin_lists.effective_choices(mission, TODAY)
+        change = {"objective_id": objective_id, "lead": "DEA", "contributing": ["FAS", "FCS", "State"]}
+        lines = admin_lists.change_impact(session, **change, effective=QUARTER, today=TODAY, due_days=30)
+        kept = admin_lists.change_impact(
+            session,
+            **{**change, "contributing": ["FAS", "FCS", "State", "USAID"]},
+            effective=QUARTER,
+            today=TODAY,
+            due_days=30,
+        )
+        from_open = admin_lists.change_impact(session, **change, effective=quarters[index], today=TODAY, due_days=30)
+    assert quarters[index] == FiscalQuarter(2027, 1)  # the first quarter nobody has reported on yet
+    late = (TODAY - date(2026, 10, 30)).days
+    assert lines == [
+        "USAID's report for FY2026 Q4, already received, stops counting.",
+        f"DEA is overdue at once for FY2026 Q4 ({late} days late for FY2026 Q4).",
+    ]
+    assert kept == [lines[1]] and from_open == []
+
+    at = start(ADMIN)
+    open_page(at, "admin")
+    at.selectbox(key="admin_roles_pick").set_value(objective_id)
+    ok(at.run())
+    at.selectbox(key=f"admin_roles_lead_{objective_id}").set_value("DEA")
+    ok(at.run())
+    assert at.checkbox(key=f"admin_roles_keep_{objective_id}").value is True
+    assert "USAID starts contributing" not in " ".join(texts(at.info))
+    assert "DEA becomes lead and USAID becomes contributing" in " ".join(texts(at.info))

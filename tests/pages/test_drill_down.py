@@ -67,8 +67,10 @@ def test_objective_page_shows_the_latest_narratives_open_and_older_ones_on_deman
 # --------------------------------------------------------------------------- landing after sign-in
 
 
-@pytest.mark.parametrize(("email", "title"), [(USAID, "My to-do"), (CHAIR1, "My to-do"), (VIEWER, "Account")])
-def test_signing_in_lands_on_my_to_do_for_those_who_have_one(app_url: str, email: str, title: str) -> None:
+@pytest.mark.parametrize(("email", "title"), [(USAID, "My to-do"), (CHAIR1, "My to-do"), (VIEWER, "Strategy progress")])
+def test_signing_in_lands_on_my_to_do_for_those_who_have_one_and_on_the_overview_else(
+    app_url: str, email: str, title: str
+) -> None:
     build(app_url, passwords={email: PASSWORD})
     at = start(None)
     open_page(at, "sign_in")

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied, Actor
-from dashboard.domain.navigation import page_names
+from dashboard.domain.navigation import landing_page, page_names
 from dashboard.services import access, admin, submissions
 from dashboard.store.database import read_session, write_session
 from dashboard.views.submit_flow import PICKERS, widget_key
@@ -103,6 +103,24 @@ def test_page_names_for_each_role(actor: Actor, anonymous_view: bool, expected: 
     assert names == expected
     assert len(set(names)) == len(names)
     assert ("sign_in" in names) != ("account" in names)  # exactly one of the two, by whether someone is signed in
+
+
+@pytest.mark.parametrize(
+    ("actor", "landing"),
+    [
+        (_bound("viewer"), "overview"),
+        (_bound("contributor", agency_ids=frozenset({1})), "todo"),
+        (_bound("chair", working_group_ids=frozenset({1})), "todo"),
+        (_bound("admin"), "todo"),
+        (_bound("admin", disabled=True), "overview"),
+        (Actor(email=STRANGER), "overview"),  # no account here: what anonymous visitors see
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_signing_in_lands_on_my_to_do_or_else_the_overview_never_on_account(actor: Actor, landing: str) -> None:
+    assert landing_page(page_names(actor, anonymous_view=True)) == landing
+    nobody_here = Actor(email=STRANGER, can_view=False)  # no account, and no anonymous view: only Account to show
+    assert landing_page(page_names(nobody_here, anonymous_view=False)) is None
 
 
 # --------------------------------------------------------------------------- navigation through the app

@@ -12,6 +12,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button, TextArea
 
+from dashboard.domain import reporting
 from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import access, submissions
 from dashboard.services.sign_in import BAD_CREDENTIALS
@@ -263,7 +264,7 @@ def test_review_return_fix_and_approve(cast: Cast) -> None:
     assert "Trained 40 customs officers." in texts(chair.text)
 
     _button(chair, "review_form", "Return with comment").click().run()  # no comment
-    assert texts(chair.error) == ["comment: say what needs fixing when you return an update"]
+    assert texts(chair.error) == ["Comment: say what needs fixing when you return an update"]  # the box's label
     assert cast.count(ReviewEvent) == 0
 
     _comment_box(chair).input("Add the customs clearance numbers.")
@@ -394,10 +395,10 @@ def test_tracker_counts_and_due_date(cast: Cast, monkeypatch: pytest.MonkeyPatch
         "Outstanding": str(expected - 1),
     }
     due = quarter.end + timedelta(days=45)
-    state = "overdue" if date.today() > due else "due"
-    assert f"{quarter.label} updates are {state} on {due:%d %b %Y} (45 days after the quarter ends)." in texts(
-        at.caption
-    )
+    sentence = reporting.due_sentence(quarter, due, date.today())  # its wording: tests/domain/test_reporting.py
+    assert f"{sentence} (45 days after the quarter's last day)." in texts(at.caption)
+    if date.today() > due:  # written in the past tense once the day has passed, never "are overdue on"
+        assert sentence.startswith(f"{quarter.label} updates were due on {due:%d %b %Y}, ")
     outstanding = frame_with(at, "days_late")
     assert len(outstanding) == expected - 1
     assert ("1.1", "USAID") not in set(zip(outstanding["code"], outstanding["agency"], strict=True))
@@ -538,7 +539,8 @@ def test_required_narratives_are_marked_before_any_error(cast: Cast) -> None:
     _fill_update(at, key, "Off track", 10, "High", accomplishments="Little moved.")
     _button(at, widget_key("form", key), "Submit").click().run()
     [error] = texts(at.error)
-    assert "challenges: is required when the status is Off track" in error and "risk_note: is required" in error
+    assert "Challenges: is required when the status is Off track" in error  # named as the form labels it
+    assert "Risk and mitigation: is required" in error and "risk_note" not in error
     assert cast.count(StatusUpdate) == 0
 
 

@@ -267,6 +267,7 @@ def test_round_trip_xlsx_then_the_same_file_again_writes_nothing(db: Engine) -> 
     workbook.worksheets[0][f"{_letter('progress')}2"] = 15
     workbook.worksheets[0][f"{_letter('status')}2"] = "At risk"
     workbook.worksheets[0][f"{_letter('risk_note')}2"] = "Funding gap; the working group watches it."
+    workbook.worksheets[0][f"{_letter('challenges')}2"] = "The judicial budget was cut by a third."
     buffer = io.BytesIO()
     workbook.save(buffer)
     changed = _import(db, buffer.getvalue())
@@ -869,6 +870,46 @@ def test_a_rejected_form_puts_each_field_in_its_column(db: Engine, monkeypatch: 
     report = _import(db, (CSV_HEADER + "1.1,USAID,FY2026 Q4,On track,40,Low,Done,,,\n").encode(), "u.csv")
     assert [(e.row, e.column) for e in report.errors] == [(2, "quarter"), (2, "risk_level")]
     assert report.errors[0].message == "must be at least 2000"
+
+
+# --------------------------------------------------------------------------- completed, and switching into trouble
+
+
+def test_a_completed_row_below_100_is_a_row_error_and_100_is_stored(db: Engine) -> None:
+    data = (
+        CSV_HEADER + "1.1,USAID,FY2026 Q4,Completed,95,Low,Reform law passed,,,\n"
+        "1.2,USAID,FY2026 Q4,Completed,100,Low,Exchange programme ended,,,\n"
+    ).encode()
+    report = _import(db, data, "u.csv")
+    assert report.lines() == [
+        'row 2, progress: Completed with progress 95% would read "95% ✔ Completed" on every page and in the brief: '
+        "set progress to 100, or choose the status that fits"
+    ]
+    assert _stored(db) == []
+    report = _import(db, data.replace(b"Completed,95", b"Completed,100"), "u.csv")
+    assert report.ok and report.written == 2
+
+
+def test_a_row_switched_to_at_risk_with_its_on_track_texts_is_refused(db: Engine) -> None:
+    on_track = "1.1,USAID,FY2026 Q4,On track,40,Low,Trained judges,No significant challenges this quarter.,,Low risk\n"
+    assert _import(db, (CSV_HEADER + on_track).encode(), "u.csv").written == 1
+    rows = _sheet_rows(_template(db))
+    assert (rows[0]["objective"], rows[0]["challenges"], rows[0]["current_revision"]) == (
+        "1.1",
+        "No significant challenges this quarter.",
+        1,
+    )
+    header = CSV_HEADER.strip() + ",current_revision\n"
+    switched = on_track.strip().replace("On track,40,Low", "At risk,35,High") + ",1\n"
+    report = _import(db, (header + switched).encode(), "u.csv")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "challenges"), (2, "risk_note")]
+    assert report.errors[0].message.startswith("still holds the text of revision 1, when the status was On track")
+    assert len(_stored(db)) == 1
+
+    rewritten = switched.replace("No significant challenges this quarter.", "Judges struck for a month").replace(
+        "Low risk", "A longer strike would void the year"
+    )
+    assert _import(db, (header + rewritten).encode(), "u.csv").written == 1
 
 
 def test_what_is_not_owed_is_neither_in_the_template_nor_accepted(db: Engine) -> None:

@@ -11,7 +11,7 @@ from dashboard.formats.ics_document import parse_ics_file
 from dashboard.services import access, admin, bulk_updates, submissions
 from dashboard.services.strategy_import import import_strategy
 from dashboard.store.database import read_session, write_session
-from models import Agency, Mission, Objective, ObjectiveAgency, UpdateInput
+from models import Agency, Mission, Objective, ObjectiveAgency, UpdateInput, WorkingGroup
 from models.tables import SINCE_THE_BEGINNING
 from tests.people import QUARTER, TODAY, USAID, World, build
 
@@ -106,3 +106,38 @@ def test_binding_agencies_needs_a_mission_once_there_are_several(two_posts: tupl
         posts = [m.post for m in session.exec(select(Mission).order_by(Mission.id))]
         row = admin.user_snapshot(session, admin.find_user(session, USAID))
     assert row["agencies"] == [f"DEA at {posts[1]}", f"USAID at {posts[0]}"]
+
+
+def test_a_chair_is_bound_to_a_group_of_the_mission_named_even_when_another_post_has_one_of_that_name(
+    two_posts: tuple[World, int, int],
+) -> None:
+    world, _, ghana = two_posts
+    with write_session(world.engine) as session:
+        admin.save_working_group(
+            session=session,
+            actor_email=SYSTEM_ACTOR,
+            mission_id=ghana,
+            name="Goal 1",
+            chair=None,
+            members=[],
+            objectives=[],
+        )
+        admin.add_user(
+            session=session,
+            actor_email=SYSTEM_ACTOR,
+            email="chair.both@example.gov",
+            role="chair",
+            groups=["Goal 1"],
+            mission_id=world.mission_id,
+        )
+        admin.update_user(
+            session=session,
+            actor_email=SYSTEM_ACTOR,
+            email="chair.both@example.gov",
+            groups=["Goal 1"],
+            mission_id=ghana,
+        )
+    with read_session(world.engine) as session:
+        actor = access.resolve(session, "chair.both@example.gov")
+        missions = {g.mission_id for g in session.exec(select(WorkingGroup)) if g.id in actor.working_group_ids}
+    assert missions == {world.mission_id, ghana}  # the second post's group was added, the first one's kept

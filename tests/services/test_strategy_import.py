@@ -307,3 +307,27 @@ def test_structure_without_the_mission_adds_nothing(engine: Engine) -> None:
     with read_session(engine) as session:
         assert _count(session, WorkingGroup) == 0
         assert _count(session, ObjectiveAgency) == 0
+
+
+def test_the_audit_row_says_what_the_diff_says_and_keeps_the_old_title(engine: Engine, peru: ParsedStrategy) -> None:
+    """Removing 4.3 moves the management objectives up one place; that is no text change. Retitling 1.2 is."""
+    import json
+
+    from dashboard.services.strategy_import import diff_strategy
+    from models import AuditEntry
+
+    _import(engine, peru)
+    old_title = _objectives(engine)["1.2"].title
+    text = _without_objective_43(ICS.read_text(encoding="utf-8"))
+    revised = parse_ics_text(text.replace("built an understanding", "built a deeper understanding"), source="r.md")
+    with read_session(engine) as session:
+        diff = diff_strategy(session=session, strategy=revised)
+    result = _import(engine, revised, sha="b" * 64)
+    with read_session(engine) as session:
+        row = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
+    after = json.loads(row.after)
+    assert [c.item for c in diff.retitled] == ["objective 1.2"] and not diff.changed
+    assert after["updated"] == result.updated == ["objective 1.2"]  # the same one objective as the diff
+    assert after["retitled"] == [{"item": "objective 1.2", "old": old_title, "new": _objectives(engine)["1.2"].title}]
+    assert after["moved"] and all(code.startswith("objective M") for code in after["moved"])
+    assert after["retired"] == ["4.3"]

@@ -436,13 +436,91 @@ def test_a_submission_needs_its_required_narratives(world: World, fields: dict[s
 
 @pytest.mark.parametrize("status", ["On track", "Not started", "Completed"])
 def test_challenges_and_risk_note_are_optional_unless_at_risk_or_off_track(world: World, status: str) -> None:
-    row = world.submit(USAID, world.form(status=status, challenges="", next_steps="", risk_note=""))
+    progress = 100 if status == "Completed" else 40
+    row = world.submit(USAID, world.form(status=status, progress=progress, challenges="", next_steps="", risk_note=""))
     assert row.revision == 1
 
 
 def test_a_draft_may_leave_the_narratives_empty(world: World) -> None:
     _save_draft(world, USAID, world.form(status="Off track", accomplishments="", challenges="", risk_note=""))
     assert _draft(world, world.key()) is not None
+
+
+# --------------------------------------------------------------------------- completed, and switching into trouble
+
+ON_TRACK_TEXTS = {
+    "challenges": "No significant challenges this quarter.",
+    "risk_note": "Low risk; mitigation reviewed by the working group.",
+}
+
+
+def test_completed_below_100_is_stored_only_when_confirmed(world: World) -> None:
+    with pytest.raises(submissions.Unconfirmed) as asked:
+        world.submit(USAID, world.form(status="Completed", progress=95))
+    assert asked.value.field == "progress"
+    assert asked.value.message == (
+        'Completed with progress 95% would read "95% ✔ Completed" on every page and in the brief'
+    )
+    assert world.count(StatusUpdate) == 0
+
+    with write_session(world.engine) as session:
+        row = submissions.submit(
+            session=session,
+            actor_email=USAID,
+            form=world.form(status="Completed", progress=95),
+            base_revision=0,
+            today=TODAY,
+            confirm_completed=True,
+        )
+        assert (row.revision, row.status, row.progress) == (1, "Completed", 95)
+    assert world.submit(USAID, world.form(status="Completed", progress=100), base_revision=1).revision == 2
+    # Re-submitting what is stored stores nothing, and asks nothing.
+    assert world.submit(USAID, world.form(status="Completed", progress=100), base_revision=2).revision == 2
+
+
+def test_switching_to_at_risk_needs_challenges_and_a_risk_note_written_for_it(world: World) -> None:
+    world.submit(USAID, world.form(**ON_TRACK_TEXTS))  # revision 1, On track, risk Low
+    with pytest.raises(submissions.Incomplete) as refused:
+        world.submit(USAID, world.form(status="At risk", **ON_TRACK_TEXTS), base_revision=1)
+    assert refused.value.problems == [
+        (
+            "challenges",
+            "still holds the text of revision 1, when the status was On track: "
+            "say what holds progress back now that it is At risk",
+        ),
+        (
+            "risk_note",
+            "still holds the text of revision 1, when the status was On track: "
+            "say what the risk is now and how it is mitigated, and check the risk level (Low)",
+        ),
+    ]
+    # A change of risk level alone does not make the old texts fit; trailing spaces do not make them new.
+    padded = {name: f"  {text}  " for name, text in ON_TRACK_TEXTS.items()}
+    with pytest.raises(submissions.Incomplete) as again:
+        world.submit(USAID, world.form(status="Off track", risk_level="High", **padded), base_revision=1)
+    assert [name for name, _ in again.value.problems] == ["challenges", "risk_note"]
+
+    rewritten = {**ON_TRACK_TEXTS, "challenges": "The customs reform bill lapsed in Congress."}
+    with pytest.raises(submissions.Incomplete) as one_left:
+        world.submit(USAID, world.form(status="At risk", **rewritten), base_revision=1)
+    assert [name for name, _ in one_left.value.problems] == ["risk_note"]
+    assert world.count(StatusUpdate) == 1
+
+    fixed = {**rewritten, "risk_note": "A second lapse would stop the programme; we brief the new committee."}
+    row = world.submit(USAID, world.form(status="At risk", risk_level="High", **fixed), base_revision=1)
+    assert (row.revision, row.status, row.challenges) == (2, "At risk", rewritten["challenges"])
+    # From a revision already At risk, keeping its texts is fine: they were written for trouble.
+    worse = world.form(status="Off track", risk_level="High", **fixed)
+    assert world.submit(USAID, worse, base_revision=2).revision == 3
+
+
+def test_the_rule_is_the_services_whatever_the_way_in(world: World) -> None:
+    """A draft saved on an On-track revision, then submitted At risk with the same texts, is refused too."""
+    world.submit(USAID, world.form(**ON_TRACK_TEXTS))
+    _save_draft(world, USAID, world.form(status="At risk", **ON_TRACK_TEXTS), base_revision=1)
+    with pytest.raises(submissions.Incomplete):
+        world.submit(USAID, world.form(status="At risk", **ON_TRACK_TEXTS), base_revision=1)
+    assert world.count(StatusUpdate) == 1 and world.count(UpdateDraft) == 1  # the draft is kept
 
 
 def test_a_retired_objective_takes_updates_only_for_the_quarters_before_its_retirement(world: World) -> None:

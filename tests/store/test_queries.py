@@ -14,12 +14,13 @@ Peru's status_update rows (qindex = fiscal_year * 4 + quarter - 1):
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
 
 from dashboard.store.database import write_session
-from dashboard.store.queries import EXPECTED_COLUMNS, UPDATE_COLUMNS, expected_frame, updates_frame
+from dashboard.store.queries import EXPECTED_COLUMNS, UPDATE_COLUMNS, drafts_frame, expected_frame, updates_frame
 from models import (
     Agency,
     Goal,
@@ -27,6 +28,7 @@ from models import (
     Objective,
     ObjectiveAgency,
     StatusUpdate,
+    UpdateDraft,
     WorkingGroup,
     WorkingGroupObjective,
 )
@@ -281,3 +283,29 @@ def test_updates_frame_with_narratives_comes_from_the_winning_revision(engine: E
     assert texts[(ids.state, Q1_2026)] == "On track rev 2"
     assert texts[(ids.state, Q2_2026)] == "On track rev 1"
     assert set(frame["challenges"]) == {""}
+
+
+def test_drafts_frame_holds_the_agencies_own_drafts_at_the_mission_with_an_aware_utc_time(
+    engine: Engine, ids: Ids
+) -> None:
+    saved = datetime(2026, 12, 2, 12, 5, tzinfo=UTC)
+    with write_session(engine) as session:
+        for objective, agency in ((ids.o11, ids.usaid), (ids.o11, ids.dea), (ids.co11, ids.usaid)):
+            session.add(
+                UpdateDraft(
+                    objective_id=objective,
+                    agency_id=agency,
+                    fiscal_year=2026,
+                    quarter=4,
+                    status="On track",
+                    progress=10,
+                    risk_level="Low",
+                    author="someone@example.gov",
+                    saved_at=saved,
+                )
+            )
+    frame = drafts_frame(engine, frozenset({ids.usaid}), ids.peru)
+    keys = frame[["objective_id", "agency_id", "fiscal_year", "quarter"]].values.tolist()
+    assert keys == [[ids.o11, ids.usaid, 2026, 4]]  # not DEA's, not another mission's
+    assert frame["draft_saved"].iloc[0].to_pydatetime() == saved  # the same moment, tz-aware, on both databases
+    assert drafts_frame(engine, frozenset(), ids.peru).empty

@@ -31,7 +31,7 @@ FY2027_Q1, FY2026_Q4 = 2027 * 4, 2026 * 4 + 3
 
 
 def test_retired_objectives_are_retired_from_the_quarter_of_their_date(database_url: str) -> None:
-    _to(database_url, "0009")
+    _to(database_url, "0012")
     engine = get_engine(database_url)
     with engine.begin() as connection:
         for statement in SEED:
@@ -44,7 +44,7 @@ def test_retired_objectives_are_retired_from_the_quarter_of_their_date(database_
         connection.execute(text("UPDATE objective SET retired_on = '2026-11-01' WHERE id = 1"))
     with pytest.raises(IntegrityError), engine.begin() as connection:  # a quarter without its date
         connection.execute(text("UPDATE objective SET retired_from_qindex = 8108 WHERE id = 1"))
-    _to(database_url, "0009", down=True)
+    _to(database_url, "0012", down=True)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT id, retired_on FROM objective ORDER BY id")).all()
     assert [str(r[1])[:10] if r[1] else None for r in rows] == [None, "2026-10-15", "2026-09-30"]

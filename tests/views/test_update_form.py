@@ -2,8 +2,10 @@
 
 import pytest
 
+from dashboard.domain import links
 from dashboard.domain.fiscal import reporting_quarter
 from dashboard.services import form_save
+from dashboard.store import queries
 from dashboard.views import update_form
 from models import Indicator, StatusUpdate, UpdateDraft
 from tests import people
@@ -35,7 +37,10 @@ def test_bad_fields_come_back_one_message_each_and_nothing_is_written(world: Wor
     values = {**VALUES, "progress": 150, "challenges": "x" * 100_000}
     outcome = form_save.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0)
     assert not outcome.ok
-    assert outcome.field_errors == ["progress: must be at most 100", "challenges: is too long: at most 5000 characters"]
+    assert outcome.field_errors == [  # each field named as the form labels it
+        "Progress (%): must be at most 100",
+        "Challenges: is too long: at most 5000 characters",
+    ]
     assert world.count(StatusUpdate) == 0
 
 
@@ -72,9 +77,9 @@ def test_required_narratives_come_back_one_message_each(world: World) -> None:
     values = {**VALUES, "status": "At risk", "accomplishments": ""}
     outcome = form_save.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0)
     assert outcome.field_errors == [
-        "accomplishments: is required: say what was achieved this quarter",
-        "challenges: is required when the status is At risk: say what held progress back",
-        "risk_note: is required when the status is At risk: say what the risk is and how it is mitigated",
+        "Accomplishments: is required: say what was achieved this quarter",
+        "Challenges: is required when the status is At risk: say what held progress back",
+        "Risk and mitigation: is required when the status is At risk: say what the risk is and how it is mitigated",
     ]
     assert world.count(StatusUpdate) == 0
     assert form_save.save(world.engine, STATE, _key(world), values, action="draft", base_revision=0).ok
@@ -137,3 +142,65 @@ def test_the_previous_quarter_and_indicator_labels_read_as_the_form_shows_them(w
     assert update_form.indicator_label(officers) == "Officers trained (people; target 80)"
     share = Indicator(objective_id=world.objectives["1.1"], name="Share cleared", target=0.75)
     assert update_form.indicator_label(share) == "Share cleared (value; target 0.75)"
+
+
+def test_completed_below_100_comes_back_as_a_question_then_is_stored_once_confirmed(world: World) -> None:
+    values = {**VALUES, "status": "Completed", "progress": 95}
+    asked = form_save.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0)
+    assert not asked.ok and not asked.field_errors and asked.refusal is None
+    assert asked.confirm == 'Completed with progress 95% would read "95% ✔ Completed" on every page and in the brief'
+    assert world.count(StatusUpdate) == 0
+    drafted = form_save.save(world.engine, STATE, _key(world), values, action="draft", base_revision=0)
+    assert drafted.ok  # a draft is work in progress: nothing to confirm yet
+    stored = form_save.save(world.engine, STATE, _key(world), values, action="submit", base_revision=0, confirmed=True)
+    assert stored.ok and stored.revision == 1
+    (row,) = world.all(StatusUpdate)
+    assert (row.status, row.progress) == ("Completed", 95)
+
+
+def test_texts_kept_from_an_on_track_revision_come_back_by_their_labels(world: World) -> None:
+    on_track = {**VALUES, "challenges": "No significant challenges this quarter.", "risk_note": "Low risk."}
+    assert form_save.save(world.engine, STATE, _key(world), on_track, action="submit", base_revision=0).ok
+    at_risk = {**on_track, "status": "At risk"}
+    outcome = form_save.save(world.engine, STATE, _key(world), at_risk, action="submit", base_revision=1)
+    assert outcome.field_errors == [
+        "Challenges: still holds the text of revision 1, when the status was On track: "
+        "say what holds progress back now that it is At risk",
+        "Risk and mitigation: still holds the text of revision 1, when the status was On track: "
+        "say what the risk is now and how it is mitigated, and check the risk level (Low)",
+    ]
+    assert world.count(StatusUpdate) == 1
+
+
+def test_a_refusal_about_a_field_names_its_label(world: World) -> None:
+    key = (*_key(world)[:2], 2030, 1)  # a quarter past the strategy's end
+    outcome = form_save.save(world.engine, STATE, key, VALUES, action="submit", base_revision=0)
+    assert outcome.refusal == "Quarter: FY2030 Q1 is outside the strategy period (FY2022 Q1 to FY2026 Q4)"
+
+
+def test_a_review_link_opens_the_update_it_names_once_and_says_when_it_is_not_waiting(world: World) -> None:
+    first = world.submit(people.USAID, world.form("1.1"))
+    second = world.submit(people.USAID, world.form("1.2", accomplishments="Two exchange programmes."))
+    queue = queries.submissions_frame(world.engine, world.mission_id).assign(
+        code=lambda f: f["objective_id"].map({v: k for k, v in world.objectives.items()}),
+        agency=lambda f: f["agency_id"].map({v: k for k, v in world.agencies.items()}),
+    )
+    state: dict[str, object] = {}
+    link = links.review_link("1.2", "USAID", people.QUARTER, world.mission_id)
+    assert update_form.follow_review_link(state, link, queue) == ""
+    assert state[update_form.REVIEW_PICK] == second.id
+
+    # A pick made on the page moves the address along, so the link is not taken again on the next run.
+    params = dict(link)
+    state[update_form.REVIEW_PICK] = first.id
+    update_form.remember_pick(state, params, queue)
+    assert params == links.review_link("1.1", "USAID", people.QUARTER, world.mission_id)
+    assert update_form.follow_review_link(state, params, queue) == ""
+    assert state[update_form.REVIEW_PICK] == first.id
+
+    gone = links.review_link("2.1", "DEA", people.QUARTER)
+    assert update_form.follow_review_link(state, gone, queue) == (
+        "2.1 · DEA · 2026Q4 is not waiting for your review (already decided, or not on your groups' objectives)."
+    )
+    assert state[update_form.REVIEW_PICK] == first.id
+    assert update_form.follow_review_link(state, {}, queue) == ""

@@ -1,0 +1,98 @@
+"""Indicator reads: reference sheets, targets and counted actuals of one mission, as frames.
+
+A value reported with a status update counts while that update counts (its review state now is one of
+``states``); a value reported on its own counts from when it is stored. The actual of a quarter is the newest
+counted revision; a revision with no value ("not yet available") is an actual of none.
+"""
+
+import pandas as pd
+from sqlalchemy import Engine, bindparam, text
+
+from dashboard.store.queries import LATEST_REVIEW_SQL
+from models.quarters import quarter_index_sql
+
+SHEET_COLUMNS = [
+    "indicator_id",
+    "code",
+    "objective_id",
+    "objective_code",
+    "goal_code",
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "baseline",
+    "baseline_fy",
+    "frequency",
+    "agency",
+    "calculation",
+    "data_source",
+    "collection_method",
+    "disaggregation",
+    "data_quality",
+    "established_on",
+    "reviewed_on",
+]
+
+
+def sheets_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
+    """The reference sheets of the mission's indicators in use (neither they nor their objective retired)."""
+    sql = text(
+        """
+        SELECT i.id AS indicator_id, i.code, i.objective_id, o.code AS objective_code,
+               COALESCE(g.code, 'M') AS goal_code, i.name, i.definition, i.unit, i.direction, i.baseline,
+               i.baseline_fy, i.frequency, a.acronym AS agency, i.calculation, i.data_source, i.collection_method,
+               i.disaggregation, i.data_quality, i.established_on, i.reviewed_on
+        FROM indicator i
+        JOIN objective o ON o.id = i.objective_id
+        LEFT JOIN goal g ON g.id = o.goal_id
+        LEFT JOIN agency a ON a.id = i.agency_id
+        WHERE o.mission_id = :mission_id AND o.retired_on IS NULL AND i.retired_on IS NULL
+        ORDER BY o.position, i.code, i.name
+        """
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
+    return pd.DataFrame(rows, columns=SHEET_COLUMNS)
+
+
+def targets_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
+    """Every target of the mission's indicators: ``quarter`` 0 is a year's target, 1-4 an interim one."""
+    sql = text(
+        """
+        SELECT t.indicator_id, t.fiscal_year, t.quarter, t.value
+        FROM indicator_target t JOIN indicator i ON i.id = t.indicator_id JOIN objective o ON o.id = i.objective_id
+        WHERE o.mission_id = :mission_id
+        ORDER BY t.indicator_id, t.fiscal_year, t.quarter
+        """
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
+    return pd.DataFrame(rows, columns=["indicator_id", "fiscal_year", "quarter", "value"])
+
+
+def actuals_frame(engine: Engine, mission_id: int, states: tuple[str, ...]) -> pd.DataFrame:
+    """The newest counted value of each indicator and quarter (``value`` NaN: not yet available, see ``note``)."""
+    sql = text(
+        f"""
+        SELECT v.indicator_id, v.fiscal_year, v.quarter, {quarter_index_sql("v")} AS qindex, v.value, v.note,
+               v.revision, v.author, a.acronym AS agency
+        FROM (
+            SELECT v.*, ROW_NUMBER() OVER (
+                PARTITION BY v.indicator_id, v.fiscal_year, v.quarter ORDER BY v.revision DESC) AS rn
+            FROM indicator_value v
+            JOIN indicator i ON i.id = v.indicator_id
+            JOIN objective o ON o.id = i.objective_id
+            LEFT JOIN status_update su ON su.id = v.status_update_id
+            LEFT JOIN ({LATEST_REVIEW_SQL}) re ON re.status_update_id = su.id
+            WHERE o.mission_id = :mission_id
+              AND (v.status_update_id IS NULL OR COALESCE(re.decision, su.state) IN :states)
+        ) v LEFT JOIN agency a ON a.id = v.agency_id
+        WHERE v.rn = 1
+        ORDER BY v.indicator_id, v.fiscal_year, v.quarter
+        """
+    ).bindparams(bindparam("states", expanding=True))
+    with engine.connect() as connection:
+        rows = connection.execute(sql, {"mission_id": mission_id, "states": list(states)}).mappings().all()
+    columns = ["indicator_id", "fiscal_year", "quarter", "qindex", "value", "note", "revision", "author", "agency"]
+    return pd.DataFrame(rows, columns=columns)
