@@ -82,7 +82,7 @@ st.divider()
 if diff.empty:
     st.info("The database already holds exactly this strategy: nothing to apply.")
     st.stop()
-retiring = view.retirement_choice(cache.engine(), diff, date.today(), config.settings().due_days)
+retiring = view.retirement_choice(cache.engine(), diff, date.today())
 retire_from = None
 if retiring is not None:
     quarters, default = retiring
@@ -92,7 +92,8 @@ if retiring is not None:
         index=quarters.index(default),
         format_func=lambda q: q.label,
         key="imp_retire_from",
-        help="Default: the first quarter still open. Earlier quarters keep owing the retired objectives.",
+        help="Default: the quarter in progress, the first nobody has reported on. Earlier quarters keep owing "
+        "the retired objectives.",
     )
     st.caption(widgets.plain(retirement_sentence(diff.removed, retire_from)))
 confirmed = st.checkbox(
@@ -110,7 +111,6 @@ if st.button("Apply", type="primary", disabled=not confirmed, key="imp_apply"):
             source_sha256=upload.sha256,
             mission_id=mission_id,
             retire_from=retire_from,
-            due_days=config.settings().due_days,
         ),
         clear=("imp_confirm",),
     )

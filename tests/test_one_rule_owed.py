@@ -10,9 +10,9 @@ goes through, on SQLite and PostgreSQL:
   then, stays on as a contributor (State: lead to Q3, contributing from Q4).
 * An agency with a gap: DEA leaves 2.1 for FY2026 Q3 only (two ranges, to Q2 and from Q4); its Q3 update, sent
   before it left, no longer counts.
-* A retirement: a revised strategy without 3.2 is imported on 15 October 2026, while FY2026 Q4's updates are
-  not yet due, so 3.2 is retired from FY2026 Q4 (the first quarter still open); Q3 still owes it, and State's
-  Q4 update on it no longer counts.
+* A retirement: a revised strategy without 3.2 is imported on 20 August 2026, while FY2026 Q4 is in progress,
+  so 3.2 is retired from FY2026 Q4 (the first quarter nobody has finished reporting on, the default); Q3 still
+  owes it, and State's early Q4 update on it no longer counts.
 
 Worked out by hand (progress: each objective's agencies' mean, then the mean over objectives that reported):
 
@@ -52,7 +52,7 @@ from tests.people import ADMIN, DEA, STATE, TODAY, USAID, World, build
 
 Q1, Q2, Q3, Q4 = (FiscalQuarter(2026, q) for q in (1, 2, 3, 4))
 QUARTERS = (Q1, Q2, Q3, Q4)
-RETIRED_ON = date(2026, 10, 15)  # FY2026 Q4's updates fall due on 30 October: Q4 is still open
+RETIRED_ON = date(2026, 8, 20)  # in FY2026 Q4: the retirement takes effect from Q4 by default
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,8 @@ def _to_do_page(agency: str) -> set[str]:
     """What the My to-do page asks the agency's contributor to submit: the quarter being reported (FY2026 Q4, the
     strategy's last)."""
     at = _run("todo", EMAILS[agency])
-    return {b.label.removeprefix("Submit ") for b in at.button if b.label.startswith("Submit ")}
+    suffix = f" for {agency}"  # "Submit 3.2 for DEA"
+    return {b.label[len("Submit ") : -len(suffix)] for b in at.button if re.fullmatch(f"Submit .+{suffix}", b.label)}
 
 
 @pytest.mark.parametrize("agency", sorted(BY_AGENCY))

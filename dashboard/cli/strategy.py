@@ -61,8 +61,8 @@ def _retire_from(args: argparse.Namespace) -> FiscalQuarter | None:
         raise CliError(f"--retire-from: {exc}") from exc
 
 
-def _retirement_line(diff: strategy_import.StrategyDiff, chosen: FiscalQuarter | None, settings: Settings) -> str:
-    since = chosen or first_open_quarter(date.today(), settings.due_days)
+def _retirement_line(diff: strategy_import.StrategyDiff, chosen: FiscalQuarter | None) -> str:
+    since = chosen or first_open_quarter(date.today())
     return strategy_import.retirement_sentence(diff.removed, since)
 
 
@@ -95,7 +95,7 @@ def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
             for line in diff.summary_lines():
                 print(f"  {line}")
             if diff.removed:
-                print(f"  {_retirement_line(diff, retire_from, settings)}")
+                print(f"  {_retirement_line(diff, retire_from)}")
         for warning in strategy.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         return 0
@@ -109,7 +109,6 @@ def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
             source_sha256=sha256_of(path),
             mission_id=mission_id,
             retire_from=retire_from,
-            due_days=settings.due_days,
         )
     for warning in strategy.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -168,7 +167,7 @@ def register(sub: Any) -> None:
         "--retire-from",
         metavar="QUARTER",
         help="objectives the document no longer has stop being owed from this quarter, e.g. FY2026Q4 "
-        "(default: the first quarter still open)",
+        "(default: the quarter in progress)",
     )
     p.set_defaults(func=_cmd_import_ics)
 

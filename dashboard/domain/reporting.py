@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.domain import effective
 from dashboard.domain.actor import Actor
-from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter
+from dashboard.domain.fiscal import FiscalQuarter
 from models import Mission
 from models.scales import NOT_SUBMITTED, OUTSTANDING_STATES, RECEIVED_STATES, TRACKER_LABELS, ReviewState
 
@@ -48,12 +48,11 @@ def first_reporting_quarter(mission: Mission) -> FiscalQuarter:
     return max(first, floor)
 
 
-def first_open_quarter(today: date, due_days: int) -> FiscalQuarter:
-    """The first quarter still open on ``today``: the quarter being reported while its updates are not yet due,
-    else the quarter under way. A change that takes effect "from now" (a retirement) starts here, so it never
-    rewrites a quarter already overdue."""
-    reported = reporting_quarter(today)
-    return reported if today <= due_date(reported, due_days) else reported.next()
+def first_open_quarter(today: date) -> FiscalQuarter:
+    """The first quarter nobody has reported on yet: the one in progress on ``today``. A change that takes effect
+    "from now" (a lead change, a retirement) starts here by default: from the quarter being reported it would
+    drop reports already in and make agencies late at once."""
+    return FiscalQuarter.containing(today)
 
 
 def not_owed_reason(

@@ -21,7 +21,6 @@ from dashboard.domain.fiscal import FiscalQuarter, quarter_range, strategy_quart
 from dashboard.domain.reporting import first_open_quarter
 from dashboard.formats.ics_document import ParsedObjective, ParsedStrategy
 from dashboard.services.admin import _admin, audit
-from dashboard.settings import Settings
 from models import (
     Agency,
     AgencyCreate,
@@ -242,7 +241,6 @@ def import_strategy(
     today: date | None = None,
     record: bool = True,
     retire_from: FiscalQuarter | None = None,
-    due_days: int | None = None,
 ) -> ImportResult:
     """Create or update a mission's goals and objectives from a parsed ICS; write one audit row.
 
@@ -250,8 +248,8 @@ def import_strategy(
     re-importing the same document changes nothing and a revised document updates texts in place,
     keeping every status update (they point at the same objective rows). An objective the document
     no longer has is retired, never deleted: on ``today`` (``retired_on``), and no longer owed from quarter
-    ``retire_from`` (default: the first quarter still open, ``reporting.first_open_quarter`` with ``due_days``,
-    default ``ICS_DUE_DAYS``), so quarters before it keep owing it. One that comes back is restored.
+    ``retire_from`` (default: the first quarter nobody has reported on yet, ``reporting.first_open_quarter``), so
+    quarters before it keep owing it. One that comes back is restored.
     A new mission gets the document's release marking and reports from the quarter after approval.
     ``record`` writes the audit row with the document's SHA-256 (off only for the bundled first load).
     ValueError (one sentence) when ``retire_from`` lies outside the strategy.
@@ -268,7 +266,7 @@ def import_strategy(
     result.missing_from_document = sorted(set(objectives) - seen)
     leaving = [code for code in result.missing_from_document if objectives[code].retired_on is None]
     if leaving:
-        since = _retirement_quarter(mission, retire_from, today, due_days)
+        since = _retirement_quarter(mission, retire_from, today)
         result.retired_from = since.label
         for code in leaving:
             objectives[code].retired_on, objectives[code].retired_from_qindex = today, since.index
@@ -288,26 +286,22 @@ def retirement_sentence(removed: list[str], since: FiscalQuarter) -> str:
     )
 
 
-def retirement_quarters(
-    session: Session, mission_id: int, today: date, due_days: int
-) -> tuple[list[FiscalQuarter], FiscalQuarter]:
+def retirement_quarters(session: Session, mission_id: int, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:
     """The quarters a retirement may take effect from (the strategy's quarters and the one after its last) and the
-    default: the first quarter still open on ``today``, kept within them."""
+    default: the first quarter nobody has reported on yet (the one in progress on ``today``), kept within them."""
     mission = session.get(Mission, mission_id)
     if mission is None:
         raise ValueError(f"mission {mission_id} does not exist")
     first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
     options = quarter_range(first, last.next())
-    return options, min(max(first_open_quarter(today, due_days), first), last.next())
+    return options, min(max(first_open_quarter(today), first), last.next())
 
 
-def _retirement_quarter(
-    mission: Mission, chosen: FiscalQuarter | None, today: date, due_days: int | None
-) -> FiscalQuarter:
-    """The quarter a retirement takes effect from: ``chosen``, else the first quarter still open on ``today``."""
+def _retirement_quarter(mission: Mission, chosen: FiscalQuarter | None, today: date) -> FiscalQuarter:
+    """The quarter a retirement takes effect from: ``chosen``, else the quarter in progress on ``today``."""
     first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
     if chosen is None:
-        return first_open_quarter(today, Settings.from_env().due_days if due_days is None else due_days)
+        return first_open_quarter(today)
     if not first <= chosen <= last.next():
         raise ValueError(f"retire from: {chosen.label} is outside the strategy period ({first.label} to {last.label})")
     return chosen
@@ -450,7 +444,6 @@ def apply_import(
     mission_id: int | None = None,
     today: date | None = None,
     retire_from: FiscalQuarter | None = None,
-    due_days: int | None = None,
 ) -> ImportResult:
     """The admin's Apply: check the actor is an admin, then import (AccessDenied otherwise)."""
     label = _admin(session, actor_email)
@@ -462,7 +455,6 @@ def apply_import(
         actor=label,
         today=today,
         retire_from=retire_from,
-        due_days=due_days,
     )
 
 

@@ -94,11 +94,11 @@ def applied_message(diff: StrategyDiff) -> str:
 
 
 def retirement_choice(
-    engine: Engine, diff: StrategyDiff, today: date, due_days: int
+    engine: Engine, diff: StrategyDiff, today: date
 ) -> tuple[list[FiscalQuarter], FiscalQuarter] | None:
     """The quarters the objectives this import retires may stop being owed from, and the default (the first quarter
     still open); None when the import retires nothing."""
     if not diff.removed or diff.mission_id is None:
         return None
     with read_session(engine) as session:
-        return retirement_quarters(session, diff.mission_id, today, due_days)
+        return retirement_quarters(session, diff.mission_id, today)

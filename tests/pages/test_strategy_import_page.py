@@ -102,8 +102,8 @@ def test_a_removed_objective_is_retired_from_the_quarter_chosen(cast: Cast) -> N
     text = (DATA_DIR / "ics_peru.md").read_text(encoding="utf-8")
     at = _upload("peru.md", _without_objective_43(text).encode(), "text/markdown")
     picker = at.selectbox(key="imp_retire_from")
-    # The first quarter still open today, kept within the strategy (FY2022 Q1 to the quarter after FY2026 Q4).
-    wanted = min(max(first_open_quarter(date.today(), 30), FiscalQuarter(2022, 1)), FiscalQuarter(2027, 1))
+    # The quarter in progress today, kept within the strategy (FY2022 Q1 to the quarter after FY2026 Q4).
+    wanted = min(max(first_open_quarter(date.today()), FiscalQuarter(2022, 1)), FiscalQuarter(2027, 1))
     assert (picker.value, picker.options[0], picker.options[-1]) == (wanted, "FY2022 Q1", "FY2027 Q1")
     picker.set_value(FiscalQuarter(2026, 3))
     at.checkbox(key="imp_confirm").check()

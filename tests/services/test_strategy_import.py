@@ -208,8 +208,8 @@ def test_objective_removed_from_the_document_is_kept_and_reported(engine: Engine
     assert _objective_ids(engine) == ids
     assert _counts(engine) == counts_before
     # Retired, not deleted: same row, same texts, its status history untouched.
-    # Owed up to the first quarter still open (ICS_DUE_DAYS at its default), not from it.
-    since = first_open_quarter(date.today(), 30)
+    # Owed up to the first quarter nobody has reported on yet (the one in progress), not from it.
+    since = first_open_quarter(date.today())
     assert result.retired_from == since.label
     assert _objectives(engine)["4.3"].model_dump() == {
         **old_43.model_dump(),

@@ -14,6 +14,7 @@ from dashboard.formats.ics_document import ParsedStrategy, parse_ics_text
 from dashboard.services.strategy_import import apply_import, diff_strategy, quarter_after, text_diff
 from dashboard.store import queries
 from dashboard.store.database import read_session, write_session
+from dashboard.views.admin_lists import effective_choices
 from models import AuditEntry, Mission, Objective, StatusUpdate
 from tests.formats.ics_corpus import pages_text, paginate, sample
 from tests.people import ADMIN, STATE, VIEWER, World, build
@@ -125,28 +126,32 @@ def test_diff_lists_retitled_changed_removed_then_apply_retires(world: World) ->
     assert expected[expected["code"] == "4.3"]["until_qindex"].max() == FiscalQuarter(2026, 4).index
 
 
-def test_a_retirement_defaults_to_the_first_quarter_still_open(world: World) -> None:
-    """On 20 October FY2026 Q4's updates are not yet due (30 October): retiring 4.3 leaves Q3 as it was and
-    stops Q4 owing it. A quarter outside the strategy is refused in one sentence, and nothing is written."""
+def test_a_retirement_defaults_to_the_first_quarter_nobody_has_reported_on(world: World) -> None:
+    """On 20 August 2026 FY2026 Q4 is in progress and Q3 is being reported: retiring 4.3 leaves Q3 owing it (its
+    reports already in keep counting) and stops Q4 owing it, as a lead change made that day would start from Q4.
+    A quarter outside the strategy is refused in one sentence, and nothing is written."""
     revised = parse_ics_text(_without_objective_43(_peru_text()))
     with pytest.raises(
         ValueError, match=r"^retire from: FY2031 Q1 is outside the strategy period \(FY2022 Q1 to FY2026 Q4\)$"
     ):
         with write_session(world.engine) as session:
             apply_import(session=session, actor_email=ADMIN, strategy=revised, source_sha256=SHA,
-                         mission_id=world.mission_id, today=date(2026, 10, 20),
+                         mission_id=world.mission_id, today=date(2026, 8, 20),
                          retire_from=FiscalQuarter(2031, 1))  # fmt: skip
     with read_session(world.engine) as session:
         assert session.get(Objective, world.objectives["4.3"]).retired_on is None  # type: ignore[union-attr]
     with write_session(world.engine) as session:
         result = apply_import(session=session, actor_email=ADMIN, strategy=revised, source_sha256=SHA,
-                              mission_id=world.mission_id, today=date(2026, 10, 20), due_days=30)  # fmt: skip
+                              mission_id=world.mission_id, today=date(2026, 8, 20))  # fmt: skip
     assert result.retired_from == "FY2026 Q4"
     expected = queries.expected_frame(world.engine, world.mission_id)
     assert expected[expected["code"] == "4.3"]["until_qindex"].max() == FiscalQuarter(2026, 3).index
-    # After the due date the quarter is overdue, so the first quarter still open is the next one.
-    assert first_open_quarter(date(2026, 10, 30), 30) == FiscalQuarter(2026, 4)
-    assert first_open_quarter(date(2026, 10, 31), 30) == FiscalQuarter(2027, 1)
+    # The same first open quarter as the Admin page's "effective from" default.
+    with read_session(world.engine) as session:
+        mission = session.get(Mission, world.mission_id)
+    assert mission is not None
+    choices, default = effective_choices(mission, date(2026, 8, 20))
+    assert choices[default] == first_open_quarter(date(2026, 8, 20)) == FiscalQuarter(2026, 4)
 
 
 def test_reimporting_the_same_document_shows_no_changes(world: World) -> None:
