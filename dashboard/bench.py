@@ -209,7 +209,7 @@ def child() -> None:
     )
 
 
-def rollup_sql_seconds(url: str, first_qindex: int, last_qindex: int, on: date) -> float:
+def rollup_sql_seconds(url: str, first_qindex: int, last_qindex: int) -> float:
     """The Missions page's three grouped statements, run raw (no pandas, no Streamlit) on a new connection."""
     from sqlalchemy import bindparam, create_engine, text
 
@@ -225,11 +225,13 @@ def rollup_sql_seconds(url: str, first_qindex: int, last_qindex: int, on: date) 
     }
     engine = create_engine(url)
     start = time.perf_counter()
+    dialect = engine.dialect.name
     with engine.connect() as connection:
         connection.execute(
-            text(rollup.objective_quarters_sql(None, params)).bindparams(bindparam("states", expanding=True)), params
+            text(rollup.objective_quarters_sql(None, params, dialect)).bindparams(bindparam("states", expanding=True)),
+            params,
         ).all()
-        connection.execute(text(rollup.MISSION_EXPECTED_SQL.format(scope="")), {"on": on}).all()
+        connection.execute(text(rollup.mission_expected_sql(dialect).format(scope="")), {"qindex": last_qindex}).all()
         connection.execute(text(rollup.MISSION_GOALS_SQL.format(scope=""))).all()
     seconds = time.perf_counter() - start
     engine.dispose()
@@ -254,7 +256,7 @@ def rollup_figures(at: "AppTest") -> dict[str, float]:  # noqa: F821
         page_runs.append(time.perf_counter() - start)
         if at.exception:
             raise SystemExit(f"missions page failed: {at.exception[0].message}")
-        sql_runs.append(rollup_sql_seconds(Settings.from_env().database_url, first.index, last.index, last.end))
+        sql_runs.append(rollup_sql_seconds(Settings.from_env().database_url, first.index, last.index))
     return {"missions_page_s": statistics.median(page_runs), "missions_sql_s": statistics.median(sql_runs)}
 
 

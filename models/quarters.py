@@ -21,6 +21,12 @@ def quarter_of_index(index: int) -> tuple[int, int]:
     return index // QUARTERS_PER_YEAR, index % QUARTERS_PER_YEAR + 1
 
 
+def quarter_label(index: int) -> str:
+    """How people read a quarter: "FY2026 Q4" (``FiscalQuarter.label``)."""
+    fiscal_year, quarter = quarter_of_index(index)
+    return f"FY{fiscal_year} Q{quarter}"
+
+
 def quarter_index_sql(alias: str) -> str:
     """The same number in SQL, for the row ``alias`` (a table or subquery with fiscal_year and quarter)."""
     return f"({alias}.fiscal_year * {QUARTERS_PER_YEAR} + {alias}.quarter - 1)"

@@ -78,10 +78,18 @@ class Goal(SQLModel, table=True):
     position: int = 0
 
 
+# A retired objective has both its retirement date and the quarter it stops being owed from; a current one neither.
+RETIRED_CHECK = (
+    "(retired_on IS NULL AND retired_from_qindex IS NULL)"
+    " OR (retired_on IS NOT NULL AND retired_from_qindex IS NOT NULL)"
+)
+
+
 class Objective(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("mission_id", "code", name="uq_objective_mission_code"),
         _checked("ck_objective_kind"),
+        CheckConstraint(RETIRED_CHECK, name="ck_objective_retired"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -94,8 +102,10 @@ class Objective(SQLModel, table=True):
     linkages: str = Field(default="", sa_column=Column(Text, nullable=False))
     risks: str = Field(default="", sa_column=Column(Text, nullable=False))
     position: int = 0
-    # Set when a newer strategy document no longer has this objective: kept, with its history, but not expected.
+    # Set when a newer strategy document no longer has this objective: kept, with its history, but no longer owed
+    # from quarter ``retired_from_qindex`` (a FiscalQuarter.index) on; earlier quarters still owe it.
     retired_on: date | None = None
+    retired_from_qindex: int | None = None
 
 
 class Agency(SQLModel, table=True):

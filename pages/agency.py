@@ -29,7 +29,7 @@ agency_id = int(owed["agency_id"].iloc[0])
 
 pairs = aggregation.received_pairs(owed, view.updates, quarter)
 c1, c2, c3 = st.columns(3)
-c1.metric("Objectives reported on", f"{owed['objective_id'].nunique()}")
+c1.metric("Objectives reported on", f"{pairs['objective_id'].nunique()}")
 c2.metric(f"Updates in for {quarter.label}", f"{int(pairs['received'].sum())} of {len(pairs)}")
 mean = pairs["progress"].dropna()
 c3.metric("Mean reported progress", percent(mean.mean() if not mean.empty else None))

@@ -26,7 +26,14 @@ retired = cache.retired_history(cache.database_url(), int(filters.mission_id or 
 if not retired.empty:
     codes = ", ".join(dict.fromkeys(retired["code"]))
     with st.expander(widgets.plain(f"Retired objectives ({codes}): no longer in the ICS, history kept")):
-        st.dataframe(retired, hide_index=True, key="obj_retired", width="stretch")
+        st.caption("Each was owed up to the quarter in Owed until, and is no longer owed after it.")
+        st.dataframe(
+            retired,
+            hide_index=True,
+            key="obj_retired",
+            width="stretch",
+            column_config={"owed_until": "Owed until"},
+        )
 if view.as_of.empty:
     st.info("No objective of this mission has agencies yet: an admin sets them on the Admin page.")
     st.stop()

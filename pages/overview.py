@@ -32,7 +32,7 @@ quarter = filters.end
 view = cache.overview_bundle(cache.database_url(), filters.mission_id, filters)
 st.caption(overview.as_of_caption(quarter))
 if view.empty:
-    st.info(sidebar.NO_MATCH)
+    st.info(sidebar.nothing_shown(picked[1], quarter))
     st.stop()
 
 

@@ -1,9 +1,11 @@
 """Import strategy (admins): upload a post's ICS, review the parsed strategy, warnings and changes, then apply."""
 
+from datetime import date
+
 import streamlit as st
 
 from dashboard.formats.ics_document import IcsParseError
-from dashboard.services.strategy_import import apply_import
+from dashboard.services.strategy_import import apply_import, retirement_sentence
 from dashboard.views import strategy_import as view
 from dashboard.web import cache, config, gate, widgets, writes
 
@@ -80,6 +82,20 @@ st.divider()
 if diff.empty:
     st.info("The database already holds exactly this strategy: nothing to apply.")
     st.stop()
+retiring = view.retirement_choice(cache.engine(), diff, date.today())
+retire_from = None
+if retiring is not None:
+    quarters, default = retiring
+    retire_from = st.selectbox(
+        "No longer owed from",
+        quarters,
+        index=quarters.index(default),
+        format_func=lambda q: q.label,
+        key="imp_retire_from",
+        help="Default: the quarter in progress, the first nobody has reported on. Earlier quarters keep owing "
+        "the retired objectives.",
+    )
+    st.caption(widgets.plain(retirement_sentence(diff.removed, retire_from)))
 confirmed = st.checkbox(
     widgets.plain(f"I have reviewed the changes and want to apply them to {diff.country}"), key="imp_confirm"
 )
@@ -94,6 +110,7 @@ if st.button("Apply", type="primary", disabled=not confirmed, key="imp_apply"):
             strategy=strategy,
             source_sha256=upload.sha256,
             mission_id=mission_id,
+            retire_from=retire_from,
         ),
         clear=("imp_confirm",),
     )

@@ -36,7 +36,9 @@ c4.metric("Outstanding", len(rows), help="Not submitted, or returned for fixing.
 st.caption(f"{reporting.due_sentence(quarter, due, today)} ({due_days} days after the quarter's last day).")
 
 st.header("Outstanding", anchor=False)
-if rows.empty:
+if nothing := reporting.nothing_owed(expected, quarter):
+    st.info(nothing)
+elif rows.empty:
     st.success(f"Every expected update for {quarter.label} is in.")
 else:
     columns = ["code", "agency", "state", "days_late", "objective_title"]

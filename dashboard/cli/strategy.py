@@ -10,6 +10,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dashboard.cli.common import CliError, _find_mission
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.reporting import first_open_quarter
 from dashboard.formats.ics_document import parse_ics_file
 from dashboard.services import strategy_import
 from dashboard.services.bootstrap import demo_through, init_database, sha256_of
@@ -50,8 +52,23 @@ def _import_mission_id(session: Session, wanted: str | None) -> int | None:
     return mission.id
 
 
+def _retire_from(args: argparse.Namespace) -> FiscalQuarter | None:
+    if args.retire_from is None:
+        return None
+    try:
+        return FiscalQuarter.parse(args.retire_from)
+    except ValueError as exc:
+        raise CliError(f"--retire-from: {exc}") from exc
+
+
+def _retirement_line(diff: strategy_import.StrategyDiff, chosen: FiscalQuarter | None) -> str:
+    since = chosen or first_open_quarter(date.today())
+    return strategy_import.retirement_sentence(diff.removed, since)
+
+
 def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.path)
+    retire_from = _retire_from(args)
     strategy = parse_ics_file(path, max_bytes=settings.max_import_bytes)
     if args.dry_run:
         if _database_exists(settings.database_url):
@@ -77,6 +94,8 @@ def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
             )
             for line in diff.summary_lines():
                 print(f"  {line}")
+            if diff.removed:
+                print(f"  {_retirement_line(diff, retire_from)}")
         for warning in strategy.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         return 0
@@ -85,7 +104,11 @@ def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
         mission_id = _import_mission_id(session, args.mission)
         diff = strategy_import.diff_strategy(session=session, strategy=strategy, mission_id=mission_id)
         result = strategy_import.import_strategy(
-            session=session, strategy=strategy, source_sha256=sha256_of(path), mission_id=mission_id
+            session=session,
+            strategy=strategy,
+            source_sha256=sha256_of(path),
+            mission_id=mission_id,
+            retire_from=retire_from,
         )
     for warning in strategy.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -99,6 +122,7 @@ def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
                     "unchanged": result.unchanged,
                     "kept": result.missing_from_document,
                     "retired": result.retired,
+                    "retired_from": result.retired_from,
                     "warnings": strategy.warnings,
                     "diff": diff.to_dict(),
                 }
@@ -138,6 +162,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
         "--mission", help="import into this mission (id or country) instead of the one named by the document"
+    )
+    p.add_argument(
+        "--retire-from",
+        metavar="QUARTER",
+        help="objectives the document no longer has stop being owed from this quarter, e.g. FY2026Q4 "
+        "(default: the quarter in progress)",
     )
     p.set_defaults(func=_cmd_import_ics)
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from models.quarters import quarter_index, quarter_of_index
+from models.quarters import quarter_index, quarter_label, quarter_of_index
 
 
 @dataclass(frozen=True, order=True)
@@ -64,7 +64,7 @@ class FiscalQuarter:
 
     @property
     def label(self) -> str:
-        return f"FY{self.fiscal_year} Q{self.quarter}"
+        return quarter_label(self.index)
 
     def __str__(self) -> str:
         return self.label

@@ -48,6 +48,49 @@ def first_reporting_quarter(mission: Mission) -> FiscalQuarter:
     return max(first, floor)
 
 
+def first_open_quarter(today: date) -> FiscalQuarter:
+    """The first quarter nobody has reported on yet: the one in progress on ``today``. A change that takes effect
+    "from now" (a lead change, a retirement) starts here by default: from the quarter being reported it would
+    drop reports already in and make agencies late at once."""
+    return FiscalQuarter.containing(today)
+
+
+def not_owed_reason(
+    *,
+    agency: str,
+    code: str,
+    quarter: FiscalQuarter,
+    first: FiscalQuarter,
+    retired_from: FiscalQuarter | None,
+    owes_other_quarters: bool,
+) -> tuple[str, str]:
+    """Why an agency owes no update on an objective for ``quarter``, as (field, sentence): the quarter is before the
+    mission's first reporting quarter ``first``, the objective was retired, or the agency holds no role then."""
+    if quarter < first:
+        return "quarter", f"{quarter.label} is before reporting began ({first.label}): nothing is owed for it"
+    if retired_from is not None and quarter >= retired_from:
+        return "objective", f"objective {code} was retired from {retired_from.label}: nothing is owed on it since"
+    when = f" in {quarter.label}" if owes_other_quarters else ""
+    return "agency", f"{agency} is not a lead or contributing agency on objective {code}{when}"
+
+
+def nothing_owed(expected: pd.DataFrame, quarter: FiscalQuarter) -> str | None:
+    """A sentence when ``expected`` owes nothing at all for ``quarter`` (before reporting began, after the
+    strategy ended, or every objective retired), else None."""
+    if not effective.in_effect(expected, quarter).empty:
+        return None
+    if expected.empty:
+        return f"Nothing is owed for {quarter.label}: no objective has a lead or contributing agency yet."
+    first, last = (
+        FiscalQuarter.of_index(int(q)) for q in (expected["from_qindex"].min(), expected["until_qindex"].max())
+    )
+    if quarter < first:
+        return f"Nothing is owed for {quarter.label}: reporting begins in {first.label}."
+    if quarter > last:
+        return f"Nothing is owed for {quarter.label}: the last quarter that owes updates is {last.label}."
+    return f"Nothing is owed for {quarter.label}."
+
+
 def owed_from(start: FiscalQuarter | None, first: FiscalQuarter) -> FiscalQuarter:
     """The start of a range of quarters, moved up to the mission's first reporting quarter when earlier."""
     return first if start is None else max(start, first)

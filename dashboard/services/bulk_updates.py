@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import AccessDenied, Actor, require_agency
 from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.reporting import first_reporting_quarter, not_owed_reason
 from dashboard.formats.spreadsheet import (
     INDICATORS_KEY,
     NARRATIVES,
@@ -124,8 +125,8 @@ LISTED_ROWS = 20
 """The import summary names at most this many written rows (a full template is about 30)."""
 
 
-def _holds(ranges: list[tuple[int, int | None]], quarter: FiscalQuarter) -> bool:
-    return any(start <= quarter.index and (until is None or until >= quarter.index) for start, until in ranges)
+def _holds(ranges: list[tuple[int, int]], quarter: FiscalQuarter) -> bool:
+    return any(start <= quarter.index <= until for start, until in ranges)
 
 
 def template_rows(*, session: Session, actor_email: str | None, mission_id: int, quarter: FiscalQuarter) -> list[dict]:
@@ -135,16 +136,11 @@ def template_rows(*, session: Session, actor_email: str | None, mission_id: int,
         raise ValueError("mission: not found")
     if not actor.agencies_at(mission_id):
         raise AccessDenied(f"{actor.label} reports for no agency at this post, so there is no update to fill in.")
-    pairs = session.exec(
-        select(Objective, Agency)
-        .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
-        .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
-        .where(
-            Objective.mission_id == mission_id,
-            col(Agency.id).in_(actor.agencies_at(mission_id)),
-            *roles_at.held_at(ObjectiveAgency, quarter.index),
-        )
-    ).all()
+    # The updates owed for the quarter, by the rule every page counts with.
+    owed = roles_at.owed_pairs(session, mission_id, quarter.index, set(actor.agencies_at(mission_id)))
+    objectives = {o.id: o for o in session.exec(select(Objective).where(Objective.mission_id == mission_id))}
+    agencies = {a.id: a for a in session.exec(select(Agency).where(col(Agency.id).in_({a for _, a, _ in owed})))}
+    pairs = [(objectives[o], agencies[a]) for o, a, _ in owed]
     columns = indicator_columns(session=session, objective_ids={o.id for o, _ in pairs if o.id is not None})
     rows = []
     # Sorted here rather than in SQL so the order does not depend on the database's collation.
@@ -282,25 +278,24 @@ class _Known:
     """By upper-case code."""
     agencies: dict[str, Agency]
     """By upper-case acronym."""
-    roles: dict[tuple[int, int], list[tuple[int, int | None]]]
-    """The quarter ranges (first, last or None) in which each (objective, agency) pair holds a role."""
+    roles: set[tuple[int, int]]
+    """The (objective, agency) pairs that hold a role in some quarter."""
+    owed: dict[tuple[int, int], list[tuple[int, int]]]
+    """The quarter ranges (first, last) in which each pair owes an update (``roles.owed_ranges``)."""
     indicators: dict[tuple[str, str], Indicator]
     """By (upper-case objective code, case-folded name)."""
 
 
 def _known(session: Session, actor: Actor, mission: Mission) -> _Known:
-    roles: dict[tuple[int, int], list[tuple[int, int | None]]] = {}
-    for objective_id, agency_id, start, until in session.exec(
-        select(
-            ObjectiveAgency.objective_id,
-            ObjectiveAgency.agency_id,
-            ObjectiveAgency.from_qindex,
-            ObjectiveAgency.until_qindex,
-        )
-        .join(Objective, col(Objective.id) == ObjectiveAgency.objective_id)
-        .where(Objective.mission_id == mission.id)
-    ).all():
-        roles.setdefault((objective_id, agency_id), []).append((start, until))
+    assert mission.id is not None
+    roles = {
+        (objective_id, agency_id)
+        for objective_id, agency_id in session.exec(
+            select(ObjectiveAgency.objective_id, ObjectiveAgency.agency_id)
+            .join(Objective, col(Objective.id) == ObjectiveAgency.objective_id)
+            .where(Objective.mission_id == mission.id)
+        ).all()
+    }
     indicators = {
         (code.upper(), indicator.name.casefold()): indicator
         for indicator, code in session.exec(
@@ -317,6 +312,7 @@ def _known(session: Session, actor: Actor, mission: Mission) -> _Known:
         },
         agencies={a.acronym.upper(): a for a in session.exec(select(Agency))},
         roles=roles,
+        owed=roles_at.owed_ranges(session, mission.id),
         indicators=indicators,
     )
 
@@ -395,12 +391,19 @@ def _check_quarter(
         submissions.check_quarter(known.mission, quarter, today)
     except ValueError as exc:
         fail("quarter", _message(exc))
-    held = known.roles.get((objective.id, agency.id), []) if objective is not None and agency is not None else []
-    if held and quarter is not None and not _holds(held, quarter):
-        assert objective is not None and agency is not None
+        return quarter
+    if objective is None or agency is None or (objective.id, agency.id) not in known.roles:
+        return quarter
+    if not _holds(known.owed.get((objective.id, agency.id), []), quarter):
         fail(
-            "agency",
-            f"{agency.acronym} is not a lead or contributing agency on objective {objective.code} in {quarter.label}",
+            *not_owed_reason(
+                agency=agency.acronym,
+                code=objective.code,
+                quarter=quarter,
+                first=first_reporting_quarter(known.mission),
+                retired_from=submissions.retired_from(objective),
+                owes_other_quarters=True,
+            )
         )
     return quarter
 

@@ -11,9 +11,10 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range
+from dashboard.store import roles
 from models import (
     Agency,
     Indicator,
@@ -23,7 +24,6 @@ from models import (
     IndicatorValueCreate,
     Mission,
     Objective,
-    ObjectiveAgency,
     StatusUpdate,
     StatusUpdateCreate,
     WorkingGroupObjective,
@@ -135,26 +135,25 @@ def seed_demo(*, session: Session, mission_id: int, through: FiscalQuarter) -> i
     if not quarters:
         return 0
     objectives = session.exec(
-        select(Objective)
-        .where(Objective.mission_id == mission_id, col(Objective.retired_on).is_(None))
-        .order_by(Objective.position)
+        select(Objective).where(Objective.mission_id == mission_id).order_by(Objective.position)
     ).all()
     agencies = {a.id: a for a in session.exec(select(Agency))}
     groups = {row.objective_id: row.working_group_id for row in session.exec(select(WorkingGroupObjective))}
+    owed = roles.owed_ranges(session, mission_id)  # only what the pages count as owed
     written = 0
     for objective in objectives:
-        roles = session.exec(select(ObjectiveAgency).where(ObjectiveAgency.objective_id == objective.id)).all()
-        for role in sorted(roles, key=lambda r: r.agency_id):
+        for objective_id, agency_id in sorted(k for k in owed if k[0] == objective.id):
             written += _seed_role(
                 session=session,
                 country=mission.country,
                 objective=objective,
-                agency=agencies[role.agency_id],
-                role=role,
+                agency=agencies[agency_id],
+                ranges=owed[objective_id, agency_id],
                 working_group_id=groups.get(objective.id),
                 quarters=quarters,
             )
-        _seed_indicator(session=session, objective=objective, quarters=quarters)
+        if objective.retired_on is None:
+            _seed_indicator(session=session, objective=objective, quarters=quarters)
     session.flush()
     return written
 
@@ -165,17 +164,18 @@ def _seed_role(
     country: str,
     objective: Objective,
     agency: Agency,
-    role: ObjectiveAgency,
+    ranges: list[tuple[int, int]],
     working_group_id: int | None,
     quarters: list[FiscalQuarter],
 ) -> int:
-    """One agency's history on one objective, in the quarters it held the role; returns the rows written."""
+    """One agency's history on one objective, in the quarters it owed updates (``ranges``, inclusive quarter
+    indexes); returns the rows written."""
     rng = random.Random(_seed(country, objective.code, agency.acronym))
     kind = trajectory_for(objective.code, agency.acronym)
     written = 0
     for quarter, point in zip(quarters, trajectory(kind, len(quarters), rng), strict=True):
-        if quarter.index < role.from_qindex or (role.until_qindex is not None and quarter.index > role.until_qindex):
-            continue  # the agency held no role on the objective then
+        if not any(first <= quarter.index <= last for first, last in ranges):
+            continue  # the agency owed nothing on the objective then
         late = quarter == quarters[-1] and agency.acronym in LATE_REPORTERS
         if late or (quarter != quarters[-1] and rng.random() < 0.04):
             continue  # a missed report

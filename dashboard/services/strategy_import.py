@@ -17,7 +17,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from dashboard.domain.actor import SYSTEM_ACTOR
-from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.fiscal import FiscalQuarter, quarter_range, strategy_quarters
+from dashboard.domain.reporting import first_open_quarter
 from dashboard.formats.ics_document import ParsedObjective, ParsedStrategy
 from dashboard.services.admin import _admin, audit
 from models import (
@@ -47,6 +48,8 @@ class ImportResult:
     # Objectives the document no longer has: retired (kept with their history), never deleted.
     missing_from_document: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    # The quarter the objectives retired by this import stop being owed from ("FY2026 Q4"); None if none was.
+    retired_from: str | None = None
     # What "updated" holds, in detail: each new title with the old one, the other texts that changed, and the
     # objectives that only moved (a new place in the document or under another goal), which no diff shows.
     retitled: list[dict[str, str]] = field(default_factory=list)
@@ -63,7 +66,10 @@ class ImportResult:
             parts.insert(2, f"{len(self.moved)} moved")
         text = ", ".join(parts)
         if self.missing_from_document:
-            text += "; retired (no longer in the document, history kept): " + ", ".join(self.missing_from_document)
+            since = f" from {self.retired_from}" if self.retired_from else ""
+            text += f"; retired{since} (no longer in the document, history kept): " + ", ".join(
+                self.missing_from_document
+            )
         return text
 
 
@@ -234,15 +240,19 @@ def import_strategy(
     actor: str = SYSTEM_ACTOR,
     today: date | None = None,
     record: bool = True,
+    retire_from: FiscalQuarter | None = None,
 ) -> ImportResult:
     """Create or update a mission's goals and objectives from a parsed ICS; write one audit row.
 
     Matching is by the chosen mission, else by country, then by goal and objective code, so
     re-importing the same document changes nothing and a revised document updates texts in place,
     keeping every status update (they point at the same objective rows). An objective the document
-    no longer has is retired (``retired_on``), never deleted; one that comes back is restored.
+    no longer has is retired, never deleted: on ``today`` (``retired_on``), and no longer owed from quarter
+    ``retire_from`` (default: the first quarter nobody has reported on yet, ``reporting.first_open_quarter``), so
+    quarters before it keep owing it. One that comes back is restored.
     A new mission gets the document's release marking and reports from the quarter after approval.
     ``record`` writes the audit row with the document's SHA-256 (off only for the bundled first load).
+    ValueError (one sentence) when ``retire_from`` lies outside the strategy.
     """
     today = today or date.today()
     mission, result = _upsert_mission(
@@ -254,14 +264,47 @@ def import_strategy(
         session=session, strategy=strategy, mission_id=mission.id, objectives=objectives, result=result
     )
     result.missing_from_document = sorted(set(objectives) - seen)
-    for code in result.missing_from_document:
-        if objectives[code].retired_on is None:
-            objectives[code].retired_on = today
+    leaving = [code for code in result.missing_from_document if objectives[code].retired_on is None]
+    if leaving:
+        since = _retirement_quarter(mission, retire_from, today)
+        result.retired_from = since.label
+        for code in leaving:
+            objectives[code].retired_on, objectives[code].retired_from_qindex = today, since.index
             result.retired.append(code)
     if record:
         _record(session, actor, mission.country, source_sha256, result, strategy.warnings)
     session.flush()
     return result
+
+
+def retirement_sentence(removed: list[str], since: FiscalQuarter) -> str:
+    """What retiring ``removed`` from quarter ``since`` does, in one sentence (the page and the command line)."""
+    them = "it" if len(removed) == 1 else "them"
+    return (
+        f"Retiring {', '.join(removed)}: no longer owed from {since.label}; {since.previous().label} and earlier "
+        f"quarters keep {them}, with every update already sent."
+    )
+
+
+def retirement_quarters(session: Session, mission_id: int, today: date) -> tuple[list[FiscalQuarter], FiscalQuarter]:
+    """The quarters a retirement may take effect from (the strategy's quarters and the one after its last) and the
+    default: the first quarter nobody has reported on yet (the one in progress on ``today``), kept within them."""
+    mission = session.get(Mission, mission_id)
+    if mission is None:
+        raise ValueError(f"mission {mission_id} does not exist")
+    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+    options = quarter_range(first, last.next())
+    return options, min(max(first_open_quarter(today), first), last.next())
+
+
+def _retirement_quarter(mission: Mission, chosen: FiscalQuarter | None, today: date) -> FiscalQuarter:
+    """The quarter a retirement takes effect from: ``chosen``, else the quarter in progress on ``today``."""
+    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+    if chosen is None:
+        return first_open_quarter(today)
+    if not first <= chosen <= last.next():
+        raise ValueError(f"retire from: {chosen.label} is outside the strategy period ({first.label} to {last.label})")
+    return chosen
 
 
 def _upsert_mission(
@@ -344,7 +387,8 @@ def _upsert_objective(
 ) -> None:
     """Add the objective, or update ``existing`` in place (restoring it if it was retired)."""
     texts: dict[str, object] = {name: getattr(parsed_obj, name) for name in _TEXT_FIELDS}
-    place: dict[str, object] = {"goal_id": goal_id, "kind": parsed_obj.kind, "position": position, "retired_on": None}
+    place: dict[str, object] = {"goal_id": goal_id, "kind": parsed_obj.kind, "position": position}
+    place.update(retired_on=None, retired_from_qindex=None)
     if existing is None:
         session.add(Objective(mission_id=mission_id, code=parsed_obj.code, **texts, **place))  # type: ignore[arg-type]
         result.created.append(f"objective {parsed_obj.code}")
@@ -385,6 +429,7 @@ def _record(
             "texts_changed": result.texts_changed,
             "moved": result.moved,
             "retired": result.retired,
+            **({"retired_from": result.retired_from} if result.retired_from else {}),
             "warnings": warnings,
         },
     )
@@ -398,11 +443,18 @@ def apply_import(
     source_sha256: str,
     mission_id: int | None = None,
     today: date | None = None,
+    retire_from: FiscalQuarter | None = None,
 ) -> ImportResult:
     """The admin's Apply: check the actor is an admin, then import (AccessDenied otherwise)."""
     label = _admin(session, actor_email)
     return import_strategy(
-        session=session, strategy=strategy, source_sha256=source_sha256, mission_id=mission_id, actor=label, today=today
+        session=session,
+        strategy=strategy,
+        source_sha256=source_sha256,
+        mission_id=mission_id,
+        actor=label,
+        today=today,
+        retire_from=retire_from,
     )
 
 

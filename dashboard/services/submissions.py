@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.actor import AccessDenied, Actor, require_agency
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
+from dashboard.domain.reporting import first_reporting_quarter, not_owed_reason
 from dashboard.services.access import acting, reviewable_objectives
 from dashboard.store import roles
 from models import (
@@ -95,6 +96,12 @@ def check_quarter(mission: Mission, quarter: FiscalQuarter, today: date) -> None
         raise FieldError("quarter", f"{quarter.label} has not started yet")
 
 
+def retired_from(objective: Objective) -> FiscalQuarter | None:
+    """The quarter an objective is no longer owed from (None: it is current)."""
+    qindex = objective.retired_from_qindex
+    return None if qindex is None else FiscalQuarter.of_index(qindex)
+
+
 def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: date) -> Target:
     """Check that the objective exists, the agency contributes to it, the actor reports for it, the quarter fits."""
     objective = session.get(Objective, form.objective_id)
@@ -107,20 +114,25 @@ def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: dat
     post = mission.post if mission else "this post"
     require_agency(actor, form.agency_id, agency.acronym, objective.mission_id, post)
     quarter = FiscalQuarter(form.fiscal_year, form.quarter)
-    # Roles are effective-dated: the agency must hold one on the objective in the update's quarter.
-    if roles.role_at(session, form.objective_id, form.agency_id, quarter.index) is None:
+    assert mission is not None
+    check_quarter(mission, quarter, today)
+    # What is owed is one rule (effective-dated roles, the first reporting quarter, retirement): an update may be
+    # stored only where the pages count it.
+    if roles.owed_role(session, form.objective_id, form.agency_id, quarter.index) is None:
         ever = session.exec(
             select(ObjectiveAgency).where(
                 ObjectiveAgency.objective_id == form.objective_id, ObjectiveAgency.agency_id == form.agency_id
             )
         ).first()
-        when = f" in {quarter.label}" if ever is not None else ""
-        raise AccessDenied(
-            f"{agency.acronym} is not a lead or contributing agency on objective {objective.code}{when}."
+        field, reason = not_owed_reason(
+            agency=agency.acronym,
+            code=objective.code,
+            quarter=quarter,
+            first=first_reporting_quarter(mission),
+            retired_from=retired_from(objective),
+            owes_other_quarters=ever is not None,
         )
-    mission = session.get(Mission, objective.mission_id)
-    assert mission is not None
-    check_quarter(mission, quarter, today)
+        raise AccessDenied(f"{reason}.") if field == "agency" else FieldError(field, reason)
     return Target(objective, agency, mission, quarter)
 
 

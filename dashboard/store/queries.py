@@ -5,11 +5,11 @@ from sqlalchemy import Engine, bindparam, func, text
 from sqlmodel import Session, col, select
 
 from dashboard.store.database import read_session
-from dashboard.store.sql import quarter_index_sql
-from models import Agency, Goal, Mission, Objective, ObjectiveAgency, StatusUpdate, UpdateDraft
+from dashboard.store.sql import goal_code_sql, owed_sql, quarter_index_sql
+from models import Goal, Mission, Objective, StatusUpdate, UpdateDraft
 from models.fields import NARRATIVE_FIELDS
-from models.quarters import quarter_index
-from models.scales import MANAGEMENT_GOAL_CODE, MANAGEMENT_GOAL_NAME, RECEIVED_STATES
+from models.quarters import quarter_index, quarter_label
+from models.scales import MANAGEMENT_GOAL_CODE, MANAGEMENT_GOAL_NAME, RECEIVED_STATES, AgencyRole
 from models.tables import OPEN_END
 
 MISSION_COLUMNS = [
@@ -93,6 +93,7 @@ def demo_rows_by_mission(engine: Engine) -> dict[int, int]:
     return {int(mission_id): int(count) for mission_id, count in rows}
 
 
+_NAMES = {"management": MANAGEMENT_GOAL_NAME, "lead": AgencyRole.LEAD.value}
 EXPECTED_COLUMNS = [
     "objective_id",
     "code",
@@ -134,24 +135,25 @@ def _group_spans(
 
 
 def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
-    """Every (objective, agency) pair that owes an update, with the quarters it owes them in.
+    """Every (objective, agency) pair that owes an update, with the quarters it owes them in (``sql.owed_sql``).
 
-    One row per pair and range: ``from_qindex``..``until_qindex`` (inclusive FiscalQuarter indexes;
-    SINCE_THE_BEGINNING and OPEN_END when unbounded), split where the objective's working group changes.
-    Count a quarter's figures over ``dashboard.domain.effective.in_effect(frame, quarter)`` only.
-    Retired objectives (no longer in the mission's ICS) owe nothing; see ``retired_history``.
+    One row per pair and range: ``from_qindex``..``until_qindex`` (inclusive FiscalQuarter indexes), split where
+    the objective's working group changes. Count a quarter's figures over
+    ``dashboard.domain.effective.in_effect(frame, quarter)`` only. A role owes nothing before the mission's first
+    reporting quarter, after the strategy's last quarter, or from the quarter its objective was retired from (a
+    retired objective keeps its history: see ``retired_history``).
     """
     pairs_sql = text(
-        """
+        f"""
         SELECT o.id AS objective_id, o.code, o.kind, o.title AS objective_title, o.position,
-               COALESCE(g.code, 'M') AS goal_code, COALESCE(g.title, 'Management') AS goal_title,
-               a.id AS agency_id, a.acronym AS agency, oa.role, oa.from_qindex, oa.until_qindex
-        FROM objective o
-        JOIN objective_agency oa ON oa.objective_id = o.id
-        JOIN agency a ON a.id = oa.agency_id
+               {goal_code_sql("g")} AS goal_code, COALESCE(g.title, :management) AS goal_title,
+               a.id AS agency_id, a.acronym AS agency, ow.role, ow.from_qindex, ow.until_qindex
+        FROM ({owed_sql(engine.dialect.name, "o.mission_id = :mission_id")}) ow
+        JOIN objective o ON o.id = ow.objective_id
+        JOIN agency a ON a.id = ow.agency_id
         LEFT JOIN goal g ON g.id = o.goal_id
-        WHERE o.mission_id = :mission_id AND o.retired_on IS NULL
-        ORDER BY o.position, CASE oa.role WHEN 'lead' THEN 0 ELSE 1 END, a.acronym, oa.from_qindex
+        WHERE ow.mission_id = :mission_id
+        ORDER BY o.position, CASE ow.role WHEN :lead THEN 0 ELSE 1 END, a.acronym, ow.from_qindex
         """
     )
     groups_sql = text(
@@ -162,15 +164,15 @@ def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         """
     )
     with engine.connect() as connection:
-        pairs = connection.execute(pairs_sql, {"mission_id": mission_id}).mappings().all()
+        pairs = connection.execute(pairs_sql, {"mission_id": mission_id, **_NAMES}).mappings().all()
         group_rows = connection.execute(groups_sql, {"mission_id": mission_id}).all()
     groups: dict[int, list[tuple[int, str, int, int]]] = {}
     for objective_id, group_id, name, start, until in group_rows:
         groups.setdefault(objective_id, []).append((group_id, name, start, OPEN_END if until is None else until))
     rows = []
     for pair in pairs:
-        end = OPEN_END if pair["until_qindex"] is None else pair["until_qindex"]
-        for first, last, group_id, name in _group_spans(groups.get(pair["objective_id"], []), pair["from_qindex"], end):
+        spans = _group_spans(groups.get(pair["objective_id"], []), pair["from_qindex"], pair["until_qindex"])
+        for first, last, group_id, name in spans:
             rows.append(
                 {
                     **pair,
@@ -380,15 +382,20 @@ def drafts_frame(engine: Engine, agency_ids: frozenset[int], mission_id: int) ->
 
 
 def reporting_pairs(engine: Engine, agency_ids: frozenset[int], mission_id: int) -> pd.DataFrame:
-    """The (objective, agency) pairs of ``agency_ids`` in a mission, in strategy order."""
-    with read_session(engine) as session:
-        rows = session.exec(
-            select(Objective.id, Objective.code, Objective.title, Agency.id, Agency.acronym, ObjectiveAgency.role)
-            .join(ObjectiveAgency, col(ObjectiveAgency.objective_id) == Objective.id)
-            .join(Agency, col(Agency.id) == ObjectiveAgency.agency_id)
-            .where(Objective.mission_id == mission_id, col(Agency.id).in_(agency_ids or {-1}))
-            .order_by(Objective.position, Agency.acronym, col(ObjectiveAgency.from_qindex).desc())
-        ).all()
+    """The (objective, agency) pairs of ``agency_ids`` in a mission that owe an update in some quarter
+    (``sql.owed_sql``), in strategy order, each once with its latest role."""
+    sql = text(
+        f"""
+        SELECT o.id AS objective_id, o.code, o.title, a.id AS agency_id, a.acronym AS agency, ow.role
+        FROM ({owed_sql(engine.dialect.name, "o.mission_id = :mission_id")}) ow
+        JOIN objective o ON o.id = ow.objective_id
+        JOIN agency a ON a.id = ow.agency_id
+        WHERE ow.mission_id = :mission_id AND ow.agency_id IN :agency_ids
+        ORDER BY o.position, a.acronym, ow.from_qindex DESC
+        """
+    ).bindparams(bindparam("agency_ids", expanding=True))
+    with engine.connect() as connection:
+        rows = connection.execute(sql, {"mission_id": mission_id, "agency_ids": sorted(agency_ids) or [-1]}).all()
     frame = pd.DataFrame(rows, columns=["objective_id", "code", "title", "agency_id", "agency", "role"])
     # Roles are effective-dated: one row per pair, with its latest role.
     return frame.drop_duplicates(["objective_id", "agency_id"]).reset_index(drop=True)
@@ -401,15 +408,27 @@ def mission_row(engine: Engine, mission_id: int) -> Mission:
     return found
 
 
-RETIRED_COLUMNS = ["code", "title", "retired_on", "fiscal_year", "quarter", "agency", "status", "progress", "revision"]
+RETIRED_COLUMNS = [
+    "code",
+    "owed_until",
+    "title",
+    "retired_on",
+    "fiscal_year",
+    "quarter",
+    "agency",
+    "status",
+    "progress",
+    "revision",
+]
 
 
 def retired_history(engine: Engine, mission_id: int) -> pd.DataFrame:
-    """Every stored status update of the mission's retired objectives, so their history stays readable."""
+    """Every stored status update of the mission's retired objectives, so their history stays readable, with the
+    last quarter each owed updates (``owed_until``, "FY2026 Q3": the quarter before it was retired from)."""
     sql = text(
         """
-        SELECT o.code, o.title, o.retired_on, su.fiscal_year, su.quarter, a.acronym AS agency,
-               su.status, su.progress, su.revision
+        SELECT o.code, o.title, o.retired_on, o.retired_from_qindex, su.fiscal_year, su.quarter,
+               a.acronym AS agency, su.status, su.progress, su.revision
         FROM objective o
         LEFT JOIN status_update su ON su.objective_id = o.id
         LEFT JOIN agency a ON a.id = su.agency_id
@@ -419,7 +438,9 @@ def retired_history(engine: Engine, mission_id: int) -> pd.DataFrame:
     )
     with engine.connect() as connection:
         rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
-    return pd.DataFrame(rows, columns=RETIRED_COLUMNS)
+    frame = pd.DataFrame(rows, columns=[*RETIRED_COLUMNS, "retired_from_qindex"])
+    frame["owed_until"] = [quarter_label(int(q) - 1) for q in frame["retired_from_qindex"]]
+    return frame[RETIRED_COLUMNS]
 
 
 # Every write the app or the command line makes adds a row to one of these tables (stored records and the audit

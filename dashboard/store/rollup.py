@@ -3,18 +3,20 @@
 Three reads, each one SQL statement:
 
 * ``objective_quarters_frame``: one row per objective and quarter with counted reports. From the latest counted
-  revision of each (objective, agency, quarter) update of an agency still on the objective, the database groups
+  revision of each (objective, agency, quarter) update its agency owed in that quarter, the database groups
   the number of reports, the mean progress, the combined status (the overview's rule: Off track if any agency
   says so, else At risk, else Completed if all say so, else Not started if all say so, else On track) and the
   highest risk level. A million status entries become a few tens of thousands of rows.
-* ``mission_expected_frame``: per mission, the (objective, agency) pairs that owe an update each quarter.
+* ``mission_expected_frame``: per mission, the (objective, agency) updates owed for a quarter.
+
+Both read what is owed from ``sql.owed_sql``, the definition the mission's own pages read (effective-dated
+roles, the first reporting quarter, retirement and the strategy's end), so a mission's row here and its overview
+give the same figures.
 * ``mission_goals_frame``: each mission's goal codes.
 
 Everything else on the Missions page (the mission x goal matrix, completeness, hotspots, trends) is rolled up
 from these two small frames by ``dashboard.domain.rollup``.
 """
-
-from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine, bindparam, text
@@ -23,6 +25,7 @@ from dashboard.store.queries import LATEST_REVIEW_SQL
 from dashboard.store.sql import (
     combined_status_sql,
     goal_code_sql,
+    owed_sql,
     quarter_index_sql,
     risk_of_rank_sql,
     risk_rank_sql,
@@ -49,15 +52,20 @@ GOAL_COLUMNS = ["mission_id", "goal_code"]
 RISK_RANK_SQL = risk_rank_sql("su")
 
 
-MISSION_EXPECTED_SQL = """
-    SELECT m.id AS mission_id, m.country, m.post, m.bureau, m.due_days, COUNT(oa.agency_id) AS expected
-    FROM mission m
-    LEFT JOIN objective o ON o.mission_id = m.id AND (o.retired_on IS NULL OR o.retired_on > :on)
-    LEFT JOIN objective_agency oa ON oa.objective_id = o.id
-    WHERE 1 = 1{scope}
-    GROUP BY m.id, m.country, m.post, m.bureau, m.due_days
-    ORDER BY m.country, m.id
-"""
+def mission_expected_sql(dialect: str) -> str:
+    """Per mission, the (objective, agency) updates owed for the quarter ``:qindex`` (``sql.owed_sql``) and the
+    mission's own due days; ``{scope}`` narrows the missions."""
+    return f"""
+        SELECT m.id AS mission_id, m.country, m.post, m.bureau, m.due_days, COUNT(ow.agency_id) AS expected
+        FROM mission m
+        LEFT JOIN ({owed_sql(dialect)}) ow
+            ON ow.mission_id = m.id AND ow.from_qindex <= :qindex AND ow.until_qindex >= :qindex
+        WHERE 1 = 1{{scope}}
+        GROUP BY m.id, m.country, m.post, m.bureau, m.due_days
+        ORDER BY m.country, m.id
+    """
+
+
 MISSION_GOALS_SQL = f"""
     SELECT DISTINCT m.id AS mission_id, {goal_code_sql("g")} AS goal_code
     FROM objective o JOIN mission m ON m.id = o.mission_id LEFT JOIN goal g ON g.id = o.goal_id
@@ -73,9 +81,10 @@ def _mission_scope(bureau: str | None, params: dict[str, object]) -> str:
     return " AND m.bureau = :bureau"
 
 
-def objective_quarters_sql(bureau: str | None, params: dict[str, object]) -> str:
+def objective_quarters_sql(bureau: str | None, params: dict[str, object], dialect: str) -> str:
     """The grouped statement (shared with ``bench``, which times it raw). Reports are grouped per objective and
-    quarter first; only those few rows are then joined to their objective, goal and mission."""
+    quarter first; only those few rows are then joined to their objective, goal and mission. A report counts
+    when its agency owed it in its quarter (``sql.owed_sql``), as on the mission's own pages."""
     scope = ""
     if bureau is not None:
         params["bureau"] = bureau
@@ -102,7 +111,9 @@ def objective_quarters_sql(bureau: str | None, params: dict[str, object]) -> str
                   AND su.fiscal_year BETWEEN :first_year AND :last_year
                   AND {quarter_index_sql("su")} BETWEEN :first AND :last{scope}
             ) su
-            JOIN objective_agency oa ON oa.objective_id = su.objective_id AND oa.agency_id = su.agency_id
+            JOIN ({owed_sql(dialect)}) ow
+                ON ow.objective_id = su.objective_id AND ow.agency_id = su.agency_id
+                AND su.qindex BETWEEN ow.from_qindex AND ow.until_qindex
             WHERE su.rn = 1
             GROUP BY su.objective_id, su.qindex
         ) per
@@ -129,7 +140,9 @@ def objective_quarters_frame(
         "first_year": quarter_of_index(first_qindex)[0],
         "last_year": quarter_of_index(last_qindex)[0],
     }
-    sql = text(objective_quarters_sql(bureau, params)).bindparams(bindparam("states", expanding=True))
+    sql = text(objective_quarters_sql(bureau, params, engine.dialect.name)).bindparams(
+        bindparam("states", expanding=True)
+    )
     with engine.connect() as connection:
         rows = connection.execute(sql, params).all()
     frame = pd.DataFrame(rows, columns=OBJECTIVE_QUARTER_COLUMNS)
@@ -138,12 +151,12 @@ def objective_quarters_frame(
     return frame
 
 
-def mission_expected_frame(engine: Engine, *, on: date, bureau: str | None = None) -> pd.DataFrame:
-    """Every mission (in ``bureau``, if given) with the number of (objective, agency) pairs owing an update for a
-    quarter ending ``on``: objectives not retired by then, each with its lead and contributing agencies; and the
-    mission's own due days (None: the deployment's)."""
-    params: dict[str, object] = {"on": on}
-    sql = text(MISSION_EXPECTED_SQL.format(scope=_mission_scope(bureau, params)))
+def mission_expected_frame(engine: Engine, *, qindex: int, bureau: str | None = None) -> pd.DataFrame:
+    """Every mission (in ``bureau``, if given) with the number of (objective, agency) updates owed for the quarter
+    with index ``qindex``, by the same rule as the mission's own pages (``sql.owed_sql``), and the mission's own
+    due days (None: the deployment's)."""
+    params: dict[str, object] = {"qindex": qindex}
+    sql = text(mission_expected_sql(engine.dialect.name).format(scope=_mission_scope(bureau, params)))
     with engine.connect() as connection:
         rows = connection.execute(sql, params).all()
     frame = pd.DataFrame(rows, columns=MISSION_COLUMNS)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from dashboard.domain.effective import describe_agency_change, describe_group_change
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
-from dashboard.domain.reporting import due_date, first_reporting_quarter, mission_due_days
+from dashboard.domain.reporting import due_date, first_open_quarter, first_reporting_quarter, mission_due_days
 from dashboard.services.admin import agencies_by_post, group_snapshot, roles_snapshot, user_snapshot
 from dashboard.services.missions import is_default
 from models import Agency, AppUser, AuditEntry, Mission, Objective, ObjectiveAgency, StatusUpdate, WorkingGroup
@@ -123,12 +123,6 @@ def effective_choices(mission: Mission, today: date) -> tuple[list[FiscalQuarter
     quarters = quarter_range(first, last)
     default = min(max(first_open_quarter(today), first), last)
     return [None, *quarters], 1 + quarters.index(default)
-
-
-def first_open_quarter(today: date) -> FiscalQuarter:
-    """The first quarter nobody has reported on yet: the one in progress. A change from the quarter being
-    reported would drop reports already in and make agencies late at once (``change_impact`` says so)."""
-    return FiscalQuarter.containing(today)
 
 
 def change_impact(

@@ -234,7 +234,8 @@ def build_brief(
     """
     view = aggregation.overview(expected, updates, filters, quarter)
     if view.empty:
-        raise BriefError("no objective matches these filters")
+        nothing = reporting.nothing_owed(expected, quarter)
+        raise BriefError(f"{nothing} No brief was made." if nothing else "no objective matches these filters")
     keep = set(view.as_of["objective_id"])
     _, scoped = aggregation.scope(expected, updates, filters)
     scoped = scoped[scoped["objective_id"].isin(keep)] if not scoped.empty else scoped

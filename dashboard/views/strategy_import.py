@@ -2,12 +2,20 @@
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats.ics_document import ParsedObjective, ParsedStrategy, parse_ics_bytes
-from dashboard.services.strategy_import import StrategyDiff, TextChange, diff_strategy, target_mission
+from dashboard.services.strategy_import import (
+    StrategyDiff,
+    TextChange,
+    diff_strategy,
+    retirement_quarters,
+    target_mission,
+)
 from dashboard.store.database import read_session
 from models import Mission
 
@@ -83,3 +91,14 @@ def applied_message(diff: StrategyDiff) -> str:
             "set its agencies at post, each objective's lead and contributing agencies, and its working groups."
         )
     return f"Applied the document to {diff.country}: " + "; ".join(diff.summary_lines()[1:])
+
+
+def retirement_choice(
+    engine: Engine, diff: StrategyDiff, today: date
+) -> tuple[list[FiscalQuarter], FiscalQuarter] | None:
+    """The quarters the objectives this import retires may stop being owed from, and the default (the first quarter
+    still open); None when the import retires nothing."""
+    if not diff.removed or diff.mission_id is None:
+        return None
+    with read_session(engine) as session:
+        return retirement_quarters(session, diff.mission_id, today)

@@ -231,13 +231,14 @@ def export_bytes(url: str, mission_id: int, filters: Filters, kind: str) -> byte
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=32)
 def rollup_frames(
-    url: str, first_qindex: int, last_qindex: int, on: date, bureau: str | None, states: tuple[str, ...]
+    url: str, first_qindex: int, last_qindex: int, bureau: str | None, states: tuple[str, ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Washington's roll-up, grouped in the database: missions with updates owed, their goals, and per objective
-    and quarter the counted reports, status and top risk (``store.rollup``)."""
+    """Washington's roll-up, grouped in the database: missions with the updates owed for the quarter
+    ``last_qindex``, their goals, and per objective and quarter the counted reports, status and top risk
+    (``store.rollup``)."""
     engine = engine_for(url)
     return (
-        rollup.mission_expected_frame(engine, on=on, bureau=bureau),
+        rollup.mission_expected_frame(engine, qindex=last_qindex, bureau=bureau),
         rollup.mission_goals_frame(engine, bureau=bureau),
         rollup.objective_quarters_frame(
             engine, first_qindex=first_qindex, last_qindex=last_qindex, states=states, bureau=bureau
@@ -251,9 +252,7 @@ def missions_bundle(
 ) -> MissionsBundle | None:
     """What the Missions page draws for a quarter and bureau (``None``: no mission in that bureau)."""
     settings = config.settings()
-    missions, goals, per = rollup_frames(
-        url, trend_from.index, quarter.index, quarter.end, bureau, settings.counted_states
-    )
+    missions, goals, per = rollup_frames(url, trend_from.index, quarter.index, bureau, settings.counted_states)
     if missions.empty:
         return None
     return build_missions(missions, goals, per, quarter, today=today, due_days=settings.due_days)

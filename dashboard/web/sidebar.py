@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard.domain import reporting
 from dashboard.domain.aggregation import STATUS_LEVELS, Overview, overview
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter, strategy_quarters
@@ -181,6 +182,11 @@ def mirror_in_url(filters: Filters) -> None:
 NO_MATCH = "No objective matches these filters. Clear a filter in the sidebar to see more."
 
 
+def nothing_shown(expected_rows: pd.DataFrame, quarter: FiscalQuarter) -> str:
+    """Why a page for ``quarter`` has no objective: nothing is owed then at all, or the filters leave none."""
+    return reporting.nothing_owed(expected_rows, quarter) or NO_MATCH
+
+
 def filtered_view(prefix: str) -> tuple[Filters, Overview]:
     """Sidebar filters plus the scoped data for pages that drill into it; stops the page when nothing matches."""
     picked = sidebar_filters(prefix)
@@ -190,6 +196,6 @@ def filtered_view(prefix: str) -> tuple[Filters, Overview]:
     assert filters.end is not None
     view = overview(expected_rows, update_rows, filters, filters.end)
     if view.empty:
-        st.info(NO_MATCH)
+        st.info(nothing_shown(expected_rows, filters.end))
         st.stop()
     return filters, view

@@ -15,6 +15,7 @@ from dashboard.cli import main
 from dashboard.formats.ics_document import MAX_PDF_PAGES
 from dashboard.store.database import dispose_engine
 from tests.formats.ics_corpus import build_pdf, paginate, sample
+from tests.services.test_strategy_import import _without_objective_43
 
 ROOT = Path(__file__).resolve().parents[2]
 ICS = ROOT / "data" / "ics_peru.md"
@@ -165,7 +166,17 @@ def test_import_ics_writes_then_reports_unchanged(db_path: Path, capsys: pytest.
     code, out, err = _run(capsys, "import-ics", str(ICS), "--json")
     assert code == 0, err
     first = json.loads(out)
-    assert list(first) == ["mission_id", "created", "updated", "unchanged", "kept", "retired", "warnings", "diff"]
+    assert list(first) == [
+        "mission_id",
+        "created",
+        "updated",
+        "unchanged",
+        "kept",
+        "retired",
+        "retired_from",
+        "warnings",
+        "diff",
+    ]
     assert len(first["created"]) == 1 + 4 + 11
     assert _count(db_path, "mission") == 1 and _count(db_path, "objective") == 11
 
@@ -173,6 +184,34 @@ def test_import_ics_writes_then_reports_unchanged(db_path: Path, capsys: pytest.
     assert code == 0, err
     assert out.strip().splitlines() == ["Peru: 0 created, 0 updated, 16 unchanged", "  mission: Peru", "  no changes"]
     assert _count(db_path, "objective") == 11
+
+
+def test_import_ics_retires_from_the_quarter_given(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "init")[0] == 0
+    revised = tmp_path / "revised.md"
+    revised.write_text(_without_objective_43(ICS.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, err = _run(capsys, "import-ics", str(revised), "--dry-run", "--retire-from", "FY2026Q3")
+    assert code == 0, err
+    assert (
+        "  Retiring objective 4.3: no longer owed from FY2026 Q3; FY2026 Q2 and earlier quarters keep it, with "
+        "every update already sent." in out.splitlines()
+    )
+    code, out, err = _run(capsys, "import-ics", str(revised), "--retire-from", "someday")
+    assert _assert_one_line_error(code, out, err).startswith("error: --retire-from: not a fiscal quarter: 'someday'")
+    code, out, err = _run(capsys, "import-ics", str(revised), "--retire-from", "FY2031Q1")
+    assert _assert_one_line_error(code, out, err) == (
+        "error: retire from: FY2031 Q1 is outside the strategy period (FY2022 Q1 to FY2026 Q4)"
+    )
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT retired_on FROM objective WHERE code = '4.3'").fetchone() == (None,)
+    code, out, err = _run(capsys, "import-ics", str(revised), "--retire-from", "FY2026Q3", "--json")
+    assert code == 0, err
+    assert (json.loads(out)["retired"], json.loads(out)["retired_from"]) == (["4.3"], "FY2026 Q3")
+    with sqlite3.connect(db_path) as connection:
+        row = connection.execute("SELECT retired_from_qindex FROM objective WHERE code = '4.3'").fetchone()
+    assert row == (2026 * 4 + 2,)
 
 
 def test_init_is_idempotent(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -127,42 +127,43 @@ def test_days_late_counts_from_the_due_date_and_is_zero_before_it() -> None:
     assert list(late["days_late"]) == [31, 31]  # due 30 Oct 2026
 
 
-@pytest.mark.parametrize(
-    ("mission", "first"),
-    [
-        # Peru: approved 21 Mar 2022 (FY2022 Q2), so reporting starts in FY2022 Q3.
-        (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2022, 3, 21)), FiscalQuarter(2022, 3)),
-        # Approved on 1 October 2021, the first day of FY2022 Q1: reporting starts in FY2022 Q2.
-        (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2021, 10, 1)), FiscalQuarter(2022, 2)),
-        # Approved on the last day of FY2022 Q4 (30 Sep 2022): FY2023 Q1.
-        (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2022, 9, 30)), FiscalQuarter(2023, 1)),
-        # Approved long before the strategy starts: never before its first quarter.
-        (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2020, 5, 1)), FiscalQuarter(2022, 1)),
-        # No approval date: the strategy's first quarter.
-        (Mission(strategy_start=2023, strategy_end=2027), FiscalQuarter(2023, 1)),
-        # A first reporting quarter set on import wins over the approval date ...
-        (
-            Mission(
-                strategy_start=2022,
-                strategy_end=2026,
-                approved_on=date(2022, 3, 21),
-                reporting_from_fy=2023,
-                reporting_from_quarter=2,
-            ),
-            FiscalQuarter(2023, 2),
+# Shared with tests/store/test_owed.py, which holds the SQL form of the rule to the same cases.
+FIRST_QUARTER_CASES = [
+    # Peru: approved 21 Mar 2022 (FY2022 Q2), so reporting starts in FY2022 Q3.
+    (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2022, 3, 21)), FiscalQuarter(2022, 3)),
+    # Approved on 1 October 2021, the first day of FY2022 Q1: reporting starts in FY2022 Q2.
+    (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2021, 10, 1)), FiscalQuarter(2022, 2)),
+    # Approved on the last day of FY2022 Q4 (30 Sep 2022): FY2023 Q1.
+    (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2022, 9, 30)), FiscalQuarter(2023, 1)),
+    # Approved long before the strategy starts: never before its first quarter.
+    (Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2020, 5, 1)), FiscalQuarter(2022, 1)),
+    # No approval date: the strategy's first quarter.
+    (Mission(strategy_start=2023, strategy_end=2027), FiscalQuarter(2023, 1)),
+    # A first reporting quarter set on import wins over the approval date ...
+    (
+        Mission(
+            strategy_start=2022,
+            strategy_end=2026,
+            approved_on=date(2022, 3, 21),
+            reporting_from_fy=2023,
+            reporting_from_quarter=2,
         ),
-        # ... but not over the strategy's start.
-        (
-            Mission(strategy_start=2022, strategy_end=2026, reporting_from_fy=2021, reporting_from_quarter=4),
-            FiscalQuarter(2022, 1),
-        ),
-        # Half a setting (year without quarter) is not a setting: the approval date decides.
-        (
-            Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2022, 3, 21), reporting_from_fy=2024),
-            FiscalQuarter(2022, 3),
-        ),
-    ],
-)
+        FiscalQuarter(2023, 2),
+    ),
+    # ... but not over the strategy's start.
+    (
+        Mission(strategy_start=2022, strategy_end=2026, reporting_from_fy=2021, reporting_from_quarter=4),
+        FiscalQuarter(2022, 1),
+    ),
+    # Half a setting (year without quarter) is not a setting: the approval date decides.
+    (
+        Mission(strategy_start=2022, strategy_end=2026, approved_on=date(2022, 3, 21), reporting_from_fy=2024),
+        FiscalQuarter(2022, 3),
+    ),
+]
+
+
+@pytest.mark.parametrize(("mission", "first"), FIRST_QUARTER_CASES)
 def test_first_reporting_quarter(mission: Mission, first: FiscalQuarter) -> None:
     assert reporting.first_reporting_quarter(mission) == first
 

@@ -1,18 +1,22 @@
 """The Import strategy page (admins): upload, parsed tree and warnings, diff, apply on confirmation."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.reporting import first_open_quarter
 from dashboard.settings import DATA_DIR
 from dashboard.store.database import read_session
 from models import AuditEntry, Mission, Objective
 from tests.appcast import Cast, ok, open_page, rendered, start, texts
 from tests.formats.ics_corpus import build_pdf, paginate, sample
 from tests.people import ADMIN, VIEWER
+from tests.services.test_strategy_import import _without_objective_43
 
 GHANA_PAGES = paginate(sample("ics_ghana.txt"), marking="UNCLASSIFIED")
 
@@ -92,6 +96,27 @@ def test_revised_peru_shows_a_readable_diff(cast: Cast) -> None:
         "-Peru progressed in closing its infrastructure gap.",
         "+Peru closed its infrastructure gap.",
     ]
+
+
+def test_a_removed_objective_is_retired_from_the_quarter_chosen(cast: Cast) -> None:
+    text = (DATA_DIR / "ics_peru.md").read_text(encoding="utf-8")
+    at = _upload("peru.md", _without_objective_43(text).encode(), "text/markdown")
+    picker = at.selectbox(key="imp_retire_from")
+    # The quarter in progress today, kept within the strategy (FY2022 Q1 to the quarter after FY2026 Q4).
+    wanted = min(max(first_open_quarter(date.today()), FiscalQuarter(2022, 1)), FiscalQuarter(2027, 1))
+    assert (picker.value, picker.options[0], picker.options[-1]) == (wanted, "FY2022 Q1", "FY2027 Q1")
+    picker.set_value(FiscalQuarter(2026, 3))
+    at.checkbox(key="imp_confirm").check()
+    ok(at.run())
+    assert (
+        "Retiring objective 4.3: no longer owed from FY2026 Q3; FY2026 Q2 and earlier quarters keep it, with every "
+        "update already sent." in [rendered(c.value) for c in at.caption]
+    )
+    at.button(key="imp_apply").click()
+    ok(at.run())
+    with read_session(cast.engine) as session:
+        o43 = session.get(Objective, cast.objectives["4.3"])
+    assert o43 is not None and o43.retired_from_qindex == FiscalQuarter(2026, 3).index
 
 
 @pytest.mark.parametrize(

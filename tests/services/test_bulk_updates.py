@@ -910,3 +910,29 @@ def test_a_row_switched_to_at_risk_with_its_on_track_texts_is_refused(db: Engine
         "Low risk", "A longer strike would void the year"
     )
     assert _import(db, (header + rewritten).encode(), "u.csv").written == 1
+
+
+def test_what_is_not_owed_is_neither_in_the_template_nor_accepted(db: Engine) -> None:
+    """The template and the upload owe by the rule every page counts with: 3.2, retired from FY2026 Q4, is in
+    the FY2026 Q3 template and not in Q4's, and a Q4 row for it is refused; so is a row for a quarter before
+    reporting began (FY2022 Q3, the quarter after approval). Each refusal names its row and column."""
+    q3 = FiscalQuarter(2026, 3)
+    with write_session(db) as session:
+        retired = session.exec(select(Objective).where(Objective.code == "3.2")).one()
+        retired.retired_on, retired.retired_from_qindex = date(2026, 10, 15), Q4.index
+        session.add(retired)
+    codes = {q: [r["objective"] for r in _sheet_rows(_template(db, quarter=q))] for q in (q3, Q4)}
+    assert "3.2" in codes[q3] and "3.2" not in codes[Q4]
+    late_row = 2 + codes[q3].index("3.2")
+
+    def moved(row: int, values: dict[str, Any]) -> None:
+        if row in (2, late_row):
+            values["quarter"] = "FY2022 Q2" if row == 2 else "FY2026 Q4"
+
+    report = _import(db, _fill(_template(db, quarter=q3), moved))
+    assert not report.ok and report.written == 0
+    assert {(e.row, e.column, e.message) for e in report.errors} == {
+        (2, "quarter", "FY2022 Q2 is before reporting began (FY2022 Q3): nothing is owed for it"),
+        (late_row, "objective", "objective 3.2 was retired from FY2026 Q4: nothing is owed on it since"),
+    }, report.lines()
+    assert _stored(db) == []

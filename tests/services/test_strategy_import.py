@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from dashboard.domain.reporting import first_open_quarter
 from dashboard.formats.ics_document import ParsedStrategy, parse_ics_file, parse_ics_text
 from dashboard.services.strategy_import import ImportResult, apply_structure, import_strategy, load_agencies
 from dashboard.settings import DATA_DIR
@@ -207,7 +208,14 @@ def test_objective_removed_from_the_document_is_kept_and_reported(engine: Engine
     assert _objective_ids(engine) == ids
     assert _counts(engine) == counts_before
     # Retired, not deleted: same row, same texts, its status history untouched.
-    assert _objectives(engine)["4.3"].model_dump() == {**old_43.model_dump(), "retired_on": date.today()}
+    # Owed up to the first quarter nobody has reported on yet (the one in progress), not from it.
+    since = first_open_quarter(date.today())
+    assert result.retired_from == since.label
+    assert _objectives(engine)["4.3"].model_dump() == {
+        **old_43.model_dump(),
+        "retired_on": date.today(),
+        "retired_from_qindex": since.index,
+    }
 
 
 def test_import_rolls_back_on_failure(engine: Engine, peru: ParsedStrategy) -> None:

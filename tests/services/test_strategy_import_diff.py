@@ -8,10 +8,13 @@ import pytest
 from sqlmodel import select
 
 from dashboard.domain.actor import AccessDenied
+from dashboard.domain.fiscal import FiscalQuarter
+from dashboard.domain.reporting import first_open_quarter
 from dashboard.formats.ics_document import ParsedStrategy, parse_ics_text
 from dashboard.services.strategy_import import apply_import, diff_strategy, quarter_after, text_diff
 from dashboard.store import queries
 from dashboard.store.database import read_session, write_session
+from dashboard.views.admin_lists import effective_choices
 from models import AuditEntry, Mission, Objective, StatusUpdate
 from tests.formats.ics_corpus import pages_text, paginate, sample
 from tests.people import ADMIN, STATE, VIEWER, World, build
@@ -95,16 +98,23 @@ def test_diff_lists_retitled_changed_removed_then_apply_retires(world: World) ->
     assert "removed (will be retired, history kept): objective 4.3" in diff.summary_lines()
 
     updates_before = world.count(StatusUpdate)
-    _apply(world, revised, mission_id=world.mission_id)
+    with write_session(world.engine) as session:
+        result = apply_import(session=session, actor_email=ADMIN, strategy=revised, source_sha256=SHA,
+                              mission_id=world.mission_id, today=TODAY, retire_from=FiscalQuarter(2026, 3))  # fmt: skip
+    assert result.summary().endswith("retired from FY2026 Q3 (no longer in the document, history kept): 4.3")
     with read_session(world.engine) as session:
         o43 = session.get(Objective, world.objectives["4.3"])
-        assert o43 is not None and o43.retired_on == TODAY
+        assert o43 is not None and (o43.retired_on, o43.retired_from_qindex) == (TODAY, FiscalQuarter(2026, 3).index)
+        entry = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()  # type: ignore[union-attr]
+    assert entry is not None and json.loads(entry.after)["retired_from"] == "FY2026 Q3"
     assert world.count(StatusUpdate) == updates_before
+    # Owed up to the quarter before its retirement, and no longer from it; earlier quarters keep it.
     expected = queries.expected_frame(world.engine, world.mission_id)
-    assert "4.3" not in set(expected["code"]) and "4.2" in set(expected["code"])
+    last = {code: int(rows["until_qindex"].max()) for code, rows in expected.groupby("code")}
+    assert (last["4.3"], last["4.2"]) == (FiscalQuarter(2026, 2).index, FiscalQuarter(2026, 4).index)
     retired = queries.retired_history(world.engine, world.mission_id)
-    assert list(retired[["code", "agency", "status", "progress"]].itertuples(index=False, name=None)) == [
-        ("4.3", "State", "On track", 40)
+    assert list(retired[["code", "owed_until", "agency", "status", "progress"]].itertuples(index=False, name=None)) == [
+        ("4.3", "FY2026 Q2", "State", "On track", 40)
     ]
 
     # Back in a later document: the retirement is lifted and it is expected again.
@@ -112,7 +122,36 @@ def test_diff_lists_retitled_changed_removed_then_apply_retires(world: World) ->
         again = diff_strategy(session=session, strategy=parse_ics_text(peru_text))
     assert again.restored == ["objective 4.3"]
     _apply(world, parse_ics_text(peru_text))
-    assert "4.3" in set(queries.expected_frame(world.engine, world.mission_id)["code"])
+    expected = queries.expected_frame(world.engine, world.mission_id)
+    assert expected[expected["code"] == "4.3"]["until_qindex"].max() == FiscalQuarter(2026, 4).index
+
+
+def test_a_retirement_defaults_to_the_first_quarter_nobody_has_reported_on(world: World) -> None:
+    """On 20 August 2026 FY2026 Q4 is in progress and Q3 is being reported: retiring 4.3 leaves Q3 owing it (its
+    reports already in keep counting) and stops Q4 owing it, as a lead change made that day would start from Q4.
+    A quarter outside the strategy is refused in one sentence, and nothing is written."""
+    revised = parse_ics_text(_without_objective_43(_peru_text()))
+    with pytest.raises(
+        ValueError, match=r"^retire from: FY2031 Q1 is outside the strategy period \(FY2022 Q1 to FY2026 Q4\)$"
+    ):
+        with write_session(world.engine) as session:
+            apply_import(session=session, actor_email=ADMIN, strategy=revised, source_sha256=SHA,
+                         mission_id=world.mission_id, today=date(2026, 8, 20),
+                         retire_from=FiscalQuarter(2031, 1))  # fmt: skip
+    with read_session(world.engine) as session:
+        assert session.get(Objective, world.objectives["4.3"]).retired_on is None  # type: ignore[union-attr]
+    with write_session(world.engine) as session:
+        result = apply_import(session=session, actor_email=ADMIN, strategy=revised, source_sha256=SHA,
+                              mission_id=world.mission_id, today=date(2026, 8, 20))  # fmt: skip
+    assert result.retired_from == "FY2026 Q4"
+    expected = queries.expected_frame(world.engine, world.mission_id)
+    assert expected[expected["code"] == "4.3"]["until_qindex"].max() == FiscalQuarter(2026, 3).index
+    # The same first open quarter as the Admin page's "effective from" default.
+    with read_session(world.engine) as session:
+        mission = session.get(Mission, world.mission_id)
+    assert mission is not None
+    choices, default = effective_choices(mission, date(2026, 8, 20))
+    assert choices[default] == first_open_quarter(date(2026, 8, 20)) == FiscalQuarter(2026, 4)
 
 
 def test_reimporting_the_same_document_shows_no_changes(world: World) -> None:

@@ -16,6 +16,7 @@ from dashboard.store.database import read_session, write_session
 from models import (
     Indicator,
     IndicatorValue,
+    Objective,
     ReviewEvent,
     StatusUpdate,
     UpdateDraft,
@@ -242,6 +243,11 @@ def test_update_input_accepts_the_limits() -> None:
 
 def test_quarters_outside_the_strategy_or_not_started_are_refused(world: World) -> None:
     cases = [
+        (
+            FiscalQuarter(2022, 2),
+            TODAY,
+            "quarter: FY2022 Q2 is before reporting began (FY2022 Q3): nothing is owed for it",
+        ),
         (FiscalQuarter(2027, 1), TODAY, "quarter: FY2027 Q1 is outside the strategy period (FY2022 Q1 to FY2026 Q4)"),
         (FiscalQuarter(2027, 2), TODAY, "quarter: FY2027 Q2 is outside the strategy period (FY2022 Q1 to FY2026 Q4)"),
         (FiscalQuarter(2021, 4), TODAY, "quarter: FY2021 Q4 is outside the strategy period (FY2022 Q1 to FY2026 Q4)"),
@@ -260,8 +266,9 @@ def test_quarters_outside_the_strategy_or_not_started_are_refused(world: World) 
                     session=session, actor_email=USAID, form=world.form(quarter=quarter), base_revision=0, today=today
                 )
     assert world.count(StatusUpdate) == world.count(UpdateDraft) == 0
-    # the first and last quarters of the strategy, and the quarter in progress, are accepted
-    world.submit(USAID, world.form(quarter=FiscalQuarter(2022, 1)))
+    # the first reporting quarter (the one after approval in March 2022) and the strategy's last quarter, and the
+    # quarter in progress, are accepted
+    world.submit(USAID, world.form(quarter=FiscalQuarter(2022, 3)))
     world.submit(USAID, world.form(quarter=FiscalQuarter(2026, 4)))
     with write_session(world.engine) as session:
         submissions.submit(
@@ -514,3 +521,18 @@ def test_the_rule_is_the_services_whatever_the_way_in(world: World) -> None:
     with pytest.raises(submissions.Incomplete):
         world.submit(USAID, world.form(status="At risk", **ON_TRACK_TEXTS), base_revision=1)
     assert world.count(StatusUpdate) == 1 and world.count(UpdateDraft) == 1  # the draft is kept
+
+
+def test_a_retired_objective_takes_updates_only_for_the_quarters_before_its_retirement(world: World) -> None:
+    with write_session(world.engine) as session:
+        retired = session.get(Objective, world.objectives["3.2"])
+        assert retired is not None
+        retired.retired_on, retired.retired_from_qindex = date(2026, 10, 15), QUARTER.index
+        session.add(retired)
+    for save in (submissions.submit, submissions.save_draft):
+        with pytest.raises(ValueError) as refused, write_session(world.engine) as session:
+            save(session=session, actor_email=USAID, form=world.form("3.2"), base_revision=0, today=TODAY)
+        assert str(refused.value) == "objective: objective 3.2 was retired from FY2026 Q4: nothing is owed on it since"
+    assert world.count(StatusUpdate) == world.count(UpdateDraft) == 0
+    world.submit(USAID, world.form("3.2", quarter=QUARTER.previous()))
+    assert world.count(StatusUpdate) == 1

@@ -18,6 +18,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from dashboard.domain import rollup
 from dashboard.domain.fiscal import FiscalQuarter
@@ -69,6 +70,7 @@ def fixture(engine: Engine) -> Engine:
                 code=code,
                 title=f"Objective {code} of {mission.country}",
                 retired_on=retired,
+                retired_from_qindex=None if retired is None else FiscalQuarter.containing(retired).index,
             )
             s.add(o)
             s.flush()
@@ -102,7 +104,7 @@ def fixture(engine: Engine) -> Engine:
 
 
 def _read(engine: Engine, bureau: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    missions = rollup_sql.mission_expected_frame(engine, on=Q.end, bureau=bureau)
+    missions = rollup_sql.mission_expected_frame(engine, qindex=Q.index, bureau=bureau)
     per = rollup_sql.objective_quarters_frame(engine, first_qindex=P.index, last_qindex=Q.index, bureau=bureau)
     return missions, per
 
@@ -178,3 +180,50 @@ def test_a_bureau_keeps_only_its_missions(fixture: Engine) -> None:
     assert missions["country"].tolist() == ["Aland", "Carpathia"]
     assert set(per["bureau"]) == {"WHA"}
     assert rollup.hotspots(missions, per, Q)["code"].tolist() == ["1.1"]
+
+
+def test_what_is_owed_follows_effective_dates_the_first_reporting_quarter_and_retirement(fixture: Engine) -> None:
+    """The roll-up owes by the rule the mission's own pages use: an agency on two date ranges of one objective
+    owes once, a report from a quarter its agency held no role in does not count, nothing is owed before a
+    mission's first reporting quarter, and a retired objective owes up to the quarter before it was retired from."""
+    with write_session(fixture) as s:
+        ids = {
+            (m.country, o.code): o
+            for m in s.exec(select(Mission))
+            for o in s.exec(select(Objective).where(Objective.mission_id == m.id))
+        }
+        agencies = {a.acronym: a for a in s.exec(select(Agency))}
+        a11, b11 = ids["Aland", "1.1"], ids["Borduria", "1.1"]
+        # Y on Aland 1.1: contributing to P, then again from Q (two ranges); Z joins only after Q.
+        y_role = s.get(ObjectiveAgency, (a11.id, agencies["Y"].id, 0))
+        y_role.until_qindex = P.index
+        s.add(
+            ObjectiveAgency(objective_id=a11.id, agency_id=agencies["Y"].id, role="contributing", from_qindex=Q.index)
+        )
+        s.add(
+            ObjectiveAgency(
+                objective_id=a11.id, agency_id=agencies["Z"].id, role="contributing", from_qindex=Q.index + 1
+            )
+        )
+        carpathia = s.exec(select(Mission).where(Mission.country == "Carpathia")).one()
+        carpathia.reporting_from_fy, carpathia.reporting_from_quarter = Q.fiscal_year, Q.quarter
+        # Borduria 1.1 is retired from Q: it owes in P, not in Q.
+        b11.retired_on, b11.retired_from_qindex = date(2026, 1, 5), Q.index
+        s.add_all([y_role, carpathia, b11])
+    owed = {
+        quarter: rollup_sql.mission_expected_frame(fixture, qindex=quarter.index)
+        .set_index("country")["expected"]
+        .to_dict()
+        for quarter in (P, Q)
+    }
+    assert owed == {P: {"Aland": 4, "Borduria": 2, "Carpathia": 0}, Q: {"Aland": 4, "Borduria": 0, "Carpathia": 1}}
+    per = rollup_sql.objective_quarters_frame(fixture, first_qindex=P.index, last_qindex=Q.index)
+    got = {(r.mission_id, r.code, r.qindex): (r.reports, r.status) for r in per.itertuples()}
+    aland, bord = per["mission_id"].min(), per["mission_id"].max()
+    # Aland 1.1 in Q: X (At risk) and Y once; Z's Off track report is not counted. Borduria 1.1 in P only.
+    assert got == {
+        (aland, "1.1", P.index): (1, "On track"),
+        (aland, "1.1", Q.index): (2, "At risk"),
+        (aland, "1.2", Q.index): (1, "Completed"),
+        (bord, "1.1", P.index): (1, "On track"),
+    }
