@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range
 from dashboard.store import roles
@@ -24,6 +24,7 @@ from models import (
     IndicatorValueCreate,
     Mission,
     Objective,
+    ObjectiveAgency,
     StatusUpdate,
     StatusUpdateCreate,
     WorkingGroupObjective,
