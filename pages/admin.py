@@ -1,4 +1,4 @@
-"""Admin: users and roles, agencies, working groups, objective roles, and the audit log of every change.
+"""Admin: users and roles, agencies, working groups, objective roles, post setup, indicators, and the audit log.
 
 The forms are ``web.admin_sections``; their keys, starting values and previews ``views.admin_forms``."""
 
@@ -8,7 +8,7 @@ from dashboard.services import admin
 from dashboard.store.database import read_session
 from dashboard.views import admin_forms as forms
 from dashboard.views import admin_lists
-from dashboard.web import admin_sections, cache, gate, setup_section, widgets, writes
+from dashboard.web import admin_sections, cache, gate, indicators_section, setup_section, widgets, writes
 
 st.title("Admin")
 actor, mission_id = gate.require("admin", "is_admin")
@@ -25,8 +25,8 @@ with read_session(engine) as session:
 acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 # Keyed, so a save (which reruns the page) comes back to the tab it was made on.
-tab_users, tab_agencies, tab_groups, tab_objectives, tab_setup, tab_log = st.tabs(
-    ["Users", "Agencies", "Working groups", "Objective agencies", "Post setup", "Audit log"],
+tab_users, tab_agencies, tab_groups, tab_objectives, tab_setup, tab_indicators, tab_log = st.tabs(
+    ["Users", "Agencies", "Working groups", "Objective agencies", "Post setup", "Indicators", "Audit log"],
     key="admin_tab",
     default="Users",
     on_change="rerun",
@@ -80,6 +80,9 @@ with tab_objectives:
 
 with tab_setup:
     setup_section.post_setup_tab(me, forms.FLASH, mission_id, post)
+
+with tab_indicators:
+    indicators_section.indicators_tab(me, forms.FLASH, (mission_id, post), acronyms)
 
 with tab_log:
     st.caption("Every admin change, newest first: who, when, and what changed (the last 500).")
