@@ -5,9 +5,11 @@ Every write goes through ``services.indicator_sheets`` (admin only, audited, all
 the file without writing, and applying checks it again inside the write.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
+from sqlmodel import Session
 
 from dashboard.domain.actor import AccessDenied
 from dashboard.formats import indicator_sheet
@@ -18,7 +20,7 @@ from dashboard.views import indicator_sheets as view
 from dashboard.web import cache, config, writes
 from dashboard.web.widgets import plain
 
-UPLOAD_KEY = "admin_ind_file"
+UPLOADS = "admin_ind_uploads"  # how many writes this session made here: each gets a new, empty upload field
 CONFIRM_KEY = "admin_ind_confirm"
 PICK_KEY = "admin_ind_pick"
 
@@ -42,6 +44,20 @@ def indicators_tab(me: str | None, flash: str, mission: tuple[int, str], acronym
     _sheet_file(me, flash, mission)
     _edit_form(me, flash, mission_id, rows, objectives, acronyms)
     _retire_form(me, flash, mission_id, rows)
+
+
+def upload_key() -> str:
+    """The upload field's key: a new one after each write here, so a file already applied (or one that would now
+    undo a change made in the form) is not offered again."""
+    return f"admin_ind_file_{st.session_state.get(UPLOADS, 0)}"
+
+
+def _write(flash: str, success: str, write: Callable[[Session], object], clear: tuple[str, ...] = ()) -> None:
+    """``writes.run_write``, and a new upload field once it has written (it reruns the page then)."""
+    done = st.session_state.get(UPLOADS, 0)
+    st.session_state[UPLOADS] = done + 1  # kept only if the write succeeds (it reruns the page)
+    writes.run_write(flash, success, write, clear=clear)
+    st.session_state[UPLOADS] = done  # refused: the same field keeps its file
 
 
 def _downloads(mission: tuple[int, str]) -> None:
@@ -69,7 +85,7 @@ def _sheet_file(me: str | None, flash: str, mission: tuple[int, str]) -> None:
         "targets. A row changes the indicator with its code, or adds one; indicators not listed are left alone."
     )
     _downloads(mission)
-    upload = st.file_uploader("Sheet file (.xlsx or .csv)", type=["xlsx", "csv"], key=UPLOAD_KEY)
+    upload = st.file_uploader("Sheet file (.xlsx or .csv)", type=["xlsx", "csv"], key=upload_key())
     if upload is None:
         return
     try:
@@ -99,11 +115,11 @@ def _preview(
     confirmed = st.checkbox("I have read these changes", key=CONFIRM_KEY)
     label = f"Apply {count} change{'s' * (count != 1)}"
     if st.button(label, type="primary", key="admin_ind_apply", disabled=not confirmed):
-        writes.run_write(
+        _write(
             flash,
             f"Applied {count} change{'s' * (count != 1)} to {mission[1]}'s indicators.",
             lambda s: indicator_sheets.apply_sheets(session=s, actor_email=me, mission_id=mission[0], rows=rows),
-            clear=(UPLOAD_KEY, CONFIRM_KEY),
+            clear=(CONFIRM_KEY,),
         )
 
 
@@ -155,7 +171,7 @@ def _save(me: str | None, flash: str, mission_id: int, picked: int, keys: tuple[
         st.error(plain(str(exc)))
         return
     code = texts["code"].strip()
-    writes.run_write(
+    _write(
         flash,
         f"Added indicator {code}." if picked == view.NEW else f"Saved the reference sheet of {code}.",
         lambda s: indicator_sheets.save_sheet(
@@ -183,7 +199,7 @@ def _retire_form(me: str | None, flash: str, mission_id: int, rows: list[tuple[i
         on = date_col.date_input("Retired from", value=date.today(), key=f"admin_ind_retire_on_{picked}")
         st.caption("A retired indicator is kept with all its values; it is no longer reported or rated.")
         if st.button(f"Retire {name}", key=f"admin_ind_retire_{picked}"):
-            writes.run_write(
+            _write(
                 flash,
                 f"Retired indicator {name}.",
                 lambda s: indicator_sheets.retire_indicator(
@@ -193,7 +209,7 @@ def _retire_form(me: str | None, flash: str, mission_id: int, rows: list[tuple[i
     else:
         st.caption(f"Retired on {sheet.retired.isoformat()}; its values are kept.")
         if st.button(f"Reinstate {name}", key=f"admin_ind_reinstate_{picked}"):
-            writes.run_write(
+            _write(
                 flash,
                 f"Reinstated indicator {name}.",
                 lambda s: indicator_sheets.retire_indicator(

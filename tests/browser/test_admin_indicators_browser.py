@@ -53,7 +53,7 @@ def test_an_admin_imports_sheets_from_the_downloaded_file_and_edits_one(
         page.get_by_role("button", name="Download them as CSV").click()
     changed = tmp_path / "indicators.csv"
     changed.write_text(_filled(Path(download.value.path()).read_text(encoding="utf-8")), encoding="utf-8")
-    page.locator('.st-key-admin_ind_file [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(changed))
+    page.locator('.st-key-admin_ind_file_0 [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(changed))
     wait_for_app_idle(page)
     expect(page.get_by_text("Applying this file makes 2 changes (0 unchanged).")).to_be_visible()
     apply = page.get_by_role("button", name="Apply 2 changes")
@@ -67,12 +67,14 @@ def test_an_admin_imports_sheets_from_the_downloaded_file_and_edits_one(
     apply.click()
     wait_for_app_idle(page)
     expect(page.get_by_text("Applied 2 changes")).to_be_visible()
+    expect(page.get_by_text("indicators.csv")).to_have_count(0)  # a new, empty upload field: nothing to apply twice
     table = page.locator('[data-testid="stTable"]').first
     expect(table).to_contain_text("Firms exporting")
     expect(table).to_contain_text("semiannual by State")
 
-    page.locator(".st-key-admin_ind_pick").get_by_role("combobox").focus()
-    page.keyboard.press("ArrowDown")  # opens the list (a click on a field this low on the page may not)
+    pick = page.locator(".st-key-admin_ind_pick").get_by_role("combobox")
+    pick.scroll_into_view_if_needed()  # a click that has to scroll first may not open the list
+    pick.click()
     page.get_by_role("option", name="1.1.a: Firms exporting").click()
     wait_for_app_idle(page)
     form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name="Save sheet"))

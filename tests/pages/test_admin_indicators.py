@@ -32,7 +32,7 @@ def _tab() -> AppTest:
 
 def _upload(at: AppTest, *lines: str) -> AppTest:
     data = "\n".join([HEADER, *lines]).encode()
-    at.file_uploader(key=section.UPLOAD_KEY).upload("sheets.csv", data, "text/csv")
+    at.file_uploader(key="admin_ind_file_0").upload("sheets.csv", data, "text/csv")  # the tab's first upload field
     return ok(at.run())
 
 
@@ -62,6 +62,9 @@ def test_a_sheet_file_is_previewed_and_applied_only_once_confirmed(cast: Cast) -
     ok(at.run())
     assert texts(at.success) == ["Applied 2 changes to Embassy Lima's indicators."]
     assert sorted(_stored(cast)) == ["1.1.a", "2.1.a"]
+    # A new, empty upload field: the file just applied is not offered again.
+    assert [u.key for u in at.get("file_uploader")] == ["admin_setup_file", "admin_ind_file_1"]
+    assert not any("Applying this file" in t for t in texts(at.markdown))
     listed = _table(at, "Targets").reset_index()
     assert listed.columns.tolist() == list(view.TABLE_COLUMNS)
     assert listed.iloc[0].tolist()[:5] == ["1.1.a", "1.1", "Firms exporting", "firms", "10 (FY2022)"]
