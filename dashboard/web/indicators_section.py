@@ -102,7 +102,8 @@ def _preview(
     me: str | None, flash: str, mission: tuple[int, str], rows: list, report: indicator_sheets.SheetsReport
 ) -> None:
     if not report.ok:
-        st.error(f"Nothing can be applied: {len(report.problems)} problem(s). Correct the file and upload it again.")
+        count = len(report.problems)
+        st.error(f"Nothing can be applied: {count} problem{'s' * (count != 1)}. Correct the file and upload it again.")
         st.table(view.problems_frame(report.problems).set_index("Row").map(plain))
         return
     if not report.changes:

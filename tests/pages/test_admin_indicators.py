@@ -73,7 +73,7 @@ def test_a_sheet_file_is_previewed_and_applied_only_once_confirmed(cast: Cast) -
 
 def test_a_file_with_problems_lists_each_and_offers_nothing_to_apply(cast: Cast) -> None:
     at = _upload(_tab(), FIRMS.replace(",10,", ",ten,"), CASES.replace(",,30,", ",,101,"))
-    assert texts(at.error) == ["Nothing can be applied: 2 problem(s). Correct the file and upload it again."]
+    assert texts(at.error) == ["Nothing can be applied: 2 problems. Correct the file and upload it again."]
     problems = _table(at, "Problem").reset_index()
     assert problems.values.tolist() == [
         ["2", "baseline", "'ten' is not a number"],
