@@ -1,5 +1,5 @@
 """Admin: users and roles, agencies, working groups, objective roles, the mission's settings, the post's setup file,
-and the audit log of every change.
+indicators, and the audit log of every change.
 
 The forms are ``web.admin_sections``; their keys, starting values and previews ``views.admin_forms``."""
 
@@ -9,7 +9,7 @@ from dashboard.services import admin
 from dashboard.store.database import read_session
 from dashboard.views import admin_forms as forms
 from dashboard.views import admin_lists
-from dashboard.web import admin_sections, cache, config, gate, setup_section, widgets, writes
+from dashboard.web import admin_sections, cache, config, gate, indicators_section, setup_section, widgets, writes
 
 st.title("Admin")
 actor, mission_id = gate.require("admin", "is_admin")
@@ -28,8 +28,17 @@ with read_session(engine) as session:
 acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 # Keyed, so a save (which reruns the page) comes back to the tab it was made on.
-tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab_log = st.tabs(
-    ["Users", "Agencies", "Working groups", "Objective agencies", "Mission settings", "Post setup", "Audit log"],
+tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab_indicators, tab_log = st.tabs(
+    [
+        "Users",
+        "Agencies",
+        "Working groups",
+        "Objective agencies",
+        "Mission settings",
+        "Post setup",
+        "Indicators",
+        "Audit log",
+    ],
     key="admin_tab",
     default="Users",
     on_change="rerun",
@@ -86,6 +95,9 @@ with tab_mission:
 
 with tab_setup:
     setup_section.post_setup_tab(me, forms.FLASH, mission_id, post)
+
+with tab_indicators:
+    indicators_section.indicators_tab(me, forms.FLASH, (mission_id, post), acronyms)
 
 with tab_log:
     st.caption("Every admin change, newest first: who, when, and what changed (the last 500).")

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from dashboard.cli import indicator_sheets
 from dashboard.cli.common import CliError, one_mission, quarter_arg
 from dashboard.formats import spreadsheet
 from dashboard.services import indicator_values
@@ -102,7 +103,8 @@ def add_commands(indicators: Any) -> None:
 
 
 def register(sub: Any) -> None:
-    indicators = sub.add_parser("indicators", help="indicators: values and status").add_subparsers(
+    indicators = sub.add_parser("indicators", help="indicators: reference sheets, values and status").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
+    indicator_sheets.add_commands(indicators)
     add_commands(indicators)

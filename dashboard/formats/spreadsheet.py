@@ -353,7 +353,7 @@ def _header_name(value: object) -> str:
     return _cell_text(value).replace("\ufeff", "").strip().lower().replace(" ", "_")
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, list[object]]]:
+def _csv_rows(data: bytes, max_columns: int = MAX_COLUMNS) -> list[tuple[int, list[object]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -369,7 +369,7 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[object]]]:
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
             if number > MAX_SCANNED_ROWS:
                 raise _too_many_rows()
-            rows.append((number, _bounded(number, list(row))))
+            rows.append((number, _bounded(number, list(row), max_columns)))
         return rows
     except csv.Error as exc:
         raise SpreadsheetError(f"The CSV file cannot be read: {exc}.") from None
@@ -412,13 +412,12 @@ def _check_zip(data: bytes) -> None:
         raise SpreadsheetError("The file cannot be read as an Excel workbook (.xlsx).") from None
 
 
-def _bounded(number: int, values: list[object]) -> list[object]:
-    """A row's values, refused when it goes past ``MAX_COLUMNS`` or a cell past ``MAX_CELL_CHARS``."""
-    if len(values) > MAX_COLUMNS and any(v not in (None, "") for v in values[MAX_COLUMNS:]):
-        raise SpreadsheetError(
-            f"Row {number} has values beyond column {MAX_COLUMNS}: the template has 13 columns and one per indicator."
-        )
-    values = values[:MAX_COLUMNS]
+def _bounded(number: int, values: list[object], max_columns: int = MAX_COLUMNS) -> list[object]:
+    """A row's values, refused when it goes past ``max_columns`` or a cell past ``MAX_CELL_CHARS``."""
+    if len(values) > max_columns and any(v not in (None, "") for v in values[max_columns:]):
+        hint = "the template has 13 columns and one per indicator" if max_columns == MAX_COLUMNS else "split the file"
+        raise SpreadsheetError(f"Row {number} has values beyond column {max_columns}: {hint}.")
+    values = values[:max_columns]
     for index, value in enumerate(values):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             raise SpreadsheetError(
@@ -435,7 +434,7 @@ def _too_many_rows() -> SpreadsheetError:
     )
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
+def _xlsx_rows(data: bytes, max_columns: int = MAX_COLUMNS) -> list[tuple[int, list[object]]]:
     _check_zip(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -454,7 +453,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
             if number > MAX_SCANNED_ROWS:
                 raise _too_many_rows()
-            values = _bounded(number, list(cells))
+            values = _bounded(number, list(cells), max_columns)
             if any(_cell_text(v) for v in values):
                 out.append((number, values))
                 data_rows += 1
@@ -469,16 +468,18 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[object]]]:
         workbook.close()
 
 
-def _loaded(data: bytes, filename: str, max_bytes: int) -> list[tuple[int, list[object]]]:
+def _loaded(
+    data: bytes, filename: str, max_bytes: int, max_columns: int = MAX_COLUMNS
+) -> list[tuple[int, list[object]]]:
     """The non-empty rows of a CSV or XLSX (first sheet), bounded; SpreadsheetError for anything else."""
     check_size(len(data), max_bytes)
     if not data:
         raise SpreadsheetError("The file is empty.")
     name = filename.lower().strip()
     if name.endswith(".csv"):
-        table = _csv_rows(data)
+        table = _csv_rows(data, max_columns)
     elif name.endswith(".xlsx"):
-        table = _xlsx_rows(data)
+        table = _xlsx_rows(data, max_columns)
     elif name.endswith(".xls"):
         raise SpreadsheetError("Old Excel .xls files are not supported: save it as .xlsx or CSV UTF-8.")
     else:
@@ -489,6 +490,47 @@ def _loaded(data: bytes, filename: str, max_bytes: int) -> list[tuple[int, list[
 def plain_rows(data: bytes, filename: str, *, max_bytes: int) -> list[tuple[int, list[str]]]:
     """The non-empty rows of any CSV or XLSX (first sheet) as (row number, cell texts), bounded as ``read_rows``."""
     return [(n, [_cell_text(v) for v in cells]) for n, cells in _loaded(data, filename, max_bytes)]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header row (column names in lower case, spaces as underscores, in order) and its data rows."""
+
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    """Each row: column name -> cell text ("" when empty; every column present), plus ``ROW_KEY``: its number as
+    the file shows it (header = 1)."""
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int, max_columns: int = MAX_COLUMNS) -> Table:
+    """Any CSV (UTF-8, comma, semicolon or tab) or XLSX file (first sheet) with a header row, read within the same
+    bounds as ``read_rows`` (``max_columns`` columns at most); cells read as ``read_rows`` reads them, fully empty
+    rows skipped. Raises SpreadsheetError with one sentence (a header named twice, a value under no header, no
+    data row)."""
+    table = [(n, [_cell_text(v) for v in cells]) for n, cells in _loaded(data, filename, max_bytes, max_columns)]
+    if not table:
+        raise SpreadsheetError("The file is empty: it needs a header row and at least one data row.")
+    header = [_header_name(v) for v in table[0][1]]
+    while header and not header[-1]:
+        header.pop()
+    twice = [h for h in dict.fromkeys(header) if h and header.count(h) > 1]
+    if twice:
+        raise SpreadsheetError("The header row names " + ", ".join(twice) + " twice: keep one column each.")
+    rows: list[dict[str, Any]] = []
+    for number, texts in table[1:]:
+        stray = [i for i, t in enumerate(texts) if t and (i >= len(header) or not header[i])]
+        if stray:
+            raise SpreadsheetError(
+                f"Row {number} has a value in column {get_column_letter(stray[0] + 1)}, which has no header."
+            )
+        row: dict[str, Any] = {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header) if h}
+        row[ROW_KEY] = number
+        rows.append(row)
+    if not rows:
+        raise SpreadsheetError("The file has a header row but no data rows.")
+    if len(rows) > MAX_ROWS:
+        raise SpreadsheetError(f"The file has {len(rows):,} rows; the limit is {MAX_ROWS:,}: split it.")
+    return Table(tuple(h for h in header if h), rows)
 
 
 def read_rows(data: bytes, filename: str, *, max_bytes: int) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ def test_a_post_is_set_up_from_a_changed_copy_of_its_own_setup(start_app: StartA
     document["users"].append({"email": "new.chair@example.gov", "role": "chair"})
     changed = tmp_path / "setup.json"
     changed.write_text(json.dumps(document))
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(changed))
+    page.locator('.st-key-admin_setup_file [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(changed))
     wait_for_app_idle(page)
     expect(page.get_by_text("Applying this file makes 2 changes")).to_be_visible()
     screenshot(page, "/tmp/shots/admin_post_setup_preview.png")
@@ -46,7 +46,7 @@ def test_a_post_is_set_up_from_a_changed_copy_of_its_own_setup(start_app: StartA
     document["users"].append({"email": "bad@example.gov", "role": "contributor"})
     changed.write_text(json.dumps(document))
     page.get_by_role("tab", name="Post setup").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(changed))
+    page.locator('.st-key-admin_setup_file [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(changed))
     wait_for_app_idle(page)
     expect(page.get_by_text("a contributor needs at least one agency to report for")).to_be_visible()
     expect(page.get_by_role("button", name="Apply", exact=False)).to_have_count(0)
