@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from dashboard.domain.actor import SYSTEM_ACTOR, AccessDenied
+from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats import indicator_sheet
 from dashboard.formats.indicator_sheet import SheetRow
 from dashboard.services import indicator_sheets
@@ -250,6 +251,7 @@ def test_an_objective_that_is_retired_takes_no_indicator(world: World) -> None:
         objective = session.get(Objective, world.objectives["1.1"])
         assert objective is not None
         objective.retired_on = date(2026, 1, 1)
+        objective.retired_from_qindex = FiscalQuarter(2026, 2).index  # retired from the quarter in progress then
         session.add(objective)
     report = _import(world, FIRMS)
     assert [p.line() for p in report.problems] == ["row 2, objective: objective 1.1 is retired"]
