@@ -144,7 +144,7 @@ def edit_user(
             )
     with st.form(f"admin_password_{picked}", clear_on_submit=True):
         password = st.text_input(
-            f"New password for {plain(picked)} (also unlocks the account)",
+            "New password for this user (also unlocks the account)",
             type="password",
             key="admin_pw",
             help=forms.PASSWORD_RULE,

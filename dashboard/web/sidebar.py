@@ -15,6 +15,9 @@ from dashboard.web.cache import database_url, expected, missions, updates
 from dashboard.web.widgets import demo_banner, plain
 from models.scales import RISK_ORDER
 
+CHOSEN_MISSION = "_ics_chosen_mission"  # the mission last shown in this session, kept across pages
+CHOSEN_ON = "_ics_chosen_on"  # the chooser (page key) it was shown by
+
 
 def scoped_missions(bureau: str | None) -> pd.DataFrame:
     """The missions someone with this bureau scope may see: all (None), or that bureau's."""
@@ -47,12 +50,18 @@ def pick_mission(key: str, wanted: int | None = None) -> int | None:
     if wanted is None:
         wanted = Filters.from_query_params(st.query_params.get_all).mission_id
     ids = [int(i) for i in frame["mission_id"]]
-    first = opening_mission(ids, link=wanted, home=actor.home_mission_id, default=visitors_mission())
+    # A link names the mission; else the one last chosen in this session, on any page; else home, else default.
+    first = opening_mission(
+        ids, link=wanted or st.session_state.get(CHOSEN_MISSION), home=actor.home_mission_id, default=visitors_mission()
+    )
     if len(ids) == 1:
         chosen = ids[0]
     else:
+        if key not in st.session_state or key != st.session_state.get(CHOSEN_ON):
+            st.session_state[key] = first  # a chooser not the last one used starts where the session is
         labels = dict(zip(ids, frame["country"] + " (" + frame["post"] + ")", strict=True))
-        chosen = int(st.sidebar.selectbox("Mission", ids, index=ids.index(first), format_func=labels.get, key=key))
+        chosen = int(st.sidebar.selectbox("Mission", ids, format_func=labels.get, key=key))
+    st.session_state[CHOSEN_MISSION], st.session_state[CHOSEN_ON] = chosen, key
     demo_banner([chosen])
     return chosen
 
