@@ -53,6 +53,20 @@ def item_rows(items: list[todo.TodoItem], verb: str, prefix: str) -> None:
 
 
 st.caption(view.summary if actor.can_submit else f"{len(view.to_review)} to review")
+full = identity.current_actor()  # every post's bindings: is anything owed at another post?
+for other in todo.other_posts(full, mission_id):
+    row = queries.mission_row(cache.engine(), other)
+    there = todo.build(
+        full.at_mission(other),
+        cache.expected(cache.database_url(), other),
+        cache.submissions(cache.database_url(), other),
+        reviewable=None,
+        today=today,
+        due_days=cache.due_days(cache.database_url(), other),
+        quarter=update_form.quarter_options(row, today)[1],
+    )
+    if line := todo.elsewhere_sentence(f"{row.post}, {row.country}", there):
+        st.info(f"{widgets.plain(line)} [Open that post's to-do](todo?mission={other})", icon=":material/public:")
 if actor.can_submit:
     st.header("Returned to you for fixing", anchor=False)
     if view.returned.empty:

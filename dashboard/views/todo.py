@@ -213,3 +213,15 @@ def table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame
     """The displayable columns of a to-do frame (all known ones unless ``columns``), with readable headers."""
     columns = [c for c in (columns or TABLE_LABELS) if c in frame.columns]
     return frame[columns].rename(columns=TABLE_LABELS)
+
+
+def other_posts(actor: Actor, mission_id: int) -> list[int]:
+    """The other missions where ``actor`` reports for an agency, in id order (a user may report at several posts)."""
+    return sorted({mission for mission, _, _ in actor.bindings if mission != mission_id})
+
+
+def elsewhere_sentence(post: str, view: TodoView) -> str | None:
+    """One line for another post's to-do (None when nothing is owed or returned there)."""
+    if view.owed.empty and view.returned.empty:
+        return None
+    return f"At {post}: {len(view.owed)} owed for {view.quarter.label}, {len(view.returned)} returned."

@@ -1,12 +1,14 @@
 """My to-do's words: when a draft was saved, in the reader's time or in UTC, and a name for every button."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 
+from dashboard.domain.actor import Actor
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.views.todo import TodoItem, button_names, saved_time
+from dashboard.views.todo import TodoItem, TodoView, button_names, elsewhere_sentence, other_posts, saved_time
 
 LIMA = ZoneInfo("America/Lima")  # UTC-5, no summer time
 NOW = datetime(2026, 12, 2, 18, 30, tzinfo=UTC)  # 13:30 in Lima
@@ -56,3 +58,15 @@ def test_every_button_has_its_own_name() -> None:
         "Fix 1.1 for USAID, FY2026 Q3",
         "Fix 1.2 for USAID",
     ]
+
+
+def test_a_user_reporting_at_two_posts_hears_of_the_other_posts_owed_updates() -> None:
+    officer = Actor(email="o@usaid.gov", role="contributor", bindings=((1, 8, "USAID"), (2, 8, "USAID"), (2, 3, "DAO")))
+    assert other_posts(officer, 1) == [2] and other_posts(officer, 2) == [1]
+    owed = pd.DataFrame({"code": ["1.1", "2.1"]})
+    view = TodoView(quarter=Q4, due=date(2026, 10, 30), owed=owed, returned=owed.iloc[:0], to_review=owed.iloc[:0])
+    assert (
+        elsewhere_sentence("Embassy Accra, Ghana", view) == "At Embassy Accra, Ghana: 2 owed for FY2026 Q4, 0 returned."
+    )
+    nothing = TodoView(quarter=Q4, due=date(2026, 10, 30), owed=owed.iloc[:0], returned=owed.iloc[:0], to_review=owed)
+    assert elsewhere_sentence("Embassy Accra, Ghana", nothing) is None, "nothing to do there: no line"
