@@ -77,7 +77,7 @@ picked_rows = st.dataframe(
     selection_mode="single-row",
     # Washington's three questions first (on track, late, at risk), then the goal-by-goal matrix.
     column_order=["mission", "bureau", "status", "days_late", "completeness", "high_risk", "progress"]
-    + [*view.goal_columns, "received", "expected"],
+    + ["indicators_on_target", "disagreements", *view.goal_columns, "received", "expected"],
     column_config={
         "mission": st.column_config.TextColumn("Mission", width="medium"),
         "bureau": st.column_config.TextColumn("Bureau", width="small"),
@@ -91,6 +91,12 @@ picked_rows = st.dataframe(
         "expected": st.column_config.NumberColumn("Owed", width="small"),
         "completeness": st.column_config.NumberColumn("Complete", format="%.0f%%", width="small"),
         "days_late": st.column_config.NumberColumn("Days late", width="small"),
+        "indicators_on_target": st.column_config.NumberColumn(
+            "On target", format="%.0f%%", width="small", help="Rated indicators met or on target"
+        ),
+        "disagreements": st.column_config.NumberColumn(
+            "Disagree", width="small", help="Objectives whose reported status and indicators point different ways"
+        ),
     },
 )
 rows = picked_rows.selection.rows if picked_rows else []
@@ -136,5 +142,7 @@ else:
 
 st.header("By bureau")
 widgets.show_chart(view.completeness, key="mi_complete", data_on_demand=True)
+if view.evidence is not None:
+    widgets.show_chart(view.evidence, key="mi_evidence", data_on_demand=True)
 widgets.show_chart(view.trend, key="mi_trend", data_on_demand=True)
 widgets.show_chart(view.risk_trend, key="mi_risk_trend", data_on_demand=True)

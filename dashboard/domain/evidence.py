@@ -60,9 +60,11 @@ def indicator_rows(
     achievement (unrounded) and rating."""
     now = actuals[(actuals["fiscal_year"] == quarter.fiscal_year) & (actuals["quarter"] == quarter.quarter)]
     by_indicator = now.set_index("indicator_id")
+    own_targets = dict(iter(targets.groupby("indicator_id", sort=False)))  # each sheet's few rows, found once
+    none = targets.iloc[0:0]
     rows = []
     for _, row in sheets.iterrows():
-        sheet = sheet_of(row, targets)
+        sheet = sheet_of(row, own_targets.get(row["indicator_id"], none))
         target = indicator_math.target_for(sheet, quarter)
         found = by_indicator.loc[row["indicator_id"]] if row["indicator_id"] in by_indicator.index else None
         actual = number(found["value"]) if found is not None else None

@@ -13,12 +13,15 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from dashboard.domain import indicator_math
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range
+from dashboard.formats import indicator_sheet
+from dashboard.formats.indicator_sheet import SheetRow
+from dashboard.settings import ROOT
 from dashboard.store import roles
 from models import (
     Agency,
     Indicator,
-    IndicatorCreate,
     IndicatorTarget,
     IndicatorValue,
     IndicatorValueCreate,
@@ -29,7 +32,7 @@ from models import (
     StatusUpdateCreate,
     WorkingGroupObjective,
 )
-from models.scales import AgencyRole
+from models.scales import AgencyRole, Frequency
 
 DEMO_START = FiscalQuarter(2022, 3)
 TRAJECTORIES = ("improving", "stalling", "slipping", "completed")
@@ -154,7 +157,7 @@ def seed_demo(*, session: Session, mission_id: int, through: FiscalQuarter) -> i
                 quarters=quarters,
             )
         if objective.retired_on is None:
-            _seed_indicator(session=session, objective=objective, quarters=quarters)
+            _seed_indicators(session=session, mission=mission, objective=objective, quarters=quarters)
     session.flush()
     return written
 
@@ -224,38 +227,114 @@ def _add_correction(
     )
 
 
-def _seed_indicator(*, session: Session, objective: Objective, quarters: list[FiscalQuarter]) -> None:
-    rng = random.Random(_seed("indicator", objective.code))
-    down = rng.random() < 0.3
-    indicator_in = IndicatorCreate(
-        objective_id=objective.id,
-        name="Share of partner cases still open" if down else "Partner institutions supported",
-        unit="%" if down else "institutions",
-        baseline=60 if down else 0,
-        target=30 if down else 24,
-        direction="down" if down else "up",
-        is_demo=True,
-    )
-    indicator = Indicator.model_validate(indicator_in)
-    # The reference sheet as migration 0012 completes one stored before it: so a new demo database and an
-    # upgraded one read the same evidence.
-    mission = session.get(Mission, objective.mission_id)
-    assert mission is not None
-    lead = session.exec(
+DEMO_INDICATORS = ROOT / "data" / "peru_indicators.csv"  # the Peru strategy's sheets, in the import's columns
+DEMO_INDICATOR_COUNTRY = "Peru"
+# How far along its target path each objective's indicators are by the end of the demo, by the objective's story:
+# the share of the way from the baseline to the quarter's target, at the start and at the end.
+PATH_SHARES = {"improving": (0.95, 1.0), "completed": (1.0, 1.08), "stalling": (1.0, 0.72), "slipping": (0.98, 0.45)}
+# Honest disagreements: measures that tell another story than the statuses reported beside them.
+LAGGING = frozenset({"1.1.c", "2.2.b", "4.2.a"})  # behind while the objective is reported On track or Completed
+AHEAD = frozenset({"2.1.a", "2.1.b", "2.1.c"})  # met while the objective is reported Off track
+
+
+def _catalog() -> dict[str, list[SheetRow]]:
+    """The demo's indicator sheets by objective code, read as ``indicators import`` reads them."""
+    rows = indicator_sheet.read_sheets(DEMO_INDICATORS.read_bytes(), DEMO_INDICATORS.name, max_bytes=1 << 20)
+    catalog: dict[str, list[SheetRow]] = {}
+    for row in rows:
+        catalog.setdefault(row.cells["objective"], []).append(row)
+    return catalog
+
+
+def _lead(session: Session, objective: Objective) -> int | None:
+    return session.exec(
         select(ObjectiveAgency.agency_id).where(
             ObjectiveAgency.objective_id == objective.id,
             ObjectiveAgency.role == AgencyRole.LEAD,
             col(ObjectiveAgency.until_qindex).is_(None),
         )
     ).first()
-    indicator.code, indicator.baseline_fy, indicator.agency_id = f"{objective.code}.a", mission.strategy_start - 1, lead
+
+
+def _generic_sheet(objective: Objective, mission: Mission) -> SheetRow:
+    """One plain indicator for an objective the catalog does not know (another post's demo)."""
+    years = range(mission.strategy_start, mission.strategy_end + 1)
+    return SheetRow(
+        0,
+        {"code": f"{objective.code}.a", "name": "Partner institutions supported", "unit": "institutions",
+         "direction": "increase", "baseline": "0", "baseline_fy": str(mission.strategy_start - 1),
+         "frequency": "quarterly", "definition": "Partner institutions that received USG support (cumulative)."},
+        {(y, 0): str(6 * (i + 1)) for i, y in enumerate(years)},
+    )  # fmt: skip
+
+
+def _seed_indicators(
+    *, session: Session, mission: Mission, objective: Objective, quarters: list[FiscalQuarter]
+) -> None:
+    """The objective's indicators (the catalog's, for the bundled strategy) with targets and quarterly values
+    that follow the objective's story (``trajectory_for``), so the evidence mostly agrees with the statuses."""
+    catalog = _catalog() if mission.country == DEMO_INDICATOR_COUNTRY else {}
+    sheets = catalog.get(objective.code) or [_generic_sheet(objective, mission)]
+    lead = _lead(session, objective)
+    kind = TRAJECTORIES[_seed(objective.code) % len(TRAJECTORIES)]
+    for row in sheets:
+        _seed_indicator(session=session, objective=objective, row=row, agency_id=lead, kind=kind, quarters=quarters)
+
+
+def _seed_indicator(
+    *,
+    session: Session,
+    objective: Objective,
+    row: SheetRow,
+    agency_id: int | None,
+    kind: str,
+    quarters: list[FiscalQuarter],
+) -> None:
+    cells = row.cells
+    percent = indicator_sheet.is_percent(cells["unit"])
+    years = {key[0]: indicator_sheet.read_number(v, percent=percent) for key, v in row.targets.items() if not key[1]}
+    baseline = indicator_sheet.read_number(cells["baseline"], percent=percent)
+    indicator = Indicator(
+        objective_id=objective.id,
+        code=cells["code"],
+        name=cells["name"],
+        definition=cells.get("definition", ""),
+        unit=cells["unit"],
+        baseline=baseline,
+        baseline_fy=indicator_sheet.read_year(cells["baseline_fy"]),
+        target=years[max(years)],
+        direction=indicator_sheet.read_direction(cells["direction"]).value,
+        frequency=indicator_sheet.read_frequency(cells["frequency"]).value,
+        data_source=cells.get("data_source", ""),
+        collection_method=cells.get("collection_method", ""),
+        agency_id=agency_id,
+        established_on=DEMO_START.start,
+        reviewed_on=quarters[-1].start,
+        is_demo=True,
+    )
     session.add(indicator)
     session.flush()
-    session.add(IndicatorTarget(indicator_id=indicator.id, fiscal_year=mission.strategy_end, value=indicator.target))
-    value = indicator.baseline
-    step = (indicator.target - indicator.baseline) / max(1, len(quarters))
-    for quarter in quarters:
-        value += step * rng.uniform(0.4, 1.3)
+    session.add_all(IndicatorTarget(indicator_id=indicator.id, fiscal_year=y, value=v) for y, v in years.items())
+    sheet = indicator_math.Sheet(
+        baseline=baseline,
+        baseline_fy=indicator.baseline_fy or 0,
+        targets=years,
+        frequency=Frequency(indicator.frequency),
+    )
+    first, last = PATH_SHARES[kind]
+    if indicator.code in LAGGING:
+        first, last = 0.95, 0.5
+    elif indicator.code in AHEAD:
+        first, last = 1.0, 1.06
+    rng = random.Random(_seed("indicator", objective.code, indicator.code))
+    shown = [q for q in quarters if q.fiscal_year > sheet.baseline_fy and indicator_math.reports_in(sheet.frequency, q)]
+    for i, quarter in enumerate(shown):
+        target = indicator_math.target_for(sheet, quarter)
+        if target is None:
+            continue
+        share = first + (last - first) * (i + 1) / len(shown) + rng.uniform(-0.03, 0.03)
+        value = baseline + share * (target - baseline)
+        value = min(100.0, max(0.0, value)) if percent else max(0.0, value)
         session.add(
             IndicatorValue.model_validate(
                 IndicatorValueCreate(
@@ -265,6 +344,7 @@ def _seed_indicator(*, session: Session, objective: Objective, quarters: list[Fi
                     value=round(value, 1),
                     author="demo@demo.invalid",
                     is_demo=True,
-                )
+                ),
+                update={"agency_id": agency_id},
             )
         )

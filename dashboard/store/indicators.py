@@ -1,4 +1,5 @@
-"""Indicator reads: reference sheets, targets and counted actuals of one mission, as frames.
+"""Indicator reads: reference sheets, targets and counted actuals of one mission (or, for Washington's roll-up,
+of every mission or one bureau's), as frames.
 
 A value reported with a status update counts while that update counts (its review state now is one of
 ``states``); a value reported on its own counts from when it is stored. The actual of a quarter is the newest
@@ -32,47 +33,74 @@ SHEET_COLUMNS = [
     "data_quality",
     "established_on",
     "reviewed_on",
+    "mission_id",
 ]
 
 
-def sheets_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
+def _scope(mission_id: int | None, bureau: str | None, params: dict[str, object]) -> str:
+    """The objectives read (``o``): one mission's, one bureau's (``mission_id`` None) or every mission's."""
+    if mission_id is not None:
+        params["mission_id"] = mission_id
+        return "o.mission_id = :mission_id"
+    if bureau is not None:
+        params["bureau"] = bureau
+        return "o.mission_id IN (SELECT m.id FROM mission m WHERE m.bureau = :bureau)"
+    return "1 = 1"
+
+
+def sheets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None = None) -> pd.DataFrame:
     """The reference sheets of the mission's indicators in use (neither they nor their objective retired)."""
+    params: dict[str, object] = {}
     sql = text(
-        """
+        f"""
         SELECT i.id AS indicator_id, i.code, i.objective_id, o.code AS objective_code,
                COALESCE(g.code, 'M') AS goal_code, i.name, i.definition, i.unit, i.direction, i.baseline,
                i.baseline_fy, i.frequency, a.acronym AS agency, i.calculation, i.data_source, i.collection_method,
-               i.disaggregation, i.data_quality, i.established_on, i.reviewed_on
+               i.disaggregation, i.data_quality, i.established_on, i.reviewed_on, o.mission_id
         FROM indicator i
         JOIN objective o ON o.id = i.objective_id
         LEFT JOIN goal g ON g.id = o.goal_id
         LEFT JOIN agency a ON a.id = i.agency_id
-        WHERE o.mission_id = :mission_id AND o.retired_on IS NULL AND i.retired_on IS NULL
-        ORDER BY o.position, i.code, i.name
+        WHERE {_scope(mission_id, bureau, params)} AND o.retired_on IS NULL AND i.retired_on IS NULL
+        ORDER BY o.mission_id, o.position, i.code, i.name
         """
     )
     with engine.connect() as connection:
-        rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
+        rows = connection.execute(sql, params).mappings().all()
     return pd.DataFrame(rows, columns=SHEET_COLUMNS)
 
 
-def targets_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
+def targets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None = None) -> pd.DataFrame:
     """Every target of the mission's indicators: ``quarter`` 0 is a year's target, 1-4 an interim one."""
+    params: dict[str, object] = {}
     sql = text(
-        """
+        f"""
         SELECT t.indicator_id, t.fiscal_year, t.quarter, t.value
         FROM indicator_target t JOIN indicator i ON i.id = t.indicator_id JOIN objective o ON o.id = i.objective_id
-        WHERE o.mission_id = :mission_id
+        WHERE {_scope(mission_id, bureau, params)}
         ORDER BY t.indicator_id, t.fiscal_year, t.quarter
         """
     )
     with engine.connect() as connection:
-        rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
+        rows = connection.execute(sql, params).mappings().all()
     return pd.DataFrame(rows, columns=["indicator_id", "fiscal_year", "quarter", "value"])
 
 
-def actuals_frame(engine: Engine, mission_id: int, states: tuple[str, ...]) -> pd.DataFrame:
-    """The newest counted value of each indicator and quarter (``value`` NaN: not yet available, see ``note``)."""
+def actuals_frame(
+    engine: Engine,
+    mission_id: int | None,
+    states: tuple[str, ...],
+    *,
+    bureau: str | None = None,
+    quarter: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """The newest counted value of each indicator and quarter (``value`` NaN: not yet available, see ``note``);
+    only those of ``quarter`` (fiscal year, quarter), if given."""
+    params: dict[str, object] = {"states": list(states)}
+    only = ""
+    if quarter is not None:
+        params["fiscal_year"], params["quarter"] = quarter
+        only = " AND v.fiscal_year = :fiscal_year AND v.quarter = :quarter"
     sql = text(
         f"""
         SELECT v.indicator_id, v.fiscal_year, v.quarter, {quarter_index_sql("v")} AS qindex, v.value, v.note,
@@ -85,7 +113,7 @@ def actuals_frame(engine: Engine, mission_id: int, states: tuple[str, ...]) -> p
             JOIN objective o ON o.id = i.objective_id
             LEFT JOIN status_update su ON su.id = v.status_update_id
             LEFT JOIN ({LATEST_REVIEW_SQL}) re ON re.status_update_id = su.id
-            WHERE o.mission_id = :mission_id
+            WHERE {_scope(mission_id, bureau, params)}{only}
               AND (v.status_update_id IS NULL OR COALESCE(re.decision, su.state) IN :states)
         ) v LEFT JOIN agency a ON a.id = v.agency_id
         WHERE v.rn = 1
@@ -93,6 +121,6 @@ def actuals_frame(engine: Engine, mission_id: int, states: tuple[str, ...]) -> p
         """
     ).bindparams(bindparam("states", expanding=True))
     with engine.connect() as connection:
-        rows = connection.execute(sql, {"mission_id": mission_id, "states": list(states)}).mappings().all()
+        rows = connection.execute(sql, params).mappings().all()
     columns = ["indicator_id", "fiscal_year", "quarter", "qindex", "value", "note", "revision", "author", "agency"]
     return pd.DataFrame(rows, columns=columns)

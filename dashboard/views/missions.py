@@ -7,12 +7,12 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.domain import rollup
+from dashboard.domain import evidence, rollup
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
 from dashboard.domain.links import parse_quarter_token
 from dashboard.domain.numbers import percent, rounded, whole
 from dashboard.views.charts import NEUTRAL, Chart, _layout, quarter_axis, status_label
-from models.scales import BUREAUS, GOOD_STATUSES, TROUBLED_STATUSES, NoStatus, Status
+from models.scales import BUREAUS, GOOD_STATUSES, TROUBLED_STATUSES, NoStatus, Rating, Status
 
 # Okabe-Ito colours and a marker per bureau, so lines differ by more than colour.
 BUREAU_STYLE = {
@@ -44,6 +44,7 @@ class MissionsBundle:
     completeness: Chart
     trend: Chart
     risk_trend: Chart
+    evidence: Chart | None = None  # indicators on target by bureau; None: no mission in view has indicators
 
 
 TREND_QUARTERS = 8  # the trend charts' span, ending at the quarter shown
@@ -211,6 +212,85 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: rounded(frame[c]).astype(float) for c in columns})
 
 
+EVIDENCE_COLUMNS = ["mission_id", "indicators", "rated", "on_target", "on_target_share", "disagreements"]
+ON_TARGET_RATINGS = (Rating.MET.value, Rating.ON_TARGET.value)
+
+
+def mission_evidence(
+    sheets: pd.DataFrame,
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    objective_quarters: pd.DataFrame,
+    quarter: FiscalQuarter,
+    on_target: float,
+) -> pd.DataFrame:
+    """Per mission with indicators, in ``quarter``: its indicators, how many are rated (have an actual and a
+    target), how many of those are met or on target, that share (%, unrounded) and the number of objectives
+    whose reported status and indicators disagree. The same rules as each mission's Overview and
+    ``indicators status`` (``domain.evidence``), on the roll-up's combined statuses."""
+    if sheets.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    rows = evidence.indicator_rows(sheets, targets, actuals, quarter, on_target)
+    rows["mission_id"] = sheets["mission_id"].to_numpy()  # one row per sheet, in the sheets' order
+    now = objective_quarters[objective_quarters["qindex"] == quarter.index]
+    objectives = evidence.objective_rows(rows, now[["objective_id", "status"]], on_target)
+    mission_of = dict(zip(rows["objective_id"], rows["mission_id"], strict=True))
+    objectives["mission_id"] = objectives["objective_id"].map(mission_of)
+    rated = rows["rating"].map(lambda r: Rating(r).rated)
+    per = (
+        rows.assign(rated=rated, good=rows["rating"].isin(ON_TARGET_RATINGS))
+        .groupby("mission_id", sort=True)
+        .agg(indicators=("indicator_id", "size"), rated=("rated", "sum"), on_target=("good", "sum"))
+    )
+    per["disagreements"] = objectives.groupby("mission_id")["disagrees"].sum().reindex(per.index).fillna(0)
+    per = per.astype(int)
+    per["on_target_share"] = per["on_target"] / per["rated"].where(per["rated"] > 0) * 100
+    return per.reset_index()[EVIDENCE_COLUMNS]
+
+
+def evidence_chart(summary: pd.DataFrame, found: pd.DataFrame, quarter: FiscalQuarter) -> Chart | None:
+    """Per bureau: the share of rated indicators met or on target, with the number of disagreements."""
+    if found.empty:
+        return None
+    joined = found.merge(summary[["mission_id", "bureau"]], on="mission_id")
+    per = (
+        joined.assign(bureau=joined["bureau"].fillna("(none)"))
+        .groupby("bureau", sort=True)
+        .agg(
+            missions=("mission_id", "size"),
+            rated=("rated", "sum"),
+            on_target=("on_target", "sum"),
+            disagreements=("disagreements", "sum"),
+        )
+        .reset_index()
+    )
+    per["on_target_share"] = rounded(per["on_target"] / per["rated"].where(per["rated"] > 0) * 100).astype(float)
+    figure = go.Figure(
+        go.Bar(
+            x=per["bureau"],
+            y=per["on_target_share"].fillna(0),
+            marker_color="#009E73",
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=[
+                f"{percent(s) if pd.notna(s) else 'no data'}<br>{d:,} disagree{'s' * (d == 1)}"
+                for s, d in zip(per["on_target_share"], per["disagreements"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[BUREAUS.get(b, b) for b in per["bureau"]],
+            hovertemplate="%{customdata}: %{y:.0f}% of rated indicators met or on target<extra></extra>",
+        )
+    )
+    figure.update_yaxes(range=[0, 125], title="Indicators on target (%)", tickvals=[0, 25, 50, 75, 100])
+    figure.update_xaxes(type="category", title=None)
+    rated, good, split = int(per["rated"].sum()), int(per["on_target"].sum()), int(per["disagreements"].sum())
+    summary_text = (
+        f"For {quarter.label}, {good:,} of {rated:,} rated indicators are met or on target; {split:,} "
+        f"objective{'s' * (split != 1)} where the reported status and the indicators disagree."
+    )
+    return Chart(_layout(figure, "Indicators on target by bureau", height=340), summary_text, per)
+
+
 def build_missions(
     missions: pd.DataFrame,
     goals: pd.DataFrame,
@@ -219,10 +299,16 @@ def build_missions(
     *,
     today: date,
     due_days: int,
+    found: pd.DataFrame | None = None,
 ) -> MissionsBundle:
+    """The page's figures; ``found`` is ``mission_evidence`` (None or empty: no indicators)."""
     summary = _rounded(rollup.mission_summary(missions, objective_quarters, quarter, today=today, due_days=due_days))
     matrix = rollup.goal_matrix(missions, goals, objective_quarters, quarter)
     table, goal_columns = mission_table(summary, matrix)
+    found = found if found is not None else pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    shares = found.set_index("mission_id")
+    table["indicators_on_target"] = rounded(table["mission_id"].map(shares["on_target_share"]).astype(float))
+    table["disagreements"] = table["mission_id"].map(shares["disagreements"]).astype("Int64")
     hot = _rounded(rollup.hotspots(missions, objective_quarters, quarter))
     hot = hot.assign(status=hot["status"].map(_cell))
     trend = _rounded(rollup.bureau_trend(objective_quarters))
@@ -242,6 +328,7 @@ def build_missions(
         completeness=completeness_chart(summary, quarter),
         trend=_trend_chart(trend, "on_track_share", "On track or completed", "Objectives (%)", "%"),
         risk_trend=_trend_chart(trend, "high_risk", "At High or Critical risk", "Objectives", " objectives"),
+        evidence=evidence_chart(summary, found, quarter),
     )
 
 

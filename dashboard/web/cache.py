@@ -32,7 +32,7 @@ from dashboard.store import indicators as indicator_store
 from dashboard.store import queries, rollup
 from dashboard.store.database import get_engine
 from dashboard.views import evidence as evidence_view
-from dashboard.views.missions import MissionsBundle, build_missions
+from dashboard.views.missions import MissionsBundle, build_missions, mission_evidence
 from dashboard.views.overview import OverviewBundle, build_overview
 from dashboard.web import config
 
@@ -255,7 +255,18 @@ def missions_bundle(
     missions, goals, per = rollup_frames(url, trend_from.index, quarter.index, bureau, settings.counted_states)
     if missions.empty:
         return None
-    return build_missions(missions, goals, per, quarter, today=today, due_days=settings.due_days)
+    engine = engine_for(url)
+    found = mission_evidence(
+        indicator_store.sheets_frame(engine, None, bureau=bureau),
+        indicator_store.targets_frame(engine, None, bureau=bureau),
+        indicator_store.actuals_frame(
+            engine, None, settings.counted_states, bureau=bureau, quarter=(quarter.fiscal_year, quarter.quarter)
+        ),
+        per,
+        quarter,
+        settings.indicator_on_target,
+    )
+    return build_missions(missions, goals, per, quarter, today=today, due_days=settings.due_days, found=found)
 
 
 _CLEARED_AFTER_WRITE.append(missions_bundle.clear)

@@ -148,5 +148,42 @@ def test_a_new_demo_database_rates_its_indicators_as_an_upgraded_one_does(tmp_pa
     with read_session(engine) as session:
         mission_id = session.exec(select(Mission.id)).one()
     found = evidence.for_mission(engine, mission_id, QUARTER, states=COUNTED, on_target=0.9)
-    assert len(found.indicators) == 11 and not (found.indicators["rating"] == Rating.NO_TARGET).any()
-    assert set(found.indicators["code"]) >= {"1.1.a", "M1.a"}
+    # two or three measures per objective, each with a target in the last year: the bundled catalog, all of it
+    assert len(found.indicators) == 25 and not (found.indicators["rating"] == Rating.NO_TARGET).any()
+    assert set(found.indicators["objective_code"].value_counts()) <= {2, 3}
+    assert set(found.indicators["code"]) >= {"1.1.a", "1.1.c", "M1.b"}
+    # the measures mostly agree with the statuses, and a few honestly do not, both ways
+    split = found.disagreements.set_index("code")["status"].to_dict()
+    assert 2 <= len(split) <= 4 and "Off track" in split.values() and {"On track", "Completed"} & set(split.values())
+
+
+def test_the_missions_roll_up_reads_each_mission_s_evidence_as_its_own_status_does(world: World) -> None:
+    from dashboard.store import indicators, rollup
+    from dashboard.views import missions
+
+    world.submit(USAID, world.form("1.1", "USAID", QUARTER, status="On track", progress=80))
+    _report(world, USAID, ValueRow(2, "1.1.a", "FY2026 Q4", "34"))
+    own = evidence.for_mission(world.engine, world.mission_id, QUARTER, states=COUNTED, on_target=0.9)
+    per = rollup.objective_quarters_frame(
+        world.engine, first_qindex=QUARTER.index, last_qindex=QUARTER.index, states=COUNTED
+    )
+
+    def rolled(bureau: str | None) -> object:
+        return missions.mission_evidence(
+            indicators.sheets_frame(world.engine, None, bureau=bureau),
+            indicators.targets_frame(world.engine, None, bureau=bureau),
+            indicators.actuals_frame(world.engine, None, COUNTED, bureau=bureau, quarter=(2026, 4)),
+            per,
+            QUARTER,
+            0.9,
+        )
+
+    row = rolled(None).set_index("mission_id").loc[world.mission_id]
+    # 1.1.a is behind (34 of the way from 10 to 50: 60%) and 2.1.a has no value yet: one rated, none on target
+    assert (row["indicators"], row["rated"], row["on_target"]) == (len(own.indicators), 1, 0) == (2, 1, 0)
+    assert row["disagreements"] == len(own.disagreements) == 1
+    assert row["on_target_share"] == 0
+    with read_session(world.engine) as session:
+        bureau = session.get(Mission, world.mission_id).bureau
+    assert not rolled(bureau).empty
+    assert rolled(next(b for b in ("AF", "EUR") if b != bureau)).empty
