@@ -69,12 +69,17 @@ def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     engine = get_engine(settings.database_url)
     with read_session(engine) as session:
         missions = [one_mission(session, args.mission)] if args.mission else list(session.exec(select(Mission)))
-    documents = []
-    for mission in missions:
-        found = evidence.for_mission(
-            engine, mission.id, args.quarter, states=settings.counted_states, on_target=settings.indicator_on_target
-        )
-        documents.append({"mission": mission.country, **evidence.status_document(found)})
+    states, on_target = settings.counted_states, settings.indicator_on_target
+    if args.mission:
+        every = {
+            m.id: evidence.for_mission(engine, m.id, args.quarter, states=states, on_target=on_target) for m in missions
+        }
+    else:  # one read of each kind for every mission, grouped once
+        every = evidence.for_missions(engine, args.quarter, states=states, on_target=on_target)
+    documents = [
+        {"mission": m.country, **evidence.status_document(every.get(m.id) or evidence.empty(args.quarter))}
+        for m in missions
+    ]
     if args.json:
         json.dump(documents[0] if args.mission or len(documents) == 1 else documents, sys.stdout, indent=2)
         print()

@@ -8,10 +8,10 @@ from sqlalchemy import Engine
 from dashboard.domain import aggregation, evidence
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.numbers import percent
-from dashboard.store import indicators, queries
+from dashboard.store import indicators, queries, rollup
 from dashboard.views import charts
 from dashboard.views.charts import Chart
-from models.scales import Direction, Rating
+from models.scales import Direction, NoStatus, Rating
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,67 @@ def for_mission(
         updates=queries.updates_frame(engine, mission_id, states=states),
         quarter=quarter,
         on_target=on_target,
+    )
+
+
+def build_many(
+    *,
+    sheets: pd.DataFrame,
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    statuses: pd.DataFrame,
+    quarter: FiscalQuarter,
+    on_target: float,
+) -> dict[int, Evidence]:
+    """Every mission's evidence in one pass, by mission id (only missions with indicators): ``sheets`` of many
+    missions (with ``mission_id``), and ``statuses`` the combined status of each objective with reports in
+    ``quarter`` (``store.rollup.objective_quarters_frame``; the Overview's rule, grouped in the database)."""
+    rows = evidence.indicator_rows(sheets, targets, actuals, quarter, on_target)
+    missions = sheets["mission_id"].to_numpy()  # one row per sheet, in the sheets' order
+    as_of = pd.DataFrame({"objective_id": rows["objective_id"].unique()})
+    as_of = as_of.merge(statuses[["objective_id", "status"]], on="objective_id", how="left")
+    as_of["status"] = as_of["status"].fillna(NoStatus.NO_UPDATE.value)  # in scope, nothing reported: as the Overview
+    objectives = evidence.objective_rows(rows, as_of, on_target)
+    mission_of = dict(zip(rows["objective_id"], missions, strict=True))
+    objective_missions = objectives["objective_id"].map(mission_of)
+    found = {}
+    for mission_id, part in rows.groupby(missions, sort=True):
+        mine = objectives[objective_missions == mission_id].reset_index(drop=True)
+        found[int(mission_id)] = Evidence(quarter, part.reset_index(drop=True), mine)
+    return found
+
+
+def for_missions(
+    engine: Engine,
+    quarter: FiscalQuarter,
+    *,
+    states: tuple[str, ...],
+    on_target: float,
+    bureau: str | None = None,
+    statuses: pd.DataFrame | None = None,
+) -> dict[int, Evidence]:
+    """Every mission's (or one bureau's) evidence from one read of each kind (``indicators status`` without
+    ``--mission``, and the Missions page, which passes the ``statuses`` it already has)."""
+    if statuses is None:
+        statuses = rollup.objective_quarters_frame(
+            engine, first_qindex=quarter.index, last_qindex=quarter.index, states=states, bureau=bureau
+        )
+    return build_many(
+        sheets=indicators.sheets_frame(engine, None, bureau=bureau),
+        targets=indicators.targets_frame(engine, None, bureau=bureau),
+        actuals=indicators.actuals_frame(
+            engine, None, states, bureau=bureau, quarter=(quarter.fiscal_year, quarter.quarter)
+        ),
+        statuses=statuses[statuses["qindex"] == quarter.index],
+        quarter=quarter,
+        on_target=on_target,
+    )
+
+
+def empty(quarter: FiscalQuarter) -> Evidence:
+    """A mission without indicators."""
+    return Evidence(
+        quarter, pd.DataFrame(columns=evidence.INDICATOR_COLUMNS), pd.DataFrame(columns=evidence.OBJECTIVE_COLUMNS)
     )
 
 

@@ -7,11 +7,12 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.domain import evidence, rollup
+from dashboard.domain import rollup
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, reporting_quarter
 from dashboard.domain.links import parse_quarter_token
 from dashboard.domain.numbers import percent, rounded, whole
 from dashboard.views.charts import NEUTRAL, Chart, _layout, quarter_axis, status_label
+from dashboard.views.evidence import Evidence
 from models.scales import BUREAUS, GOOD_STATUSES, TROUBLED_STATUSES, NoStatus, Rating, Status
 
 # Okabe-Ito colours and a marker per bureau, so lines differ by more than colour.
@@ -216,36 +217,27 @@ EVIDENCE_COLUMNS = ["mission_id", "indicators", "rated", "on_target", "on_target
 ON_TARGET_RATINGS = (Rating.MET.value, Rating.ON_TARGET.value)
 
 
-def mission_evidence(
-    sheets: pd.DataFrame,
-    targets: pd.DataFrame,
-    actuals: pd.DataFrame,
-    objective_quarters: pd.DataFrame,
-    quarter: FiscalQuarter,
-    on_target: float,
-) -> pd.DataFrame:
-    """Per mission with indicators, in ``quarter``: its indicators, how many are rated (have an actual and a
-    target), how many of those are met or on target, that share (%, unrounded) and the number of objectives
-    whose reported status and indicators disagree. The same rules as each mission's Overview and
-    ``indicators status`` (``domain.evidence``), on the roll-up's combined statuses."""
-    if sheets.empty:
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    rows = evidence.indicator_rows(sheets, targets, actuals, quarter, on_target)
-    rows["mission_id"] = sheets["mission_id"].to_numpy()  # one row per sheet, in the sheets' order
-    now = objective_quarters[objective_quarters["qindex"] == quarter.index]
-    objectives = evidence.objective_rows(rows, now[["objective_id", "status"]], on_target)
-    mission_of = dict(zip(rows["objective_id"], rows["mission_id"], strict=True))
-    objectives["mission_id"] = objectives["objective_id"].map(mission_of)
-    rated = rows["rating"].map(lambda r: Rating(r).rated)
-    per = (
-        rows.assign(rated=rated, good=rows["rating"].isin(ON_TARGET_RATINGS))
-        .groupby("mission_id", sort=True)
-        .agg(indicators=("indicator_id", "size"), rated=("rated", "sum"), on_target=("good", "sum"))
-    )
-    per["disagreements"] = objectives.groupby("mission_id")["disagrees"].sum().reindex(per.index).fillna(0)
-    per = per.astype(int)
-    per["on_target_share"] = per["on_target"] / per["rated"].where(per["rated"] > 0) * 100
-    return per.reset_index()[EVIDENCE_COLUMNS]
+def mission_evidence(found: Mapping[int, Evidence]) -> pd.DataFrame:
+    """Per mission with indicators (``views.evidence.for_missions``): its indicators, how many are rated (have an
+    actual and a target), how many of those are met or on target, that share (%, unrounded) and the number of
+    objectives whose reported status and indicators disagree; the same rules as each mission's Overview and
+    ``indicators status``."""
+    rows = []
+    for mission_id, one in found.items():
+        ratings = one.indicators["rating"]
+        rated = int(sum(Rating(r).rated for r in ratings))
+        good = int(ratings.isin(ON_TARGET_RATINGS).sum())
+        rows.append(
+            {
+                "mission_id": mission_id,
+                "indicators": len(ratings),
+                "rated": rated,
+                "on_target": good,
+                "on_target_share": 100 * good / rated if rated else float("nan"),
+                "disagreements": int(one.objectives["disagrees"].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
 
 def evidence_chart(summary: pd.DataFrame, found: pd.DataFrame, quarter: FiscalQuarter) -> Chart | None:

@@ -255,16 +255,15 @@ def missions_bundle(
     missions, goals, per = rollup_frames(url, trend_from.index, quarter.index, bureau, settings.counted_states)
     if missions.empty:
         return None
-    engine = engine_for(url)
     found = mission_evidence(
-        indicator_store.sheets_frame(engine, None, bureau=bureau),
-        indicator_store.targets_frame(engine, None, bureau=bureau),
-        indicator_store.actuals_frame(
-            engine, None, settings.counted_states, bureau=bureau, quarter=(quarter.fiscal_year, quarter.quarter)
-        ),
-        per,
-        quarter,
-        settings.indicator_on_target,
+        evidence_view.for_missions(
+            engine_for(url),
+            quarter,
+            states=settings.counted_states,
+            on_target=settings.indicator_on_target,
+            bureau=bureau,
+            statuses=per,
+        )
     )
     return build_missions(missions, goals, per, quarter, today=today, due_days=settings.due_days, found=found)
 
