@@ -32,6 +32,7 @@ def brief_bytes(url: str, mission_id: int, filters: Filters, actor: Actor, kind:
         updates=cache.updates(url, mission_id),
         submissions=cache.submissions(url, mission_id),
         indicators=cache.indicators(url, ids) if appendix else None,
+        evidence=cache.evidence(url, mission_id, filters.end),
         mission=brief.mission_info(engine=engine, mission_id=mission_id),
         filters=filters,
         quarter=filters.end,
