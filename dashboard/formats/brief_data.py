@@ -265,14 +265,20 @@ def none_disagree(quarter: str) -> str:
     return f"In {quarter} no objective's reported status disagrees with its indicators."
 
 
+AGENCY_WORDS = 220  # characters of each agency's words beside a disagreement, so every agency is heard
+
+
 def agency_words(reports: Sequence[AgencyReport], quarter: str, symbols: bool) -> str:
-    """Each agency's update in its own words: status and progress, accomplishments, then challenges."""
+    """Each agency's update in its own words, one paragraph each: status and progress, accomplishments, then
+    challenges, each agency's words cut at a word after ``AGENCY_WORDS`` characters so that all agencies show."""
     if not reports:
         return f"No agency update counted for {quarter}."
     parts = []
     for r in reports:
-        words = r.accomplishments.strip() or "No accomplishments reported."
+        words = " ".join(r.accomplishments.split()) or "No accomplishments reported."
         if r.challenges.strip():
-            words += f" Challenges: {r.challenges.strip()}"
+            words += " Challenges: " + " ".join(r.challenges.split())
+        if len(words) > AGENCY_WORDS:
+            words = words[:AGENCY_WORDS].rsplit(" ", 1)[0].rstrip(" ,;:.-") + "…"
         parts.append(f"{r.agency} ({status_text(r.status, symbols)}, {r.progress}%): {words}")
     return "\n".join(parts)

@@ -53,7 +53,7 @@ CHANGES_PER_SLIDE = 12
 OUTSTANDING_PER_SLIDE = 12
 TALLIES_PER_SLIDE = 14
 BEHIND_PER_SLIDE = 12
-DISAGREEMENTS_PER_SLIDE = 4
+DISAGREEMENTS_PER_SLIDE = 3
 GOAL_INDICATOR_ROWS = 6  # rows of each of the (at most two) indicator tables under a goal's objectives
 
 

@@ -389,6 +389,12 @@ def test_layout_holds_with_long_text_at_4_and_12_objectives_per_goal(per_goal: i
     else:
         assert listed == [f"1.{i}.{k}" for i in range(1, 7) for k in "ab"][:11]
         assert "and 13 more indicators" in _texts(goal_slide)
+    # beside each disagreement, every agency that reported is heard, however long its words
+    slides = [s for s in deck.slides if _title(s).startswith("Indicator evidence: reports and indicators")]
+    cells = [c for s in slides for c in _texts(s) if c.startswith("AGENCY1 (")]
+    heard = [[a for a in ("AGENCY1", "AGENCY2", "AGENCY3") if f"\n{a} (" in "\n" + c] for c in cells]
+    assert heard == [[r.agency for r in d.reports] for d in made.evidence.disagreements]
+    assert len(made.evidence.disagreements) >= 2 and any(len(h) == 3 for h in heard)
 
 
 def test_the_demo_deck_overflows_nowhere(demo, demo_evidence) -> None:
