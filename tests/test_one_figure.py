@@ -15,7 +15,9 @@ from dashboard.domain.actor import Actor
 from dashboard.domain.filters import Filters
 from dashboard.formats.brief_data import Brief
 from dashboard.store import queries
+from dashboard.store.queries import RECEIVED_STATES
 from dashboard.views import brief as vb
+from dashboard.views import evidence
 from tests.appcast import Cast, ok, open_page, start
 from tests.people import QUARTER, STATE, USAID
 
@@ -91,6 +93,7 @@ def _brief(cast: Cast) -> Brief:
         updates=queries.updates_frame(engine, cast.mission_id, narratives=True),
         submissions=queries.submissions_frame(engine, cast.mission_id),
         indicators=None,
+        evidence=evidence.for_mission(engine, cast.mission_id, QUARTER, states=RECEIVED_STATES, on_target=0.9),
         mission=vb.mission_info(engine=engine, mission_id=cast.mission_id),
         filters=Filters(mission_id=cast.mission_id, end=QUARTER),
         quarter=QUARTER,

@@ -27,15 +27,19 @@ from reportlab.platypus import (
 )
 
 from dashboard.domain.numbers import whole
-from dashboard.formats import brief_text
+from dashboard.formats import brief_data, brief_text
 from dashboard.formats.brief_data import (
+    RATING_COLORS,
     RISK_COLORS,
     STATUS_COLORS,
     AgencyReport,
     Brief,
     ChartData,
+    GoalSection,
     ObjectiveLine,
     percent,
+    quantity,
+    rating_text,
     status_text,
 )
 
@@ -122,8 +126,9 @@ def _table(
             style.append(("BACKGROUND", (0, r), (-1, r), STRIPE))
     if status_column is not None and statuses is not None:
         for r, status in enumerate(statuses, start=1):
-            if status in STATUS_COLORS:
-                style.append(("LINEBEFORE", (status_column, r), (status_column, r), 4, _hex(STATUS_COLORS[status])))
+            colour = STATUS_COLORS.get(status) or RATING_COLORS.get(status)
+            if colour:
+                style.append(("LINEBEFORE", (status_column, r), (status_column, r), 4, _hex(colour)))
     return Table(data, colWidths=col_w, style=TableStyle(style), repeatRows=1)
 
 
@@ -236,6 +241,7 @@ def write(brief: Brief) -> bytes:
         *_goal_pages(brief, symbols),
         *_attention(brief, symbols),
         *_changes(brief, symbols),
+        *_evidence(brief, symbols),
         *_outstanding(brief),
     ]
     if brief.appendix:
@@ -341,7 +347,27 @@ def _goal_pages(brief: Brief, symbols: bool) -> list[Flowable]:
                 statuses=[o.status for o in goal.objectives],
             )
         )
+        story += _goal_indicators(goal, brief.quarter, symbols)
     return story
+
+
+def _goal_indicators(goal: GoalSection, quarter: str, symbols: bool) -> list[Flowable]:
+    """The goal's indicators under its objectives, one line each."""
+    if not goal.indicators:
+        return []
+    return [
+        Spacer(1, 10),
+        Text(f"Indicators in {quarter}: the counted actual against this quarter's target", 10, bold=True),
+        _table(
+            ["Code", "Indicator", "Actual vs target", "Rating"],
+            [[i.code, i.name, i.against, rating_text(i.rating, symbols)] for i in goal.indicators],
+            [0.7, 3.4, 1.6, 0.9],
+            size=7.5,
+            max_lines=2,
+            status_column=3,
+            statuses=[i.rating for i in goal.indicators],
+        ),
+    ]
 
 
 def _attention(brief: Brief, symbols: bool) -> list[Flowable]:
@@ -416,6 +442,53 @@ def _changes(brief: Brief, symbols: bool) -> list[Flowable]:
             size=8,
             max_lines=3,
         )
+    )
+    return story
+
+
+def _evidence(brief: Brief, symbols: bool) -> list[Flowable]:
+    """What the indicators say: those behind their target, then where reports and indicators disagree."""
+    found = brief.evidence
+    story: list[Flowable] = [PageBreak(), Text("Indicator evidence", 15, bold=True)]
+    if not found.indicators:
+        return [*story, Text(brief_data.no_indicators(brief.quarter), 11, max_lines=2)]
+    story.append(Text(f"{found.summary} in {brief.quarter}", 10, color=MUTED, space_after=8))
+    story += [Spacer(1, 4), Text("Behind target", 11, bold=True)]
+    titles = {o.code: o.title for o in brief.objectives}
+    if found.behind:
+        rows = [
+            [i.code, i.name, f"{i.objective_code}: {titles.get(i.objective_code, '')}", i.against, i.achieved]
+            for i in found.behind
+        ]
+        story.append(
+            _table(
+                ["Code", "Indicator", "Objective", "Actual vs target", "Achieved"],
+                rows,
+                [0.6, 2.0, 2.2, 1.3, 0.75],
+                size=7.5,
+                max_lines=3,
+            )  # fmt: skip
+        )
+    else:
+        story.append(Text(brief_data.none_behind(brief.quarter), 10))
+    story += [Spacer(1, 14), CondPageBreak(120), Text("Where reports and indicators disagree", 11, bold=True)]
+    if not found.disagreements:
+        return [*story, Text(brief_data.none_disagree(brief.quarter), 10, max_lines=2)]
+    rows = [
+        [f"{d.code}: {d.title}", status_text(d.status, symbols),
+         brief_data.agency_words(d.reports, brief.quarter, symbols), d.both]
+        for d in found.disagreements
+    ]  # fmt: skip
+    story.append(
+        _table(
+            ["Objective", "Status", "What the agencies report", "What the indicators say"],
+            rows,
+            [1.4, 0.85, 3.0, 1.5],
+            size=7.5,
+            max_lines=14,
+            status_column=1,
+            statuses=[d.status for d in found.disagreements],
+        )  # fmt: skip
     )
     return story
 
@@ -525,8 +598,4 @@ def _agency_report(r: AgencyReport, symbols: bool) -> list[Flowable]:
     ]
 
 
-def _number(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{text} {unit}".strip()
+_number = quantity

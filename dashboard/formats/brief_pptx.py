@@ -19,14 +19,19 @@ from pptx.oxml import parse_xml
 from pptx.slide import Slide
 from pptx.util import Pt
 
-from dashboard.formats import brief_text
+from dashboard.formats import brief_data, brief_text
 from dashboard.formats.brief_data import (
+    RATING_COLORS,
     RISK_COLORS,
     STATUS_COLORS,
     Brief,
     ChartData,
+    GoalSection,
+    IndicatorLine,
     ObjectiveLine,
     percent,
+    quantity,
+    rating_text,
     status_text,
 )
 
@@ -47,6 +52,9 @@ ATTENTION_PER_SLIDE = 5
 CHANGES_PER_SLIDE = 12
 OUTSTANDING_PER_SLIDE = 12
 TALLIES_PER_SLIDE = 14
+BEHIND_PER_SLIDE = 12
+DISAGREEMENTS_PER_SLIDE = 3
+GOAL_INDICATOR_ROWS = 6  # rows of each of the (at most two) indicator tables under a goal's objectives
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,7 @@ def _page_table(
 
 
 def _status_column(columns: Sequence[Column]) -> int:
-    return next(i for i, c in enumerate(columns) if c.header == "Status")
+    return next(i for i, c in enumerate(columns) if c.header in ("Status", "Rating"))
 
 
 def _tint(hex_color: str, amount: float = 0.7) -> str:
@@ -442,18 +450,72 @@ def _goal_slides(deck: Deck) -> None:
             for o in goal.objectives
         ]
         size = 10.0 if n <= 6 else 8.0
+        below = _indicators_height(deck, goal)
         table(
             slide,
             MARGIN,
             BODY_TOP,
             WIDTH - 2 * MARGIN,
-            BODY_BOTTOM - BODY_TOP,
+            BODY_BOTTOM - BODY_TOP - below,
             OBJECTIVE_COLUMNS,
             rows,
             size=size,
             max_row=96,
             fills=[STATUS_COLORS.get(o.status) for o in goal.objectives],
         )
+        _goal_indicators(deck, slide, goal)
+
+
+GOAL_INDICATOR_COLUMNS = [
+    Column("Code", 0.75),
+    Column("Indicator", 2.9),
+    Column("Actual vs target", 1.7),
+    Column("Rating", 1.05),
+]
+INDICATOR_ROW = 14.0  # points: one line of 8-point text
+INDICATOR_HEADER = brief_text.line_height(8) + 2 * VINSET + 2
+INDICATOR_LABEL = 16.0
+
+
+def _indicator_rows(deck: Deck, goal: GoalSection) -> tuple[list[list[str]], list[str | None], int]:
+    """The goal's indicator rows and rating colours (at most two tables' worth, the last row saying how many
+    more when there are more) and how many tables they fill."""
+    items = list(goal.indicators)
+    tables = 1 if len(items) <= GOAL_INDICATOR_ROWS else 2
+    room = tables * GOAL_INDICATOR_ROWS
+    rows = [[i.code, i.name, i.against, rating_text(i.rating, deck.symbols)] for i in items]
+    fills: list[str | None] = [RATING_COLORS.get(i.rating) for i in items]
+    if len(rows) > room:
+        more = len(rows) - room + 1
+        rows, fills = [*rows[: room - 1], ["", f"and {more} more indicators", "", ""]], [*fills[: room - 1], None]
+    return rows, fills, tables
+
+
+def _indicators_height(deck: Deck, goal: GoalSection) -> float:
+    """The height the goal's indicators take at the foot of its slide, their label and gap included."""
+    if not goal.indicators:
+        return 0.0
+    rows, _, tables = _indicator_rows(deck, goal)
+    return INDICATOR_HEADER + INDICATOR_ROW * -(-len(rows) // tables) + INDICATOR_LABEL + 6
+
+
+def _goal_indicators(deck: Deck, slide: Slide, goal: GoalSection) -> None:
+    """The goal's indicators in one or two compact tables at the foot of the slide."""
+    if not goal.indicators:
+        return
+    rows, fills, tables = _indicator_rows(deck, goal)
+    per = -(-len(rows) // tables)
+    height = INDICATOR_HEADER + INDICATOR_ROW * per
+    top = BODY_BOTTOM - height
+    label = f"Indicators in {deck.brief.quarter}: the counted actual against this quarter's target"
+    text_box(slide, MARGIN, top - INDICATOR_LABEL, WIDTH - 2 * MARGIN, INDICATOR_LABEL, label, 9,
+             bold=True, color=MUTED, max_lines=1)  # fmt: skip
+    w = (WIDTH - 2 * MARGIN - 16 * (tables - 1)) / tables
+    for t in range(tables):
+        part = slice(t * per, (t + 1) * per)
+        if rows[part]:
+            table(slide, MARGIN + t * (w + 16), top, w, height, GOAL_INDICATOR_COLUMNS, rows[part],
+                  size=8, max_row=INDICATOR_ROW, fills=fills[part])  # fmt: skip
 
 
 ATTENTION_COLUMNS = [
@@ -597,6 +659,71 @@ def _outstanding_slides(deck: Deck) -> None:
         _page_table(slide, OUTSTANDING_COLUMNS, rows, size=9, per_slide=OUTSTANDING_PER_SLIDE)
 
 
+BEHIND_COLUMNS = [
+    Column("Code", 0.7),
+    Column("Indicator", 3.2),
+    Column("Objective", 3.6),
+    Column("Actual vs target", 1.9, PP_ALIGN.RIGHT),
+    Column("Achieved", 1.0, PP_ALIGN.RIGHT),
+]
+DISAGREEMENT_COLUMNS = [
+    Column("Objective", 2.3),
+    Column("Status", 1.2),
+    Column("What the agencies report", 5.6),
+    Column("What the indicators say", 2.5),
+]
+
+
+def _behind_rows(brief: Brief, items: Sequence[IndicatorLine]) -> list[list[str]]:
+    titles = {o.code: o.title for o in brief.objectives}
+    return [
+        [i.code, i.name, f"{i.objective_code}: {titles.get(i.objective_code, '')}", i.against, i.achieved]
+        for i in items
+    ]
+
+
+def _evidence_slides(deck: Deck) -> None:
+    """What the indicators say: those behind their target, then where reports and indicators disagree."""
+    brief = deck.brief
+    found = brief.evidence
+    if not found.indicators:
+        slide = deck.slide("Indicator evidence", f"What the indicators say in {brief.quarter}")
+        text_box(
+            slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 40, brief_data.no_indicators(brief.quarter), 16, max_lines=2
+        )
+        return
+    pages = _chunks(found.behind, BEHIND_PER_SLIDE)
+    for i, chunk in enumerate(pages):
+        more = f" ({i + 1} of {len(pages)})" if len(pages) > 1 else ""
+        slide = deck.slide("Indicator evidence: behind target" + more, f"{found.summary} in {brief.quarter}")
+        if not chunk:
+            text = brief_data.none_behind(brief.quarter)
+            text_box(slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 40, text, 16)
+            continue
+        _page_table(slide, BEHIND_COLUMNS, _behind_rows(brief, chunk), size=10, per_slide=BEHIND_PER_SLIDE)
+    pages = _chunks(found.disagreements, DISAGREEMENTS_PER_SLIDE)
+    n = len(found.disagreements)
+    subtitle = f"{n} objective{'s' * (n != 1)} whose reported status the indicators do not bear out in {brief.quarter}"
+    for i, chunk in enumerate(pages):
+        more = f" ({i + 1} of {len(pages)})" if len(pages) > 1 else ""
+        slide = deck.slide("Indicator evidence: reports and indicators disagree" + more, subtitle)
+        if not chunk:
+            text = brief_data.none_disagree(brief.quarter)
+            text_box(slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 40, text, 16)
+            continue
+        rows = [
+            [
+                f"{d.code}: {d.title}",
+                status_text(d.status, deck.symbols),
+                brief_data.agency_words(d.reports, brief.quarter, deck.symbols),
+                d.both,
+            ]
+            for d in chunk
+        ]
+        fills = [STATUS_COLORS.get(d.status) for d in chunk]
+        _page_table(slide, DISAGREEMENT_COLUMNS, rows, size=9, per_slide=DISAGREEMENTS_PER_SLIDE, fills=fills)
+
+
 REPORT_COLUMNS = [
     Column("Agency", 0.8),
     Column("Status", 1.1),
@@ -613,11 +740,7 @@ INDICATOR_COLUMNS = [
 ]
 
 
-def _number(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{text} {unit}".strip()
+_number = quantity
 
 
 def _appendix_slides(deck: Deck) -> None:
@@ -673,8 +796,9 @@ def _appendix_slides(deck: Deck) -> None:
 
 
 def write(brief: Brief) -> bytes:
-    """The brief as .pptx bytes: title, headline figures, charts, one slide per goal, attention, changes,
-    outstanding reports and, when ``brief.appendix``, one slide per objective."""
+    """The brief as .pptx bytes: title, headline figures, charts, one slide per goal (with its indicators),
+    attention, changes, indicator evidence, outstanding reports and, when ``brief.appendix``, one slide per
+    objective."""
     deck = Deck(brief)
     _title_slide(deck)
     _headline_slide(deck)
@@ -682,6 +806,7 @@ def write(brief: Brief) -> bytes:
     _goal_slides(deck)
     _attention_slides(deck)
     _change_slides(deck)
+    _evidence_slides(deck)
     _outstanding_slides(deck)
     if brief.appendix:
         _appendix_slides(deck)

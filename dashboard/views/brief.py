@@ -6,7 +6,7 @@ draft), and a chair's return comment is shown only to admins, the chairs who rev
 the contributors of the agency it was returned to.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from dashboard.domain import aggregation, effective, reporting
 from dashboard.domain.actor import Actor
+from dashboard.domain.evidence import disagreement_text, number
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
 from dashboard.domain.numbers import half_up, percent
@@ -22,9 +23,12 @@ from dashboard.formats.brief_data import (
     Brief,
     Change,
     ChartData,
+    Disagreement,
+    EvidenceSection,
     Figure,
     GoalSection,
     Indicator,
+    IndicatorLine,
     ObjectiveLine,
     Outstanding,
     Series,
@@ -32,6 +36,7 @@ from dashboard.formats.brief_data import (
 )
 from dashboard.settings import Settings
 from dashboard.store import queries
+from dashboard.views import evidence as evidence_view
 from models.quarters import quarter_index
 from models.scales import ELEVATED_RISKS, HEADLINE_STATUSES, RISK_ORDER, WORST_FIRST, Status, goal_name
 
@@ -219,6 +224,7 @@ def build_brief(
     updates: pd.DataFrame,
     submissions: pd.DataFrame,
     indicators: pd.DataFrame | None,
+    evidence: evidence_view.Evidence,
     mission: MissionInfo,
     filters: Filters,
     quarter: FiscalQuarter,
@@ -230,7 +236,9 @@ def build_brief(
     """The brief for ``quarter`` and ``filters``, with only what ``reader`` may see. Pure: no I/O.
 
     ``updates`` are the counted updates with narratives (``queries.updates_frame(..., narratives=True)``),
-    ``submissions`` the newest revision of every update in any state (for what is outstanding).
+    ``submissions`` the newest revision of every update in any state (for what is outstanding), ``evidence``
+    the mission's indicators in ``quarter`` as the Overview reads them (``views.evidence``); the brief keeps
+    the part about the objectives in its scope.
     """
     view = aggregation.overview(expected, updates, filters, quarter)
     if view.empty:
@@ -242,14 +250,17 @@ def build_brief(
     previous = quarter.previous()
     before = aggregation.headline(view.previous, view.expected, scoped, previous)
     current = scoped[scoped["qindex"] == quarter.index] if not scoped.empty else scoped
+    reports = _reports_by_objective(current, view.expected)
+    found = _evidence(evidence, view.as_of, reports)
     sections = _sections(
         view.as_of,
-        _reports_by_objective(current, view.expected),
+        reports,
         _leads(view.expected, expected, quarter),
         indicators if appendix else None,
         quarter,
         appendix,
     )
+    sections = [replace(s, indicators=_of_goal(found.indicators, s)) for s in sections]
     rows = reporting.outstanding(view.expected, submissions, quarter, today=today, due_days=due_days)
     return Brief(
         mission=mission.country,
@@ -271,7 +282,48 @@ def build_brief(
         by_agency=_tallies(rows, "agency"),
         by_working_group=_tallies(rows, "working_group"),
         appendix=appendix,
+        evidence=found,
     )
+
+
+def _evidence(
+    found: evidence_view.Evidence, as_of: pd.DataFrame, reports: dict[int, list[AgencyReport]]
+) -> EvidenceSection:
+    """The indicators and disagreements of the objectives in the brief (``as_of``), nothing of the others."""
+    keep = set(as_of["objective_id"])
+    titles = dict(zip(as_of["objective_id"], as_of["title"], strict=True))
+    rows = found.indicators[found.indicators["objective_id"].isin(keep)]
+    lines = tuple(
+        IndicatorLine(
+            code=str(r.code),
+            name=str(r.name),
+            objective_code=str(r.objective_code),
+            goal_code=str(r.goal_code),
+            unit=str(r.unit or ""),
+            target=number(r.target),
+            actual=number(r.actual),
+            achievement=number(r.achievement),
+            rating=str(r.rating),
+        )
+        for r in rows.itertuples()
+    )
+    both = found.disagreements[found.disagreements["objective_id"].isin(keep)]
+    disagreements = tuple(
+        Disagreement(
+            code=str(d.code),
+            title=str(titles[d.objective_id]),
+            status=str(d.status),
+            both=disagreement_text(str(d.status), number(d.achievement), str(d.evidence)),
+            reports=tuple(reports.get(int(d.objective_id), [])),
+        )
+        for d in both.itertuples()
+    )
+    return EvidenceSection(lines, disagreements)
+
+
+def _of_goal(indicators: tuple[IndicatorLine, ...], goal: GoalSection) -> tuple[IndicatorLine, ...]:
+    codes = {o.code for o in goal.objectives}
+    return tuple(i for i in indicators if i.objective_code in codes)
 
 
 def _reports_by_objective(current: pd.DataFrame, owed: pd.DataFrame) -> dict[int, list[AgencyReport]]:
@@ -427,11 +479,15 @@ def load_brief(
     submissions = queries.submissions_frame(engine, mission_id)
     ids = sorted({int(i) for i in expected["objective_id"]})
     indicators = queries.indicators_frame(engine, ids) if appendix else None
+    found = evidence_view.for_mission(
+        engine, mission_id, quarter, states=settings.counted_states, on_target=settings.indicator_on_target
+    )
     return build_brief(
         expected=expected,
         updates=updates,
         submissions=submissions,
         indicators=indicators,
+        evidence=found,
         mission=mission,
         filters=filters,
         quarter=quarter,

@@ -22,7 +22,9 @@ class Evidence:
 
     @property
     def disagreements(self) -> pd.DataFrame:
-        return self.objectives[self.objectives["disagrees"]]
+        # As booleans: a mission without indicators has an empty column of objects, which pandas would read as
+        # a list of column names and return a frame without any.
+        return self.objectives[self.objectives["disagrees"].astype(bool)]
 
 
 def build(

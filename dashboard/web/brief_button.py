@@ -32,6 +32,7 @@ def brief_bytes(url: str, mission_id: int, filters: Filters, actor: Actor, kind:
         updates=cache.updates(url, mission_id),
         submissions=cache.submissions(url, mission_id),
         indicators=cache.indicators(url, ids) if appendix else None,
+        evidence=cache.evidence(url, mission_id, filters.end),
         mission=brief.mission_info(engine=engine, mission_id=mission_id),
         filters=filters,
         quarter=filters.end,
@@ -53,7 +54,8 @@ def brief_buttons(filters: Filters, key: str = "ov_brief") -> None:
     stem = "".join(c if c.isalnum() else "-" for c in country).strip("-").lower() or "mission"
     st.subheader("Quarterly review brief", anchor=False)
     st.caption(
-        f"The figures, goals, risks, changes and outstanding reports for {filters.end.label} and these filters, "
+        f"The figures, goals, risks, changes, indicator evidence and outstanding reports for {filters.end.label} "
+        "and these filters, "
         "marked with the mission's release marking on every page, with only what you may see."
     )
     appendix = st.checkbox(

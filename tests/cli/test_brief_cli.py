@@ -52,7 +52,14 @@ def test_writes_a_deck_for_one_goal(demo_db: Path, tmp_path: Path, capsys: pytes
     texts = [s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame]
     assert any(t.startswith("Goal 2:") for t in texts)
     assert not any(t.startswith(("Goal 1:", "Goal 3:", "Goal 4:")) for t in texts)
-    assert len(deck.slides) == 3 + 1 + 1 + 1 + 2  # title, figures, charts, one goal, attention, changes, outstanding x2
+    # title, figures, charts, one goal, attention, changes, indicators behind, disagreements, outstanding x2
+    assert len(deck.slides) == 3 + 1 + 1 + 1 + 1 + 1 + 2
+    title = "Indicator evidence: behind target"
+    behind = next(d for d in deck.slides if any(s.has_text_frame and s.text_frame.text == title for s in d.shapes))
+    codes = [
+        s.table.cell(r, 0).text_frame.text for s in behind.shapes if s.has_table for r in range(1, len(s.table.rows))
+    ]
+    assert codes == ["2.1.a", "2.2.a"]  # goal 2's indicators only
 
 
 def test_writes_a_pdf_with_an_appendix(demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

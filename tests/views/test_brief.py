@@ -16,6 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
+from dashboard.domain import aggregation
+from dashboard.domain import evidence as rules
 from dashboard.domain.actor import Actor
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
@@ -25,6 +27,7 @@ from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.database import get_engine
 from dashboard.views import brief as vb
+from dashboard.views import evidence as ev
 from dashboard.views.overview import build_overview
 from models import Mission, UpdateDraft
 from tests.people import ADMIN, CHAIR1, DEA, QUARTER, USAID, VIEWER, build, demo_template
@@ -32,6 +35,9 @@ from tests.people import ADMIN, CHAIR1, DEA, QUARTER, USAID, VIEWER, build, demo
 SBU = "SENSITIVE BUT UNCLASSIFIED"
 MISSION = vb.MissionInfo("Peru", "Embassy Lima", SBU, 2022, 2026)
 EVERYONE = vb.Reader(Actor.operator(), None)
+NO_INDICATORS = ev.Evidence(
+    QUARTER, pd.DataFrame(columns=rules.INDICATOR_COLUMNS), pd.DataFrame(columns=rules.OBJECTIVE_COLUMNS)
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -53,6 +59,16 @@ def demo() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return _demo_frames()
 
 
+@pytest.fixture(scope="module")
+def demo_evidence() -> ev.Evidence:
+    """The demo's indicators in the quarter, as the Overview reads them (nine behind, five disagreements)."""
+    engine = create_engine(f"sqlite:///{demo_template()}")
+    try:
+        return ev.for_mission(engine, 1, QUARTER, states=Settings().counted_states, on_target=0.9)
+    finally:
+        engine.dispose()
+
+
 def _brief(frames: tuple[pd.DataFrame, ...], filters: Filters | None = None, **kw: object) -> Brief:
     expected, updates, submissions = frames
     args: dict = dict(
@@ -60,6 +76,7 @@ def _brief(frames: tuple[pd.DataFrame, ...], filters: Filters | None = None, **k
         updates=updates,
         submissions=submissions,
         indicators=None,
+        evidence=NO_INDICATORS,
         mission=MISSION,
         filters=filters or Filters(),
         quarter=QUARTER,
@@ -131,6 +148,29 @@ def synthetic(goals: int, per_goal: int, agencies: int = 3) -> tuple[pd.DataFram
     updates = pd.DataFrame(update_rows)
     submissions = updates.assign(state="submitted", review_comment="", reviewer="", status_update_id=updates["id"])
     return expected, updates, submissions
+
+
+def synthetic_evidence(frames: tuple[pd.DataFrame, ...], per_objective: int = 2) -> ev.Evidence:
+    """``per_objective`` indicators with long names on every objective of ``synthetic``, a third of them behind
+    (so objectives reported On track or Completed disagree), a third on target, a third without a value."""
+    expected, updates, _ = frames
+    objectives = expected.drop_duplicates("objective_id")
+    rows = []
+    for o in objectives.itertuples():
+        for k in range(per_objective):
+            n = len(rows)
+            actual, achievement, rating = [(42.0, 0.42, "behind"), (95.0, 0.95, "on target"), (None, None, "no data")][
+                n % 3
+            ]
+            rows.append(
+                {"indicator_id": n + 1, "code": f"{o.code}.{'abcdefgh'[k]}", "objective_id": o.objective_id,
+                 "objective_code": o.code, "goal_code": o.goal_code, "name": f"Indicator {n + 1}: " + LONG,
+                 "unit": "participants trained in the regional offices", "baseline": 0.0, "target": 100.0,
+                 "actual": actual, "achievement": achievement, "rating": rating, "note": ""}
+            )  # fmt: skip
+    indicators = pd.DataFrame(rows, columns=rules.INDICATOR_COLUMNS)
+    as_of = aggregation.objectives_as_of(expected, updates, QUARTER)
+    return ev.Evidence(QUARTER, indicators, rules.objective_rows(indicators, as_of, 0.9))
 
 
 def _deck(data: bytes):  # noqa: ANN202
@@ -228,6 +268,12 @@ def _expected_slides(made: Brief) -> int:
             math.ceil(len(made.by_working_group) / per.TALLIES_PER_SLIDE),
         )
         outstanding = tallies + math.ceil(len(made.outstanding) / per.OUTSTANDING_PER_SLIDE)
+    found = made.evidence
+    evidence = 1
+    if found.indicators:
+        evidence = max(1, math.ceil(len(found.behind) / per.BEHIND_PER_SLIDE)) + max(
+            1, math.ceil(len(found.disagreements) / per.DISAGREEMENTS_PER_SLIDE)
+        )
     return (
         1  # title
         + 1  # headline figures
@@ -235,20 +281,23 @@ def _expected_slides(made: Brief) -> int:
         + len(made.goals)
         + max(1, math.ceil(len(made.attention) / per.ATTENTION_PER_SLIDE))
         + max(1, math.ceil(len(made.changes) / per.CHANGES_PER_SLIDE))
+        + evidence
         + outstanding
         + (len(made.objectives) if made.appendix else 0)
     )
 
 
-def test_the_peru_deck_has_a_slide_per_goal_and_the_sections_in_order(demo) -> None:
-    made = _brief(demo)
+def test_the_peru_deck_has_a_slide_per_goal_and_the_sections_in_order(demo, demo_evidence) -> None:
+    made = _brief(demo, evidence=demo_evidence)
     deck = _deck(brief_pptx.write(made))
-    assert len(deck.slides) == _expected_slides(made) == 3 + 5 + 1 + 1 + 2
+    assert len(deck.slides) == _expected_slides(made) == 3 + 5 + 1 + 1 + 3 + 2
     titles = [_title(s) for s in deck.slides]
     assert titles[3:8] == [g.heading for g in made.goals]
     assert titles[8].startswith("At risk and off track")
     assert titles[9] == "What changed since FY2026 Q3"
-    assert titles[10] == "Outstanding reports by agency and working group"
+    assert titles[10] == "Indicator evidence: behind target"
+    assert titles[11:13] == [f"Indicator evidence: reports and indicators disagree ({i} of 2)" for i in (1, 2)]
+    assert titles[13] == "Outstanding reports by agency and working group"
     first = " ".join(_texts(deck.slides[0]))
     assert "Peru — Embassy Lima" in first and "FY2026 Q4 review brief" in first and SBU in first
     assert "Prepared 23 November 2026" in first
@@ -322,7 +371,7 @@ def _assert_nothing_overflows(deck) -> int:  # noqa: ANN001
 @pytest.mark.parametrize("per_goal", [4, 12])
 def test_layout_holds_with_long_text_at_4_and_12_objectives_per_goal(per_goal: int) -> None:
     frames = synthetic(goals=3, per_goal=per_goal)
-    made = _brief(frames, appendix=True)
+    made = _brief(frames, appendix=True, evidence=synthetic_evidence(frames))
     deck = _deck(brief_pptx.write(made))
     assert len(deck.slides) == _expected_slides(made)
     assert _assert_nothing_overflows(deck) > 0  # the long texts were shortened, not spilled
@@ -330,10 +379,26 @@ def test_layout_holds_with_long_text_at_4_and_12_objectives_per_goal(per_goal: i
     table = next(s for s in goal_slide.shapes if s.has_table).table
     assert len(table.rows) == per_goal + 1
     assert [table.cell(r + 1, 0).text_frame.text for r in range(per_goal)] == [f"1.{i}" for i in range(1, per_goal + 1)]
+    # and under it the goal's indicators, two to an objective: all of them, or the first eleven and how many more
+    first_cells = [
+        s.table.cell(r, 0).text_frame.text for s in goal_slide.shapes if s.has_table for r in range(len(s.table.rows))
+    ]
+    listed = [c for c in first_cells if c.count(".") == 2]
+    if per_goal == 4:
+        assert listed == [f"1.{i}.{k}" for i in range(1, 5) for k in "ab"]
+    else:
+        assert listed == [f"1.{i}.{k}" for i in range(1, 7) for k in "ab"][:11]
+        assert "and 13 more indicators" in _texts(goal_slide)
+    # beside each disagreement, every agency that reported is heard, however long its words
+    slides = [s for s in deck.slides if _title(s).startswith("Indicator evidence: reports and indicators")]
+    cells = [c for s in slides for c in _texts(s) if c.startswith("AGENCY1 (")]
+    heard = [[a for a in ("AGENCY1", "AGENCY2", "AGENCY3") if f"\n{a} (" in "\n" + c] for c in cells]
+    assert heard == [[r.agency for r in d.reports] for d in made.evidence.disagreements]
+    assert len(made.evidence.disagreements) >= 2 and any(len(h) == 3 for h in heard)
 
 
-def test_the_demo_deck_overflows_nowhere(demo) -> None:
-    _assert_nothing_overflows(_deck(brief_pptx.write(_brief(demo, appendix=True))))
+def test_the_demo_deck_overflows_nowhere(demo, demo_evidence) -> None:
+    _assert_nothing_overflows(_deck(brief_pptx.write(_brief(demo, appendix=True, evidence=demo_evidence))))
 
 
 def test_fit_wraps_then_shortens_with_an_ellipsis() -> None:
@@ -347,8 +412,8 @@ def test_fit_wraps_then_shortens_with_an_ellipsis() -> None:
 # --------------------------------------------------------------------------- the PDF
 
 
-def test_pdf_is_us_letter_with_the_marking_and_a_page_number_on_every_page(demo) -> None:
-    made = _brief(demo, appendix=True)
+def test_pdf_is_us_letter_with_the_marking_and_a_page_number_on_every_page(demo, demo_evidence) -> None:
+    made = _brief(demo, appendix=True, evidence=demo_evidence)
     reader = PdfReader(io.BytesIO(vb.render(made, "pdf")))
     pages = reader.pages
     assert len(pages) > 10
@@ -361,6 +426,7 @@ def test_pdf_is_us_letter_with_the_marking_and_a_page_number_on_every_page(demo)
     for goal in made.goals:
         assert goal.heading.split(":")[0] in whole
     assert "At risk and off track" in whole and "Outstanding reports" in whole
+    assert "Indicator evidence" in whole and "Where reports and indicators disagree" in whole
 
 
 def test_every_slide_carries_the_marking_top_and_bottom(demo) -> None:
@@ -445,7 +511,7 @@ def test_only_what_the_reader_may_see_under_the_missions_marking(database_url: s
 # --------------------------------------------------------------------------- speed
 
 
-def _median_seconds(frames: tuple[pd.DataFrame, ...], kind: str, runs: int = 3) -> float:
+def _median_seconds(frames: tuple[pd.DataFrame, ...], kind: str, found: ev.Evidence, runs: int = 3) -> float:
     """Median seconds to build and write the brief with its appendix (the largest it gets).
 
     CPU seconds of this single-threaded work: on an idle machine they equal the wall time, and they do not
@@ -453,15 +519,16 @@ def _median_seconds(frames: tuple[pd.DataFrame, ...], kind: str, runs: int = 3) 
     times = []
     for _ in range(runs):
         started = time.process_time()
-        vb.render(_brief(frames, appendix=True), kind)
+        vb.render(_brief(frames, appendix=True, evidence=found), kind)
         times.append(time.process_time() - started)
     return statistics.median(times)
 
 
 @pytest.mark.parametrize("kind", ["pptx", "pdf"])
-def test_brief_is_built_within_its_time_budget(demo, kind: str) -> None:
-    assert _median_seconds(demo, kind) <= 3.0
-    assert _median_seconds(synthetic(goals=5, per_goal=10), kind) <= 6.0
+def test_brief_is_built_within_its_time_budget(demo, demo_evidence, kind: str) -> None:
+    assert _median_seconds(demo, kind, demo_evidence) <= 3.0
+    frames = synthetic(goals=5, per_goal=10)
+    assert _median_seconds(frames, kind, synthetic_evidence(frames)) <= 6.0
 
 
 def test_quarter_outside_the_strategy_is_refused() -> None:
