@@ -1,9 +1,11 @@
 """``python -m dashboard bench``: the overview page against a worldwide database.
 
-Builds a SQLite database of N status entries across 270 missions, then, in a new
+Builds a SQLite database of N status entries across 270 missions, with three indicators per objective (about
+10,000), their yearly targets and a value for every quarter (about 155,000), then, in a new
 process, runs the overview page script with Streamlit's AppTest and times:
 a cold run (new process, empty caches), a warm rerun, a filter change, and, as the
-baseline, the raw SQL that computes the same figures. Reports peak memory (RSS).
+baseline, the raw SQL that computes the same figures. Reports peak memory (RSS). Also times
+``indicators status`` for every mission against the same grouping written as raw SQL.
 """
 
 import json
@@ -26,6 +28,7 @@ MISSIONS = 270
 GOALS_PER_MISSION = 4
 OBJECTIVES_PER_GOAL = 3
 AGENCIES_PER_OBJECTIVE = 5
+INDICATORS_PER_OBJECTIVE = 3
 FIRST_FY, QUARTERS = 2023, 16
 AGENCIES = ["State", "USAID", "DAO", "DEA", "DHS", "FAS", "FCS", "MAAG", "Peace Corps", "CDC", "FBI", "Treasury"]
 STATUSES = ["Not started", "On track", "At risk", "Off track", "Completed"]
@@ -49,6 +52,7 @@ def build_database(path: Path, entries: int, seed: int = 7) -> None:
     for m in range(1, MISSIONS + 1):
         pairs += _insert_mission(con, m, rng)
     _insert_entries(con, pairs, entries, rng)
+    _insert_indicators(con, pairs, rng)
     con.commit()
     con.execute("ANALYZE")
     con.close()
@@ -134,6 +138,50 @@ def _insert_entries(
             _insert(con, rows)
             rows = []
     _insert(con, rows)
+
+
+def _insert_indicators(con: sqlite3.Connection, pairs: list[tuple[int, int, int]], rng: random.Random) -> None:
+    """Three indicators per objective, reported by its lead agency (the first pair of each objective): a baseline
+    in the year before the strategy, a target for each of its four years and a value for each of its quarters,
+    spread around the target path so every rating occurs."""
+    leads: dict[int, int] = {}
+    for objective_id, agency_id, _ in pairs:
+        leads.setdefault(objective_id, agency_id)
+    sheets, targets, values = [], [], []
+    for objective_id, agency_id in leads.items():
+        for k in range(INDICATORS_PER_OBJECTIVE):
+            indicator_id = (objective_id - 1) * INDICATORS_PER_OBJECTIVE + k + 1
+            down = k == 2
+            baseline, step = (60.0, -6.0) if down else (100.0, 25.0)
+            frequency = ("quarterly", "quarterly", "semiannual")[k]
+            sheets.append(
+                (indicator_id, objective_id, f"x.{k + 1}", f"Indicator {k + 1}", "number", baseline, FIRST_FY - 1,
+                 baseline + 4 * step, "down" if down else "up", frequency, agency_id)
+            )  # fmt: skip
+            for year in range(4):
+                targets.append((indicator_id, FIRST_FY + year, 0, baseline + (year + 1) * step))
+            for q in range(QUARTERS):
+                if frequency == "semiannual" and q % 2 == 0:
+                    continue
+                path = baseline + step * (q + 1) / 4
+                values.append(
+                    (indicator_id, FIRST_FY + q // 4, q % 4 + 1, round(path * rng.uniform(0.8, 1.1), 1),
+                     "bench@example.gov", "2025-01-01 00:00:00", 0, 1, agency_id)
+                )  # fmt: skip
+    con.executemany(
+        "INSERT INTO indicator (id, objective_id, code, name, unit, baseline, baseline_fy, target, direction, "
+        "frequency, agency_id, definition, calculation, data_source, collection_method, disaggregation, "
+        "data_quality, is_demo) VALUES (?,?,?,?,?,?,?,?,?,?,?,'','','','','','',0)",
+        sheets,
+    )
+    con.executemany(
+        "INSERT INTO indicator_target (indicator_id, fiscal_year, quarter, value) VALUES (?,?,?,?)", targets
+    )
+    con.executemany(
+        "INSERT INTO indicator_value (indicator_id, fiscal_year, quarter, value, author, created_at, is_demo, "
+        "revision, agency_id, note) VALUES (?,?,?,?,?,?,?,?,?,'')",
+        values,
+    )
 
 
 def _insert(con: sqlite3.Connection, rows: list[tuple]) -> None:
@@ -260,6 +308,63 @@ def rollup_figures(at: "AppTest") -> dict[str, float]:  # noqa: F821
     return {"missions_page_s": statistics.median(page_runs), "missions_sql_s": statistics.median(sql_runs)}
 
 
+# ``indicators status``'s grouping for every mission, written as raw SQL: each indicator's newest value in the
+# quarter and its target for the year, and each objective's agencies' newest counted status for the quarter.
+STATUS_RAW_SQL = """
+SELECT i.id, o.mission_id, i.objective_id, i.baseline, t.value, v.value FROM indicator i
+JOIN objective o ON o.id = i.objective_id
+LEFT JOIN indicator_target t ON t.indicator_id = i.id AND t.fiscal_year = :fy AND t.quarter = 0
+LEFT JOIN (
+    SELECT indicator_id, value, ROW_NUMBER() OVER (PARTITION BY indicator_id ORDER BY revision DESC) AS rn
+    FROM indicator_value WHERE fiscal_year = :fy AND quarter = :q
+) v ON v.indicator_id = i.id AND v.rn = 1
+WHERE i.retired_on IS NULL AND o.retired_on IS NULL
+"""
+STATUS_RAW_OBJECTIVES_SQL = """
+SELECT objective_id, MAX(status), COUNT(*) FROM (
+    SELECT su.objective_id, su.status, ROW_NUMBER() OVER (
+        PARTITION BY su.objective_id, su.agency_id ORDER BY su.revision DESC) AS rn
+    FROM status_update su WHERE su.fiscal_year = :fy AND su.quarter = :q AND su.state IN ('submitted', 'approved')
+) WHERE rn = 1 GROUP BY objective_id
+"""
+
+
+def status_figures(path: Path, rounds: int = 3) -> dict[str, float]:
+    """``indicators status --quarter Q --json`` for every mission, as the command runs it (in this process, output
+    discarded), against ``STATUS_RAW_SQL`` and ``STATUS_RAW_OBJECTIVES_SQL`` on a new connection; alternately,
+    medians."""
+    import contextlib
+    import io
+
+    from dashboard.cli import main
+    from dashboard.domain.fiscal import FiscalQuarter
+    from dashboard.store.database import dispose_engine
+
+    quarter = FiscalQuarter(FIRST_FY + QUARTERS // 4 - 1, 4)
+    url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+    command, raw = [], []
+    for _ in range(rounds):
+        dispose_engine(url)
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            main(["indicators", "status", "--quarter", quarter.label.replace(" ", ""), "--json"])
+        command.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        con = sqlite3.connect(path)
+        params = {"fy": quarter.fiscal_year, "q": quarter.quarter}
+        con.execute(STATUS_RAW_SQL, params).fetchall()
+        con.execute(STATUS_RAW_OBJECTIVES_SQL, params).fetchall()
+        con.close()
+        raw.append(time.perf_counter() - start)
+    documents = json.loads(out.getvalue())
+    return {
+        "status_s": statistics.median(command),
+        "status_sql_s": statistics.median(raw),
+        "status_indicators": sum(len(d["indicators"]) for d in documents),
+    }
+
+
 def run(entries: int, as_json: bool, keep: Path | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ics-bench-"))
     path = keep or workdir / "bench.db"
@@ -291,6 +396,11 @@ def run(entries: int, as_json: bool, keep: Path | None = None) -> int:
         "missions_sql_s": round(figures["missions_sql_s"], 3),
         "missions_ratio": round(figures["missions_page_s"] / figures["missions_sql_s"], 2),
     }
+    status = status_figures(path)
+    report["status_indicators"] = status["status_indicators"]
+    report["status_s"] = round(status["status_s"], 3)
+    report["status_sql_s"] = round(status["status_sql_s"], 3)
+    report["status_ratio"] = round(status["status_s"] / status["status_sql_s"], 2)
     if as_json:
         print(json.dumps(report))
     else:

@@ -81,8 +81,9 @@ def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         for m in missions
     ]
     if args.json:
-        json.dump(documents[0] if args.mission or len(documents) == 1 else documents, sys.stdout, indent=2)
-        print()
+        indent = 2 if sys.stdout.isatty() else None  # indented for a person; compact (and quick) for a program
+        document = documents[0] if args.mission or len(documents) == 1 else documents
+        print(json.dumps(document, indent=indent))
         return 0
     for document in documents:
         objectives: list[dict[str, Any]] = document["objectives"]  # type: ignore[assignment]

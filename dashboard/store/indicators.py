@@ -66,7 +66,7 @@ def sheets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None =
         """
     )
     with engine.connect() as connection:
-        rows = connection.execute(sql, params).mappings().all()
+        rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
     return pd.DataFrame(rows, columns=SHEET_COLUMNS)
 
 
@@ -82,7 +82,7 @@ def targets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None 
         """
     )
     with engine.connect() as connection:
-        rows = connection.execute(sql, params).mappings().all()
+        rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
     return pd.DataFrame(rows, columns=["indicator_id", "fiscal_year", "quarter", "value"])
 
 
@@ -121,6 +121,6 @@ def actuals_frame(
         """
     ).bindparams(bindparam("states", expanding=True))
     with engine.connect() as connection:
-        rows = connection.execute(sql, params).mappings().all()
+        rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
     columns = ["indicator_id", "fiscal_year", "quarter", "qindex", "value", "note", "revision", "author", "agency"]
     return pd.DataFrame(rows, columns=columns)

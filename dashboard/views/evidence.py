@@ -76,12 +76,11 @@ def build_many(
     as_of["status"] = as_of["status"].fillna(NoStatus.NO_UPDATE.value)  # in scope, nothing reported: as the Overview
     objectives = evidence.objective_rows(rows, as_of, on_target)
     mission_of = dict(zip(rows["objective_id"], missions, strict=True))
-    objective_missions = objectives["objective_id"].map(mission_of)
-    found = {}
-    for mission_id, part in rows.groupby(missions, sort=True):
-        mine = objectives[objective_missions == mission_id].reset_index(drop=True)
-        found[int(mission_id)] = Evidence(quarter, part.reset_index(drop=True), mine)
-    return found
+    by_mission = dict(iter(objectives.groupby(objectives["objective_id"].map(mission_of), sort=False)))
+    return {
+        int(mission_id): Evidence(quarter, part.reset_index(drop=True), by_mission[mission_id].reset_index(drop=True))
+        for mission_id, part in rows.groupby(missions, sort=True)
+    }
 
 
 def for_missions(
@@ -124,20 +123,21 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
+def _records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, object]]:
+    """The rows of ``frame`` as plain dicts of ``keys`` (column lists zipped: quick for thousands of small frames)."""
+    columns = [[_plain(v) for v in frame[k].tolist()] for k in keys]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
 def status_document(found: Evidence) -> dict[str, object]:
     """``indicators status --json``: achievement unrounded; screens round it with the one shared rule."""
     keys = ("code", "objective_code", "baseline", "target", "actual", "achievement", "rating")
-    return {
-        "quarter": found.quarter.label,
-        "indicators": [
-            {("objective" if k == "objective_code" else k): _plain(row[k]) for k in keys}
-            for _, row in found.indicators.iterrows()
-        ],
-        "objectives": [
-            {k: _plain(row[k]) for k in ("code", "status", "evidence", "achievement", "disagrees")}
-            for _, row in found.objectives.iterrows()
-        ],
-    }
+    indicators = [
+        {("objective" if k == "objective_code" else k): v for k, v in row.items()}
+        for row in _records(found.indicators, keys)
+    ]
+    objectives = _records(found.objectives, ("code", "status", "evidence", "achievement", "disagrees"))
+    return {"quarter": found.quarter.label, "indicators": indicators, "objectives": objectives}
 
 
 @dataclass(frozen=True)
