@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dashboard.settings import ROOT
 from dashboard.store.database import migrate
+from models.quarters import quarter_of_index
 from models.scales import BUREAUS
 
 MISSIONS = 270
@@ -258,7 +259,8 @@ def child() -> None:
 
 
 def rollup_sql_seconds(url: str, first_qindex: int, last_qindex: int) -> float:
-    """The Missions page's three grouped statements, run raw (no pandas, no Streamlit) on a new connection."""
+    """The Missions page's three grouped statements and the evidence's three reads, run raw (no pandas, no
+    Streamlit) on a new connection."""
     from sqlalchemy import bindparam, create_engine, text
 
     from dashboard.settings import Settings
@@ -281,6 +283,7 @@ def rollup_sql_seconds(url: str, first_qindex: int, last_qindex: int) -> float:
         ).all()
         connection.execute(text(rollup.mission_expected_sql(dialect).format(scope="")), {"qindex": last_qindex}).all()
         connection.execute(text(rollup.MISSION_GOALS_SQL.format(scope=""))).all()
+        _indicator_reads(connection, params["states"], quarter_of_index(last_qindex))  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     engine.dispose()
     return seconds
@@ -308,31 +311,45 @@ def rollup_figures(at: "AppTest") -> dict[str, float]:  # noqa: F821
     return {"missions_page_s": statistics.median(page_runs), "missions_sql_s": statistics.median(sql_runs)}
 
 
-# ``indicators status``'s grouping for every mission, written as raw SQL: each indicator's newest value in the
-# quarter and its target for the year, and each objective's agencies' newest counted status for the quarter.
-STATUS_RAW_SQL = """
-SELECT i.id, o.mission_id, i.objective_id, i.baseline, t.value, v.value FROM indicator i
-JOIN objective o ON o.id = i.objective_id
-LEFT JOIN indicator_target t ON t.indicator_id = i.id AND t.fiscal_year = :fy AND t.quarter = 0
-LEFT JOIN (
-    SELECT indicator_id, value, ROW_NUMBER() OVER (PARTITION BY indicator_id ORDER BY revision DESC) AS rn
-    FROM indicator_value WHERE fiscal_year = :fy AND quarter = :q
-) v ON v.indicator_id = i.id AND v.rn = 1
-WHERE i.retired_on IS NULL AND o.retired_on IS NULL
-"""
-STATUS_RAW_OBJECTIVES_SQL = """
-SELECT objective_id, MAX(status), COUNT(*) FROM (
-    SELECT su.objective_id, su.status, ROW_NUMBER() OVER (
-        PARTITION BY su.objective_id, su.agency_id ORDER BY su.revision DESC) AS rn
-    FROM status_update su WHERE su.fiscal_year = :fy AND su.quarter = :q AND su.state IN ('submitted', 'approved')
-) WHERE rn = 1 GROUP BY objective_id
-"""
+def _indicator_reads(connection: "Connection", states: tuple[str, ...], quarter: tuple[int, int]) -> None:  # noqa: F821
+    """The evidence's three reads for every mission (sheets, targets, the quarter's newest counted values), raw."""
+    from dashboard.store import indicators
+
+    for statement, given in (
+        (indicators.sheets_statement, ()),
+        (indicators.targets_statement, ()),
+        (indicators.actuals_statement, (tuple(states), quarter)),
+    ):
+        params: dict[str, object] = {}
+        connection.execute(statement(None, None, *given, params), params).all()  # type: ignore[operator]
+
+
+def status_sql_seconds(url: str, fiscal_year: int, quarter: int) -> float:
+    """The statements ``indicators status`` runs for every mission (the quarter's grouped statuses, the sheets,
+    the targets and the quarter's newest counted values), run raw (no pandas) on a new connection."""
+    from sqlalchemy import bindparam, create_engine, text
+
+    from dashboard.settings import Settings
+    from dashboard.store import rollup
+
+    states = Settings.from_env().counted_states
+    qindex = fiscal_year * 4 + quarter - 1
+    engine = create_engine(url)
+    start = time.perf_counter()
+    with engine.connect() as connection:
+        params: dict[str, object] = {"states": list(states), "first": qindex, "last": qindex}
+        params |= {"first_year": fiscal_year, "last_year": fiscal_year}
+        grouped = text(rollup.objective_quarters_sql(None, params, engine.dialect.name))
+        connection.execute(grouped.bindparams(bindparam("states", expanding=True)), params).all()
+        _indicator_reads(connection, states, (fiscal_year, quarter))
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    return seconds
 
 
 def status_figures(path: Path, rounds: int = 3) -> dict[str, float]:
     """``indicators status --quarter Q --json`` for every mission, as the command runs it (in this process, output
-    discarded), against ``STATUS_RAW_SQL`` and ``STATUS_RAW_OBJECTIVES_SQL`` on a new connection; alternately,
-    medians."""
+    kept in memory), against the same statements run raw (``status_sql_seconds``); alternately, medians."""
     import contextlib
     import io
 
@@ -350,13 +367,7 @@ def status_figures(path: Path, rounds: int = 3) -> dict[str, float]:
         with contextlib.redirect_stdout(io.StringIO()) as out:
             main(["indicators", "status", "--quarter", quarter.label.replace(" ", ""), "--json"])
         command.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        con = sqlite3.connect(path)
-        params = {"fy": quarter.fiscal_year, "q": quarter.quarter}
-        con.execute(STATUS_RAW_SQL, params).fetchall()
-        con.execute(STATUS_RAW_OBJECTIVES_SQL, params).fetchall()
-        con.close()
-        raw.append(time.perf_counter() - start)
+        raw.append(status_sql_seconds(url, quarter.fiscal_year, quarter.quarter))
     documents = json.loads(out.getvalue())
     return {
         "status_s": statistics.median(command),

@@ -72,14 +72,17 @@ def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     states, on_target = settings.counted_states, settings.indicator_on_target
     if args.mission:
         every = {
-            m.id: evidence.for_mission(engine, m.id, args.quarter, states=states, on_target=on_target) for m in missions
+            m.id: evidence.status_document(
+                evidence.for_mission(engine, m.id, args.quarter, states=states, on_target=on_target)
+            )
+            for m in missions
         }
     else:  # one read of each kind for every mission, grouped once
-        every = evidence.for_missions(engine, args.quarter, states=states, on_target=on_target)
-    documents = [
-        {"mission": m.country, **evidence.status_document(every.get(m.id) or evidence.empty(args.quarter))}
-        for m in missions
-    ]
+        every = evidence.status_documents(
+            evidence.for_missions(engine, args.quarter, states=states, on_target=on_target)
+        )
+    none = evidence.status_document(evidence.empty(args.quarter))
+    documents = [{"mission": m.country, **every.get(m.id, none)} for m in missions]
     if args.json:
         indent = 2 if sys.stdout.isatty() else None  # indented for a person; compact (and quick) for a program
         document = documents[0] if args.mission or len(documents) == 1 else documents

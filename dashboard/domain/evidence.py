@@ -36,6 +36,11 @@ def number(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
 
 
+def _rows(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, object]]:
+    """``frame``'s rows as dicts of ``keys``, from column lists (quicker than pandas' per-row access)."""
+    return [dict(zip(keys, values, strict=True)) for values in zip(*(frame[k].tolist() for k in keys), strict=True)]
+
+
 TargetMaps = tuple[dict[int, dict[int, float]], dict[int, dict[tuple[int, int], float]]]
 
 
@@ -84,7 +89,7 @@ def indicator_rows(
     maps = target_maps(targets)
     kept = ("indicator_id", "code", "objective_id", "objective_code", "goal_code", "name", "unit")
     rows = []
-    for row in sheets[[*kept, "baseline", "baseline_fy", "frequency"]].to_dict("records"):
+    for row in _rows(sheets, (*kept, "baseline", "baseline_fy", "frequency")):
         indicator_id = int(row["indicator_id"])
         sheet = _sheet(indicator_id, row["baseline"], row["baseline_fy"], row["frequency"], maps)
         target = indicator_math.target_for(sheet, quarter)
@@ -108,7 +113,7 @@ def objective_rows(indicators: pd.DataFrame, as_of: pd.DataFrame, on_target: flo
     quarter), the evidence of its indicators and whether the two disagree."""
     status = dict(zip(as_of["objective_id"], as_of["status"], strict=True)) if not as_of.empty else {}
     grouped: dict[object, list[dict[str, object]]] = {}
-    for row in indicators[["objective_id", "objective_code", "goal_code", "achievement", "rating"]].to_dict("records"):
+    for row in _rows(indicators, ("objective_id", "objective_code", "goal_code", "achievement", "rating")):
         grouped.setdefault(row["objective_id"], []).append(row)
     rows = []
     for objective_id, part in grouped.items():

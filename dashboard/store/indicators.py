@@ -7,7 +7,7 @@ counted revision; a revision with no value ("not yet available") is an actual of
 """
 
 import pandas as pd
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Engine, TextClause, bindparam, text
 
 from dashboard.store.queries import LATEST_REVIEW_SQL
 from models.quarters import quarter_index_sql
@@ -48,10 +48,15 @@ def _scope(mission_id: int | None, bureau: str | None, params: dict[str, object]
     return "1 = 1"
 
 
-def sheets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None = None) -> pd.DataFrame:
-    """The reference sheets of the mission's indicators in use (neither they nor their objective retired)."""
-    params: dict[str, object] = {}
-    sql = text(
+def _frame(engine: Engine, sql: TextClause, params: dict[str, object], columns: list[str]) -> pd.DataFrame:
+    with engine.connect() as connection:
+        rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
+    return pd.DataFrame(rows, columns=columns)
+
+
+def sheets_statement(mission_id: int | None, bureau: str | None, params: dict[str, object]) -> TextClause:
+    """``sheets_frame``'s statement (shared with ``bench``, which times it raw); fills ``params``."""
+    return text(
         f"""
         SELECT i.id AS indicator_id, i.code, i.objective_id, o.code AS objective_code,
                COALESCE(g.code, 'M') AS goal_code, i.name, i.definition, i.unit, i.direction, i.baseline,
@@ -65,15 +70,16 @@ def sheets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None =
         ORDER BY o.mission_id, o.position, i.code, i.name
         """
     )
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
-    return pd.DataFrame(rows, columns=SHEET_COLUMNS)
 
 
-def targets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None = None) -> pd.DataFrame:
-    """Every target of the mission's indicators: ``quarter`` 0 is a year's target, 1-4 an interim one."""
+def sheets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None = None) -> pd.DataFrame:
+    """The reference sheets of the mission's indicators in use (neither they nor their objective retired)."""
     params: dict[str, object] = {}
-    sql = text(
+    return _frame(engine, sheets_statement(mission_id, bureau, params), params, SHEET_COLUMNS)
+
+
+def targets_statement(mission_id: int | None, bureau: str | None, params: dict[str, object]) -> TextClause:
+    return text(
         f"""
         SELECT t.indicator_id, t.fiscal_year, t.quarter, t.value
         FROM indicator_target t JOIN indicator i ON i.id = t.indicator_id JOIN objective o ON o.id = i.objective_id
@@ -81,27 +87,31 @@ def targets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None 
         ORDER BY t.indicator_id, t.fiscal_year, t.quarter
         """
     )
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
-    return pd.DataFrame(rows, columns=["indicator_id", "fiscal_year", "quarter", "value"])
 
 
-def actuals_frame(
-    engine: Engine,
+def targets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None = None) -> pd.DataFrame:
+    """Every target of the mission's indicators: ``quarter`` 0 is a year's target, 1-4 an interim one."""
+    params: dict[str, object] = {}
+    columns = ["indicator_id", "fiscal_year", "quarter", "value"]
+    return _frame(engine, targets_statement(mission_id, bureau, params), params, columns)
+
+
+ACTUAL_COLUMNS = ["indicator_id", "fiscal_year", "quarter", "qindex", "value", "note", "revision", "author", "agency"]
+
+
+def actuals_statement(
     mission_id: int | None,
+    bureau: str | None,
     states: tuple[str, ...],
-    *,
-    bureau: str | None = None,
-    quarter: tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """The newest counted value of each indicator and quarter (``value`` NaN: not yet available, see ``note``);
-    only those of ``quarter`` (fiscal year, quarter), if given."""
-    params: dict[str, object] = {"states": list(states)}
+    quarter: tuple[int, int] | None,
+    params: dict[str, object],
+) -> TextClause:
+    params["states"] = list(states)
     only = ""
     if quarter is not None:
         params["fiscal_year"], params["quarter"] = quarter
         only = " AND v.fiscal_year = :fiscal_year AND v.quarter = :quarter"
-    sql = text(
+    return text(
         f"""
         SELECT v.indicator_id, v.fiscal_year, v.quarter, {quarter_index_sql("v")} AS qindex, v.value, v.note,
                v.revision, v.author, a.acronym AS agency
@@ -120,7 +130,17 @@ def actuals_frame(
         ORDER BY v.indicator_id, v.fiscal_year, v.quarter
         """
     ).bindparams(bindparam("states", expanding=True))
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
-    columns = ["indicator_id", "fiscal_year", "quarter", "qindex", "value", "note", "revision", "author", "agency"]
-    return pd.DataFrame(rows, columns=columns)
+
+
+def actuals_frame(
+    engine: Engine,
+    mission_id: int | None,
+    states: tuple[str, ...],
+    *,
+    bureau: str | None = None,
+    quarter: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """The newest counted value of each indicator and quarter (``value`` NaN: not yet available, see ``note``);
+    only those of ``quarter`` (fiscal year, quarter), if given."""
+    params: dict[str, object] = {}
+    return _frame(engine, actuals_statement(mission_id, bureau, states, quarter, params), params, ACTUAL_COLUMNS)

@@ -1,6 +1,7 @@
 """A mission's evidence in a quarter, as every page, export and the command line read it (one computation)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -65,22 +66,19 @@ def build_many(
     statuses: pd.DataFrame,
     quarter: FiscalQuarter,
     on_target: float,
-) -> dict[int, Evidence]:
-    """Every mission's evidence in one pass, by mission id (only missions with indicators): ``sheets`` of many
-    missions (with ``mission_id``), and ``statuses`` the combined status of each objective with reports in
-    ``quarter`` (``store.rollup.objective_quarters_frame``; the Overview's rule, grouped in the database)."""
+) -> Evidence:
+    """Every mission's evidence in one pass: ``sheets`` of many missions (with ``mission_id``), and ``statuses``
+    the combined status of each objective with reports in ``quarter`` (``store.rollup.objective_quarters_frame``;
+    the Overview's rule, grouped in the database). Both frames of the result carry ``mission_id``."""
     rows = evidence.indicator_rows(sheets, targets, actuals, quarter, on_target)
-    missions = sheets["mission_id"].to_numpy()  # one row per sheet, in the sheets' order
+    rows["mission_id"] = sheets["mission_id"].to_numpy()  # one row per sheet, in the sheets' order
     as_of = pd.DataFrame({"objective_id": rows["objective_id"].unique()})
     as_of = as_of.merge(statuses[["objective_id", "status"]], on="objective_id", how="left")
     as_of["status"] = as_of["status"].fillna(NoStatus.NO_UPDATE.value)  # in scope, nothing reported: as the Overview
     objectives = evidence.objective_rows(rows, as_of, on_target)
-    mission_of = dict(zip(rows["objective_id"], missions, strict=True))
-    by_mission = dict(iter(objectives.groupby(objectives["objective_id"].map(mission_of), sort=False)))
-    return {
-        int(mission_id): Evidence(quarter, part.reset_index(drop=True), by_mission[mission_id].reset_index(drop=True))
-        for mission_id, part in rows.groupby(missions, sort=True)
-    }
+    mission_of = dict(zip(rows["objective_id"].tolist(), rows["mission_id"].tolist(), strict=True))
+    objectives["mission_id"] = [mission_of[o] for o in objectives["objective_id"].tolist()]
+    return Evidence(quarter, rows, objectives)
 
 
 def for_missions(
@@ -91,7 +89,7 @@ def for_missions(
     on_target: float,
     bureau: str | None = None,
     statuses: pd.DataFrame | None = None,
-) -> dict[int, Evidence]:
+) -> Evidence:
     """Every mission's (or one bureau's) evidence from one read of each kind (``indicators status`` without
     ``--mission``, and the Missions page, which passes the ``statuses`` it already has)."""
     if statuses is None:
@@ -123,21 +121,48 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, object]]:
-    """The rows of ``frame`` as plain dicts of ``keys`` (column lists zipped: quick for thousands of small frames)."""
+INDICATOR_KEYS = ("code", "objective_code", "baseline", "target", "actual", "achievement", "rating")
+OBJECTIVE_KEYS = ("code", "status", "evidence", "achievement", "disagrees")
+
+
+def _records(frame: pd.DataFrame, keys: tuple[str, ...], names: tuple[str, ...]) -> list[dict[str, object]]:
+    """The rows of ``frame`` as plain dicts of ``keys`` under ``names`` (column lists zipped, no per-row pandas)."""
     columns = [[_plain(v) for v in frame[k].tolist()] for k in keys]
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _indicator_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    names = tuple("objective" if k == "objective_code" else k for k in INDICATOR_KEYS)
+    return _records(frame, INDICATOR_KEYS, names)
 
 
 def status_document(found: Evidence) -> dict[str, object]:
     """``indicators status --json``: achievement unrounded; screens round it with the one shared rule."""
-    keys = ("code", "objective_code", "baseline", "target", "actual", "achievement", "rating")
-    indicators = [
-        {("objective" if k == "objective_code" else k): v for k, v in row.items()}
-        for row in _records(found.indicators, keys)
-    ]
-    objectives = _records(found.objectives, ("code", "status", "evidence", "achievement", "disagrees"))
-    return {"quarter": found.quarter.label, "indicators": indicators, "objectives": objectives}
+    return {
+        "quarter": found.quarter.label,
+        "indicators": _indicator_records(found.indicators),
+        "objectives": _records(found.objectives, OBJECTIVE_KEYS, OBJECTIVE_KEYS),
+    }
+
+
+def status_documents(found: Evidence) -> dict[int, dict[str, object]]:
+    """``status_document`` of each mission in ``build_many``'s evidence of many, in one pass over its rows."""
+    documents: dict[int, dict[str, object]] = {}
+
+    def document(mission_id: object) -> dict[str, Any]:
+        key = int(mission_id)  # type: ignore[call-overload]
+        if key not in documents:
+            documents[key] = {"quarter": found.quarter.label, "indicators": [], "objectives": []}
+        return documents[key]
+
+    for mission_id, row in zip(
+        found.indicators["mission_id"].tolist(), _indicator_records(found.indicators), strict=True
+    ):
+        document(mission_id)["indicators"].append(row)
+    objectives = _records(found.objectives, OBJECTIVE_KEYS, OBJECTIVE_KEYS)
+    for mission_id, row in zip(found.objectives["mission_id"].tolist(), objectives, strict=True):
+        document(mission_id)["objectives"].append(row)
+    return documents
 
 
 @dataclass(frozen=True)

@@ -217,27 +217,25 @@ EVIDENCE_COLUMNS = ["mission_id", "indicators", "rated", "on_target", "on_target
 ON_TARGET_RATINGS = (Rating.MET.value, Rating.ON_TARGET.value)
 
 
-def mission_evidence(found: Mapping[int, Evidence]) -> pd.DataFrame:
+def mission_evidence(found: Evidence) -> pd.DataFrame:
     """Per mission with indicators (``views.evidence.for_missions``): its indicators, how many are rated (have an
     actual and a target), how many of those are met or on target, that share (%, unrounded) and the number of
     objectives whose reported status and indicators disagree; the same rules as each mission's Overview and
     ``indicators status``."""
-    rows = []
-    for mission_id, one in found.items():
-        ratings = one.indicators["rating"]
-        rated = int(sum(Rating(r).rated for r in ratings))
-        good = int(ratings.isin(ON_TARGET_RATINGS).sum())
-        rows.append(
-            {
-                "mission_id": mission_id,
-                "indicators": len(ratings),
-                "rated": rated,
-                "on_target": good,
-                "on_target_share": 100 * good / rated if rated else float("nan"),
-                "disagreements": int(one.objectives["disagrees"].sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    rows = found.indicators
+    if rows.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    rated = {r.value for r in Rating if r.rated}
+    per = (
+        rows.assign(rated=rows["rating"].isin(rated), good=rows["rating"].isin(ON_TARGET_RATINGS))
+        .groupby("mission_id", sort=True)
+        .agg(indicators=("indicator_id", "size"), rated=("rated", "sum"), on_target=("good", "sum"))
+    )
+    split = found.objectives.groupby("mission_id")["disagrees"].sum()
+    per["disagreements"] = split.reindex(per.index).fillna(0)
+    per = per.astype(int)
+    per["on_target_share"] = per["on_target"] / per["rated"].where(per["rated"] > 0) * 100
+    return per.reset_index()[EVIDENCE_COLUMNS]
 
 
 def evidence_chart(summary: pd.DataFrame, found: pd.DataFrame, quarter: FiscalQuarter) -> Chart | None:
