@@ -348,27 +348,28 @@ def status_sql_seconds(url: str, fiscal_year: int, quarter: int) -> float:
 
 
 def status_figures(path: Path, rounds: int = 3) -> dict[str, float]:
-    """``indicators status --quarter Q --json`` for every mission, as the command runs it (in this process, output
-    kept in memory), against the same statements run raw (``status_sql_seconds``); alternately, medians."""
-    import contextlib
-    import io
-
-    from dashboard.cli import main
+    """What ``indicators status --quarter Q --json`` does for every mission (one read of each kind, every mission
+    rated, its JSON written), in this process on a new engine, against the same statements run raw
+    (``status_sql_seconds``); alternately, medians."""
     from dashboard.domain.fiscal import FiscalQuarter
-    from dashboard.store.database import dispose_engine
+    from dashboard.settings import Settings
+    from dashboard.store.database import dispose_engine, get_engine
+    from dashboard.views import evidence
 
     quarter = FiscalQuarter(FIRST_FY + QUARTERS // 4 - 1, 4)
     url = f"sqlite:///{path}"
-    os.environ["DATABASE_URL"] = url
+    settings = Settings(database_url=url)
     command, raw = [], []
     for _ in range(rounds):
         dispose_engine(url)
         start = time.perf_counter()
-        with contextlib.redirect_stdout(io.StringIO()) as out:
-            main(["indicators", "status", "--quarter", quarter.label.replace(" ", ""), "--json"])
+        found = evidence.for_missions(
+            get_engine(url), quarter, states=settings.counted_states, on_target=settings.indicator_on_target
+        )
+        out = json.dumps(list(evidence.status_documents(found).values()))
         command.append(time.perf_counter() - start)
         raw.append(status_sql_seconds(url, quarter.fiscal_year, quarter.quarter))
-    documents = json.loads(out.getvalue())
+    documents = json.loads(out)
     return {
         "status_s": statistics.median(command),
         "status_sql_s": statistics.median(raw),

@@ -386,6 +386,31 @@ class AuditEntry(SQLModel, table=True):
     after: str = Field(default="null", sa_column=Column(Text, nullable=False))
 
 
+class QuarterClose(SQLModel, table=True):
+    """One closing or reopening of a mission's quarter. Append-only: the quarter is closed while its newest event
+    is a close. A close holds the record of the quarter (``snapshot``, canonical JSON) and its SHA-256."""
+
+    __tablename__ = "quarter_close"
+    __table_args__ = (
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="ck_quarter_close_quarter"),
+        CheckConstraint("action IN ('close', 'reopen')", name="ck_quarter_close_action"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    mission_id: int = Field(foreign_key="mission.id", index=True)
+    fiscal_year: int
+    quarter: int
+    action: str = Field(max_length=8)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    actor: str = Field(max_length=254)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    snapshot: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    sha256: str = Field(default="", max_length=64)
+    # The record's Missions roll-up rows and owed count, as canonical JSON: the roll-up reads them without
+    # parsing whole records. ``quarter verify`` checks them against the record.
+    figures: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
 class SignInThrottle(SQLModel, table=True):
     """Failed local sign-ins per (e-mail, client), for any e-mail typed, known or not.
 

@@ -9,7 +9,17 @@ from dashboard.services import admin
 from dashboard.store.database import read_session
 from dashboard.views import admin_forms as forms
 from dashboard.views import admin_lists
-from dashboard.web import admin_sections, cache, config, gate, indicators_section, setup_section, widgets, writes
+from dashboard.web import (
+    admin_sections,
+    cache,
+    config,
+    gate,
+    indicators_section,
+    quarters_section,
+    setup_section,
+    widgets,
+    writes,
+)
 
 st.title("Admin")
 actor, mission_id = gate.require("admin", "is_admin")
@@ -28,7 +38,7 @@ with read_session(engine) as session:
 acronyms = [a.acronym for a in agencies]
 group_names = [g.name for g in groups]
 # Keyed, so a save (which reruns the page) comes back to the tab it was made on.
-tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab_indicators, tab_log = st.tabs(
+tabs = st.tabs(
     [
         "Users",
         "Agencies",
@@ -37,11 +47,15 @@ tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab
         "Mission settings",
         "Post setup",
         "Indicators",
+        "Quarters",
         "Audit log",
     ],
     key="admin_tab",
     default="Users",
     on_change="rerun",
+)
+tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab_indicators, tab_quarters, tab_log = (
+    tabs
 )
 
 with tab_users:
@@ -98,6 +112,9 @@ with tab_setup:
 
 with tab_indicators:
     indicators_section.indicators_tab(me, forms.FLASH, (mission_id, post), acronyms)
+
+with tab_quarters:
+    quarters_section.quarters_tab(me, forms.FLASH, mission_id, (settings.strategy_start, settings.strategy_end))
 
 with tab_log:
     st.caption("Every admin change, newest first: who, when, and what changed (the last 500).")

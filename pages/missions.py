@@ -58,8 +58,8 @@ if view is None:
 widgets.demo_banner(view.table["mission_id"].tolist())
 head = view.headline
 st.caption(
-    f"As of {quarter.label}, {'all bureaus' if bureau is None else widgets.plain(BUREAUS[bureau])}: each goal's "
-    "status combines its objectives' (the worst counts). Select a row to open that mission's overview."
+    f"{view.figures_note} As of {quarter.label}, {'all bureaus' if bureau is None else widgets.plain(BUREAUS[bureau])}"
+    ": each goal's status combines its objectives' (the worst counts). Select a row to open that mission's overview."
 )
 figures = missions.headline_figures(head)
 for column, (label, value, help_text) in zip(st.columns(len(figures)), figures, strict=True):

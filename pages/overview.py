@@ -30,7 +30,7 @@ filters = picked[0]
 assert filters.end is not None and filters.mission_id is not None
 quarter = filters.end
 view = cache.overview_bundle(cache.database_url(), filters.mission_id, filters)
-st.caption(overview.as_of_caption(quarter))
+st.caption(overview.as_of_caption(quarter, cache.recorded_at(cache.database_url(), filters.mission_id, quarter)))
 if view.empty:
     st.info(sidebar.nothing_shown(picked[1], quarter))
     st.stop()

@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.domain.reporting import closed_sentence
 from dashboard.services import form_save, submissions
 from dashboard.store import queries
 from dashboard.views import update_form
@@ -38,6 +39,9 @@ agency_names = choices.agencies(objective_id)
 agency_id = c2.selectbox("Agency", list(agency_names), format_func=agency_names.get, key=PICKERS["agency"], **picked)
 quarter = c3.selectbox("Quarter", choices.quarters, format_func=lambda q: q.label, key=PICKERS["quarter"], **picked)
 flow.sync(st.query_params)
+if (closed := cache.closed(cache.database_url(), mission_id).get(quarter.index)) is not None:
+    st.warning(widgets.plain(closed_sentence(quarter.label, closed["at"], closed["actor"])), icon=":material/lock:")
+    st.stop()  # nothing can be written for a closed quarter: no form to fill in vain
 
 submit_sections.spreadsheet(engine, actor.email, mission_id, quarter)
 

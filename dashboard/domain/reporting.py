@@ -5,7 +5,7 @@ Pure functions over the frames from ``dashboard.queries`` (``expected_frame`` an
 approved; a returned update is owed again until it is fixed.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -251,3 +251,9 @@ def to_review(
     columns = ["code", "objective_title", "agency", "working_group"]
     out = _with_quarter_label(effective.attach(waiting, expected, columns))
     return out.sort_values(["qindex", "code", "agency"], ascending=[False, True, True], ignore_index=True)
+
+
+def closed_sentence(quarter_label: str, at: object, actor: str) -> str:
+    """The one sentence that refuses a write for a closed quarter, on every path."""
+    moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+    return f"{quarter_label} was closed on {moment.day} {moment:%b %Y} by {actor}; an admin can reopen it."

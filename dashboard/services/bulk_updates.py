@@ -26,7 +26,7 @@ from dashboard.formats.spreadsheet import (
     IndicatorColumn,
     template_workbook,
 )
-from dashboard.services import submissions
+from dashboard.services import quarters, submissions
 from dashboard.services.access import acting
 from dashboard.store import roles as roles_at
 from dashboard.store.database import read_session, transact
@@ -284,6 +284,8 @@ class _Known:
     """The quarter ranges (first, last) in which each pair owes an update (``roles.owed_ranges``)."""
     indicators: dict[tuple[str, str], Indicator]
     """By (upper-case objective code, case-folded name)."""
+    closed: dict[int, str]
+    """The mission's closed quarters (by quarter index), each with the sentence that refuses a write for it."""
 
 
 def _known(session: Session, actor: Actor, mission: Mission) -> _Known:
@@ -314,6 +316,11 @@ def _known(session: Session, actor: Actor, mission: Mission) -> _Known:
         roles=roles,
         owed=roles_at.owed_ranges(session, mission.id),
         indicators=indicators,
+        closed={
+            state.quarter.index: quarters.closed_sentence_of(state)
+            for state in quarters.states(session, mission.id)
+            if state.closed
+        },
     )
 
 
@@ -391,6 +398,9 @@ def _check_quarter(
         submissions.check_quarter(known.mission, quarter, today)
     except ValueError as exc:
         fail("quarter", _message(exc))
+        return quarter
+    if quarter.index in known.closed:
+        fail("quarter", known.closed[quarter.index])
         return quarter
     if objective is None or agency is None or (objective.id, agency.id) not in known.roles:
         return quarter

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from dashboard.domain.actor import AccessDenied, require_agency
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.indicator_math import reports_in
+from dashboard.services import quarters
 from dashboard.services.access import acting
 from models import Agency, Indicator, IndicatorValue, Mission, Objective
 from models.scales import Frequency
@@ -96,6 +97,7 @@ def _check_row(session: Session, actor, row: ValueRow, known, today: date) -> _C
         )
     if quarter > FiscalQuarter.containing(today):
         raise ValueError(f"quarter: {quarter.label} has not started yet")
+    quarters.check_open(session, mission.id, quarter)  # type: ignore[arg-type]
     agency = session.get(Agency, indicator.agency_id) if indicator.agency_id else None
     if agency is None:
         raise ValueError(f"indicator: {indicator.code} has no responsible agency yet; an admin sets one")

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from dashboard.domain.actor import AccessDenied, Actor, require_agency
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
 from dashboard.domain.reporting import first_reporting_quarter, not_owed_reason
+from dashboard.services import quarters
 from dashboard.services.access import acting, reviewable_objectives
 from dashboard.store import roles
 from models import (
@@ -116,6 +117,7 @@ def resolve_target(session: Session, actor: Actor, form: UpdateInput, today: dat
     quarter = FiscalQuarter(form.fiscal_year, form.quarter)
     assert mission is not None
     check_quarter(mission, quarter, today)
+    quarters.check_open(session, mission.id, quarter)  # type: ignore[arg-type]
     # What is owed is one rule (effective-dated roles, the first reporting quarter, retirement): an update may be
     # stored only where the pages count it.
     if roles.owed_role(session, form.objective_id, form.agency_id, quarter.index) is None:
@@ -424,6 +426,7 @@ def review(
     row = session.get(StatusUpdate, status_update_id)
     if row is None:
         raise ValueError("update: not found")
+    quarters.check_open_for_update(session, status_update_id)
     # Working groups' objectives are effective-dated: the chair of the group covering the update's quarter reviews.
     allowed = reviewable_objectives(session, actor, FiscalQuarter(row.fiscal_year, row.quarter).index)
     if allowed is not None and row.objective_id not in allowed:

@@ -99,6 +99,17 @@ def dispose_engine(url: str) -> None:
 
 
 @contextmanager
+def reading(source: Engine | Connection) -> Iterator[Connection]:
+    """A connection to read through: a new one from an engine, or the one given (whose transaction the reads
+    then join: closing a quarter reads its record inside its own transaction)."""
+    if isinstance(source, Connection):
+        yield source
+        return
+    with source.connect() as connection:
+        yield connection
+
+
+@contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as session:
         yield session

@@ -9,6 +9,7 @@ counted revision; a revision with no value ("not yet available") is an actual of
 import pandas as pd
 from sqlalchemy import Engine, TextClause, bindparam, text
 
+from dashboard.store.database import reading
 from dashboard.store.queries import LATEST_REVIEW_SQL
 from models.quarters import quarter_index_sql
 
@@ -49,7 +50,7 @@ def _scope(mission_id: int | None, bureau: str | None, params: dict[str, object]
 
 
 def _frame(engine: Engine, sql: TextClause, params: dict[str, object], columns: list[str]) -> pd.DataFrame:
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = [tuple(row) for row in connection.execute(sql, params)]  # plain tuples: quick to frame
     return pd.DataFrame(rows, columns=columns)
 

@@ -4,7 +4,8 @@ import pandas as pd
 from sqlalchemy import Engine, bindparam, func, text
 from sqlmodel import Session, col, select
 
-from dashboard.store.database import read_session
+from dashboard.store import closed_records
+from dashboard.store.database import read_session, reading
 from dashboard.store.sql import goal_code_sql, owed_sql, quarter_index_sql
 from models import Goal, Mission, Objective, StatusUpdate, UpdateDraft
 from models.fields import NARRATIVE_FIELDS
@@ -163,7 +164,7 @@ def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         WHERE wg.mission_id = :mission_id
         """
     )
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         pairs = connection.execute(pairs_sql, {"mission_id": mission_id, **_NAMES}).mappings().all()
         group_rows = connection.execute(groups_sql, {"mission_id": mission_id}).all()
     groups: dict[int, list[tuple[int, str, int, int]]] = {}
@@ -186,7 +187,9 @@ def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
     frame["working_group"] = frame["working_group"].fillna("(no working group)")
     frame["from_qindex"] = frame["from_qindex"].astype(int)
     frame["until_qindex"] = frame["until_qindex"].astype(int)
-    return frame.reset_index(drop=True)
+    # a closed quarter owes what its record says, with the texts as they stood when it closed
+    records = closed_records.of_mission(closed_records.closed(engine, mission_id), mission_id)
+    return closed_records.overlay_expected(frame.reset_index(drop=True), records)
 
 
 UPDATE_COLUMNS = [
@@ -262,13 +265,22 @@ def updates_frame(
         ) su WHERE su.rn = 1
         """
     ).bindparams(bindparam("states", expanding=True))
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(sql, params).mappings().all()
     frame = pd.DataFrame(rows, columns=columns)
     if not frame.empty:
         frame["is_demo"] = frame["is_demo"].astype(bool)
         frame["progress"] = frame["progress"].astype(int)
-    return frame
+    # a closed quarter's counted updates are those its record holds
+    records = closed_records.of_mission(closed_records.closed(engine, mission_id), mission_id)
+    return closed_records.overlay_updates(
+        frame,
+        records,
+        first_qindex=first_qindex,
+        last_qindex=last_qindex,
+        objective_id=objective_id,
+        agency_id=agency_id,
+    )
 
 
 def indicators_frame(engine: Engine, objective_ids: list[int]) -> pd.DataFrame:
@@ -300,7 +312,7 @@ def indicators_frame(engine: Engine, objective_ids: list[int]) -> pd.DataFrame:
         ORDER BY i.objective_id, i.name, v.fiscal_year, v.quarter
         """
     ).bindparams(bindparam("ids", expanding=True))
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(sql, {"ids": objective_ids}).mappings().all()
     return pd.DataFrame(rows, columns=columns)
 
@@ -345,7 +357,7 @@ def submissions_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
         WHERE su.rn = 1
         """
     )
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
     frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
     if not frame.empty:
@@ -394,7 +406,7 @@ def reporting_pairs(engine: Engine, agency_ids: frozenset[int], mission_id: int)
         ORDER BY o.position, a.acronym, ow.from_qindex DESC
         """
     ).bindparams(bindparam("agency_ids", expanding=True))
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(sql, {"mission_id": mission_id, "agency_ids": sorted(agency_ids) or [-1]}).all()
     frame = pd.DataFrame(rows, columns=["objective_id", "code", "title", "agency_id", "agency", "role"])
     # Roles are effective-dated: one row per pair, with its latest role.
@@ -436,7 +448,7 @@ def retired_history(engine: Engine, mission_id: int) -> pd.DataFrame:
         ORDER BY o.position, su.fiscal_year, su.quarter, a.acronym, su.revision
         """
     )
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(sql, {"mission_id": mission_id}).mappings().all()
     frame = pd.DataFrame(rows, columns=[*RETIRED_COLUMNS, "retired_from_qindex"])
     frame["owed_until"] = [quarter_label(int(q) - 1) for q in frame["retired_from_qindex"]]
@@ -455,6 +467,6 @@ DATA_VERSION_SQL = """
 def data_version(engine: Engine) -> tuple[object, ...]:
     """A cheap fingerprint of the data: the newest id of each append-only table and the drafts' count and newest
     save. Any write, from this process, another replica or the command line, changes it. Reads index ends only."""
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(text(DATA_VERSION_SQL)).one()
     return tuple(str(value) if value is not None else None for value in row)

@@ -21,6 +21,8 @@ from these two small frames by ``dashboard.domain.rollup``.
 import pandas as pd
 from sqlalchemy import Engine, bindparam, text
 
+from dashboard.store import closed_records
+from dashboard.store.database import reading
 from dashboard.store.queries import LATEST_REVIEW_SQL
 from dashboard.store.sql import (
     combined_status_sql,
@@ -81,12 +83,17 @@ def _mission_scope(bureau: str | None, params: dict[str, object]) -> str:
     return " AND m.bureau = :bureau"
 
 
-def objective_quarters_sql(bureau: str | None, params: dict[str, object], dialect: str) -> str:
+def objective_quarters_sql(
+    bureau: str | None, params: dict[str, object], dialect: str, mission_id: int | None = None
+) -> str:
     """The grouped statement (shared with ``bench``, which times it raw). Reports are grouped per objective and
     quarter first; only those few rows are then joined to their objective, goal and mission. A report counts
     when its agency owed it in its quarter (``sql.owed_sql``), as on the mission's own pages."""
     scope = ""
-    if bureau is not None:
+    if mission_id is not None:  # one mission's rows (a quarter's record)
+        params["mission_id"] = mission_id
+        scope = " AND su.objective_id IN (SELECT o.id FROM objective o WHERE o.mission_id = :mission_id)"
+    elif bureau is not None:
         params["bureau"] = bureau
         scope = (
             " AND su.objective_id IN (SELECT o.id FROM objective o JOIN mission m ON m.id = o.mission_id"
@@ -131,8 +138,10 @@ def objective_quarters_frame(
     last_qindex: int,
     states: tuple[str, ...] = RECEIVED_STATES,
     bureau: str | None = None,
+    mission_id: int | None = None,
 ) -> pd.DataFrame:
-    """Per objective and quarter in ``[first_qindex, last_qindex]``: reports, mean progress, status, top risk."""
+    """Per objective and quarter in ``[first_qindex, last_qindex]``: reports, mean progress, status, top risk
+    (one mission's, one bureau's or every mission's); a closed quarter's rows come from its record."""
     params: dict[str, object] = {
         "states": list(states),
         "first": first_qindex,
@@ -140,12 +149,29 @@ def objective_quarters_frame(
         "first_year": quarter_of_index(first_qindex)[0],
         "last_year": quarter_of_index(last_qindex)[0],
     }
-    sql = text(objective_quarters_sql(bureau, params, engine.dialect.name)).bindparams(
+    sql = text(objective_quarters_sql(bureau, params, engine.dialect.name, mission_id)).bindparams(
         bindparam("states", expanding=True)
     )
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(sql, params).all()
+        closed = closed_records.closed_figures(connection, bureau)
     frame = pd.DataFrame(rows, columns=OBJECTIVE_QUARTER_COLUMNS)
+    # a closed quarter's rows are those its record holds
+    wanted = {
+        key: part
+        for key, part in closed.items()
+        if first_qindex <= key[1] <= last_qindex and mission_id in (None, key[0])
+    }
+    if wanted:
+        drop = pd.Series(False, index=frame.index)
+        kept = []
+        for (mission_id, qindex), part in wanted.items():
+            drop |= (frame["mission_id"] == mission_id) & (frame["qindex"] == qindex)
+            rows_of = closed_records.frame_of(part["rollup"])
+            kept.append(rows_of.assign(bureau=part["bureau"])[OBJECTIVE_QUARTER_COLUMNS])
+        parts = [p for p in [frame[~drop], *kept] if not p.empty]
+        frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
+        frame = frame.sort_values(["mission_id", "objective_id", "qindex"], kind="stable").reset_index(drop=True)
     frame["progress"] = frame["progress"].astype(float)
     frame["reports"] = frame["reports"].astype(int)
     return frame
@@ -157,9 +183,13 @@ def mission_expected_frame(engine: Engine, *, qindex: int, bureau: str | None = 
     due days (None: the deployment's)."""
     params: dict[str, object] = {"qindex": qindex}
     sql = text(mission_expected_sql(engine.dialect.name).format(scope=_mission_scope(bureau, params)))
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(sql, params).all()
+        closed = closed_records.closed_figures(connection, bureau)
     frame = pd.DataFrame(rows, columns=MISSION_COLUMNS)
+    owed = {mission_id: part["expected"] for (mission_id, q), part in closed.items() if q == qindex}
+    if owed:  # a closed quarter owes what its record says
+        frame["expected"] = [owed.get(m, e) for m, e in zip(frame["mission_id"], frame["expected"], strict=True)]
     frame["expected"] = frame["expected"].astype(int)
     frame["due_days"] = frame["due_days"].astype(object)
     return frame
@@ -169,5 +199,5 @@ def mission_goals_frame(engine: Engine, *, bureau: str | None = None) -> pd.Data
     """Each mission's goal codes ("M" for management objectives), for the mission x goal matrix."""
     params: dict[str, object] = {}
     sql = text(MISSION_GOALS_SQL.format(scope=_mission_scope(bureau, params)))
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         return pd.DataFrame(connection.execute(sql, params).all(), columns=GOAL_COLUMNS)

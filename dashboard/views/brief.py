@@ -7,7 +7,7 @@ the contributors of the agency it was returned to.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -35,8 +35,9 @@ from dashboard.formats.brief_data import (
     Tally,
 )
 from dashboard.settings import Settings
-from dashboard.store import queries
+from dashboard.store import closed_records, queries
 from dashboard.views import evidence as evidence_view
+from dashboard.views import quarter_record
 from models.quarters import quarter_index
 from models.scales import ELEVATED_RISKS, HEADLINE_STATUSES, RISK_ORDER, WORST_FIRST, Status, goal_name
 
@@ -232,8 +233,10 @@ def build_brief(
     today: date,
     due_days: int,
     appendix: bool = False,
+    recorded: datetime | None = None,
 ) -> Brief:
-    """The brief for ``quarter`` and ``filters``, with only what ``reader`` may see. Pure: no I/O.
+    """The brief for ``quarter`` and ``filters``, with only what ``reader`` may see. Pure: no I/O. ``recorded``:
+    when the quarter was closed (its figures are then the record's, and the cover says so).
 
     ``updates`` are the counted updates with narratives (``queries.updates_frame(..., narratives=True)``),
     ``submissions`` the newest revision of every update in any state (for what is outstanding), ``evidence``
@@ -269,7 +272,7 @@ def build_brief(
         previous_quarter=previous.label,
         generated_on=today,
         marking=mission.marking,
-        scope=_scope_text(filters, quarter),
+        scope=f"{quarter_record.figures_label(quarter, recorded)} {_scope_text(filters, quarter)}",
         prepared_for=reader.actor.label if reader.actor.signed_in else "anonymous viewer",
         figures=_figures(view.headline, before, previous.label),
         goal_chart=goal_chart_data(view.as_of),
@@ -476,6 +479,9 @@ def load_brief(
         known = ", ".join(dict.fromkeys(expected["goal_code"]))
         raise BriefError(f"unknown goal {unknown[0]!r} in the {mission.country} strategy (goals: {known})")
     updates = queries.updates_frame(engine, mission_id, narratives=True, states=settings.counted_states)
+    closed = {q: found for (_, q), found in closed_records.closed(engine, mission_id).items()}.get(quarter.index)
+    if closed is not None:  # a closed quarter's brief reads its record, as it did when it closed
+        expected, updates = closed_records.as_recorded(expected, updates, closed["record"])
     submissions = queries.submissions_frame(engine, mission_id)
     ids = sorted({int(i) for i in expected["objective_id"]})
     indicators = queries.indicators_frame(engine, ids) if appendix else None
@@ -495,4 +501,5 @@ def load_brief(
         today=today,
         due_days=reporting.mission_due_days(row.due_days, settings.due_days),
         appendix=appendix,
+        recorded=None if closed is None else closed["at"],
     )

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from dashboard.domain import aggregation, evidence
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.numbers import percent
-from dashboard.store import indicators, queries, rollup
+from dashboard.store import closed_records, indicators, queries, rollup
 from dashboard.views import charts
 from dashboard.views.charts import Chart
 from models.scales import Direction, NoStatus, Rating
@@ -43,10 +43,23 @@ def build(
     return Evidence(quarter, rows, evidence.objective_rows(rows, as_of, on_target))
 
 
+def recorded(record: dict[str, Any], quarter: FiscalQuarter) -> Evidence:
+    """The evidence a closed quarter's record holds (``views.quarter_record``)."""
+    part = record["evidence"]
+    indicators = closed_records.frame_of(part["indicators"]).reindex(columns=evidence.INDICATOR_COLUMNS)
+    objectives = closed_records.frame_of(part["objectives"]).reindex(columns=evidence.OBJECTIVE_COLUMNS)
+    objectives["disagrees"] = objectives["disagrees"].astype(bool)
+    return Evidence(quarter, indicators, objectives)
+
+
 def for_mission(
     engine: Engine, mission_id: int, quarter: FiscalQuarter, *, states: tuple[str, ...], on_target: float
 ) -> Evidence:
-    """Read and compute (the command line; pages go through the shared caches)."""
+    """Read and compute (the command line; pages go through the shared caches); a closed quarter's evidence is
+    its record's."""
+    record = closed_records.of_mission(closed_records.closed(engine, mission_id), mission_id).get(quarter.index)
+    if record is not None:
+        return recorded(record, quarter)
     return build(
         sheets=indicators.sheets_frame(engine, mission_id),
         targets=indicators.targets_frame(engine, mission_id),
@@ -96,7 +109,7 @@ def for_missions(
         statuses = rollup.objective_quarters_frame(
             engine, first_qindex=quarter.index, last_qindex=quarter.index, states=states, bureau=bureau
         )
-    return build_many(
+    found = build_many(
         sheets=indicators.sheets_frame(engine, None, bureau=bureau),
         targets=indicators.targets_frame(engine, None, bureau=bureau),
         actuals=indicators.actuals_frame(
@@ -106,6 +119,25 @@ def for_missions(
         quarter=quarter,
         on_target=on_target,
     )
+    closed = {m: r for (m, q), r in closed_records.closed(engine).items() if q == quarter.index}
+    return with_records(found, {m: found_["record"] for m, found_ in closed.items()})
+
+
+def with_records(found: Evidence, records: dict[int, dict[str, Any]]) -> Evidence:
+    """``build_many``'s evidence with each mission whose quarter is closed (``records`` by mission id) read from
+    its record instead."""
+    if not records:
+        return found
+    keep_i = ~found.indicators["mission_id"].isin(list(records))
+    keep_o = ~found.objectives["mission_id"].isin(list(records))
+    parts_i, parts_o = [found.indicators[keep_i]], [found.objectives[keep_o]]
+    for mission_id, record in records.items():
+        one = recorded(record, found.quarter)
+        parts_i.append(one.indicators.assign(mission_id=mission_id))
+        parts_o.append(one.objectives.assign(mission_id=mission_id))
+    indicators = pd.concat([p for p in parts_i if not p.empty] or [found.indicators], ignore_index=True)
+    objectives = pd.concat([p for p in parts_o if not p.empty] or [found.objectives], ignore_index=True)
+    return Evidence(found.quarter, indicators, objectives)
 
 
 def empty(quarter: FiscalQuarter) -> Evidence:

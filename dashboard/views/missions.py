@@ -46,6 +46,7 @@ class MissionsBundle:
     trend: Chart
     risk_trend: Chart
     evidence: Chart | None = None  # indicators on target by bureau; None: no mission in view has indicators
+    figures_note: str = ""  # whether the quarter's figures are closed records or live (``figures_note``)
 
 
 TREND_QUARTERS = 8  # the trend charts' span, ending at the quarter shown
@@ -77,6 +78,15 @@ def quarter_choices(missions: pd.DataFrame, wanted: str, today: date) -> tuple[l
 def trend_start(quarters: list[FiscalQuarter], quarter: FiscalQuarter) -> FiscalQuarter:
     """The first quarter of the trend charts: ``TREND_QUARTERS`` back from ``quarter``, at most to the first."""
     return quarters[max(0, quarters.index(quarter) - TREND_QUARTERS + 1)]
+
+
+def figures_note(quarter: FiscalQuarter, closed: int, missions: int) -> str:
+    """Whether the quarter's figures are closed records or live, across the missions shown."""
+    if closed == 0:
+        return f"Live figures: {quarter.label} is open at every mission shown."
+    if closed >= missions:
+        return f"Closed figures: {quarter.label} is closed at every mission shown, and each reads its record."
+    return f"Closed figures for {closed} of {missions} missions, which read their records; live for the rest."
 
 
 def headline_figures(head: Headline) -> list[tuple[str, str, str | None]]:
@@ -290,6 +300,7 @@ def build_missions(
     today: date,
     due_days: int,
     found: pd.DataFrame | None = None,
+    closed: frozenset[int] = frozenset(),
 ) -> MissionsBundle:
     """The page's figures; ``found`` is ``mission_evidence`` (None or empty: no indicators)."""
     summary = _rounded(rollup.mission_summary(missions, objective_quarters, quarter, today=today, due_days=due_days))
@@ -319,6 +330,7 @@ def build_missions(
         trend=_trend_chart(trend, "on_track_share", "On track or completed", "Objectives (%)", "%"),
         risk_trend=_trend_chart(trend, "high_risk", "At High or Critical risk", "Objectives", " objectives"),
         evidence=evidence_chart(summary, found, quarter),
+        figures_note=figures_note(quarter, len(closed & set(summary["mission_id"])), len(summary)),
     )
 
 

@@ -1,6 +1,7 @@
 """Everything the overview page draws, built in one place so the page can cache it whole."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 
@@ -9,7 +10,7 @@ from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.numbers import half_up, percent, rounded, signed
 from dashboard.formats import exports
-from dashboard.views import charts
+from dashboard.views import charts, quarter_record
 from models.scales import HEADLINE_STATUSES, Status
 
 
@@ -122,9 +123,11 @@ def selected_code(rows: list[int], frame: pd.DataFrame, column: str = "code") ->
     return str(frame.iloc[rows[0]][column]) if rows else None
 
 
-def as_of_caption(quarter: FiscalQuarter) -> str:
-    """What the figures stand for: the quarter shown, nothing carried forward, changes since the quarter before."""
+def as_of_caption(quarter: FiscalQuarter, recorded: datetime | None = None) -> str:
+    """What the figures stand for: closed or live, the quarter shown, nothing carried forward, changes since the
+    quarter before."""
     return (
+        f"{quarter_record.figures_label(quarter, recorded)} "
         f"As of {quarter.label}: the latest revision of each agency's update for that quarter. "
         "Missing updates show as missing; nothing is carried forward. "
         f"Changes are since {quarter.previous().label}."

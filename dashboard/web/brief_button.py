@@ -25,11 +25,11 @@ def brief_bytes(url: str, mission_id: int, filters: Filters, actor: Actor, kind:
     engine = cache.engine_for(url)
     with read_session(engine) as session:
         reviewable = access.reviewable_objectives(session, actor)
-    expected = cache.expected(url, mission_id)
+    expected, updates = cache.as_of_quarter(url, mission_id, filters.end)
     ids = tuple(sorted({int(i) for i in expected["objective_id"]}))
     made = brief.build_brief(
         expected=expected,
-        updates=cache.updates(url, mission_id),
+        updates=updates,
         submissions=cache.submissions(url, mission_id),
         indicators=cache.indicators(url, ids) if appendix else None,
         evidence=cache.evidence(url, mission_id, filters.end),
@@ -40,6 +40,7 @@ def brief_bytes(url: str, mission_id: int, filters: Filters, actor: Actor, kind:
         today=date.today(),
         due_days=cache.due_days(url, mission_id),
         appendix=appendix,
+        recorded=(cache.closed(url, mission_id).get(filters.end.index) or {}).get("at"),
     )
     return brief.render(made, kind)
 

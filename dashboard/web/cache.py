@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 import pandas as pd
 import streamlit as st
@@ -28,8 +28,8 @@ from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.formats import exports
 from dashboard.services.bootstrap import ensure_ready
 from dashboard.settings import Settings
+from dashboard.store import closed_records, queries, rollup
 from dashboard.store import indicators as indicator_store
-from dashboard.store import queries, rollup
 from dashboard.store.database import get_engine
 from dashboard.views import evidence as evidence_view
 from dashboard.views.missions import MissionsBundle, build_missions, mission_evidence
@@ -136,7 +136,10 @@ def _indicator_actuals(url: str, mission_id: int, states: tuple[str, ...]) -> pd
 
 def evidence(url: str, mission_id: int, quarter: FiscalQuarter) -> evidence_view.Evidence:
     """What the mission's indicators say in ``quarter``, from the shared frames (the same computation as the
-    command line's ``indicators status``)."""
+    command line's ``indicators status``); a closed quarter's is its record's."""
+    record = closed(url, mission_id).get(quarter.index)
+    if record is not None:
+        return evidence_view.recorded(record["record"], quarter)
     return evidence_view.build(
         sheets=indicator_sheets(url, mission_id),
         targets=indicator_targets(url, mission_id),
@@ -146,6 +149,37 @@ def evidence(url: str, mission_id: int, quarter: FiscalQuarter) -> evidence_view
         quarter=quarter,
         on_target=config.settings().indicator_on_target,
     )
+
+
+@st.cache_resource(ttl=_TTL, show_spinner=False)
+def _closed(url: str, mission_id: int) -> dict[int, dict[str, Any]]:
+    every = closed_records.closed(engine_for(url), mission_id)
+    return {qindex: found for (_, qindex), found in every.items()}
+
+
+def closed(url: str, mission_id: int) -> dict[int, dict[str, Any]]:
+    """The mission's closed quarters by quarter index: the close's ``at``, ``actor``, ``sha256`` and ``record``."""
+    return _closed(url, mission_id)
+
+
+_CLEARED_AFTER_WRITE.append(_closed.clear)
+
+
+def recorded_at(url: str, mission_id: int, quarter: FiscalQuarter) -> datetime | None:
+    """When the mission's quarter was closed (None: it is open and its figures are live)."""
+    found = closed(url, mission_id).get(quarter.index)
+    return None if found is None else found["at"]
+
+
+@st.cache_resource(ttl=_TTL, show_spinner=False)
+def closed_missions(url: str, quarter: FiscalQuarter) -> frozenset[int]:
+    """The missions whose ``quarter`` is closed (the Missions page says which figures are records)."""
+    with engine_for(url).connect() as connection:
+        every = closed_records.closed_figures(connection, None)
+    return frozenset(m for m, q in every if q == quarter.index)
+
+
+_CLEARED_AFTER_WRITE.append(closed_missions.clear)
 
 
 @shared_frames
@@ -212,11 +246,20 @@ def indicators(url: str, objective_ids: tuple[int, ...]) -> pd.DataFrame:
     return queries.indicators_frame(engine_for(url), list(objective_ids))
 
 
+def as_of_quarter(url: str, mission_id: int, quarter: FiscalQuarter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The expected and updates frames a quarter's own figures are computed from: live, or for a closed quarter
+    its record's (the quarter and the one before, as they stood at the close)."""
+    record = closed(url, mission_id).get(quarter.index)
+    if record is None:
+        return expected(url, mission_id), updates(url, mission_id)
+    return closed_records.as_recorded(expected(url, mission_id), updates(url, mission_id), record["record"])
+
+
 @st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=64)
 def overview_bundle(url: str, mission_id: int, filters: Filters) -> OverviewBundle:
     """The overview's figures and tables for one filter set; a rerun with the same filters draws from here."""
     assert filters.end is not None
-    return build_overview(expected(url, mission_id), updates(url, mission_id), filters, filters.end)
+    return build_overview(*as_of_quarter(url, mission_id, filters.end), filters, filters.end)
 
 
 _CLEARED_AFTER_WRITE.append(overview_bundle.clear)
@@ -265,7 +308,10 @@ def missions_bundle(
             statuses=per,
         )
     )
-    return build_missions(missions, goals, per, quarter, today=today, due_days=settings.due_days, found=found)
+    closed = closed_missions(url, quarter)
+    return build_missions(
+        missions, goals, per, quarter, today=today, due_days=settings.due_days, found=found, closed=closed
+    )
 
 
 _CLEARED_AFTER_WRITE.append(missions_bundle.clear)

@@ -38,7 +38,6 @@ def test_the_generated_database_has_three_indicators_an_objective_and_status_rea
     path = tmp_path / "bench.db"
     bench.build_database(path, 5_000)
     monkeypatch.setenv("ICS_DEMO_ON_NEW_DATABASE", "false")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")  # restored after: the figure points the command at it
     with sqlite3.connect(path) as con:
         objectives = con.execute("SELECT COUNT(*) FROM objective").fetchone()[0]
         indicators = con.execute("SELECT COUNT(*) FROM indicator").fetchone()[0]

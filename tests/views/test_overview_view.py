@@ -1,6 +1,8 @@
 """The overview's headline changes since last quarter, the worse-first changes table, tie-correct captions and
 the chart points that open an objective, on the hand-built mission of ``tests/frames.py``."""
 
+from datetime import UTC, datetime
+
 import pandas as pd
 
 from dashboard.domain.aggregation import Headline
@@ -126,7 +128,10 @@ def test_the_received_bar_and_the_as_of_caption() -> None:
     assert text == f"Updates received: {head.received} of {head.expected} expected for FY2026 Q3"
     assert received_bar(Headline({}, None, 0, received=0, expected=0, objectives=0), Q3)[0] == 0.0
     caption = as_of_caption(Q3)
-    assert caption.startswith("As of FY2026 Q3: ") and caption.endswith("Changes are since FY2026 Q2.")
+    assert caption.startswith("Live figures: FY2026 Q3 is open. As of FY2026 Q3: ")
+    assert caption.endswith("Changes are since FY2026 Q2.")
+    closed = as_of_caption(Q3, datetime(2026, 7, 14, 9, 30, tzinfo=UTC))
+    assert closed.startswith("Closed figures, recorded 14 Jul 2026. As of FY2026 Q3: ")
 
 
 def test_the_downloads_are_named_after_the_quarter() -> None:

@@ -1,0 +1,247 @@
+"""Closing and reopening a mission's quarter, and the refusal to write for a closed one.
+
+A close stores the quarter's record (canonical JSON, built by the caller from the reads the pages use) and its
+SHA-256 in ``quarter_close``, which is append-only; a reopening is a new event with its reason. While a
+quarter's newest event is a close, ``check_open`` refuses every write for it with one sentence, and the
+database refuses it too (``store.closed_quarters``).
+
+A close excludes writes in flight: on SQLite its transaction holds the write lock from its start
+(``write_session``), on PostgreSQL it first locks the tables written for a quarter in SHARE ROW EXCLUSIVE mode,
+which waits for writers that have begun and holds new ones until the close commits; the record is read after
+that, so no write lands after the record without being in it.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlmodel import Session, col, select
+
+from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
+from dashboard.domain.reporting import closed_sentence
+from dashboard.services.admin import _admin, audit
+from dashboard.store import closed_records
+from models import Indicator, Mission, Objective, QuarterClose, StatusUpdate
+from models.schemas import FieldError
+
+REASON_MAX_CHARS = 2_000
+WRITTEN_FOR_A_QUARTER = ("status_update", "indicator_value", "review_event", "update_draft")
+
+
+class QuarterClosed(FieldError):
+    """A write for a closed quarter: ``str()`` is ``"quarter: FY2026 Q3 was closed on …"``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("quarter", message)
+
+    def __reduce__(self) -> tuple[type["QuarterClosed"], tuple[str]]:  # type: ignore[override]
+        return type(self), (self.message,)
+
+
+@dataclass(frozen=True)
+class QuarterState:
+    """A quarter's newest event."""
+
+    mission_id: int
+    quarter: FiscalQuarter
+    closed: bool
+    at: datetime
+    actor: str
+    reason: str
+    sha256: str
+
+
+def _day(moment: datetime) -> str:
+    moment = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def newest(session: Session, mission_id: int, quarter: FiscalQuarter) -> QuarterClose | None:
+    return session.exec(
+        select(QuarterClose)
+        .where(
+            QuarterClose.mission_id == mission_id,
+            QuarterClose.fiscal_year == quarter.fiscal_year,
+            QuarterClose.quarter == quarter.quarter,
+        )
+        .order_by(col(QuarterClose.id).desc())
+    ).first()
+
+
+def closed_sentence_of(state: QuarterState) -> str:
+    return closed_sentence(state.quarter.label, state.at, state.actor)
+
+
+def check_open(session: Session, mission_id: int, quarter: FiscalQuarter) -> None:
+    """Raise ``QuarterClosed`` when the mission's quarter is closed."""
+    event = newest(session, mission_id, quarter)
+    if event is not None and event.action == "close":
+        raise QuarterClosed(closed_sentence(quarter.label, event.at, event.actor))
+
+
+def check_open_for_objective(session: Session, objective_id: int, quarter: FiscalQuarter) -> None:
+    objective = session.get(Objective, objective_id)
+    if objective is not None:
+        check_open(session, objective.mission_id, quarter)
+
+
+def check_open_for_update(session: Session, status_update_id: int) -> None:
+    row = session.get(StatusUpdate, status_update_id)
+    if row is not None:
+        check_open_for_objective(session, row.objective_id, FiscalQuarter(row.fiscal_year, row.quarter))
+
+
+def check_open_for_indicator(session: Session, indicator_id: int, quarter: FiscalQuarter) -> None:
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is not None:
+        check_open_for_objective(session, indicator.objective_id, quarter)
+
+
+def _exclude_writers(session: Session) -> None:
+    """Wait for writes already begun for any quarter and hold new ones until this transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        tables = ", ".join(WRITTEN_FOR_A_QUARTER)
+        session.execute(text(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def close(
+    *,
+    session: Session,
+    actor_email: str | None,
+    mission_id: int,
+    quarter: FiscalQuarter,
+    today: date,
+    record: Callable[[Connection], dict[str, Any]],
+) -> QuarterClose:
+    """Close the mission's quarter: ``record(connection)`` reads the record inside this transaction once writers
+    are excluded, and its canonical JSON and
+    SHA-256 are stored. Refused (``ValueError``, one sentence) when the quarter is closed already, has not ended,
+    or is outside the strategy."""
+    actor = _admin(session, actor_email)
+    mission = session.get(Mission, mission_id)
+    if mission is None:
+        raise FieldError("mission", "not found")
+    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+    if not first <= quarter <= last:
+        raise FieldError("quarter", f"{quarter.label} is outside the strategy period ({first.label} to {last.label})")
+    if quarter >= FiscalQuarter.containing(today):
+        raise FieldError("quarter", f"{quarter.label} has not ended yet: a quarter closes once it is over")
+    _exclude_writers(session)
+    event = newest(session, mission_id, quarter)
+    if event is not None and event.action == "close":
+        raise FieldError("quarter", f"{quarter.label} is already closed (on {_day(event.at)} by {event.actor})")
+    made = record(session.connection())
+    stored = closed_records.canonical(made)
+    row = QuarterClose(
+        mission_id=mission_id,
+        fiscal_year=quarter.fiscal_year,
+        quarter=quarter.quarter,
+        action="close",
+        actor=actor,
+        at=datetime.now(UTC),
+        snapshot=stored,
+        sha256=closed_records.digest(stored),
+        figures=closed_records.figures_of(made),
+    )
+    session.add(row)
+    audit(
+        session,
+        actor=actor,
+        action="close quarter",
+        entity="quarter",
+        key=f"{mission.country} {quarter.label}",
+        before=None,
+        after={"sha256": row.sha256, "bytes": len(stored.encode("utf-8"))},
+    )
+    session.flush()
+    return row
+
+
+def reopen(
+    *, session: Session, actor_email: str | None, mission_id: int, quarter: FiscalQuarter, reason: str
+) -> QuarterClose:
+    """Reopen a closed quarter; the reason is required and kept (with the earlier record, which stays)."""
+    actor = _admin(session, actor_email)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise FieldError("reason", "say why the quarter is reopened; the reason is kept with its record")
+    if len(reason) > REASON_MAX_CHARS:
+        raise FieldError("reason", f"is too long: at most {REASON_MAX_CHARS:,} characters")
+    event = newest(session, mission_id, quarter)
+    if event is None or event.action != "close":
+        raise FieldError("quarter", f"{quarter.label} is not closed")
+    mission = session.get(Mission, mission_id)
+    assert mission is not None
+    row = QuarterClose(
+        mission_id=mission_id,
+        fiscal_year=quarter.fiscal_year,
+        quarter=quarter.quarter,
+        action="reopen",
+        actor=actor,
+        at=datetime.now(UTC),
+        reason=reason,
+    )
+    session.add(row)
+    audit(
+        session,
+        actor=actor,
+        action="reopen quarter",
+        entity="quarter",
+        key=f"{mission.country} {quarter.label}",
+        before={"closed_by": event.actor, "sha256": event.sha256},
+        after={"reason": reason},
+    )
+    session.flush()
+    return row
+
+
+def history(session: Session, mission_id: int | None = None) -> list[QuarterClose]:
+    """Every close and reopening (one mission's, or all), oldest first."""
+    query = select(QuarterClose)
+    if mission_id is not None:
+        query = query.where(QuarterClose.mission_id == mission_id)
+    return list(session.exec(query.order_by(col(QuarterClose.id))))
+
+
+def states(session: Session, mission_id: int | None = None) -> list[QuarterState]:
+    """Each quarter that was ever closed, by its newest event."""
+    newest_by: dict[tuple[int, int], QuarterClose] = {}
+    last_close: dict[tuple[int, int], QuarterClose] = {}
+    for event in history(session, mission_id):
+        key = (event.mission_id, event.fiscal_year * 4 + event.quarter - 1)
+        newest_by[key] = event
+        if event.action == "close":
+            last_close[key] = event
+    out = []
+    for key, event in sorted(newest_by.items()):
+        quarter = FiscalQuarter(event.fiscal_year, event.quarter)
+        sha = last_close[key].sha256 if key in last_close else ""
+        out.append(QuarterState(key[0], quarter, event.action == "close", event.at, event.actor, event.reason, sha))
+    return out
+
+
+def verify(session: Session, mission_id: int, quarter: FiscalQuarter) -> QuarterClose:
+    """Recompute the SHA-256 of the quarter's newest record; raise ``ValueError`` when it differs (or is missing)."""
+    event = session.exec(
+        select(QuarterClose)
+        .where(
+            QuarterClose.mission_id == mission_id,
+            QuarterClose.fiscal_year == quarter.fiscal_year,
+            QuarterClose.quarter == quarter.quarter,
+            QuarterClose.action == "close",
+        )
+        .order_by(col(QuarterClose.id).desc())
+    ).first()
+    if event is None:
+        raise FieldError("quarter", f"{quarter.label} has never been closed: there is no record to verify")
+    if closed_records.digest(event.snapshot) != event.sha256:
+        raise ValueError(
+            f"The record of {quarter.label} does not match its SHA-256: it was changed after it was stored "
+            f"(stored {event.sha256[:12]}…, now {closed_records.digest(event.snapshot)[:12]}…)."
+        )
+    if closed_records.figures_of(json.loads(event.snapshot)) != event.figures:
+        raise ValueError(f"The roll-up figures kept beside the record of {quarter.label} differ from the record.")
+    return event
