@@ -39,6 +39,7 @@ SPEC = {
     "agency": ("agency.py", "Agency", ":material/apartment:"),
     "strategy": ("strategy.py", "Strategy", ":material/menu_book:"),
     "tracker": ("tracker.py", "Reporting tracker", ":material/event_available:"),
+    "quarters": ("quarters.py", "Closed quarters", ":material/lock_clock:"),
     "todo": ("todo.py", "My to-do", ":material/checklist:"),
     "submit": ("submit.py", "Submit update", ":material/edit_note:"),
     "review": ("review.py", "Review", ":material/rule:"),

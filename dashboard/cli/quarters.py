@@ -12,8 +12,9 @@ from sqlmodel import select
 from dashboard.cli.common import one_mission, quarter_arg
 from dashboard.services import quarters
 from dashboard.settings import Settings
+from dashboard.store import closed_records
 from dashboard.store.database import get_engine, migrate, read_session, transact
-from dashboard.views import quarter_record
+from dashboard.views import quarter_compare, quarter_record
 from models import Mission
 
 
@@ -109,6 +110,23 @@ def _cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings.database_url)
+    engine = get_engine(settings.database_url)
+    with read_session(engine) as session:
+        mission = one_mission(session, args.mission)
+    closed = {q: found for (_, q), found in closed_records.closed(engine, mission.id).items()}
+    first, second = sorted((args.first, args.second))
+    frame = quarter_compare.compare(*quarter_compare.records(closed, first, second))
+    if args.json:
+        print(json.dumps(quarter_compare.document(frame, first, second), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{mission.country}: {quarter_compare.sentence(frame, first, second)}")
+    for row in frame.to_dict("records"):
+        print(f"  {row['direction']:>7}  {row['code']} {row['change']}: {row['before']} -> {row['after']}")
+    return 0
+
+
 def register(sub: Any) -> None:
     quarter = sub.add_parser("quarter", help="close, reopen, list and verify quarters").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -132,3 +150,9 @@ def register(sub: Any) -> None:
     p.add_argument("quarter", type=quarter_arg, metavar="FY2026Q3")
     p.add_argument("--mission", metavar="M")
     p.set_defaults(func=_cmd_verify)
+    p = quarter.add_parser("compare", help="what moved between two closed quarters, worse first")
+    p.add_argument("first", type=quarter_arg, metavar="FY2026Q2")
+    p.add_argument("second", type=quarter_arg, metavar="FY2026Q3")
+    p.add_argument("--mission", metavar="M")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_compare)

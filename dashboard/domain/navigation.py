@@ -2,7 +2,7 @@
 
 from dashboard.domain.actor import Actor
 
-VIEW_PAGES = ["overview", "missions", "objective", "agency", "strategy", "tracker"]
+VIEW_PAGES = ["overview", "missions", "objective", "agency", "strategy", "tracker", "quarters"]
 
 
 def page_names(actor: Actor, *, anonymous_view: bool) -> list[str]:

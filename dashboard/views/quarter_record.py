@@ -168,3 +168,23 @@ def states_frame(states: list[Any]) -> pd.DataFrame:
         for s in sorted(states, key=lambda s: s.quarter, reverse=True)
     ]
     return pd.DataFrame(rows, columns=STATE_COLUMNS)
+
+
+def closed_frame(closed: dict[int, dict[str, Any]]) -> pd.DataFrame:
+    """A mission's closed quarters (``closed_records.closed``, by index), newest first: when, by whom, the figures
+    recorded and the SHA-256."""
+    rows = []
+    for qindex in sorted(closed, reverse=True):
+        found = closed[qindex]
+        figures = found["record"]["figures"]
+        at = found["at"] if isinstance(found["at"], datetime) else datetime.fromisoformat(str(found["at"]))
+        rows.append(
+            {
+                "Quarter": FiscalQuarter.of_index(qindex).label,
+                "Closed": f"{at:%d %b %Y}",
+                "By": found["actor"],
+                "Updates": f"{figures['received']} of {figures['expected']}",
+                "SHA-256": found["sha256"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["Quarter", "Closed", "By", "Updates", "SHA-256"])

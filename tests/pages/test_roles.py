@@ -63,8 +63,8 @@ def _bound(role: str, **fields: object) -> Actor:
     return Actor(email=f"{role}@example.gov", role=role, user_id=1, **fields)  # type: ignore[arg-type]
 
 
-VIEW_ORDER = ["overview", "missions", "objective", "agency", "strategy", "tracker"]
-WORKER_ORDER = ["overview", "todo", "missions", "objective", "agency", "strategy", "tracker"]
+VIEW_ORDER = ["overview", "missions", "objective", "agency", "strategy", "tracker", "quarters"]
+WORKER_ORDER = ["overview", "todo", "missions", "objective", "agency", "strategy", "tracker", "quarters"]
 
 
 @pytest.mark.parametrize(

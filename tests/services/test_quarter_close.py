@@ -352,3 +352,46 @@ def test_the_words_for_closed_and_live_figures() -> None:
     closable = quarter_record.closable((2022, 2026), date(2026, 11, 23), {QUARTER.index})
     assert closable[0] == FiscalQuarter(2026, 3) and FiscalQuarter(2022, 1) in closable and QUARTER not in closable
     assert quarter_record.closable((2022, 2026), date(2021, 12, 1), set()) == []  # nothing has ended yet
+
+
+def test_two_closed_quarters_compare_from_their_records_worse_first(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from dashboard.cli import main
+    from dashboard.views import quarter_compare
+
+    q3 = FiscalQuarter(2026, 3)
+    world.submit(USAID, world.form("1.1", "USAID", quarter=q3, status="On track", progress=60))
+    world.submit(USAID, world.form("1.2", "USAID", quarter=q3, status="On track", progress=30))
+    _close(world, q3)
+    with write_session(world.engine) as session:  # a re-import retitles 1.1 between the two closes
+        objective = session.get(Objective, world.objectives["1.1"])
+        assert objective is not None
+        objective.title = "Retitled objective"
+        session.add(objective)
+    risky = {"challenges": "Customs delays.", "risk_note": "High risk; weekly reviews."}
+    world.submit(USAID, world.form("1.1", "USAID", status="Off track", progress=50, risk_level="High", **risky))
+    world.submit(USAID, world.form("1.2", "USAID", status="On track", progress=45))
+    _close(world)
+    closed = {q: found for (_, q), found in closed_records.closed(world.engine, world.mission_id).items()}
+    rows = quarter_compare.compare(*quarter_compare.records(closed, QUARTER, q3))  # either order
+    worse = rows[rows["direction"] == "worse"]
+    assert list(rows["direction"])[: len(worse)] == ["worse"] * len(worse)  # worse first
+    moved = {(r["code"], r["change"]): (r["before"], r["after"], r["direction"]) for r in rows.to_dict("records")}
+    assert moved["1.1", "status"] == ("On track", "Off track", "worse")
+    assert moved["1.1", "risk level"] == ("Low", "High", "worse")
+    assert moved["1.1", "progress"] == ("60%", "50%", "worse")
+    assert moved["1.2", "progress"] == ("30%", "45%", "better")
+    assert moved["1.1", "text: title"][1] == "Retitled objective"
+    with pytest.raises(quarter_compare.NotComparable, match="FY2026 Q2 is not closed"):
+        quarter_compare.records(closed, QUARTER, FiscalQuarter(2026, 2))
+
+    monkeypatch.setenv("DATABASE_URL", world.url)
+    assert main(["quarter", "compare", "FY2026Q4", "FY2026Q3", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["from"], document["to"]) == ("FY2026 Q3", "FY2026 Q4")
+    assert document["changes"][0]["direction"] == "worse"
+    assert main(["quarter", "compare", "FY2026Q4", "FY2026Q2"]) == 1
+    assert "FY2026 Q2 is not closed" in capsys.readouterr().err
