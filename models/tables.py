@@ -386,6 +386,22 @@ class AuditEntry(SQLModel, table=True):
     after: str = Field(default="null", sa_column=Column(Text, nullable=False))
 
 
+class StrategyVersion(SQLModel, table=True):
+    """The texts of a mission's strategy (every goal's and objective's) after an import that changed them: version 1
+    is the first, each later import that changes a text adds the next. Append-only: nothing is overwritten."""
+
+    __tablename__ = "strategy_version"
+    __table_args__ = (UniqueConstraint("mission_id", "version", name="uq_strategy_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mission_id: int = Field(foreign_key="mission.id", index=True)
+    version: int
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    actor: str = Field(max_length=254)
+    source_sha256: str = Field(default="", max_length=64)  # the imported document's, when there was one
+    texts: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON: {"goals": {...}, "objectives": {...}}
+
+
 class QuarterClose(SQLModel, table=True):
     """One closing or reopening of a mission's quarter. Append-only: the quarter is closed while its newest event
     is a close. A close holds the record of the quarter (``snapshot``, canonical JSON) and its SHA-256."""

@@ -4,11 +4,13 @@ Opens the objective named by a single ``objective`` query parameter (its code) a
 ``?mission=1&objective=2.1&to=2026Q4`` (``links.objective_link``), the target of every drill-down.
 """
 
+from datetime import date
+
 import streamlit as st
 
 from dashboard.domain import aggregation
 from dashboard.domain.numbers import percent
-from dashboard.views import charts, evidence
+from dashboard.views import charts, evidence, strategy_history
 from dashboard.web import cache, sidebar, widgets
 
 LINKED_KEY = "obj_linked_code"  # the objective this page last put in the URL
@@ -64,11 +66,22 @@ c2.metric("Progress", percent(row["progress"]))
 c3.metric("Risk level", row["risk_level"] if isinstance(row["risk_level"], str) else "—")
 c4.metric("Updates received", f"{row['reports']} of {row['expected']}")
 
-with st.expander("ICS text: justification, linkages and risks"):
-    widgets.plain_text_block("Goal", f"{strategy['goal_title']}")
-    widgets.plain_text_block("Justification", strategy["justification"])
-    widgets.plain_text_block("Linkages", strategy["linkages"])
-    widgets.plain_text_block("Risks", strategy["risks"])
+versions = cache.strategy_versions(cache.database_url(), int(filters.mission_id or 0))
+stood = strategy_history.version_on(versions, min(quarter.end, date.today()))
+texts, goal_title = strategy_history.objective_texts(stood, str(row["code"]), strategy)
+with st.expander(f"ICS text as it stood at the end of {quarter.label}: justification, linkages and risks"):
+    if stood is not None:
+        st.caption(widgets.plain(strategy_history.version_note(stood, quarter.end, versions)))
+    widgets.plain_text_block("Goal", goal_title)
+    for name, label in strategy_history.FIELDS[1:]:
+        widgets.plain_text_block(label, texts[name])
+if changes := strategy_history.objective_changes(versions, str(row["code"])):
+    with st.expander(f"How the text changed: {len(changes)} change{'s' * (len(changes) != 1)} across versions"):
+        for change in changes:
+            st.markdown(
+                widgets.plain(f"{change.field}, version {change.version} ({change.recorded_at}, {change.actor})")
+            )
+            st.code(change.diff, language="diff", wrap_lines=True)
 
 history = aggregation.objective_history(view.expected, view.updates, objective_id)
 widgets.show_chart(charts.objective_timeline_chart(history), key="obj_timeline")

@@ -3,9 +3,12 @@
 A search lists the matching objectives, those whose code or title matches first, with every match in bold.
 """
 
+from datetime import date
+
 import streamlit as st
 
 from dashboard.domain import search
+from dashboard.views import strategy_history
 from dashboard.web import cache, gate, widgets
 
 SECTIONS = (("Justification", "justification"), ("Linkages", "linkages"), ("Risks", "risks"))
@@ -23,6 +26,14 @@ st.caption(
 )
 
 frame = cache.strategy_texts(cache.database_url(), mission_id)
+versions = cache.strategy_versions(cache.database_url(), mission_id)
+when = st.date_input(
+    "As it stood on", value=date.today(), max_value=date.today(), key="strategy_on", format="YYYY-MM-DD"
+)
+if (version := strategy_history.version_on(versions, when)) is not None:
+    st.caption(widgets.plain(strategy_history.version_note(version, when, versions)))
+    if version is not versions[-1]:  # an earlier version: its texts, in place of today's
+        frame = strategy_history.frame_of(version, frame)
 query = st.text_input("Search the strategy", key="strategy_search", placeholder="e.g. corruption, climate, 2.1")
 words = search.query_words(query)
 shown = search.search_strategy(frame, query)

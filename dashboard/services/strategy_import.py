@@ -21,6 +21,7 @@ from dashboard.domain.fiscal import FiscalQuarter, quarter_range, strategy_quart
 from dashboard.domain.reporting import first_open_quarter
 from dashboard.formats.ics_document import ParsedObjective, ParsedStrategy
 from dashboard.services.admin import _admin, audit
+from dashboard.store import strategy_versions
 from models import (
     Agency,
     AgencyCreate,
@@ -55,6 +56,7 @@ class ImportResult:
     retitled: list[dict[str, str]] = field(default_factory=list)
     texts_changed: dict[str, list[str]] = field(default_factory=dict)
     moved: list[str] = field(default_factory=list)
+    version: int | None = None  # the version of the texts this import kept (None: they did not change)
 
     @property
     def changed(self) -> bool:
@@ -99,6 +101,7 @@ class StrategyDiff:
     restored: list[str] = field(default_factory=list)
     retitled: list[TextChange] = field(default_factory=list)
     changed: list[TextChange] = field(default_factory=list)
+    version: int | None = None  # the version of the texts this import would keep (None: they would not change)
 
     @property
     def empty(self) -> bool:
@@ -122,6 +125,11 @@ class StrategyDiff:
             lines.append("texts changed: " + ", ".join(f"{c.item} ({c.field})" for c in self.changed))
         if self.empty:
             lines.append("no changes")
+        lines.append(
+            f"the strategy's texts would be kept as version {self.version}, the earlier versions staying readable"
+            if self.version is not None
+            else "the strategy's texts are unchanged: no new version"
+        )
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,6 +142,7 @@ class StrategyDiff:
             "restored": self.restored,
             "retitled": [c.item for c in self.retitled],
             "changed": [{"item": c.item, "field": c.field} for c in self.changed],
+            "version": self.version,
             "summary": self.summary_lines(),
         }
 
@@ -202,7 +211,7 @@ def diff_strategy(*, session: Session, strategy: ParsedStrategy, mission_id: int
     mission = target_mission(session=session, strategy=strategy, mission_id=mission_id)
     parsed = parsed_items(strategy)
     if mission is None:
-        return StrategyDiff(strategy.mission.country, None, added=[label for label, _ in parsed.values()])
+        return StrategyDiff(strategy.mission.country, None, added=[label for label, _ in parsed.values()], version=1)
     assert mission.id is not None
     out = StrategyDiff(mission.country, mission.id)
     for name, value in _mission_values(strategy).items():
@@ -228,6 +237,8 @@ def diff_strategy(*, session: Session, strategy: ParsedStrategy, mission_id: int
                 (out.retitled if name == "title" else out.changed).append(change)
     out.removed = [label for key, (label, _, retired) in current.items()
                    if key not in parsed and not retired and not key.startswith("goal ")]  # fmt: skip
+    if out.added or out.removed or out.restored or out.retitled or out.changed:
+        out.version = strategy_versions.next_version(session.connection(), mission.id)
     return out
 
 
@@ -271,6 +282,8 @@ def import_strategy(
         for code in leaving:
             objectives[code].retired_on, objectives[code].retired_from_qindex = today, since.index
             result.retired.append(code)
+    session.flush()
+    result.version = strategy_versions.keep(session.connection(), mission.id, actor, source_sha256)
     if record:
         _record(session, actor, mission.country, source_sha256, result, strategy.warnings)
     session.flush()
@@ -430,6 +443,7 @@ def _record(
             "moved": result.moved,
             "retired": result.retired,
             **({"retired_from": result.retired_from} if result.retired_from else {}),
+            "version": result.version,
             "warnings": warnings,
         },
     )

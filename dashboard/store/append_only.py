@@ -11,7 +11,14 @@ because Alembic's batch mode on SQLite drops triggers when it rebuilds a table.
 
 from sqlalchemy import Connection, inspect, text
 
-APPEND_ONLY_TABLES: tuple[str, ...] = ("status_update", "indicator_value", "review_event", "audit_log", "quarter_close")
+APPEND_ONLY_TABLES: tuple[str, ...] = (
+    "status_update",
+    "indicator_value",
+    "review_event",
+    "audit_log",
+    "quarter_close",
+    "strategy_version",
+)
 REFUSAL = "is append-only: stored records cannot be changed or deleted"
 
 _PG_FUNCTION = f"""

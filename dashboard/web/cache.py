@@ -30,6 +30,7 @@ from dashboard.services.bootstrap import ensure_ready
 from dashboard.settings import Settings
 from dashboard.store import closed_records, queries, rollup
 from dashboard.store import indicators as indicator_store
+from dashboard.store import strategy_versions as versions_store
 from dashboard.store.database import get_engine
 from dashboard.views import evidence as evidence_view
 from dashboard.views.missions import MissionsBundle, build_missions, mission_evidence
@@ -76,6 +77,15 @@ def missions(url: str) -> pd.DataFrame:
 @shared_frames
 def strategy_texts(url: str, mission_id: int) -> pd.DataFrame:
     return queries.strategy_frame(engine_for(url), mission_id)
+
+
+@st.cache_resource(ttl=_TTL, show_spinner=False)
+def strategy_versions(url: str, mission_id: int) -> list[dict[str, Any]]:
+    """Every kept version of the mission's strategy texts, oldest first (``store.strategy_versions``)."""
+    return versions_store.versions(engine_for(url), mission_id)
+
+
+_CLEARED_AFTER_WRITE.append(strategy_versions.clear)
 
 
 @shared_frames

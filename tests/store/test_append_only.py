@@ -23,6 +23,7 @@ from models import (
     QuarterClose,
     ReviewEvent,
     StatusUpdate,
+    StrategyVersion,
 )
 from tests.conftest import BACKENDS
 
@@ -35,6 +36,7 @@ UPDATES = {
     "review_event": "UPDATE review_event SET comment = 'changed'",
     "audit_log": "UPDATE audit_log SET actor = 'someone else'",
     "quarter_close": "UPDATE quarter_close SET sha256 = 'forged'",
+    "strategy_version": "UPDATE strategy_version SET texts = '{}'",
 }
 
 
@@ -82,6 +84,7 @@ def _one_row_each(engine: Engine) -> dict[str, list[tuple]]:
                     created_at=WHEN,
                 ),
                 QuarterClose(mission_id=mission.id, fiscal_year=2026, quarter=1, action="close", actor="a", at=WHEN),  # type: ignore[arg-type]
+                StrategyVersion(mission_id=mission.id, version=1, actor="a", texts="{}", recorded_at=WHEN),  # type: ignore[arg-type]
             ]
         )
     return _rows(engine)
