@@ -377,6 +377,67 @@ def status_figures(path: Path, rounds: int = 3) -> dict[str, float]:
     }
 
 
+def close_figures(path: Path) -> dict[str, float]:
+    """Closing FY2026 Q4 for every mission, one after another as an admin would (on a copy of the database), against
+    the same reads run raw: every SELECT the closes ran, captured as they ran and replayed on a new connection."""
+    from sqlalchemy import event
+
+    from dashboard.domain.actor import SYSTEM_ACTOR
+    from dashboard.domain.fiscal import FiscalQuarter
+    from dashboard.services import quarters
+    from dashboard.settings import Settings
+    from dashboard.store.database import dispose_engine, get_engine, transact
+    from dashboard.views import quarter_record
+
+    copy = Path(tempfile.mkdtemp(prefix="ics-close-")) / "close.db"
+    with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    url = f"sqlite:///{copy}"
+    migrate(url)  # a database generated before quarters closed gets the table
+    settings = Settings(database_url=url)
+    engine = get_engine(url)
+    reads: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            reads.append((statement, parameters))
+
+    quarter, today = FiscalQuarter(FIRST_FY + 3, 4), date(FIRST_FY + 4, 1, 15)
+    sizes = []
+    event.listen(engine, "before_cursor_execute", capture)
+    start = time.perf_counter()
+    for mission_id in range(1, MISSIONS + 1):
+        row = transact(
+            engine,
+            lambda s, m=mission_id: quarters.close(
+                session=s,
+                actor_email=SYSTEM_ACTOR,
+                mission_id=m,
+                quarter=quarter,
+                today=today,
+                record=lambda c, m=m: quarter_record.build(
+                    c, m, quarter, states=settings.counted_states, on_target=settings.indicator_on_target
+                ),
+            ),
+        )
+        sizes.append(len(row.snapshot))
+    closing = time.perf_counter() - start
+    event.remove(engine, "before_cursor_execute", capture)
+    dispose_engine(url)
+    connection = sqlite3.connect(copy)
+    start = time.perf_counter()
+    for statement, parameters in reads:
+        connection.execute(statement, parameters).fetchall()  # type: ignore[arg-type]
+    raw = time.perf_counter() - start
+    connection.close()
+    return {
+        "close_all_s": closing,
+        "close_sql_s": raw,
+        "close_reads": len(reads),
+        "record_kb": statistics.median(sizes) / 1024,
+    }
+
+
 def run(entries: int, as_json: bool, keep: Path | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ics-bench-"))
     path = keep or workdir / "bench.db"
@@ -413,6 +474,11 @@ def run(entries: int, as_json: bool, keep: Path | None = None) -> int:
     report["status_s"] = round(status["status_s"], 3)
     report["status_sql_s"] = round(status["status_sql_s"], 3)
     report["status_ratio"] = round(status["status_s"] / status["status_sql_s"], 2)
+    closing = close_figures(path)
+    report["close_all_s"] = round(closing["close_all_s"], 2)
+    report["close_sql_s"] = round(closing["close_sql_s"], 2)
+    report["close_ratio"] = round(closing["close_all_s"] / closing["close_sql_s"], 2)
+    report["record_kb"] = round(closing["record_kb"], 1)
     if as_json:
         print(json.dumps(report))
     else:

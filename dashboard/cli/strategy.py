@@ -130,10 +130,8 @@ def _cmd_import_ics(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         print(f"{diff.country}: {result.summary()}")
-        for line in diff.summary_lines()[:-1]:  # the last says which version it would keep: say what it kept
+        for line in diff.summary_lines():
             print(f"  {line}")
-        kept = f"kept as version {result.version}" if result.version else "unchanged: no new version"
-        print(f"  the strategy's texts: {kept}")
     return 0
 
 

@@ -125,11 +125,8 @@ class StrategyDiff:
             lines.append("texts changed: " + ", ".join(f"{c.item} ({c.field})" for c in self.changed))
         if self.empty:
             lines.append("no changes")
-        lines.append(
-            f"the strategy's texts would be kept as version {self.version}, the earlier versions staying readable"
-            if self.version is not None
-            else "the strategy's texts are unchanged: no new version"
-        )
+        if self.version is not None:
+            lines.append(f"the strategy's texts will be kept as version {self.version}; earlier versions stay readable")
         return lines
 
     def to_dict(self) -> dict[str, Any]:

@@ -79,13 +79,15 @@ def test_dry_run_json_diff_is_the_page_diff(db_path: Path, capsys: pytest.Captur
     code, out, _ = _run(capsys, "import-ics", str(revised), "--dry-run", "--json")
     assert code == 0
     diff = json.loads(out)["diff"]
-    assert diff["summary"] == ["mission: Peru", "retitled: objective 1.3"]
-    assert (diff["retitled"], diff["added"], diff["removed"]) == (["objective 1.3"], [], [])
+    kept = "the strategy's texts will be kept as version 2; earlier versions stay readable"
+    assert diff["summary"] == ["mission: Peru", "retitled: objective 1.3", kept]
+    assert (diff["retitled"], diff["added"], diff["removed"], diff["version"]) == (["objective 1.3"], [], [], 2)
     code, out, _ = _run(capsys, "import-ics", str(revised))
     assert out.splitlines() == [
         "Peru: 0 created, 1 updated, 15 unchanged",
         "  mission: Peru",
         "  retitled: objective 1.3",
+        f"  {kept}",
     ]
 
 

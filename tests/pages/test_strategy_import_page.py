@@ -90,7 +90,10 @@ def test_revised_peru_shows_a_readable_diff(cast: Cast) -> None:
     text = (DATA_DIR / "ics_peru.md").read_text(encoding="utf-8")
     revised = text.replace("Peru progressed in closing its infrastructure gap.", "Peru closed its infrastructure gap.")
     at = _upload("peru.md", revised.encode(), "text/markdown")
-    assert texts(at.text)[0] == "mission: Peru\nretitled: objective 1.3"
+    assert texts(at.text)[0] == (
+        "mission: Peru\nretitled: objective 1.3\n"
+        "the strategy's texts will be kept as version 2; earlier versions stay readable"
+    )
     assert [rendered(e.label) for e in at.expander][0] == "objective 1.3 · Title"
     assert at.code[0].value.splitlines()[-2:] == [
         "-Peru progressed in closing its infrastructure gap.",
