@@ -100,12 +100,20 @@ def build(
     )
     as_of = aggregation.objectives_as_of(expected, updates, quarter)
     head = aggregation.headline(as_of, expected, updates, quarter)
-    found = evidence.for_mission(engine, mission_id, quarter, states=states, on_target=on_target)
     grouped = rollup.objective_quarters_frame(
         engine, first_qindex=quarter.index, last_qindex=quarter.index, states=states, mission_id=mission_id
     )
     sheets = indicators.sheets_frame(engine, mission_id)
     targets = indicators.targets_frame(engine, mission_id)
+    found = evidence.build(  # as ``evidence.for_mission`` computes it, from the frames read here
+        sheets=sheets,
+        targets=targets,
+        actuals=indicators.actuals_frame(engine, mission_id, states, quarter=(quarter.fiscal_year, quarter.quarter)),
+        expected=expected,
+        updates=updates,
+        quarter=quarter,
+        on_target=on_target,
+    )
     columns = [*queries.UPDATE_COLUMNS, *NARRATIVE_FIELDS]
     return {
         "format": closed_records.FORMAT,
