@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from dashboard.domain import aggregation, effective
+from dashboard.domain import evidence as evidence_rules
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, strategy_quarters
 from dashboard.store import closed_records, indicators, queries, rollup
 from dashboard.views import evidence
@@ -105,15 +106,10 @@ def build(
     )
     sheets = indicators.sheets_frame(engine, mission_id)
     targets = indicators.targets_frame(engine, mission_id)
-    found = evidence.build(  # as ``evidence.for_mission`` computes it, from the frames read here
-        sheets=sheets,
-        targets=targets,
-        actuals=indicators.actuals_frame(engine, mission_id, states, quarter=(quarter.fiscal_year, quarter.quarter)),
-        expected=expected,
-        updates=updates,
-        quarter=quarter,
-        on_target=on_target,
-    )
+    # as ``evidence.for_mission`` computes it (``evidence.build``), from the frames and objectives read here
+    actuals = indicators.actuals_frame(engine, mission_id, states, quarter=(quarter.fiscal_year, quarter.quarter))
+    rows = evidence_rules.indicator_rows(sheets, targets, actuals, quarter, on_target)
+    found = evidence.Evidence(quarter, rows, evidence_rules.objective_rows(rows, as_of, on_target))
     columns = [*queries.UPDATE_COLUMNS, *NARRATIVE_FIELDS]
     return {
         "format": closed_records.FORMAT,

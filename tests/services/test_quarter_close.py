@@ -153,7 +153,16 @@ def test_reopening_takes_a_reason_keeps_the_record_and_lets_writes_in_again(worl
 
 
 def test_the_record_verifies_and_a_changed_record_is_found(world: World) -> None:
+    from dashboard.views import evidence
+
+    world.submit(USAID, world.form("1.1", "USAID", status="On track", progress=80))
+    _report(world, "34")
+    live = evidence.status_document(evidence.for_mission(world.engine, world.mission_id, QUARTER, states=COUNTED,
+                                                         on_target=0.9))  # fmt: skip
     row = _close(world)
+    # the record's evidence is what the live computation gave, and indicators status now reads it from the record
+    recorded = evidence.for_mission(world.engine, world.mission_id, QUARTER, states=COUNTED, on_target=0.9)
+    assert evidence.status_document(recorded) == live and live["objectives"][0]["disagrees"]
     with read_session(world.engine) as session:
         assert quarters.verify(session, world.mission_id, QUARTER).sha256 == row.sha256
     assert closed_records.digest(row.snapshot) == row.sha256
