@@ -15,9 +15,8 @@ actor, mission_id = gate.require("review", "can_review")
 widgets.show_flash("review_flash")
 
 url = cache.database_url()
-queue = reporting.to_review(
-    cache.expected(url, mission_id), cache.submissions(url, mission_id), identity.reviewable(actor), actor.email
-)
+submitted = reporting.open_only(cache.submissions(url, mission_id), frozenset(cache.closed(url, mission_id)))
+queue = reporting.to_review(cache.expected(url, mission_id), submitted, identity.reviewable(actor), actor.email)
 if queue.empty:
     st.success("Nothing is waiting for your review.")
     st.stop()

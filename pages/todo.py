@@ -32,6 +32,7 @@ view = todo.build(
     due_days=cache.due_days(cache.database_url(), mission_id),
     quarter=quarter,
     drafts=queries.drafts_frame(cache.engine(), actor.agency_ids, mission_id) if actor.can_submit else None,
+    closed=frozenset(cache.closed(cache.database_url(), mission_id)),
 )
 zone, now = widgets.browser_zone(), datetime.now(UTC)
 
@@ -64,6 +65,7 @@ for other in todo.other_posts(full, mission_id):
         today=today,
         due_days=cache.due_days(cache.database_url(), other),
         quarter=update_form.quarter_options(row, today)[1],
+        closed=frozenset(cache.closed(cache.database_url(), other)),
     )
     if line := todo.elsewhere_sentence(f"{row.post}, {row.country}", there):
         st.info(f"{widgets.plain(line)} [Open that post's to-do](todo?mission={other})", icon=":material/public:")

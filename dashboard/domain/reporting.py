@@ -253,6 +253,14 @@ def to_review(
     return out.sort_values(["qindex", "code", "agency"], ascending=[False, True, True], ignore_index=True)
 
 
+def open_only(rows: pd.DataFrame, closed: frozenset[int] | set[int]) -> pd.DataFrame:
+    """``rows`` without those of a closed quarter (by ``qindex``): nothing can be written for one, so no list of
+    things to do offers them."""
+    if not closed or rows.empty:
+        return rows
+    return rows[~rows["qindex"].isin(list(closed))].reset_index(drop=True)
+
+
 def closed_sentence(quarter_label: str, at: object, actor: str) -> str:
     """The one sentence that refuses a write for a closed quarter, on every path."""
     moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))

@@ -190,15 +190,20 @@ def build(
     due_days: int,
     quarter: FiscalQuarter | None = None,
     drafts: pd.DataFrame | None = None,
+    closed: frozenset[int] = frozenset(),
 ) -> TodoView:
     """What ``actor`` has to do now: the reporting quarter's unsent updates, returned ones, and the review queue.
 
     ``quarter`` is the quarter owed (default: the one being reported on ``today``); the page passes the submit
     page's default, which stops at the strategy's last quarter. A returned update is listed once, as returned.
     ``drafts`` (``queries.drafts_frame``) are the actor's agencies' saved drafts: an item with one says when.
+    Nothing of a ``closed`` quarter (quarter indexes) is listed: nothing can be written for it.
     """
     quarter = quarter or reporting_quarter(today)
     owed = reporting.my_owed(expected, submissions, quarter, actor.agency_ids, today=today, due_days=due_days)
+    if quarter.index in closed:
+        owed = owed.iloc[0:0]
+    submissions = reporting.open_only(submissions, closed)
     returned = reporting.my_returned(expected, submissions, actor.agency_ids)
     waiting = (
         reporting.to_review(expected, submissions, reviewable, actor.email)

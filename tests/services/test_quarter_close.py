@@ -404,3 +404,30 @@ def test_two_closed_quarters_compare_from_their_records_worse_first(
     assert document["changes"][0]["direction"] == "worse"
     assert main(["quarter", "compare", "FY2026Q4", "FY2026Q2"]) == 1
     assert "FY2026 Q2 is not closed" in capsys.readouterr().err
+
+
+def test_to_do_lists_and_the_review_queue_leave_out_a_closed_quarter(world: World) -> None:
+    from dashboard.domain import reporting
+    from dashboard.views import todo
+
+    q3 = FiscalQuarter(2026, 3)
+    returned = world.submit(USAID, world.form("1.1", "USAID", quarter=q3))
+    world.review(CHAIR1, returned.id, "returned", "Say which firms.")  # type: ignore[arg-type]
+    waiting = world.submit(USAID, world.form("1.2", "USAID"))
+    expected = queries.expected_frame(world.engine, world.mission_id)
+    sent = queries.submissions_frame(world.engine, world.mission_id)
+    with read_session(world.engine) as session:
+        usaid = acting(session, USAID)
+
+    def lists(closed: frozenset[int]) -> tuple[int, int, int]:
+        view = todo.build(usaid, expected, sent, reviewable=None, today=TODAY, due_days=30, quarter=QUARTER,
+                          closed=closed)  # fmt: skip
+        queue = reporting.to_review(expected, reporting.open_only(sent, closed), None, CHAIR1)
+        return len(view.returned), len(view.owed), int((queue["status_update_id"] == waiting.id).sum())
+
+    open_returned, open_owed, open_waiting = lists(frozenset())
+    assert (open_returned, open_waiting) == (1, 1) and open_owed > 0
+    # FY2026 Q3 closed: its returned update can no longer be fixed, so it is not offered
+    assert lists(frozenset({q3.index})) == (0, open_owed, 1)
+    # FY2026 Q4 closed too: nothing is owed for it and its update waits for no one
+    assert lists(frozenset({q3.index, QUARTER.index})) == (0, 0, 0)
