@@ -26,6 +26,7 @@ from dashboard.services.admin import _admin, audit
 from dashboard.store import closed_records
 from models import Indicator, Mission, Objective, QuarterClose, StatusUpdate
 from models.schemas import FieldError
+from models.text import clean_text
 
 REASON_MAX_CHARS = 2_000
 WRITTEN_FOR_A_QUARTER = ("status_update", "indicator_value", "review_event", "update_draft")
@@ -165,7 +166,7 @@ def reopen(
 ) -> QuarterClose:
     """Reopen a closed quarter; the reason is required and kept (with the earlier record, which stays)."""
     actor = _admin(session, actor_email)
-    reason = " ".join(reason.split())
+    reason = " ".join(clean_text(reason).split())  # one line, without control or bidi override characters
     if not reason:
         raise FieldError("reason", "say why the quarter is reopened; the reason is kept with its record")
     if len(reason) > REASON_MAX_CHARS:

@@ -139,7 +139,10 @@ def test_reopening_takes_a_reason_keeps_the_record_and_lets_writes_in_again(worl
     for blank in ("", "   "):
         with pytest.raises(ValueError, match="say why"):
             _reopen(world, blank)
-    _reopen(world, "USAID's Q4 figures arrived late from the ministry.")
+    with pytest.raises(ValueError, match="too long"):
+        _reopen(world, "x" * (quarters.REASON_MAX_CHARS + 1))
+    # a pasted reason keeps its words, not its line breaks or a bidi override that would reverse it on screen
+    _reopen(world, "USAID's Q4 figures\r\narrived late \u202efrom the ministry.")
     assert world.submit(USAID, world.form("1.1", "USAID")).revision == 1
     with read_session(world.engine) as session:
         states = quarters.states(session, world.mission_id)
