@@ -115,7 +115,7 @@ def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     engine = get_engine(settings.database_url)
     with read_session(engine) as session:
         mission = one_mission(session, args.mission)
-    closed = {q: found for (_, q), found in closed_records.closed(engine, mission.id).items()}
+    closed = closed_records.closed_quarters(engine, mission.id)  # type: ignore[arg-type]
     first, second = sorted((args.first, args.second))
     frame = quarter_compare.compare(*quarter_compare.records(closed, first, second))
     if args.json:

@@ -18,6 +18,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
+from dashboard.store.database import reading
+from models.quarters import quarter_index
+
 FORMAT = 1
 
 # The newest event of each of a mission's quarters, with its record when it is a close.
@@ -59,23 +62,39 @@ def frame_of(part: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(part["rows"], columns=part["columns"])
 
 
-def closed(source: Engine | Connection, mission_id: int | None = None) -> dict[tuple[int, int], dict[str, Any]]:
-    """The closed quarters (``mission_id``'s, else every mission's) as ``(mission_id, qindex)`` -> the newest
-    close's event and parsed record (``record``)."""
-    where, params = ("WHERE d.mission_id = :mission_id", {"mission_id": mission_id}) if mission_id else ("", {})
-    sql = text(_NEWEST_SQL.format(where=where))
-    if isinstance(source, Engine):
-        with source.connect() as connection:
-            rows = connection.execute(sql, params).all()
-    else:
-        rows = source.execute(sql, params).all()
-    out = {}
-    for mission, fiscal_year, quarter, action, at, actor, snapshot, sha in rows:
-        if action == "close":
-            qindex = fiscal_year * 4 + quarter - 1
-            record = json.loads(snapshot)
-            out[mission, qindex] = {"at": at, "actor": actor, "sha256": sha, "record": record}
-    return out
+def closed(
+    source: Engine | Connection, mission_id: int | None = None, quarter: tuple[int, int] | None = None
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """The closed quarters (``mission_id``'s, else every mission's; only ``quarter``, as (fiscal year, quarter), if
+    given) as ``(mission_id, qindex)`` -> the newest close's event and parsed record (``record``)."""
+    where: list[str] = []
+    params: dict[str, object] = {}
+    if mission_id is not None:
+        where.append("d.mission_id = :mission_id")
+        params["mission_id"] = mission_id
+    if quarter is not None:
+        where.append("d.fiscal_year = :fiscal_year AND d.quarter = :quarter")
+        params |= {"fiscal_year": quarter[0], "quarter": quarter[1]}
+    sql = text(_NEWEST_SQL.format(where=f"WHERE {' AND '.join(where)}" if where else ""))
+    with reading(source) as connection:
+        rows = connection.execute(sql, params).all()
+    return {
+        (mission, quarter_index(fiscal_year, number)): {
+            "at": at, "actor": actor, "sha256": sha, "record": json.loads(snapshot)
+        }
+        for mission, fiscal_year, number, action, at, actor, snapshot, sha in rows
+        if action == "close"
+    }  # fmt: skip
+
+
+def closed_quarters(source: Engine | Connection, mission_id: int) -> dict[int, dict[str, Any]]:
+    """One mission's closed quarters by quarter index: the close's ``at``, ``actor``, ``sha256`` and ``record``."""
+    return {qindex: found for (_, qindex), found in closed(source, mission_id).items()}
+
+
+def records_of(source: Engine | Connection, mission_id: int) -> dict[int, dict[str, Any]]:
+    """One mission's closed quarters' records by quarter index."""
+    return {qindex: found["record"] for qindex, found in closed_quarters(source, mission_id).items()}
 
 
 def figures_of(record: dict[str, Any]) -> str:
@@ -101,12 +120,8 @@ def closed_figures(connection: Connection, bureau: str | None) -> dict[tuple[int
     ):
         part = json.loads(figures)
         part["bureau"] = now
-        out[mission_id, fiscal_year * 4 + quarter - 1] = part
+        out[mission_id, quarter_index(fiscal_year, quarter)] = part
     return out
-
-
-def of_mission(every: dict[tuple[int, int], dict[str, Any]], mission_id: int) -> dict[int, dict[str, Any]]:
-    return {q: found["record"] for (m, q), found in every.items() if m == mission_id}
 
 
 def overlay_expected(frame: pd.DataFrame, records: dict[int, dict[str, Any]]) -> pd.DataFrame:

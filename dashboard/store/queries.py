@@ -188,7 +188,7 @@ def expected_frame(engine: Engine, mission_id: int) -> pd.DataFrame:
     frame["from_qindex"] = frame["from_qindex"].astype(int)
     frame["until_qindex"] = frame["until_qindex"].astype(int)
     # a closed quarter owes what its record says, with the texts as they stood when it closed
-    records = closed_records.of_mission(closed_records.closed(engine, mission_id), mission_id)
+    records = closed_records.records_of(engine, mission_id)
     return closed_records.overlay_expected(frame.reset_index(drop=True), records)
 
 
@@ -272,7 +272,7 @@ def updates_frame(
         frame["is_demo"] = frame["is_demo"].astype(bool)
         frame["progress"] = frame["progress"].astype(int)
     # a closed quarter's counted updates are those its record holds
-    records = closed_records.of_mission(closed_records.closed(engine, mission_id), mission_id)
+    records = closed_records.records_of(engine, mission_id)
     return closed_records.overlay_updates(
         frame,
         records,

@@ -479,7 +479,7 @@ def load_brief(
         known = ", ".join(dict.fromkeys(expected["goal_code"]))
         raise BriefError(f"unknown goal {unknown[0]!r} in the {mission.country} strategy (goals: {known})")
     updates = queries.updates_frame(engine, mission_id, narratives=True, states=settings.counted_states)
-    closed = {q: found for (_, q), found in closed_records.closed(engine, mission_id).items()}.get(quarter.index)
+    closed = closed_records.closed_quarters(engine, mission_id).get(quarter.index)
     if closed is not None:  # a closed quarter's brief reads its record, as it did when it closed
         expected, updates = closed_records.as_recorded(expected, updates, closed["record"])
     submissions = queries.submissions_frame(engine, mission_id)

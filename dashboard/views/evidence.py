@@ -57,7 +57,7 @@ def for_mission(
 ) -> Evidence:
     """Read and compute (the command line; pages go through the shared caches); a closed quarter's evidence is
     its record's."""
-    record = closed_records.of_mission(closed_records.closed(engine, mission_id), mission_id).get(quarter.index)
+    record = closed_records.records_of(engine, mission_id).get(quarter.index)
     if record is not None:
         return recorded(record, quarter)
     return build(
@@ -119,8 +119,8 @@ def for_missions(
         quarter=quarter,
         on_target=on_target,
     )
-    closed = {m: r for (m, q), r in closed_records.closed(engine).items() if q == quarter.index}
-    return with_records(found, {m: found_["record"] for m, found_ in closed.items()})
+    closed = closed_records.closed(engine, quarter=(quarter.fiscal_year, quarter.quarter))  # this quarter's only
+    return with_records(found, {mission: found_["record"] for (mission, _), found_ in closed.items()})
 
 
 def with_records(found: Evidence, records: dict[int, dict[str, Any]]) -> Evidence:

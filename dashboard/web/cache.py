@@ -162,17 +162,12 @@ def evidence(url: str, mission_id: int, quarter: FiscalQuarter) -> evidence_view
 
 
 @st.cache_resource(ttl=_TTL, show_spinner=False)
-def _closed(url: str, mission_id: int) -> dict[int, dict[str, Any]]:
-    every = closed_records.closed(engine_for(url), mission_id)
-    return {qindex: found for (_, qindex), found in every.items()}
-
-
 def closed(url: str, mission_id: int) -> dict[int, dict[str, Any]]:
     """The mission's closed quarters by quarter index: the close's ``at``, ``actor``, ``sha256`` and ``record``."""
-    return _closed(url, mission_id)
+    return closed_records.closed_quarters(engine_for(url), mission_id)
 
 
-_CLEARED_AFTER_WRITE.append(_closed.clear)
+_CLEARED_AFTER_WRITE.append(closed.clear)
 
 
 def recorded_at(url: str, mission_id: int, quarter: FiscalQuarter) -> datetime | None:

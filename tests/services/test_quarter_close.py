@@ -387,7 +387,7 @@ def test_two_closed_quarters_compare_from_their_records_worse_first(
     world.submit(USAID, world.form("1.1", "USAID", status="Off track", progress=50, risk_level="High", **risky))
     world.submit(USAID, world.form("1.2", "USAID", status="On track", progress=45))
     _close(world)
-    closed = {q: found for (_, q), found in closed_records.closed(world.engine, world.mission_id).items()}
+    closed = closed_records.closed_quarters(world.engine, world.mission_id)
     rows = quarter_compare.compare(*quarter_compare.records(closed, QUARTER, q3))  # either order
     worse = rows[rows["direction"] == "worse"]
     assert list(rows["direction"])[: len(worse)] == ["worse"] * len(worse)  # worse first
@@ -434,3 +434,19 @@ def test_to_do_lists_and_the_review_queue_leave_out_a_closed_quarter(world: Worl
     assert lists(frozenset({q3.index})) == (0, open_owed, 1)
     # FY2026 Q4 closed too: nothing is owed for it and its update waits for no one
     assert lists(frozenset({q3.index, QUARTER.index})) == (0, 0, 0)
+
+
+def test_every_mission_s_evidence_reads_a_closed_quarter_from_its_record(world: World) -> None:
+    from dashboard.views import evidence
+
+    _report(world, "34")
+    _close(world)
+    with write_session(world.engine) as session:  # the target is edited after the close
+        target = session.exec(select(IndicatorTarget)).one()
+        target.value = 40
+        session.add(target)
+    every = evidence.for_missions(world.engine, QUARTER, states=COUNTED, on_target=0.9)
+    document = evidence.status_documents(every)[world.mission_id]
+    own = evidence.for_mission(world.engine, world.mission_id, QUARTER, states=COUNTED, on_target=0.9)
+    assert document == evidence.status_document(own)
+    assert [(row["code"], row["target"]) for row in document["indicators"]] == [("1.1.a", 50.0)]  # as recorded
