@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dashboard.settings import ROOT
 from dashboard.store.database import migrate
-from models.quarters import quarter_of_index
+from models.quarters import quarter_index, quarter_of_index
 from models.scales import BUREAUS
 
 MISSIONS = 270
@@ -333,7 +333,7 @@ def status_sql_seconds(url: str, fiscal_year: int, quarter: int) -> float:
     from dashboard.store import rollup
 
     states = Settings.from_env().counted_states
-    qindex = fiscal_year * 4 + quarter - 1
+    qindex = quarter_index(fiscal_year, quarter)
     engine = create_engine(url)
     start = time.perf_counter()
     with engine.connect() as connection:

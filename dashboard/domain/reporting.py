@@ -261,7 +261,12 @@ def open_only(rows: pd.DataFrame, closed: frozenset[int] | set[int]) -> pd.DataF
     return rows[~rows["qindex"].isin(list(closed))].reset_index(drop=True)
 
 
+def day_text(at: object) -> str:
+    """A day as the quarter records word it, "3 Dec 2026": from a datetime, or the ISO text SQLite hands out."""
+    moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+    return f"{moment.day} {moment:%b %Y}"
+
+
 def closed_sentence(quarter_label: str, at: object, actor: str) -> str:
     """The one sentence that refuses a write for a closed quarter, on every path."""
-    moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
-    return f"{quarter_label} was closed on {moment.day} {moment:%b %Y} by {actor}; an admin can reopen it."
+    return f"{quarter_label} was closed on {day_text(at)} by {actor}; an admin can reopen it."

@@ -21,10 +21,11 @@ from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
 
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
-from dashboard.domain.reporting import closed_sentence
+from dashboard.domain.reporting import closed_sentence, day_text
 from dashboard.services.admin import _admin, audit
 from dashboard.store import closed_records
-from models import Indicator, Mission, Objective, QuarterClose, StatusUpdate
+from models import Mission, Objective, QuarterClose
+from models.quarters import quarter_index
 from models.schemas import FieldError
 from models.text import clean_text
 
@@ -55,21 +56,16 @@ class QuarterState:
     sha256: str
 
 
-def _day(moment: datetime) -> str:
-    moment = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
-    return f"{moment.day} {moment:%b %Y}"
-
-
-def newest(session: Session, mission_id: int, quarter: FiscalQuarter) -> QuarterClose | None:
-    return session.exec(
-        select(QuarterClose)
-        .where(
-            QuarterClose.mission_id == mission_id,
-            QuarterClose.fiscal_year == quarter.fiscal_year,
-            QuarterClose.quarter == quarter.quarter,
-        )
-        .order_by(col(QuarterClose.id).desc())
-    ).first()
+def newest(session: Session, mission_id: int, quarter: FiscalQuarter, action: str | None = None) -> QuarterClose | None:
+    """The quarter's newest event (of ``action``, if given)."""
+    query = select(QuarterClose).where(
+        QuarterClose.mission_id == mission_id,
+        QuarterClose.fiscal_year == quarter.fiscal_year,
+        QuarterClose.quarter == quarter.quarter,
+    )
+    if action is not None:
+        query = query.where(QuarterClose.action == action)
+    return session.exec(query.order_by(col(QuarterClose.id).desc())).first()
 
 
 def closed_sentence_of(state: QuarterState) -> str:
@@ -84,21 +80,10 @@ def check_open(session: Session, mission_id: int, quarter: FiscalQuarter) -> Non
 
 
 def check_open_for_objective(session: Session, objective_id: int, quarter: FiscalQuarter) -> None:
+    """``check_open`` for the mission of ``objective_id``."""
     objective = session.get(Objective, objective_id)
     if objective is not None:
         check_open(session, objective.mission_id, quarter)
-
-
-def check_open_for_update(session: Session, status_update_id: int) -> None:
-    row = session.get(StatusUpdate, status_update_id)
-    if row is not None:
-        check_open_for_objective(session, row.objective_id, FiscalQuarter(row.fiscal_year, row.quarter))
-
-
-def check_open_for_indicator(session: Session, indicator_id: int, quarter: FiscalQuarter) -> None:
-    indicator = session.get(Indicator, indicator_id)
-    if indicator is not None:
-        check_open_for_objective(session, indicator.objective_id, quarter)
 
 
 def _exclude_writers(session: Session) -> None:
@@ -133,7 +118,7 @@ def close(
     _exclude_writers(session)
     event = newest(session, mission_id, quarter)
     if event is not None and event.action == "close":
-        raise FieldError("quarter", f"{quarter.label} is already closed (on {_day(event.at)} by {event.actor})")
+        raise FieldError("quarter", f"{quarter.label} is already closed (on {day_text(event.at)} by {event.actor})")
     made = record(session.connection())
     stored = closed_records.canonical(made)
     row = QuarterClose(
@@ -212,7 +197,7 @@ def states(session: Session, mission_id: int | None = None) -> list[QuarterState
     newest_by: dict[tuple[int, int], QuarterClose] = {}
     last_close: dict[tuple[int, int], QuarterClose] = {}
     for event in history(session, mission_id):
-        key = (event.mission_id, event.fiscal_year * 4 + event.quarter - 1)
+        key = (event.mission_id, quarter_index(event.fiscal_year, event.quarter))
         newest_by[key] = event
         if event.action == "close":
             last_close[key] = event
@@ -226,16 +211,7 @@ def states(session: Session, mission_id: int | None = None) -> list[QuarterState
 
 def verify(session: Session, mission_id: int, quarter: FiscalQuarter) -> QuarterClose:
     """Recompute the SHA-256 of the quarter's newest record; raise ``ValueError`` when it differs (or is missing)."""
-    event = session.exec(
-        select(QuarterClose)
-        .where(
-            QuarterClose.mission_id == mission_id,
-            QuarterClose.fiscal_year == quarter.fiscal_year,
-            QuarterClose.quarter == quarter.quarter,
-            QuarterClose.action == "close",
-        )
-        .order_by(col(QuarterClose.id).desc())
-    ).first()
+    event = newest(session, mission_id, quarter, "close")
     if event is None:
         raise FieldError("quarter", f"{quarter.label} has never been closed: there is no record to verify")
     if closed_records.digest(event.snapshot) != event.sha256:

@@ -426,7 +426,7 @@ def review(
     row = session.get(StatusUpdate, status_update_id)
     if row is None:
         raise ValueError("update: not found")
-    quarters.check_open_for_update(session, status_update_id)
+    quarters.check_open_for_objective(session, row.objective_id, FiscalQuarter(row.fiscal_year, row.quarter))
     # Working groups' objectives are effective-dated: the chair of the group covering the update's quarter reviews.
     allowed = reviewable_objectives(session, actor, FiscalQuarter(row.fiscal_year, row.quarter).index)
     if allowed is not None and row.objective_id not in allowed:

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from dashboard.domain import aggregation, effective
+from dashboard.domain import aggregation, effective, reporting
 from dashboard.domain import evidence as evidence_rules
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, strategy_quarters
 from dashboard.store import closed_records, indicators, queries, rollup
@@ -27,8 +27,7 @@ def figures_label(quarter: FiscalQuarter, recorded: datetime | str | None) -> st
     """Whether a quarter's figures are its closed record's or live, in the words every page and the brief use."""
     if recorded is None:
         return f"Live figures: {quarter.label} is open."
-    moment = recorded if isinstance(recorded, datetime) else datetime.fromisoformat(str(recorded))
-    return f"Closed figures, recorded {moment.day} {moment:%b %Y}."
+    return f"Closed figures, recorded {reporting.day_text(recorded)}."
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.domain.reporting import day_text
 from dashboard.services.strategy_import import text_diff
 from dashboard.store.queries import STRATEGY_COLUMNS
 from models.scales import MANAGEMENT_GOAL_CODE, MANAGEMENT_GOAL_NAME
@@ -24,7 +25,7 @@ def version_on(versions: list[dict[str, Any]], when: date) -> dict[str, Any] | N
 
 def version_note(version: dict[str, Any], when: date, versions: list[dict[str, Any]]) -> str:
     day = version["recorded_at"]
-    note = f"Version {version['version']} of {len(versions)}, kept {day.day} {day:%b %Y} by {version['actor']}."
+    note = f"Version {version['version']} of {len(versions)}, kept {day_text(day)} by {version['actor']}."
     if when < day.date():
         note += " It is the earliest kept: the texts before it were not recorded."
     return note
@@ -77,11 +78,10 @@ def objective_changes(versions: list[dict[str, Any]], code: str) -> list[TextCha
         new = after["texts"]["objectives"].get(code, {})
         for name, label in FIELDS:
             if old.get(name, "") != new.get(name, ""):
-                day = after["recorded_at"]
                 diff = text_diff(str(old.get(name, "")), str(new.get(name, "")))
                 diff = diff.replace("--- current", f"--- version {before['version']}", 1)
                 diff = diff.replace("+++ document", f"+++ version {after['version']}", 1)
-                out.append(TextChange(after["version"], f"{day.day} {day:%b %Y}", after["actor"], label, diff))
+                out.append(TextChange(after["version"], day_text(after["recorded_at"]), after["actor"], label, diff))
     return out
 
 
