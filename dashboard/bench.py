@@ -415,9 +415,7 @@ def close_figures(path: Path) -> dict[str, float]:
                 mission_id=m,
                 quarter=quarter,
                 today=today,
-                record=lambda c, m=m: quarter_record.build(
-                    c, m, quarter, states=settings.counted_states, on_target=settings.indicator_on_target
-                ),
+                record=quarter_record.reader(m, quarter, settings),
             ),
         )
         sizes.append(len(row.snapshot))

@@ -6,7 +6,6 @@ import time
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
 from sqlmodel import select
 
 from dashboard.cli.common import one_mission, quarter_arg
@@ -25,16 +24,6 @@ def _cmd_close(args: argparse.Namespace, settings: Settings) -> int:
         mission = one_mission(session, args.mission)
     assert mission.id is not None
     start = time.perf_counter()
-
-    def record(connection: Connection) -> dict[str, Any]:
-        return quarter_record.build(
-            connection,  # type: ignore[arg-type]  (read inside the close's transaction)
-            mission.id,  # type: ignore[arg-type]
-            args.quarter,
-            states=settings.counted_states,
-            on_target=settings.indicator_on_target,
-        )
-
     row = transact(
         engine,
         lambda s: quarters.close(
@@ -43,7 +32,7 @@ def _cmd_close(args: argparse.Namespace, settings: Settings) -> int:
             mission_id=mission.id,  # type: ignore[arg-type]
             quarter=args.quarter,
             today=date.today(),
-            record=record,
+            record=quarter_record.reader(mission.id, args.quarter, settings),  # type: ignore[arg-type]
         ),
     )
     size = len(row.snapshot.encode("utf-8"))

@@ -6,17 +6,19 @@ narratives, the indicators' evidence and targets, the Missions roll-up's rows, a
 ``store.closed_records`` serves them back for the closed quarter.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func
+from sqlalchemy import Connection, Engine, func
 from sqlmodel import Session, select
 
 from dashboard.domain import aggregation, effective, reporting
 from dashboard.domain import evidence as evidence_rules
 from dashboard.domain.fiscal import FiscalQuarter, quarter_range, strategy_quarters
+from dashboard.settings import Settings
 from dashboard.store import closed_records, indicators, queries, rollup
 from dashboard.views import evidence
 from models import Mission, Objective, UpdateDraft
@@ -144,6 +146,22 @@ def build(
         "indicator_targets": closed_records.section(targets),
         "rollup": closed_records.section(grouped),
     }
+
+
+def reader(mission_id: int, quarter: FiscalQuarter, settings: Settings) -> Callable[[Connection], dict[str, Any]]:
+    """What ``services.quarters.close`` calls to read the record inside its own transaction, with the
+    deployment's counted states and on-target share."""
+
+    def read(connection: Connection) -> dict[str, Any]:
+        return build(
+            connection,  # type: ignore[arg-type]  (the close's connection: reads join its transaction)
+            mission_id,
+            quarter,
+            states=settings.counted_states,
+            on_target=settings.indicator_on_target,
+        )
+
+    return read
 
 
 def closable(strategy: tuple[int, int], today: date, closed: set[int]) -> list[FiscalQuarter]:

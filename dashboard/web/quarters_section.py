@@ -43,13 +43,7 @@ def quarters_tab(me: str | None, flash: str, mission_id: int, strategy: tuple[in
                     mission_id=mission_id,
                     quarter=quarter,
                     today=date.today(),
-                    record=lambda connection: quarter_record.build(
-                        connection,  # type: ignore[arg-type]  (read inside the close's transaction)
-                        mission_id,
-                        quarter,
-                        states=settings.counted_states,
-                        on_target=settings.indicator_on_target,
-                    ),
+                    record=quarter_record.reader(mission_id, quarter, settings),
                 ),
             )
     st.subheader("Closed quarters", anchor=False)

@@ -28,9 +28,7 @@ def _close(url: str, quarter: FiscalQuarter) -> None:
             mission_id=1,
             quarter=quarter,
             today=date(2026, 11, 23),
-            record=lambda c: quarter_record.build(
-                c, 1, quarter, states=settings.counted_states, on_target=settings.indicator_on_target
-            ),
+            record=quarter_record.reader(1, quarter, settings),
         )
 
 
