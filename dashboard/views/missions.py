@@ -140,6 +140,27 @@ def mission_table(summary: pd.DataFrame, matrix: pd.DataFrame) -> tuple[pd.DataF
     return table[columns], list(goals.columns)
 
 
+def _bureau_shares(per: pd.DataFrame, share: str, colour: str, labels: list[str], hover: str, axis: str) -> go.Figure:
+    """A bar per bureau of ``per``'s percentage column ``share`` (none drawn as 0), labelled above each bar, on the
+    0-100 scale both Missions charts share."""
+    figure = go.Figure(
+        go.Bar(
+            x=per["bureau"],
+            y=per[share].fillna(0),
+            marker_color=colour,
+            marker_line={"color": NEUTRAL, "width": 1},
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[BUREAUS.get(b, b) for b in per["bureau"]],
+            hovertemplate="%{customdata}: %{y:.0f}% " + hover + "<extra></extra>",
+        )
+    )
+    figure.update_yaxes(range=[0, 125], title=axis, tickvals=[0, 25, 50, 75, 100])
+    figure.update_xaxes(type="category", title=None)
+    return figure
+
+
 def completeness_chart(summary: pd.DataFrame, quarter: FiscalQuarter) -> Chart:
     """Per bureau: updates received over updates owed for the quarter."""
     per = (
@@ -154,24 +175,17 @@ def completeness_chart(summary: pd.DataFrame, quarter: FiscalQuarter) -> Chart:
         .reset_index()
     )
     per["completeness"] = rounded(per["received"] / per["expected"].where(per["expected"] > 0) * 100).astype(float)
-    figure = go.Figure(
-        go.Bar(
-            x=per["bureau"],
-            y=per["completeness"].fillna(0),
-            marker_color="#0072B2",
-            marker_line={"color": NEUTRAL, "width": 1},
-            text=[
-                f"{percent(c)}<br>{r:,}/{e:,}"
-                for c, r, e in zip(per["completeness"].fillna(0), per["received"], per["expected"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[BUREAUS.get(b, b) for b in per["bureau"]],
-            hovertemplate="%{customdata}: %{y:.0f}% of owed updates in<extra></extra>",
-        )
+    figure = _bureau_shares(
+        per,
+        "completeness",
+        "#0072B2",
+        [
+            f"{percent(c)}<br>{r:,}/{e:,}"
+            for c, r, e in zip(per["completeness"].fillna(0), per["received"], per["expected"], strict=True)
+        ],
+        "of owed updates in",
+        "Updates received (%)",
     )
-    figure.update_yaxes(range=[0, 125], title="Updates received (%)", tickvals=[0, 25, 50, 75, 100])
-    figure.update_xaxes(type="category", title=None)
     if per.empty:
         summary_text = f"No mission owes updates for {quarter.label}."
     else:
@@ -265,24 +279,17 @@ def evidence_chart(summary: pd.DataFrame, found: pd.DataFrame, quarter: FiscalQu
         .reset_index()
     )
     per["on_target_share"] = rounded(per["on_target"] / per["rated"].where(per["rated"] > 0) * 100).astype(float)
-    figure = go.Figure(
-        go.Bar(
-            x=per["bureau"],
-            y=per["on_target_share"].fillna(0),
-            marker_color="#009E73",
-            marker_line={"color": NEUTRAL, "width": 1},
-            text=[
-                f"{percent(s) if pd.notna(s) else 'no data'}<br>{d:,} disagree{'s' * (d == 1)}"
-                for s, d in zip(per["on_target_share"], per["disagreements"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[BUREAUS.get(b, b) for b in per["bureau"]],
-            hovertemplate="%{customdata}: %{y:.0f}% of rated indicators met or on target<extra></extra>",
-        )
+    figure = _bureau_shares(
+        per,
+        "on_target_share",
+        "#009E73",
+        [
+            f"{percent(s) if pd.notna(s) else 'no data'}<br>{d:,} disagree{'s' * (d == 1)}"
+            for s, d in zip(per["on_target_share"], per["disagreements"], strict=True)
+        ],
+        "of rated indicators met or on target",
+        "Indicators on target (%)",
     )
-    figure.update_yaxes(range=[0, 125], title="Indicators on target (%)", tickvals=[0, 25, 50, 75, 100])
-    figure.update_xaxes(type="category", title=None)
     rated, good, split = int(per["rated"].sum()), int(per["on_target"].sum()), int(per["disagreements"].sum())
     summary_text = (
         f"For {quarter.label}, {good:,} of {rated:,} rated indicators are met or on target; {split:,} "
