@@ -39,7 +39,8 @@ def digest(stored: str) -> str:
     return hashlib.sha256(stored.encode("utf-8")).hexdigest()
 
 
-def _plain(value: object) -> object:
+def json_value(value: object) -> object:
+    """A frame's cell as JSON holds it: NaN as null, numpy scalars as Python numbers, times as ISO text."""
     if value is None:
         return None
     if isinstance(value, pd.Timestamp | datetime | date):
@@ -54,7 +55,7 @@ def _plain(value: object) -> object:
 def section(frame: pd.DataFrame) -> dict[str, Any]:
     """A frame as JSON-safe columns and rows (NaN as null, times as ISO text)."""
     columns = [str(c) for c in frame.columns]
-    rows = [[_plain(v) for v in row] for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]
+    rows = [[json_value(v) for v in row] for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]
     return {"columns": columns, "rows": rows}
 
 

@@ -147,19 +147,13 @@ def empty(quarter: FiscalQuarter) -> Evidence:
     )
 
 
-def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 INDICATOR_KEYS = ("code", "objective_code", "baseline", "target", "actual", "achievement", "rating")
 OBJECTIVE_KEYS = ("code", "status", "evidence", "achievement", "disagrees")
 
 
 def _records(frame: pd.DataFrame, keys: tuple[str, ...], names: tuple[str, ...]) -> list[dict[str, object]]:
     """The rows of ``frame`` as plain dicts of ``keys`` under ``names`` (column lists zipped, no per-row pandas)."""
-    columns = [[_plain(v) for v in frame[k].tolist()] for k in keys]
+    columns = [[closed_records.json_value(v) for v in frame[k].tolist()] for k in keys]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
