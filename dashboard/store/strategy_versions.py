@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from dashboard.store.closed_records import canonical
 from dashboard.store.database import reading
 
 OBJECTIVE_TEXTS = ("title", "justification", "linkages", "risks")
@@ -41,10 +42,6 @@ def current_texts(connection: Connection, mission_id: int) -> dict[str, Any]:
     }
 
 
-def canonical(texts: dict[str, Any]) -> str:
-    return json.dumps(texts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def _latest(connection: Connection, mission_id: int) -> tuple[int, str] | None:
     row = connection.execute(
         text("SELECT version, texts FROM strategy_version WHERE mission_id = :m ORDER BY version DESC LIMIT 1"),
@@ -64,7 +61,7 @@ def next_version(connection: Connection, mission_id: int) -> int:
 def keep(connection: Connection, mission_id: int, actor: str, source_sha256: str | None = None) -> int | None:
     """Store the mission's texts now as its next version when they differ from the latest one (or there is none);
     returns the version stored, or None when nothing changed."""
-    texts = canonical(current_texts(connection, mission_id))
+    texts = canonical(current_texts(connection, mission_id))  # as a quarter's record is written
     latest = _latest(connection, mission_id)
     if latest is not None and latest[1] == texts:
         return None
