@@ -9,13 +9,12 @@ from dashboard.domain import aggregation
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.numbers import half_up
 from dashboard.store import closed_records
-from models.scales import Rating, RiskLevel, Status
+from models.scales import Rating
 
 COLUMNS = ["code", "title", "change", "before", "after", "direction"]
-ORDER = {"worse": 0, "mixed": 1, "changed": 2, "better": 3}
-_STATUS = {s.value: s.severity for s in Status}
-_RISK = {r.value: r.order for r in RiskLevel}
+ORDER = {"worse": 0, "changed": 1, "better": 2}
 _RATING = {r.value: i for i, r in enumerate(Rating)}  # declared best first
+_SCALES = (("status", "status", aggregation.STATUS_SEVERITY), ("risk_level", "risk level", aggregation.RISK_SEVERITY))
 _TEXTS = ("title", "justification", "linkages", "risks")
 
 
@@ -48,12 +47,11 @@ def _ratings(record: dict[str, Any]) -> dict[str, str]:
     return dict(zip(objectives["code"].astype(str), objectives["evidence"].astype(str), strict=True))
 
 
-def _direction(scale: dict[str, int], before: str, after: str, *, higher_is_worse: bool = True) -> str:
+def _direction(scale: dict[str, int], before: str, after: str) -> str:
+    """Worse when ``after`` is higher on ``scale`` (severity, risk order, ratings declared best first)."""
     if before not in scale or after not in scale:
         return "changed"
     delta = scale[after] - scale[before]
-    if not higher_is_worse:
-        delta = -delta
     return "worse" if delta > 0 else "better" if delta < 0 else "changed"
 
 
@@ -72,12 +70,10 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> pd.DataFrame:
     for row in merged.to_dict("records"):
         code = str(row["code"])
         title = str(row.get("title_after") if isinstance(row.get("title_after"), str) else row.get("title_before"))
-        status_old, status_new = row.get("status_before"), row.get("status_after")
-        if isinstance(status_old, str) and isinstance(status_new, str) and status_old != status_new:
-            add(code, title, "status", status_old, status_new, _direction(_STATUS, status_old, status_new))
-        risk_old, risk_new = row.get("risk_level_before"), row.get("risk_level_after")
-        if isinstance(risk_old, str) and isinstance(risk_new, str) and risk_old != risk_new:
-            add(code, title, "risk level", risk_old, risk_new, _direction(_RISK, risk_old, risk_new))
+        for column, label, scale in _SCALES:
+            old, new = row.get(f"{column}_before"), row.get(f"{column}_after")
+            if isinstance(old, str) and isinstance(new, str) and old != new:
+                add(code, title, label, old, new, _direction(scale, old, new))
         old_p, new_p = half_up(row.get("progress_before")), half_up(row.get("progress_after"))
         if old_p is not None and new_p is not None and old_p != new_p:
             add(code, title, "progress", f"{old_p}%", f"{new_p}%", "better" if new_p > old_p else "worse")
@@ -105,7 +101,7 @@ def sentence(frame: pd.DataFrame, earlier: FiscalQuarter, later: FiscalQuarter) 
     if frame.empty:
         return f"Nothing moved between {earlier.label} and {later.label}: the two records read the same."
     counts = frame["direction"].value_counts()
-    parts = [f"{int(counts[d])} {d}" for d in ("worse", "mixed", "changed", "better") if d in counts]
+    parts = [f"{int(counts[d])} {d}" for d in ORDER if d in counts]
     return f"From {earlier.label} to {later.label}: {len(frame)} changes ({', '.join(parts)}), worse first."
 
 
