@@ -40,7 +40,7 @@ def brief_bytes(url: str, mission_id: int, filters: Filters, actor: Actor, kind:
         today=date.today(),
         due_days=cache.due_days(url, mission_id),
         appendix=appendix,
-        recorded=(cache.closed(url, mission_id).get(filters.end.index) or {}).get("at"),
+        recorded=cache.recorded_at(url, mission_id, filters.end),
     )
     return brief.render(made, kind)
 
