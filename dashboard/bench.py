@@ -1,11 +1,12 @@
 """``python -m dashboard bench``: the overview page against a worldwide database.
 
 Builds a SQLite database of N status entries across 270 missions, with three indicators per objective (about
-10,000), their yearly targets and a value for every quarter (about 155,000), then, in a new
+10,000), their yearly targets and a value for every quarter they report (about 130,000), then, in a new
 process, runs the overview page script with Streamlit's AppTest and times:
 a cold run (new process, empty caches), a warm rerun, a filter change, and, as the
 baseline, the raw SQL that computes the same figures. Reports peak memory (RSS). Also times
-``indicators status`` for every mission against the same grouping written as raw SQL.
+``indicators status`` for every mission against the same grouping written as raw SQL, and closing every
+mission's quarter against the same reads replayed raw.
 """
 
 import json
