@@ -181,7 +181,7 @@ def states_frame(states: list[Any]) -> pd.DataFrame:
         {
             "Quarter": s.quarter.label,
             "State": "closed" if s.closed else "reopened",
-            "When": f"{s.at:%d %b %Y %H:%M} UTC" if isinstance(s.at, datetime) else str(s.at)[:16],
+            "When": f"{s.at:%d %b %Y %H:%M} UTC",
             "By": s.actor,
             "Reason": s.reason,
             "SHA-256": s.sha256,
