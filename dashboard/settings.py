@@ -90,6 +90,22 @@ SETTINGS_DOC: dict[str, str] = {
     "ICS_COUNT_UPDATES": "Which updates the dashboard counts: `submitted` (submitted and approved) or `approved` only.",
 }
 
+# The settings of ``notify`` (e-mail), read by it alone (``MailSettings``); README.md documents each too.
+MAIL_SETTINGS_DOC: dict[str, str] = {
+    "ICS_BASE_URL": "The dashboard's address as its users open it; every link in an e-mail starts with it.",
+    "ICS_SMTP_HOST": "The SMTP server `notify` sends through; unset, `notify` sends nothing and says so.",
+    "ICS_SMTP_PORT": "Its port (default 25, 587 with `starttls`, 465 with `ssl`).",
+    "ICS_SMTP_SECURITY": "`none`, `starttls` or `ssl`.",
+    "ICS_SMTP_USER": "The user to log in as, if the server asks for one.",
+    "ICS_SMTP_PASSWORD": "Its password (or `ICS_SMTP_PASSWORD` in `.streamlit/secrets.toml`).",
+    "ICS_SMTP_TIMEOUT_SECONDS": "How long one SMTP step may take before the send counts as failed.",
+    "ICS_MAIL_FROM": "The sender of every message, e.g. `ICS Progress <ics-noreply@state.gov>`.",
+    "ICS_REMIND_DAYS_BEFORE": 'Days before the due date that the "due soon" reminder goes out.',
+    "ICS_REMIND_EVERY_DAYS": "Days between two reminders of an overdue update.",
+    "ICS_REMIND_MAX": "Reminders of an overdue update at most.",
+    "ICS_ESCALATE_AFTER_DAYS": "Days overdue after which a working group's chair hears who has not reported.",
+}
+
 # ICS_COUNT_UPDATES: the state named, and every later state that still counts as received.
 COUNT_CHOICES: dict[str, tuple[str, ...]] = {
     ReviewState.SUBMITTED.value: RECEIVED_STATES,
@@ -164,3 +180,87 @@ class Settings:
     def counted_states(self) -> tuple[str, ...]:
         """The review states the dashboard counts."""
         return COUNT_CHOICES[self.count_updates]
+
+
+SMTP_SECURITY = {"none": 25, "starttls": 587, "ssl": 465}
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+
+
+def _secret_file_value(name: str) -> str:
+    """``name`` from ``.streamlit/secrets.toml`` (top level), or ""."""
+    import tomllib
+
+    try:
+        with SECRETS_FILE.open("rb") as handle:
+            value = tomllib.load(handle).get(name, "")
+    except FileNotFoundError:
+        return ""
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{SECRETS_FILE.name} could not be read ({type(exc).__name__})") from None
+    return str(value)
+
+
+def _address(name: str) -> str:
+    from email.utils import parseaddr
+
+    raw = " ".join(os.environ.get(name, "").split())
+    if raw and "@" not in parseaddr(raw)[1]:
+        raise ValueError(f"{name} must be an e-mail address, such as ICS Progress <ics@example.gov>; got {raw[:80]!r}")
+    return raw
+
+
+def _base_url(name: str) -> str:
+    raw = os.environ.get(name, "").strip() or "http://localhost:8501"
+    if not raw.startswith(("http://", "https://")) or any(c in raw for c in ' "<>\n\r'):
+        raise ValueError(f"{name} must be the dashboard's address, such as https://ics.example.gov; got {raw[:80]!r}")
+    return raw.rstrip("/")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """What ``notify`` needs: the SMTP server, the sender, the links' base and the reminder rules. Read only by
+    ``notify``, so a bad mail setting never stops the dashboard."""
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: str = "none"
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_timeout_seconds: int = 20
+    mail_from: str = ""
+    base_url: str = "http://localhost:8501"
+    remind_days_before: int = 7
+    remind_every_days: int = 7
+    remind_max: int = 4
+    escalate_after_days: int = 14
+
+    @classmethod
+    def from_env(cls) -> "MailSettings":
+        """Read the environment; raises ValueError with a one-line message on a bad value."""
+        security = os.environ.get("ICS_SMTP_SECURITY", "").strip().lower() or "none"
+        if security not in SMTP_SECURITY:
+            raise ValueError(f"ICS_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {security!r}")
+        port = _int("ICS_SMTP_PORT", SMTP_SECURITY[security], 1)
+        if port > 65535:
+            raise ValueError(f"ICS_SMTP_PORT must be a port number from 1 to 65535, got {port}")
+        return cls(
+            smtp_host=os.environ.get("ICS_SMTP_HOST", "").strip(),
+            smtp_port=port,
+            smtp_security=security,
+            smtp_user=os.environ.get("ICS_SMTP_USER", "").strip(),
+            smtp_password=os.environ.get("ICS_SMTP_PASSWORD", "") or _secret_file_value("ICS_SMTP_PASSWORD"),
+            smtp_timeout_seconds=min(_int("ICS_SMTP_TIMEOUT_SECONDS", 20, 1), 300),
+            mail_from=_address("ICS_MAIL_FROM"),
+            base_url=_base_url("ICS_BASE_URL"),
+            remind_days_before=_int("ICS_REMIND_DAYS_BEFORE", 7, 0),
+            remind_every_days=_int("ICS_REMIND_EVERY_DAYS", 7, 1),
+            remind_max=_int("ICS_REMIND_MAX", 4, 0),
+            escalate_after_days=_int("ICS_ESCALATE_AFTER_DAYS", 14, 1),
+        )
+
+    def check_sending(self) -> None:
+        """ValueError (one sentence) unless a server and a sender are set."""
+        if not self.smtp_host:
+            raise ValueError("No SMTP server is set, so nothing was sent: set ICS_SMTP_HOST and ICS_MAIL_FROM.")
+        if not self.mail_from:
+            raise ValueError("No sender is set, so nothing was sent: set ICS_MAIL_FROM.")

@@ -7,7 +7,7 @@ Constraints are named so that Alembic batch migrations on SQLite keep them.
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint, false, true
 from sqlmodel import Field, SQLModel
 
 from models.scales import (
@@ -31,6 +31,9 @@ def _checked(name: str) -> CheckConstraint:
 DUE_DAYS_CHECK = "due_days BETWEEN 0 AND 365"
 """A mission's own due days: none, or at most a year after the quarter ends."""
 
+SEND_HOUR_CHECK = "send_hour BETWEEN 0 AND 23"
+"""The hour of the post's day from which reminders and digests go out."""
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -42,6 +45,7 @@ class Mission(SQLModel, table=True):
         CheckConstraint(check_sql("bureau", BUREAUS), name="ck_mission_bureau"),
         CheckConstraint("reporting_from_quarter BETWEEN 1 AND 4", name="ck_mission_reporting_from_quarter"),
         CheckConstraint(DUE_DAYS_CHECK, name="ck_mission_due_days"),
+        CheckConstraint(SEND_HOUR_CHECK, name="ck_mission_send_hour"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,6 +69,8 @@ class Mission(SQLModel, table=True):
     due_days: int | None = None
     # The mission visitors (and users without a home mission) open on; with none marked, the oldest mission.
     is_default: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The hour (0-23, in ``time_zone``) from which the day's reminders and digests go out.
+    send_hour: int = Field(default=8, sa_column_kwargs={"server_default": "8"})
 
 
 class Goal(SQLModel, table=True):
@@ -350,6 +356,12 @@ class AppUser(SQLModel, table=True):
     bureau: str | None = Field(default=None, max_length=3)
     # The mission the user's pages open on (a link naming another still wins). None: the default mission.
     home_mission_id: int | None = Field(default=None, foreign_key="mission.id")
+    # E-mail: the chair's daily digest of updates waiting for review (on unless turned off on the Account page),
+    # the weekly summary of the quarter (off unless asked for), and reminders of one's own owed or returned
+    # updates, which only an admin can turn off.
+    review_digest: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    weekly_summary: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    reminders_off: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class UserAgency(SQLModel, table=True):
@@ -442,3 +454,38 @@ class SignInThrottle(SQLModel, table=True):
     failures: int = 0
     last_failed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     locked_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class Outbox(SQLModel, table=True):
+    """One e-mail message: decided by ``notify``, then sent. Its ``outbox_ref`` rows say what it tells its recipient
+    about, each at most once per recipient: the same reminder is never queued twice. A run claims the messages it
+    sends (``claim``, ``claimed_at``) so two runs never send one message; ``sent_at`` is set once it went out."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    mission_id: int | None = Field(default=None, foreign_key="mission.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    recipient: str = Field(max_length=254)
+    kind: str = Field(max_length=20)
+    subject: str = Field(max_length=300)
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str = Field(sa_column=Column(Text, nullable=False))
+    claim: str | None = Field(default=None, max_length=40)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    attempts: int = 0
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=True))
+
+
+class OutboxRef(SQLModel, table=True):
+    """What a message tells its recipient about ("owed:3:8107:overdue-1", "returned:5120"): unique per recipient."""
+
+    __tablename__ = "outbox_ref"
+    __table_args__ = (UniqueConstraint("user_id", "ref", name="uq_outbox_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    ref: str = Field(max_length=120)

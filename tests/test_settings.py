@@ -2,12 +2,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.settings import DEFAULT_DATABASE_URL, SETTINGS_DOC, Settings
+from dashboard.settings import DEFAULT_DATABASE_URL, MAIL_SETTINGS_DOC, SETTINGS_DOC, MailSettings, Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(SETTINGS_DOC))
+@pytest.mark.parametrize("name", sorted(SETTINGS_DOC | MAIL_SETTINGS_DOC))
 def test_every_setting_is_documented_in_the_readme(name: str) -> None:
     assert f"| `{name}` |" in README
 
@@ -22,6 +22,7 @@ def test_the_import_size_limit_is_documented_for_every_file_it_bounds() -> None:
 
 def test_every_settings_field_has_a_documented_variable() -> None:
     assert len(SETTINGS_DOC) == len(Settings.__dataclass_fields__) - 1  # data_dir is not configurable
+    assert len(MAIL_SETTINGS_DOC) == len(MailSettings.__dataclass_fields__)
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

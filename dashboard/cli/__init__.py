@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from dashboard.cli import indicator_values, missions, quarters, reports, strategy, updates, users
+from dashboard.cli import indicator_values, missions, notify, quarters, reports, strategy, updates, users
 from dashboard.cli.common import CliError
 from dashboard.domain.actor import AccessDenied
 from dashboard.formats.ics_document import IcsParseError
@@ -22,7 +22,7 @@ from models import format_validation_error
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="ICS progress dashboard tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (strategy, updates, users, missions, reports, indicator_values, quarters):
+    for module in (strategy, updates, users, missions, reports, indicator_values, quarters, notify):
         module.register(sub)
     return parser
 
