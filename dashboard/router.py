@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 import streamlit as st  # noqa: E402
 
 from dashboard.domain.navigation import landing_page, page_names  # noqa: E402
-from dashboard.web import account, cache, config, identity, widgets  # noqa: E402
+from dashboard.web import account, cache, config, deep_link, identity, widgets  # noqa: E402
 
 st.set_page_config(page_title="ICS Progress", page_icon=":material/flag:", layout="wide")
 
@@ -62,9 +62,11 @@ navigation = st.navigation(
         )
         for i, name in enumerate(names)
     ]
+    + deep_link.hidden_pages(actor, names, SPEC, URLS, PAGES)  # a link to a page that needs a sign-in first
 )
-if account.just_signed_in() and (landing := landing_page(names)):  # My to-do or the Overview, never Account
-    st.switch_page(PAGES / SPEC[landing][0])
+if account.just_signed_in() and not deep_link.after_sign_in(names, SPEC, PAGES):
+    if landing := landing_page(names):  # My to-do or the Overview, never Account
+        st.switch_page(PAGES / SPEC[landing][0])
 account.account_box(actor)
 identity.sync_browser()  # the sign-in cookie: taken after a sign-in, dropped after a sign-out
 widgets.banner_slot()  # filled by the page, for the missions it shows (web.sidebar.pick_mission)

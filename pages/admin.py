@@ -15,6 +15,7 @@ from dashboard.web import (
     config,
     gate,
     indicators_section,
+    mail_section,
     quarters_section,
     setup_section,
     widgets,
@@ -48,15 +49,15 @@ tabs = st.tabs(
         "Post setup",
         "Indicators",
         "Quarters",
+        "E-mail",
         "Audit log",
     ],
     key="admin_tab",
     default="Users",
     on_change="rerun",
 )
-tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab_indicators, tab_quarters, tab_log = (
-    tabs
-)
+(tab_users, tab_agencies, tab_groups, tab_objectives, tab_mission, tab_setup, tab_indicators, tab_quarters, tab_mail,
+ tab_log) = tabs  # fmt: skip
 
 with tab_users:
     st.dataframe(
@@ -115,6 +116,9 @@ with tab_indicators:
 
 with tab_quarters:
     quarters_section.quarters_tab(me, forms.FLASH, mission_id, (settings.strategy_start, settings.strategy_end))
+
+with tab_mail:
+    mail_section.outbox_tab(me, forms.FLASH)
 
 with tab_log:
     st.caption("Every admin change, newest first: who, when, and what changed (the last 500).")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.services import sign_in
-from dashboard.web import account, cache, config, identity
+from dashboard.web import account, cache, config, identity, mail_section
 
 actor = identity.current_actor()
 settings = config.settings()
@@ -19,6 +19,7 @@ if actor.signed_in:
         st.info(
             "You are signed in but have no account in this dashboard, so you can view only. Ask an admin for access."
         )
+    mail_section.account_mail(actor)
     if st.button("Sign out", key="signin_out", icon=":material/logout:"):
         identity.sign_out()
         cache.after_write()
