@@ -78,6 +78,7 @@ def _changes(args: argparse.Namespace) -> missions.MissionChanges:
         release_marking=args.release_marking,
         time_zone=args.time_zone,
         due_days=None if args.due_days is None else _due_days(args.due_days),  # type: ignore[arg-type]
+        send_hour=args.send_hour,
         default=True if args.default else None,
     )
 
@@ -117,6 +118,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--due-days", metavar="N", help="days after a quarter ends that updates fall due ('default': ICS_DUE_DAYS)"
     )
+    p.add_argument("--send-hour", type=int, metavar="H", help="hour of the post's day (0-23) e-mail goes out from")
     p.add_argument("--default", action="store_true", help="visitors (and users without a home mission) open here")
     p.set_defaults(func=_cmd_set)
     post_setup.add_setup_command(commands)

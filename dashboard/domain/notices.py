@@ -123,7 +123,7 @@ def clocks(missions: pd.DataFrame, now: datetime, rules: Rules) -> tuple[dict[in
         try:
             local = now.astimezone(zone_of(row.time_zone))
         except ValueError as exc:
-            problems.append(f"{name}: nothing was sent because {exc}; set it on Admin's Missions tab.")
+            problems.append(f"{name}: nothing was sent because {exc}; set it on Admin's Mission settings tab.")
             continue
         quarter, due = reporting_quarter(local.date()), None
         first, last = strategy_quarters(int(row.strategy_start), int(row.strategy_end))

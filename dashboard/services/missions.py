@@ -42,6 +42,7 @@ class MissionChanges:
     release_marking: str | None = None
     time_zone: str | None = None
     due_days: int | Literal["default"] | None = None
+    send_hour: int | None = None  # the hour of the post's day (0-23) from which its e-mail goes out
     default: bool | None = None  # True: visitors open on this mission; False: no longer marked
 
 
@@ -62,6 +63,7 @@ def mission_snapshot(session: Session, mission: Mission) -> dict[str, Any]:
         "release_marking": mission.release_marking,
         "time_zone": mission.time_zone,
         "due_days": mission.due_days,
+        "send_hour": mission.send_hour,
         "default": is_default(session, mission),
     }
 
@@ -182,6 +184,10 @@ def _checked(session: Session, mission: Mission, changes: MissionChanges) -> dic
         values["time_zone"] = check_time_zone(changes.time_zone)
     if changes.due_days is not None:
         values["due_days"] = _due_days(changes.due_days)
+    if changes.send_hour is not None:
+        if isinstance(changes.send_hour, bool) or changes.send_hour not in range(24):
+            raise ValueError(f"Sending hour: {changes.send_hour!r} is not an hour of the day from 0 to 23.")
+        values["send_hour"] = changes.send_hour
     return values
 
 

@@ -36,6 +36,7 @@ MISSION_FIELDS = (
     "time_zone",
     "follow_due_days",
     "due_days",
+    "send_hour",
     "default",
 )
 

@@ -343,6 +343,7 @@ class MissionForm:
     release_marking: str
     markings: list[str]
     time_zone: str | None
+    send_hour: int
     due_days: int  # in effect: the mission's own, else the deployment's
     own_due_days: bool
     deployment_due_days: int
@@ -371,6 +372,7 @@ def mission_form(session: Session, mission_id: int, deployment_due_days: int) ->
         release_marking=mission.release_marking,
         markings=list(dict.fromkeys([*RELEASE_MARKINGS, mission.release_marking])),
         time_zone=mission.time_zone,
+        send_hour=mission.send_hour,
         due_days=mission_due_days(mission.due_days, deployment_due_days),
         own_due_days=mission.due_days is not None,
         deployment_due_days=deployment_due_days,

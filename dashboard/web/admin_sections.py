@@ -335,6 +335,15 @@ def mission_settings(me: str | None, form: MissionForm) -> None:
             zone = _time_zone(form)
         with right:
             due = _due_days(form)
+            hour = st.number_input(
+                "E-mail goes out from (hour of the post's day)",
+                min_value=0,
+                max_value=23,
+                value=form.send_hour,
+                step=1,
+                help="Reminders and digests for this mission are sent from this hour, in its time zone.",
+                key=key("send_hour"),
+            )
         default = st.checkbox(
             "Visitors open on this mission (and users without a home mission)",
             value=form.default,
@@ -353,6 +362,7 @@ def mission_settings(me: str | None, form: MissionForm) -> None:
         release_marking=marking or "",
         time_zone=zone,
         due_days=due,  # type: ignore[arg-type]
+        send_hour=int(hour),
         default=default,
     )
     writes.run_write(

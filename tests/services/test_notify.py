@@ -23,7 +23,11 @@ LIMA = "America/Lima"  # UTC-5 all year
 
 
 def at(text_time: str) -> datetime:
-    return datetime.fromisoformat(text_time).replace(tzinfo=UTC) if "+" not in text_time else datetime.fromisoformat(text_time)
+    return (
+        datetime.fromisoformat(text_time).replace(tzinfo=UTC)
+        if "+" not in text_time
+        else datetime.fromisoformat(text_time)
+    )
 
 
 @pytest.fixture
@@ -108,8 +112,10 @@ def test_due_today_then_overdue_every_seven_days_at_most_four_times(world: World
 def test_a_reporter_who_sent_their_updates_hears_nothing_more(world: World) -> None:
     with read_session(world.engine) as session:
         owed_by_dea = session.execute(
-            text("SELECT o.code FROM objective_agency oa JOIN objective o ON o.id = oa.objective_id "
-                 "JOIN agency a ON a.id = oa.agency_id WHERE a.acronym = 'DEA'")  # fmt: skip
+            text(
+                "SELECT o.code FROM objective_agency oa JOIN objective o ON o.id = oa.objective_id "
+                "JOIN agency a ON a.id = oa.agency_id WHERE a.acronym = 'DEA'"
+            )  # fmt: skip
         ).scalars()
         codes = sorted(set(owed_by_dea))
     for code in codes:
@@ -183,8 +189,17 @@ def test_escalation_tells_the_chair_which_agencies_have_not_reported(world: Worl
 
 
 def test_the_weekly_summary_goes_only_to_those_who_ask_and_only_of_what_they_may_see(world: World) -> None:
-    world.submit(USAID, world.form("1.1", "USAID", status="Off track", risk_level="High", challenges="Customs backlog.",
-                                       risk_note="Mitigated by a second shift."))
+    world.submit(
+        USAID,
+        world.form(
+            "1.1",
+            "USAID",
+            status="Off track",
+            risk_level="High",
+            challenges="Customs backlog.",
+            risk_note="Mitigated by a second shift.",
+        ),
+    )
     with write_session(world.engine) as session:
         notify.set_preferences(session=session, actor_email=VIEWER, email=VIEWER, weekly_summary=True)
         session.execute(text("UPDATE mission SET bureau = 'WHA'"))
@@ -285,8 +300,8 @@ def test_an_unknown_time_zone_or_a_bad_address_is_one_sentence_and_nothing_is_ma
         report = run(world, port, "2026-10-23T15:00:00")
     assert not report.ok and report.decided == [] and inbox.received == []
     assert report.problems == [
-        "Peru (Embassy Lima): nothing was sent because its time zone 'Mars/Olympus_Mons' is not a known IANA time zone; "
-        "set it on Admin's Missions tab."
+        "Peru (Embassy Lima): nothing was sent because its time zone 'Mars/Olympus_Mons' is not a known IANA "
+        "time zone; set it on Admin's Mission settings tab."
     ]
     with write_session(world.engine) as session:
         session.execute(text("UPDATE mission SET time_zone = :z"), {"z": LIMA})
@@ -311,8 +326,10 @@ def test_a_dry_run_sends_and_writes_nothing(world: World) -> None:
 def test_a_closed_quarter_asks_for_nothing(world: World) -> None:
     with write_session(world.engine) as session:
         session.execute(
-            text("INSERT INTO quarter_close (mission_id, fiscal_year, quarter, action, at, actor, reason, snapshot, "
-                 "sha256, figures) VALUES (:m, 2026, 4, 'close', :at, :a, '', '{}', '', '')"),  # fmt: skip
+            text(
+                "INSERT INTO quarter_close (mission_id, fiscal_year, quarter, action, at, actor, reason, snapshot, "
+                "sha256, figures) VALUES (:m, 2026, 4, 'close', :at, :a, '', '{}', '', '')"
+            ),  # fmt: skip
             {"m": world.mission_id, "at": datetime.now(UTC), "a": SYSTEM_ACTOR},
         )
     with smtp_server() as (inbox, port):
