@@ -704,3 +704,89 @@ def run_browser(entries: int, rounds: int, as_json: bool, keep: Path | None = No
         for name, figures in report.items():
             print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
     return 0
+
+
+# --------------------------------------------------------------------------- e-mail
+
+NOTIFY_AT = "2026-11-14T14:00:00+00:00"  # 15 days after FY2026 Q4's updates fell due: overdue and escalation
+CONTRIBUTORS_PER_AGENCY, VIEWERS_PER_MISSION = 2, 2
+
+
+def _notify_people(con: sqlite3.Connection, rng: random.Random) -> int:
+    """Accounts as a deployment of 270 posts has them: two contributors for each agency at each post, a chair for
+    each working group, two viewers per post who take the weekly summary; some last-quarter updates missing,
+    waiting for review or returned. Returns the number of accounts."""
+    users, agency_rows, group_rows = [], [], []
+    missions = con.execute("SELECT id FROM mission ORDER BY id").fetchall()
+    for (m,) in missions:
+        agencies = con.execute(
+            "SELECT DISTINCT oa.agency_id FROM objective_agency oa JOIN objective o ON o.id = oa.objective_id "
+            "WHERE o.mission_id = ?",
+            (m,),
+        ).fetchall()
+        for (agency,) in agencies:
+            for k in range(CONTRIBUTORS_PER_AGENCY):
+                users.append((f"c{k}.a{agency}.m{m}@example.gov", "contributor", False, m))
+                agency_rows.append((len(users), agency, m))
+        for (group,) in con.execute("SELECT id FROM working_group WHERE mission_id = ?", (m,)).fetchall():
+            users.append((f"chair.g{group}@example.gov", "chair", False, m))
+            group_rows.append((len(users), group))
+        users += [(f"v{k}.m{m}@example.gov", "viewer", True, m) for k in range(VIEWERS_PER_MISSION)]
+    con.executemany(
+        "INSERT INTO app_user (email, role, weekly_summary, home_mission_id, failed_attempts, disabled, created_at, "
+        "review_digest, reminders_off) VALUES (?, ?, ?, ?, 0, 0, '2025-01-01 00:00:00', 1, 0)",
+        users,
+    )
+    con.executemany("INSERT INTO user_agency (user_id, agency_id, mission_id) VALUES (?, ?, ?)", agency_rows)
+    con.executemany("INSERT INTO user_working_group (user_id, working_group_id) VALUES (?, ?)", group_rows)
+    last = con.execute("SELECT id FROM status_update WHERE fiscal_year = ? AND quarter = 4", (FIRST_FY + 3,)).fetchall()
+    picked = rng.sample([i for (i,) in last], len(last) // 5)
+    tenth = len(picked) // 4
+    con.executemany("DELETE FROM status_update WHERE id = ?", [(i,) for i in picked[: tenth * 3]])
+    con.executemany("UPDATE status_update SET state = 'submitted' WHERE id = ?", [(i,) for i in picked[tenth * 3 :]])
+    con.executemany(
+        "INSERT INTO review_event (status_update_id, decision, comment, reviewer, created_at) "
+        "VALUES (?, 'returned', 'Add the figures.', 'chair@example.gov', '2026-11-05 10:00:00')",
+        [(i,) for i in picked[tenth * 3 : tenth * 3 + tenth // 3]],
+    )
+    con.commit()
+    return len(users)
+
+
+def notify_figures(path: Path, rounds: int = 3) -> dict[str, float]:
+    """``notify --dry-run`` deciding what is due for every mission and account, median of ``rounds``, on a copy of
+    the database with the accounts of ``_notify_people``."""
+    from datetime import datetime
+
+    from dashboard.services import notify
+    from dashboard.settings import MailSettings, Settings
+    from dashboard.store.database import dispose_engine, get_engine
+
+    copy = Path(tempfile.mkdtemp(prefix="ics-notify-")) / "notify.db"
+    with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    url = f"sqlite:///{copy}"
+    migrate(url)  # a database generated before e-mail gets the outbox
+    with sqlite3.connect(copy) as con:
+        accounts = _notify_people(con, random.Random(11))
+        con.execute("ANALYZE")
+    engine, now = get_engine(url), datetime.fromisoformat(NOTIFY_AT)
+    times, messages = [], 0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        decision = notify.decide(engine, Settings(database_url=url), MailSettings(), now)
+        times.append(time.perf_counter() - start)
+        messages = len(decision.notices)
+    dispose_engine(url)
+    return {"notify_accounts": accounts, "notify_messages": messages, "notify_decide_s": statistics.median(times)}
+
+
+def run_notify(entries: int, as_json: bool, keep: Path | None = None) -> int:
+    """``bench --notify``: deciding the e-mail due across 270 missions and about 8,000 accounts."""
+    path = keep or Path(tempfile.mkdtemp(prefix="ics-bench-")) / "bench.db"
+    if not path.exists():
+        build_database(path, entries)
+    report = {"entries": entries, **notify_figures(path)}
+    report["notify_decide_s"] = round(report["notify_decide_s"], 2)
+    print(json.dumps(report) if as_json else "\n".join(f"{k}: {v}" for k, v in report.items()))
+    return 0

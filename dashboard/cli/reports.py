@@ -77,6 +77,8 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     keep = Path(args.database) if args.database else None
     if args.browser:
         return bench.run_browser(args.entries, args.rounds, args.json, keep)
+    if args.notify:
+        return bench.run_notify(args.entries, args.json, keep)
     return bench.run(args.entries, args.json, keep)
 
 
@@ -100,6 +102,9 @@ def register(sub: Any) -> None:
         "--browser",
         action="store_true",
         help="time Streamlit's floor page and the overview in headless Chromium (demo and generated databases)",
+    )
+    p.add_argument(
+        "--notify", action="store_true", help="time deciding the e-mail due for 270 missions and ~8,000 accounts"
     )
     p.add_argument("--rounds", type=int, default=3, choices=range(1, 11), metavar="1-10", help="rounds (default 3)")
     p.set_defaults(func=_cmd_bench)
