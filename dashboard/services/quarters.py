@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, insert, text
 from sqlmodel import Session, col, select
 
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
 from dashboard.domain.reporting import closed_sentence, day_text
 from dashboard.services.admin import _admin, audit
 from dashboard.store import closed_records
-from models import Mission, Objective, QuarterClose
+from models import AuditEntry, Mission, Objective, QuarterClose
 from models.quarters import quarter_index
 from models.schemas import FieldError
 from models.text import clean_text
@@ -154,6 +154,16 @@ def _store(
 
 
 @dataclass(frozen=True)
+class Closed:
+    """A mission's quarter a batch close closed: the stored record's SHA-256 and size (UTF-8 bytes)."""
+
+    mission_id: int
+    country: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Skipped:
     """A mission a batch close left alone, and why (one sentence)."""
 
@@ -170,7 +180,7 @@ def close_many(
     quarter: FiscalQuarter,
     today: date,
     records: Callable[[Connection, list[int]], dict[int, dict[str, Any]]],
-) -> tuple[list[QuarterClose], list[Skipped]]:
+) -> tuple[list[Closed], list[Skipped]]:
     """Close ``quarter`` for many missions (every mission when ``mission_ids`` is None) in one transaction, as
     ``close`` does for one: writers are excluded first, then ``records(connection, ids)`` reads every record
     inside it. A mission whose quarter is closed already or lies outside its strategy is skipped, with the
@@ -199,9 +209,33 @@ def close_many(
             continue
         skipped.append(Skipped(mission_id, mission.country, reason))
     made = records(session.connection(), kept) if kept else {}
-    rows = [_store(session, actor, found[m], quarter, made[m]) for m in kept]
-    session.flush()
-    return rows, skipped
+    return _store_many(session, actor, [found[m] for m in kept], quarter, made), skipped
+
+
+def _store_many(
+    session: Session, actor: str, missions: list[Mission], quarter: FiscalQuarter, made: dict[int, dict[str, Any]]
+) -> list[Closed]:
+    """``_store`` for many missions in two statements (the closes, then their audit rows)."""
+    at, closes, entries, out = datetime.now(UTC), [], [], []
+    for mission in missions:
+        assert mission.id is not None
+        stored = closed_records.canonical(made[mission.id])
+        sha, size = closed_records.digest(stored), len(stored.encode("utf-8"))
+        closes.append(
+            {"mission_id": mission.id, "fiscal_year": quarter.fiscal_year, "quarter": quarter.quarter,
+             "action": "close", "actor": actor, "at": at, "reason": "", "snapshot": stored, "sha256": sha,
+             "figures": closed_records.figures_of(made[mission.id])}
+        )  # fmt: skip
+        entries.append(
+            {"at": at, "actor": actor, "action": "close quarter", "entity": "quarter",
+             "entity_key": f"{mission.country} {quarter.label}"[:200], "before": json.dumps(None),
+             "after": json.dumps({"sha256": sha, "bytes": size}, sort_keys=True, default=str)}
+        )  # fmt: skip
+        out.append(Closed(mission.id, mission.country, sha, size))
+    if closes:
+        session.execute(insert(QuarterClose), closes)
+        session.execute(insert(AuditEntry), entries)
+    return out
 
 
 def _closed_now(session: Session, quarter: FiscalQuarter) -> dict[int, tuple[datetime, str]]:

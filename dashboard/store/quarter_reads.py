@@ -7,7 +7,7 @@ The statements are those of ``queries``, ``rollup`` and ``indicators``, scoped t
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, TextClause, bindparam, text
 
 from dashboard.store import indicators, rollup
 from dashboard.store.queries import _NAMES, LATEST_REVIEW_SQL, UPDATE_COLUMNS
@@ -21,7 +21,17 @@ Rows = list[tuple]
 
 def _run(connection: Connection, sql: str, params: dict[str, object], *expanding: str) -> Rows:
     statement = text(sql).bindparams(*(bindparam(name, expanding=True) for name in expanding))
-    return [tuple(row) for row in connection.execute(statement, params)]
+    return _tuples(connection, statement, params)
+
+
+def _tuples(connection: Connection, statement: TextClause, params: dict[str, object]) -> Rows:
+    """Every row at once, as the driver hands them out (a textual statement's values pass through no type
+    processing, so they are what its result's rows would hold), as plain tuples."""
+    result = connection.execute(statement, params)
+    try:
+        return list(map(tuple, result.cursor.fetchall()))  # type: ignore[attr-defined]
+    finally:
+        result.close()
 
 
 def missions(connection: Connection, ids: Sequence[int]) -> Rows:
@@ -94,20 +104,20 @@ def rollup_rows(connection: Connection, ids: Sequence[int], qindex: int, states:
 def sheets(connection: Connection, ids: Sequence[int]) -> Rows:
     params: dict[str, object] = {}
     statement = indicators.sheets_statement(None, None, params, missions=ids)
-    return [tuple(row) for row in connection.execute(statement, params)]
+    return _tuples(connection, statement, params)
 
 
 def targets(connection: Connection, ids: Sequence[int]) -> Rows:
     """(mission_id, indicator_id, fiscal_year, quarter, value)."""
     params: dict[str, object] = {}
     statement = indicators.targets_statement(None, None, params, missions=ids, with_mission=True)
-    return [tuple(row) for row in connection.execute(statement, params)]
+    return _tuples(connection, statement, params)
 
 
 def actuals(connection: Connection, ids: Sequence[int], states: tuple[str, ...], quarter: tuple[int, int]) -> Rows:
     params: dict[str, object] = {}
     statement = indicators.actuals_statement(None, None, states, quarter, params, missions=ids)
-    return [tuple(row) for row in connection.execute(statement, params)]
+    return _tuples(connection, statement, params)
 
 
 def strategy(connection: Connection, ids: Sequence[int]) -> Rows:

@@ -6,6 +6,7 @@ makes for that mission alone, to the byte: every section's cells are written as 
 would write them (a column of whole numbers with a gap in it is a column of floats, as pandas reads it).
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,19 +26,23 @@ from models.scales import STATUS_LEVELS, AgencyRole, combine_risk, combine_statu
 from models.tables import OPEN_END
 
 Row = tuple[Any, ...]
-PLAIN = {int, str, bool, type(None)}
+NONE = type(None)
+PLAIN = {int, str, bool, NONE}
 EXPECTED_KEPT = EXPECTED_COLUMNS[:-2]  # without from_qindex and until_qindex
 UPDATE_FIELDS = quarter_reads.UPDATE_FIELDS
 _U = {name: i for i, name in enumerate(UPDATE_FIELDS)}
 
 
-def _column(values: Sequence[Any], kinds: set[type]) -> list[Any]:
-    """One column's cells as ``closed_records.section`` writes a frame's: ``kinds`` are the types of the whole
-    frame's column (whole numbers with a gap, or with fractions, are floats; NaN is null)."""
-    if float in kinds or (int in kinds and type(None) in kinds):
+def _column(values: Sequence[Any], kinds: set[type]) -> list[Any] | None:
+    """One column's cells as ``closed_records.section`` writes a frame's, or None when they are written as they
+    are: ``kinds`` are the types of the whole frame's column (whole numbers with a gap, or with fractions, are
+    floats; NaN is null)."""
+    if float in kinds or (int in kinds and NONE in kinds):
+        if kinds == {float} and all(v == v for v in values):
+            return None
         return [None if v is None or v != v else float(v) for v in values]
     if kinds <= PLAIN:
-        return list(values)
+        return None
     return [closed_records.json_value(v) for v in values]
 
 
@@ -45,11 +50,13 @@ def section(columns: Sequence[str], rows: Sequence[Row], frame: Sequence[Row] | 
     """``closed_records.section`` of the frame holding ``rows`` (or of ``frame``, whose part ``rows`` are: its
     columns' types are the frame's)."""
     whole = list(zip(*frame, strict=True)) if frame else []
-    cells = []
+    cells, changed = [], False
     for i, values in enumerate(zip(*rows, strict=True)):
-        kinds = set(map(type, whole[i] if whole else values))
-        cells.append(_column(values, kinds))
-    return {"columns": list(columns), "rows": [list(row) for row in zip(*cells, strict=True)]}
+        written = _column(values, set(map(type, whole[i] if whole else values)))
+        changed |= written is not None
+        cells.append(values if written is None else written)
+    out = list(map(list, zip(*cells, strict=True) if changed else rows))
+    return {"columns": list(columns), "rows": out}
 
 
 def _by_mission(rows: Iterable[Row]) -> dict[int, list[Row]]:
@@ -84,10 +91,19 @@ def _expected(pairs: list[Row], groups: list[Row]) -> dict[int, list[Row]]:
         spans.setdefault(objective_id, []).append((group_id, name, start, OPEN_END if until is None else until))
     out: dict[int, list[Row]] = defaultdict(list)
     for mission_id, objective_id, *pair, start, until in pairs:
-        for first, last, group_id, name in _group_spans(spans.get(objective_id, []), start, until):
+        for first, last, group_id, name in _spans(spans.get(objective_id, []), start, until):
             group = "(no working group)" if name is None else name
             out[mission_id].append((objective_id, *pair, group_id, group, first, last))
     return out
+
+
+def _spans(groups: list[tuple[int, str, int, int]], start: int, end: int) -> list[tuple[int, int, Any, Any]]:
+    """``queries._group_spans``, without its work in the usual cases: no group, or one group covering it all."""
+    if not groups:
+        return [(start, end, None, None)]
+    if len(groups) == 1 and groups[0][2] <= start and groups[0][3] >= end:
+        return [(start, end, groups[0][0], groups[0][1])]
+    return _group_spans(groups, start, end)
 
 
 def read(connection: Connection, ids: Sequence[int], quarter: FiscalQuarter, states: tuple[str, ...]) -> Reads:
@@ -174,28 +190,32 @@ def _update_rows(reads: Reads, mission_id: int, quarter: FiscalQuarter) -> tuple
     return now, before
 
 
+@functools.cache
+def _combined(rule: Callable[[Iterable[str]], str], values: frozenset[str]) -> str:
+    """``combine_status`` or ``combine_risk`` of a set of values (both depend on the set alone)."""
+    return rule(values)
+
+
 def _as_of(now: list[Row], updates: list[Row]) -> list[dict[str, Any]]:
     """``aggregation.objectives_as_of``'s rows, in position order."""
+    oid, position = _E["objective_id"], _E["position"]
     objectives: dict[int, dict[str, Any]] = {}
     for r in now:
-        found = objectives.get(r[_E["objective_id"]])
+        found = objectives.get(r[oid])
         if found is None:
-            objectives[r[_E["objective_id"]]] = {
-                "objective_id": r[_E["objective_id"]],
-                "position": r[_E["position"]],
-                "expected": 1,
-            }
+            objectives[r[oid]] = {"objective_id": r[oid], "position": r[position], "expected": 1}
         else:
             found["expected"] += 1
+    uid, status, progress, risk = _U["objective_id"], _U["status"], _U["progress"], _U["risk_level"]
     reports: dict[int, list[Row]] = defaultdict(list)
     for u in updates:
-        reports[u[_U["objective_id"]]].append(u)
+        reports[u[uid]].append(u)
     for objective_id, found in objectives.items():
         part = reports.get(objective_id)
         if part:
-            found["status"] = combine_status(u[_U["status"]] for u in part)
-            found["progress"] = sum(u[_U["progress"]] for u in part) / len(part)
-            found["risk_level"] = combine_risk(u[_U["risk_level"]] for u in part)
+            found["status"] = _combined(combine_status, frozenset([u[status] for u in part]))
+            found["progress"] = sum([u[progress] for u in part]) / len(part)
+            found["risk_level"] = _combined(combine_risk, frozenset([u[risk] for u in part]))
         else:
             found |= {"status": NO_UPDATE, "progress": None, "risk_level": None}
     return sorted(objectives.values(), key=lambda o: o["position"])
