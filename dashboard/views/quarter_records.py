@@ -7,6 +7,7 @@ would write them (a column of whole numbers with a gap in it is a column of floa
 """
 
 import functools
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -275,6 +276,20 @@ def build_many(
     ids = sorted(set(mission_ids))
     if not ids:
         return {}
+    # Hundreds of thousands of small tuples and lists that hold no cycles: the cyclic collector's passes over
+    # them, while they are made, would cost about as much as making them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(connection, ids, quarter, states, on_target)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(
+    connection: Connection, ids: list[int], quarter: FiscalQuarter, states: tuple[str, ...], on_target: float
+) -> dict[int, dict[str, Any]]:
     reads = read(connection, ids, quarter, states)
     parts, status = {}, {}
     for mission_id in ids:
