@@ -6,7 +6,7 @@ process, runs the overview page script with Streamlit's AppTest and times:
 a cold run (new process, empty caches), a warm rerun, a filter change, and, as the
 baseline, the raw SQL that computes the same figures. Reports peak memory (RSS). Also times
 ``indicators status`` for every mission against the same grouping written as raw SQL, and closing every
-mission's quarter against the same reads replayed raw.
+mission's quarter at once (``quarter close --all-missions``) against the same reads replayed raw.
 """
 
 import json
@@ -379,8 +379,9 @@ def status_figures(path: Path, rounds: int = 3) -> dict[str, float]:
 
 
 def close_figures(path: Path) -> dict[str, float]:
-    """Closing FY2026 Q4 for every mission, one after another as an admin would (on a copy of the database), against
-    the same reads run raw: every SELECT the closes ran, captured as they ran and replayed on a new connection."""
+    """Closing FY2026 Q4 for every mission at once, as ``quarter close --all-missions`` does (on a copy of the
+    database), against the same reads run raw: every SELECT the close ran, captured as it ran and replayed on a new
+    connection."""
     from sqlalchemy import event
 
     from dashboard.domain.actor import SYSTEM_ACTOR
@@ -388,7 +389,7 @@ def close_figures(path: Path) -> dict[str, float]:
     from dashboard.services import quarters
     from dashboard.settings import Settings
     from dashboard.store.database import dispose_engine, get_engine, transact
-    from dashboard.views import quarter_record
+    from dashboard.views import quarter_records
 
     copy = Path(tempfile.mkdtemp(prefix="ics-close-")) / "close.db"
     with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
@@ -404,24 +405,23 @@ def close_figures(path: Path) -> dict[str, float]:
             reads.append((statement, parameters))
 
     quarter, today = FiscalQuarter(FIRST_FY + 3, 4), date(FIRST_FY + 4, 1, 15)
-    sizes = []
     event.listen(engine, "before_cursor_execute", capture)
     start = time.perf_counter()
-    for mission_id in range(1, MISSIONS + 1):
-        row = transact(
-            engine,
-            lambda s, m=mission_id: quarters.close(
-                session=s,
-                actor_email=SYSTEM_ACTOR,
-                mission_id=m,
-                quarter=quarter,
-                today=today,
-                record=quarter_record.reader(m, quarter, settings),
-            ),
-        )
-        sizes.append(len(row.snapshot))
+    rows, skipped = transact(
+        engine,
+        lambda s: quarters.close_many(
+            session=s,
+            actor_email=SYSTEM_ACTOR,
+            mission_ids=None,
+            quarter=quarter,
+            today=today,
+            records=quarter_records.reader(quarter, settings),
+        ),
+    )
     closing = time.perf_counter() - start
     event.remove(engine, "before_cursor_execute", capture)
+    if skipped or len(rows) != MISSIONS:
+        raise RuntimeError(f"closed {len(rows)} of {MISSIONS} missions' quarters")
     dispose_engine(url)
     connection = sqlite3.connect(copy)
     start = time.perf_counter()
@@ -433,7 +433,7 @@ def close_figures(path: Path) -> dict[str, float]:
         "close_all_s": closing,
         "close_sql_s": raw,
         "close_reads": len(reads),
-        "record_kb": statistics.median(sizes) / 1024,
+        "record_kb": statistics.median(row.size for row in rows) / 1024,
     }
 
 

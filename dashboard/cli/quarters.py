@@ -13,13 +13,15 @@ from dashboard.services import quarters
 from dashboard.settings import Settings
 from dashboard.store import closed_records
 from dashboard.store.database import get_engine, migrate, read_session, transact
-from dashboard.views import quarter_compare, quarter_record
+from dashboard.views import quarter_compare, quarter_record, quarter_records
 from models import Mission
 
 
 def _cmd_close(args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings.database_url)
     engine = get_engine(settings.database_url)
+    if args.all_missions:
+        return _close_all(args, settings)
     with read_session(engine) as session:
         mission = one_mission(session, args.mission)
     assert mission.id is not None
@@ -41,6 +43,33 @@ def _cmd_close(args: argparse.Namespace, settings: Settings) -> int:
         f"({time.perf_counter() - start:.2f} s)"
     )
     return 0
+
+
+def _close_all(args: argparse.Namespace, settings: Settings) -> int:
+    """``quarter close Q --all-missions``: every mission's quarter in one transaction; a mission whose quarter is
+    closed already or outside its strategy is skipped with one line. Non-zero when nothing was closed."""
+    start = time.perf_counter()
+    rows, skipped = transact(
+        get_engine(settings.database_url),
+        lambda s: quarters.close_many(
+            session=s,
+            actor_email=args.as_email,
+            mission_ids=None,
+            quarter=args.quarter,
+            today=date.today(),
+            records=quarter_records.reader(args.quarter, settings),
+        ),
+    )
+    for row in rows:
+        print(f"closed {row.country} {args.quarter.label}: record of {row.size:,} bytes, SHA-256 {row.sha256}")
+    for skip in skipped:
+        print(f"skipped {skip.country}: {skip.reason}")
+    size = sum(row.size for row in rows)
+    print(
+        f"closed {args.quarter.label} for {len(rows)} of {len(rows) + len(skipped)} missions "
+        f"({len(skipped)} skipped; records of {size:,} bytes in all) in {time.perf_counter() - start:.2f} s"
+    )
+    return 0 if rows else 1
 
 
 def _cmd_reopen(args: argparse.Namespace, settings: Settings) -> int:
@@ -122,7 +151,12 @@ def register(sub: Any) -> None:
     )
     p = quarter.add_parser("close", help="close a quarter into a record that holds")
     p.add_argument("quarter", type=quarter_arg, metavar="FY2026Q3")
-    p.add_argument("--mission", metavar="M", help="mission id or country (needed when there are several)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--mission", metavar="M", help="mission id or country (needed when there are several)")
+    which.add_argument(
+        "--all-missions", action="store_true", help="every mission at once (those closed already or outside "
+        "their strategy are skipped)"
+    )  # fmt: skip
     p.add_argument("--as", dest="as_email", required=True, metavar="EMAIL", help="the admin closing it")
     p.set_defaults(func=_cmd_close)
     p = quarter.add_parser("reopen", help="reopen a closed quarter, with the reason")

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, insert, text
 from sqlmodel import Session, col, select
 
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
 from dashboard.domain.reporting import closed_sentence, day_text
 from dashboard.services.admin import _admin, audit
 from dashboard.store import closed_records
-from models import Mission, Objective, QuarterClose
+from models import AuditEntry, Mission, Objective, QuarterClose
 from models.quarters import quarter_index
 from models.schemas import FieldError
 from models.text import clean_text
@@ -119,10 +119,18 @@ def close(
     event = newest(session, mission_id, quarter)
     if event is not None and event.action == "close":
         raise FieldError("quarter", f"{quarter.label} is already closed (on {day_text(event.at)} by {event.actor})")
-    made = record(session.connection())
+    row = _store(session, actor, mission, quarter, record(session.connection()))
+    session.flush()
+    return row
+
+
+def _store(
+    session: Session, actor: str, mission: Mission, quarter: FiscalQuarter, made: dict[str, Any]
+) -> QuarterClose:
+    """Add the close of ``mission``'s ``quarter`` with its record ``made`` (canonical JSON and SHA-256), audited."""
     stored = closed_records.canonical(made)
     row = QuarterClose(
-        mission_id=mission_id,
+        mission_id=mission.id,
         fiscal_year=quarter.fiscal_year,
         quarter=quarter.quarter,
         action="close",
@@ -142,8 +150,103 @@ def close(
         before=None,
         after={"sha256": row.sha256, "bytes": len(stored.encode("utf-8"))},
     )
-    session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A mission's quarter a batch close closed: the stored record's SHA-256 and size (UTF-8 bytes)."""
+
+    mission_id: int
+    country: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A mission a batch close left alone, and why (one sentence)."""
+
+    mission_id: int
+    country: str
+    reason: str
+
+
+def close_many(
+    *,
+    session: Session,
+    actor_email: str | None,
+    mission_ids: list[int] | None,
+    quarter: FiscalQuarter,
+    today: date,
+    records: Callable[[Connection, list[int]], dict[int, dict[str, Any]]],
+) -> tuple[list[Closed], list[Skipped]]:
+    """Close ``quarter`` for many missions (every mission when ``mission_ids`` is None) in one transaction, as
+    ``close`` does for one: writers are excluded first, then ``records(connection, ids)`` reads every record
+    inside it. A mission whose quarter is closed already or lies outside its strategy is skipped, with the
+    reason; a quarter that has not ended, an unknown mission or someone not an admin refuses the whole batch."""
+    actor = _admin(session, actor_email)
+    if quarter >= FiscalQuarter.containing(today):
+        raise FieldError("quarter", f"{quarter.label} has not ended yet: a quarter closes once it is over")
+    found = {m.id: m for m in session.exec(select(Mission).order_by(col(Mission.id)))}
+    wanted = sorted(found) if mission_ids is None else sorted(set(mission_ids))
+    unknown = [m for m in wanted if m not in found]
+    if unknown:
+        raise FieldError("mission", f"not found: {', '.join(str(m) for m in unknown)}")
+    _exclude_writers(session)
+    closed = _closed_now(session, quarter)
+    skipped, kept = [], []
+    for mission_id in wanted:
+        mission = found[mission_id]
+        first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+        if not first <= quarter <= last:
+            reason = f"{quarter.label} is outside the strategy period ({first.label} to {last.label})"
+        elif mission_id in closed:
+            at, by = closed[mission_id]
+            reason = f"{quarter.label} is already closed (on {day_text(at)} by {by})"
+        else:
+            kept.append(mission_id)
+            continue
+        skipped.append(Skipped(mission_id, mission.country, reason))
+    made = records(session.connection(), kept) if kept else {}
+    return _store_many(session, actor, [found[m] for m in kept], quarter, made), skipped
+
+
+def _store_many(
+    session: Session, actor: str, missions: list[Mission], quarter: FiscalQuarter, made: dict[int, dict[str, Any]]
+) -> list[Closed]:
+    """``_store`` for many missions in two statements (the closes, then their audit rows)."""
+    at, closes, entries, out = datetime.now(UTC), [], [], []
+    for mission in missions:
+        assert mission.id is not None
+        stored = closed_records.canonical(made[mission.id])
+        sha, size = closed_records.digest(stored), len(stored.encode("utf-8"))
+        closes.append(
+            {"mission_id": mission.id, "fiscal_year": quarter.fiscal_year, "quarter": quarter.quarter,
+             "action": "close", "actor": actor, "at": at, "reason": "", "snapshot": stored, "sha256": sha,
+             "figures": closed_records.figures_of(made[mission.id])}
+        )  # fmt: skip
+        entries.append(
+            {"at": at, "actor": actor, "action": "close quarter", "entity": "quarter",
+             "entity_key": f"{mission.country} {quarter.label}"[:200], "before": json.dumps(None),
+             "after": json.dumps({"sha256": sha, "bytes": size}, sort_keys=True, default=str)}
+        )  # fmt: skip
+        out.append(Closed(mission.id, mission.country, sha, size))
+    if closes:
+        session.execute(insert(QuarterClose), closes)
+        session.execute(insert(AuditEntry), entries)
+    return out
+
+
+def _closed_now(session: Session, quarter: FiscalQuarter) -> dict[int, tuple[datetime, str]]:
+    """Mission -> (when, by whom) for each mission whose ``quarter``'s newest event is a close."""
+    events = session.exec(
+        select(QuarterClose)
+        .where(QuarterClose.fiscal_year == quarter.fiscal_year, QuarterClose.quarter == quarter.quarter)
+        .order_by(col(QuarterClose.id))
+    )
+    newest_by = {event.mission_id: event for event in events}
+    return {m: (e.at, e.actor) for m, e in newest_by.items() if e.action == "close"}
 
 
 def reopen(

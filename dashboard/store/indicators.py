@@ -6,6 +6,8 @@ A value reported with a status update counts while that update counts (its revie
 counted revision; a revision with no value ("not yet available") is an actual of none.
 """
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import Engine, TextClause, bindparam, text
 
@@ -38,8 +40,14 @@ SHEET_COLUMNS = [
 ]
 
 
-def _scope(mission_id: int | None, bureau: str | None, params: dict[str, object]) -> str:
-    """The objectives read (``o``): one mission's, one bureau's (``mission_id`` None) or every mission's."""
+def _scope(
+    mission_id: int | None, bureau: str | None, params: dict[str, object], missions: Sequence[int] | None = None
+) -> str:
+    """The objectives read (``o``): one mission's, one bureau's (``mission_id`` None) or every mission's; or, given
+    ``missions``, those missions' (bound as the expanding ``missions``)."""
+    if missions is not None:
+        params["missions"] = list(missions)
+        return "o.mission_id IN :missions"
     if mission_id is not None:
         params["mission_id"] = mission_id
         return "o.mission_id = :mission_id"
@@ -55,9 +63,11 @@ def _frame(engine: Engine, sql: TextClause, params: dict[str, object], columns: 
     return pd.DataFrame(rows, columns=columns)
 
 
-def sheets_statement(mission_id: int | None, bureau: str | None, params: dict[str, object]) -> TextClause:
+def sheets_statement(
+    mission_id: int | None, bureau: str | None, params: dict[str, object], *, missions: Sequence[int] | None = None
+) -> TextClause:
     """``sheets_frame``'s statement (shared with ``bench``, which times it raw); fills ``params``."""
-    return text(
+    return _expanding(
         f"""
         SELECT i.id AS indicator_id, i.code, i.objective_id, o.code AS objective_code,
                COALESCE(g.code, 'M') AS goal_code, i.name, i.definition, i.unit, i.direction, i.baseline,
@@ -67,10 +77,16 @@ def sheets_statement(mission_id: int | None, bureau: str | None, params: dict[st
         JOIN objective o ON o.id = i.objective_id
         LEFT JOIN goal g ON g.id = o.goal_id
         LEFT JOIN agency a ON a.id = i.agency_id
-        WHERE {_scope(mission_id, bureau, params)} AND o.retired_on IS NULL AND i.retired_on IS NULL
+        WHERE {_scope(mission_id, bureau, params, missions)} AND o.retired_on IS NULL AND i.retired_on IS NULL
         ORDER BY o.mission_id, o.position, i.code, i.name
-        """
+        """,
+        missions,
     )
+
+
+def _expanding(sql: str, missions: Sequence[int] | None) -> TextClause:
+    statement = text(sql)
+    return statement if missions is None else statement.bindparams(bindparam("missions", expanding=True))
 
 
 def sheets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None = None) -> pd.DataFrame:
@@ -79,14 +95,22 @@ def sheets_frame(engine: Engine, mission_id: int | None, *, bureau: str | None =
     return _frame(engine, sheets_statement(mission_id, bureau, params), params, SHEET_COLUMNS)
 
 
-def targets_statement(mission_id: int | None, bureau: str | None, params: dict[str, object]) -> TextClause:
-    return text(
+def targets_statement(
+    mission_id: int | None,
+    bureau: str | None,
+    params: dict[str, object],
+    *,
+    missions: Sequence[int] | None = None,
+    with_mission: bool = False,
+) -> TextClause:
+    return _expanding(
         f"""
-        SELECT t.indicator_id, t.fiscal_year, t.quarter, t.value
+        SELECT {"o.mission_id, " if with_mission else ""}t.indicator_id, t.fiscal_year, t.quarter, t.value
         FROM indicator_target t JOIN indicator i ON i.id = t.indicator_id JOIN objective o ON o.id = i.objective_id
-        WHERE {_scope(mission_id, bureau, params)}
+        WHERE {_scope(mission_id, bureau, params, missions)}
         ORDER BY t.indicator_id, t.fiscal_year, t.quarter
-        """
+        """,
+        missions,
     )
 
 
@@ -106,6 +130,8 @@ def actuals_statement(
     states: tuple[str, ...],
     quarter: tuple[int, int] | None,
     params: dict[str, object],
+    *,
+    missions: Sequence[int] | None = None,
 ) -> TextClause:
     params["states"] = list(states)
     only = ""
@@ -124,13 +150,13 @@ def actuals_statement(
             JOIN objective o ON o.id = i.objective_id
             LEFT JOIN status_update su ON su.id = v.status_update_id
             LEFT JOIN ({LATEST_REVIEW_SQL}) re ON re.status_update_id = su.id
-            WHERE {_scope(mission_id, bureau, params)}{only}
+            WHERE {_scope(mission_id, bureau, params, missions)}{only}
               AND (v.status_update_id IS NULL OR COALESCE(re.decision, su.state) IN :states)
         ) v LEFT JOIN agency a ON a.id = v.agency_id
         WHERE v.rn = 1
         ORDER BY v.indicator_id, v.fiscal_year, v.quarter
         """
-    ).bindparams(bindparam("states", expanding=True))
+    ).bindparams(*(bindparam(name, expanding=True) for name in ("states", "missions")[: 1 + (missions is not None)]))
 
 
 def actuals_frame(

@@ -84,13 +84,21 @@ def _mission_scope(bureau: str | None, params: dict[str, object]) -> str:
 
 
 def objective_quarters_sql(
-    bureau: str | None, params: dict[str, object], dialect: str, mission_id: int | None = None
+    bureau: str | None,
+    params: dict[str, object],
+    dialect: str,
+    mission_id: int | None = None,
+    *,
+    missions: list[int] | None = None,
 ) -> str:
     """The grouped statement (shared with ``bench``, which times it raw). Reports are grouped per objective and
     quarter first; only those few rows are then joined to their objective, goal and mission. A report counts
     when its agency owed it in its quarter (``sql.owed_sql``), as on the mission's own pages."""
     scope = ""
-    if mission_id is not None:  # one mission's rows (a quarter's record)
+    if missions is not None:  # several missions' rows (their quarters' records, closed together)
+        params["missions"] = missions
+        scope = " AND su.objective_id IN (SELECT o.id FROM objective o WHERE o.mission_id IN :missions)"
+    elif mission_id is not None:  # one mission's rows (a quarter's record)
         params["mission_id"] = mission_id
         scope = " AND su.objective_id IN (SELECT o.id FROM objective o WHERE o.mission_id = :mission_id)"
     elif bureau is not None:
