@@ -161,30 +161,38 @@ def _day(day: date) -> str:
 
 @dataclass(frozen=True)
 class People:
-    """The accounts that can hear something, by what they do."""
+    """The accounts that can hear something, by what they do (disabled accounts hear nothing)."""
 
     users: pd.DataFrame
     reporters: dict[tuple[int, int], list[int]]  # (mission, agency) -> users who report for it
     chairs: dict[int, list[int]]  # working group -> its chairs
+    emails: dict[int, str]
+    flags: dict[str, dict[int, bool]]  # "reminders_off", "review_digest", "weekly_summary" -> user -> value
 
     @classmethod
     def of(cls, users: pd.DataFrame, agency_bindings: pd.DataFrame, group_bindings: pd.DataFrame) -> "People":
-        users = users[~users["disabled"].astype(bool)].set_index("user_id", drop=False)
+        users = users[~users["disabled"].astype(bool)]
+        roles = dict(zip(users["user_id"].astype(int), users["role"], strict=True))
         reporters: dict[tuple[int, int], list[int]] = {}
         for user, mission, agency in agency_bindings[["user_id", "mission_id", "agency_id"]].itertuples(index=False):
-            if user in users.index and users.at[user, "role"] != Role.VIEWER.value:
+            if roles.get(int(user), Role.VIEWER.value) != Role.VIEWER.value:
                 reporters.setdefault((int(mission), int(agency)), []).append(int(user))
         chairs: dict[int, list[int]] = {}
         for user, group in group_bindings[["user_id", "working_group_id"]].itertuples(index=False):
-            if user in users.index and users.at[user, "role"] == Role.CHAIR.value:
+            if roles.get(int(user)) == Role.CHAIR.value:
                 chairs.setdefault(int(group), []).append(int(user))
-        return cls(users, reporters, chairs)
+        ids = users["user_id"].astype(int)
+        flags = {
+            name: dict(zip(ids, users[name].astype(bool), strict=True))
+            for name in ("reminders_off", "review_digest", "weekly_summary")
+        }
+        return cls(users, reporters, chairs, dict(zip(ids, users["email"].astype(str), strict=True)), flags)
 
     def email(self, user: int) -> str:
-        return str(self.users.at[user, "email"])
+        return self.emails[user]
 
     def flag(self, user: int, name: str) -> bool:
-        return bool(self.users.at[user, name])
+        return self.flags[name][user]
 
 
 def _update_line(row: Any, mission_id: int, page: str, quarter: FiscalQuarter, detail: str = "") -> Line:
@@ -197,16 +205,14 @@ def _update_line(row: Any, mission_id: int, page: str, quarter: FiscalQuarter, d
     return Line(f"{row.code} · {row.agency} · {quarter.label}: {row.objective_title}", path(page, params), detail)
 
 
-def _by_user(rows: pd.DataFrame, people: People, mission_id: int) -> dict[int, pd.DataFrame]:
-    """The rows each reporter of their agency hears of (reminders not turned off for them by an admin)."""
+def _by_user(rows: list[Any], people: People, mission_id: int) -> dict[int, list[int]]:
+    """The positions of the rows each reporter of their agency hears of (reminders not turned off by an admin)."""
     out: dict[int, list[int]] = {}
-    if rows.empty:
-        return {}
-    for position, agency in enumerate(rows["agency_id"]):
-        for user in people.reporters.get((mission_id, int(agency)), []):
+    for position, row in enumerate(rows):
+        for user in people.reporters.get((mission_id, int(row.agency_id)), []):
             if not people.flag(user, "reminders_off"):
                 out.setdefault(user, []).append(position)
-    return {user: rows.iloc[positions] for user, positions in out.items()}
+    return out
 
 
 def owed_notices(clock: Clock, owed: pd.DataFrame, people: People, rules: Rules) -> list[Notice]:
@@ -224,13 +230,13 @@ def owed_notices(clock: Clock, owed: pd.DataFrame, people: People, rules: Rules)
         "overdue": f"{plural(-days, 'day')} late (due on {_day(clock.due)})",
     }[kind]
     out = []
-    for user, rows in _by_user(owed, people, clock.mission_id).items():
-        lines = tuple(
-            _update_line(
-                row, clock.mission_id, "submit", quarter, "Returned for fixing" if row.state == "returned" else ""
-            )
-            for row in rows.itertuples()
-        )
+    rows = list(owed.itertuples(index=False))
+    every = [
+        _update_line(row, clock.mission_id, "submit", quarter, "Returned for fixing" if row.state == "returned" else "")
+        for row in rows
+    ]
+    for user, positions in _by_user(rows, people, clock.mission_id).items():
+        lines = tuple(every[p] for p in positions)
         count = plural(len(lines), "update")
         out.append(
             Notice(
@@ -251,9 +257,10 @@ def owed_notices(clock: Clock, owed: pd.DataFrame, people: People, rules: Rules)
 def returned_notices(clock: Clock, returned: pd.DataFrame, people: People, sent: set[tuple[int, str]]) -> list[Notice]:
     """Each update a chair returned, with the comment, once, to the people who report for its agency."""
     out = []
-    for user, rows in _by_user(returned, people, clock.mission_id).items():
-        rows = rows[[(user, f"returned:{r}") not in sent for r in rows["review_id"]]]
-        if rows.empty:
+    every = list(returned.itertuples(index=False))
+    for user, positions in _by_user(every, people, clock.mission_id).items():
+        rows = [every[p] for p in positions if (user, f"returned:{every[p].review_id}") not in sent]
+        if not rows:
             continue
         lines = tuple(
             _update_line(
@@ -265,7 +272,7 @@ def returned_notices(clock: Clock, returned: pd.DataFrame, people: People, sent:
                 if str(row.comment).strip()
                 else f"Returned by {row.reviewer}",
             )
-            for row in rows.itertuples()
+            for row in rows
         )
         out.append(
             Notice(
@@ -273,7 +280,7 @@ def returned_notices(clock: Clock, returned: pd.DataFrame, people: People, sent:
                 email=people.email(user),
                 mission_id=clock.mission_id,
                 kind="returned",
-                refs=tuple(f"returned:{r}" for r in rows["review_id"]),
+                refs=tuple(f"returned:{row.review_id}" for row in rows),
                 subject=f"{clock.name}: {plural(len(lines), 'update')} returned for fixing",
                 intro="A chair returned these updates with a comment. Fix each and send it again.",
                 blocks=(Block("Returned", lines),),

@@ -80,6 +80,7 @@ def weekly_notices(
     quarter and the one before), as the Missions page reads them."""
     missions: pd.DataFrame = data["missions"]
     sent: set[tuple[int, str]] = data["sent"]
+    made: dict[int, Block | None] = {}
     out = []
     for user in people.users.itertuples():
         if not bool(user.weekly_summary):
@@ -94,7 +95,7 @@ def weekly_notices(
         scope = missions if home is None else missions[missions["mission_id"] == home]
         if home is None and isinstance(user.bureau, str) and user.bureau:
             scope = scope[scope["bureau"] == user.bureau]
-        blocks = _blocks(scope, clock_of, figures, rules)
+        blocks = _blocks(scope, clock_of, figures, rules, made)
         if not blocks:
             continue
         out.append(
@@ -124,23 +125,40 @@ def _blocks(
     clock_of: dict[int, Clock],
     figures: dict[int, tuple[pd.DataFrame, pd.DataFrame]],
     rules: Rules,
+    made: dict[int, Block | None],
 ) -> list[Block]:
+    """The blocks of the missions in ``scope``; each mission's block is made once per run (``made``)."""
     blocks = []
-    for mission in scope.itertuples():
-        clock = clock_of.get(int(mission.mission_id))
-        if clock is None or clock.quarter is None or clock.quarter.index not in figures:
-            continue
-        owed, rows = figures[clock.quarter.index]
-        owed = owed[owed["mission_id"] == mission.mission_id]
-        mine = rows[rows["mission_id"] == mission.mission_id]
-        summary = mission_summary(owed, mine, clock.quarter, today=clock.today, due_days=rules.due_days)
-        if summary.empty:
-            continue
-        blocks.append(mission_block(summary.iloc[0], mine, clock.quarter))
+    for mission_id in scope["mission_id"].astype(int):
+        if mission_id not in made:
+            made.update(_mission_blocks(clock_of, figures, rules, mission_id))
+        if (block := made.get(mission_id)) is not None:
+            blocks.append(block)
     if len(blocks) > MAX_MISSIONS:
         rest = len(blocks) - MAX_MISSIONS
         blocks = blocks[:MAX_MISSIONS] + [Block(f"and {plural(rest, 'more mission')}", (Line("Missions", "missions"),))]
     return blocks
+
+
+def _mission_blocks(
+    clock_of: dict[int, Clock], figures: dict[int, tuple[pd.DataFrame, pd.DataFrame]], rules: Rules, wanted: int
+) -> dict[int, Block | None]:
+    """The block of every mission reporting the same quarter as ``wanted`` (one summary for all of them)."""
+    clock = clock_of.get(wanted)
+    if clock is None or clock.quarter is None or clock.quarter.index not in figures:
+        return {wanted: None}
+    quarter = clock.quarter
+    owed, rows = figures[quarter.index]
+    same = [m for m, c in clock_of.items() if c.quarter == quarter]
+    summary = mission_summary(
+        owed[owed["mission_id"].isin(same)], rows, quarter, today=clock.today, due_days=rules.due_days
+    )
+    by_mission = {int(m): part for m, part in rows.groupby("mission_id", sort=False)}
+    empty = rows.iloc[0:0]
+    out: dict[int, Block | None] = {m: None for m in same}
+    for row in summary.itertuples(index=False):
+        out[int(row.mission_id)] = mission_block(row, by_mission.get(int(row.mission_id), empty), quarter)
+    return out
 
 
 def utc_clock(now: datetime) -> Clock:

@@ -83,7 +83,7 @@ def _weekly_figures(
 def decide(engine: Engine, settings: Settings, mail_settings: MailSettings, now: datetime) -> Decision:
     """Every message due at ``now`` and not queued before, and one sentence per mission or person skipped."""
     rules = rules_of(settings, mail_settings)
-    missions = store.read_all(engine, set(), notices.since(now))["missions"]
+    missions = store.read_missions(engine)
     clock_of, problems = notices.clocks(missions, now, rules)
     data = store.read_all(engine, notices.quarters_wanted(clock_of.values()), notices.since(now))
     people = People.of(data["users"], data["agency_bindings"], data["group_bindings"])

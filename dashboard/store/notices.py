@@ -123,6 +123,12 @@ def _frame(connection: Connection, sql: str, params: dict[str, Any] | None = Non
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
+def read_missions(engine: Engine) -> pd.DataFrame:
+    """Every mission with its time zone, sending hour, due days and strategy period."""
+    with reading(engine) as connection:
+        return _frame(connection, MISSIONS_SQL)
+
+
 def read_all(engine: Engine, qindexes: set[int], since: datetime) -> dict[str, Any]:
     """Everything the decision reads, in one connection: frames by name, ``closed`` as a set of (mission, qindex)
     and ``sent`` as a set of (user id, reference) queued since ``since``."""
