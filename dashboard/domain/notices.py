@@ -9,7 +9,7 @@ links to. The kinds:
   ``remind_days_before`` days before the due date, due today on it, then overdue the day after and every
   ``remind_every_days`` days, at most ``remind_max`` times. Each stage is one reference
   (``owed:<mission>:<qindex>:<stage>``): a run that missed a day still sends the current stage, never an old one.
-* ``returned`` (to the people who report for the agency): each update a chair returned, with the comment, on the
+* ``update-returned`` (to the people who report for the agency): each update a chair returned, with the comment, on the
   first run after the return (``returned:<review event>``).
 * ``review-digest`` (to chairs): the updates waiting for their review, oldest first, once a day
   (``digest:<mission>:<local date>``), when there is one.
@@ -35,10 +35,9 @@ import pandas as pd
 from dashboard.domain import links
 from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter, strategy_quarters
 from dashboard.domain.reporting import due_date, mission_due_days
-from models.scales import Role
+from models.scales import ReviewState, Role
 
-KINDS = ("due-soon", "due-today", "overdue", "returned", "review-digest", "escalation", "weekly-summary")
-REMINDER_KINDS = ("due-soon", "due-today", "overdue", "returned")
+KINDS = ("due-soon", "due-today", "overdue", "update-returned", "review-digest", "escalation", "weekly-summary")
 SENT_REFS_DAYS = 400
 """How far back the references already queued are read (the unique constraint holds whatever the age)."""
 
@@ -232,7 +231,13 @@ def owed_notices(clock: Clock, owed: pd.DataFrame, people: People, rules: Rules)
     out = []
     rows = list(owed.itertuples(index=False))
     every = [
-        _update_line(row, clock.mission_id, "submit", quarter, "Returned for fixing" if row.state == "returned" else "")
+        _update_line(
+            row,
+            clock.mission_id,
+            "submit",
+            quarter,
+            "Returned for fixing" if row.state == ReviewState.RETURNED.value else "",
+        )
         for row in rows
     ]
     for user, positions in _by_user(rows, people, clock.mission_id).items():
@@ -279,7 +284,7 @@ def returned_notices(clock: Clock, returned: pd.DataFrame, people: People, sent:
                 user_id=user,
                 email=people.email(user),
                 mission_id=clock.mission_id,
-                kind="returned",
+                kind="update-returned",
                 refs=tuple(f"returned:{row.review_id}" for row in rows),
                 subject=f"{clock.name}: {plural(len(lines), 'update')} returned for fixing",
                 intro="A chair returned these updates with a comment. Fix each and send it again.",
@@ -385,7 +390,7 @@ def decide_missions(
     closed: set[tuple[int, int]] = data["closed"]
     sent: set[tuple[int, str]] = data["sent"]
     groups = dict(zip(data["groups"]["working_group_id"], data["groups"]["working_group"], strict=True))
-    owed, returned, waiting = (_grouped(data[name]) for name in ("owed", "returned", "waiting"))
+    owed, returned, waiting = (_grouped(data[name]) for name in ("owed", "returns", "waiting"))
     notices: list[Notice] = []
     for mission_id, clock in clock_of.items():
         if not clock.ready:

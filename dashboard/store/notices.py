@@ -135,7 +135,7 @@ def read_all(engine: Engine, qindexes: set[int], since: datetime) -> dict[str, A
     with reading(engine) as connection:
         out: dict[str, Any] = {
             "missions": _frame(connection, MISSIONS_SQL),
-            "returned": _frame(connection, RETURNED_SQL),
+            "returns": _frame(connection, RETURNED_SQL),
             "waiting": _frame(connection, WAITING_SQL),
             "users": _frame(connection, USERS_SQL),
             "agency_bindings": _frame(connection, AGENCY_BINDINGS_SQL),
@@ -155,7 +155,7 @@ def read_all(engine: Engine, qindexes: set[int], since: datetime) -> dict[str, A
             (int(m), quarter_index(int(y), int(q))) for m, y, q in connection.execute(text(CLOSED_SQL)).all()
         }
         out["sent"] = {(int(u), str(r)) for u, r in connection.execute(text(SENT_REFS_SQL), {"since": since}).all()}
-    for name in ("returned", "waiting"):
+    for name in ("returns", "waiting"):
         frame = out[name]
         frame["qindex"] = quarter_index(frame["fiscal_year"], frame["quarter"]) if not frame.empty else []
     return out

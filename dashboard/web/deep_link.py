@@ -2,8 +2,8 @@
 
 The navigation holds only the pages the user may use, so Streamlit would answer a link to any other with
 "Page not found". Instead each such page is registered hidden at its own address: a visitor who is not signed in
-is taken to Sign in, and once signed in lands on exactly the page and update the link named; a signed-in user
-whose account cannot use the page is told so in one sentence.
+is taken to Sign in, and once signed in lands on exactly the page and update the link named (when the account
+may use it; else on its usual landing page).
 """
 
 from collections.abc import Callable
@@ -13,7 +13,6 @@ from typing import Any
 import streamlit as st
 
 from dashboard.domain.actor import Actor
-from dashboard.web.widgets import plain
 
 _TARGET_KEY = "deep_link_after_sign_in"
 
@@ -21,24 +20,24 @@ _TARGET_KEY = "deep_link_after_sign_in"
 def hidden_pages(
     actor: Actor, names: list[str], spec: dict[str, tuple[str, str, str]], urls: dict[str, str], pages: Path
 ) -> list[Any]:
-    """A hidden page for each page of ``spec`` not in ``names`` (and not the sign-in page itself)."""
-    out = []
+    """For a visitor who is not signed in, a hidden page for each page of ``spec`` not in ``names`` (not the sign-in
+    page itself). A signed-in user has the pages their account may use, and no others."""
+    out: list[Any] = []
+    if actor.signed_in:
+        return out
     for name, (_, title, icon) in spec.items():
         url = urls.get(name, name)
         if name in names or name in ("sign_in", "account") or url in {urls.get(n, n) for n in names}:
             continue
-        out.append(st.Page(_stand_in(name, title, actor, pages / spec["sign_in"][0]), title=title, icon=icon,
+        out.append(st.Page(_stand_in(name, pages / spec["sign_in"][0]), title=title, icon=icon,
                            url_path=url, visibility="hidden"))  # fmt: skip
     return out
 
 
-def _stand_in(name: str, title: str, actor: Actor, sign_in_page: Path) -> Callable[[], None]:
+def _stand_in(name: str, sign_in_page: Path) -> Callable[[], None]:
     def page() -> None:
-        if not actor.signed_in:
-            st.session_state[_TARGET_KEY] = (name, dict(st.query_params.to_dict()))
-            st.switch_page(sign_in_page)
-        st.title(title)
-        st.error(plain(f"Your account ({actor.email}) cannot open the {title} page. Ask an admin if it should."))
+        st.session_state[_TARGET_KEY] = (name, dict(st.query_params.to_dict()))
+        st.switch_page(sign_in_page)
 
     page.__name__ = f"needs_sign_in_{name}"
     return page
