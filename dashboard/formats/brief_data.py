@@ -183,6 +183,20 @@ class Outstanding:
     state: str
     overdue: bool
     comment: str
+    days_late: int = 0
+
+
+@dataclass(frozen=True)
+class Action:
+    """One decision or action for the quarter ahead: an attention objective's next step or mitigation, with the
+    agency that owns it."""
+
+    code: str
+    status: str
+    text: str
+    owner: str
+    quarter: str  # the quarter it is for: the one after the brief's
+    kind: str  # "Next step" or "Mitigation"
 
 
 @dataclass(frozen=True)
@@ -218,6 +232,9 @@ class Brief:
     appendix: bool = False
     notes: tuple[str, ...] = field(default=())
     evidence: EvidenceSection = field(default_factory=EvidenceSection)
+    bluf: tuple[str, ...] = ()  # the bottom line: three to five sentences written from the figures
+    actions: tuple[Action, ...] = ()
+    trend_chart: ChartData | None = None  # per goal, the share on track or completed over four quarters
 
     @property
     def objectives(self) -> tuple[ObjectiveLine, ...]:

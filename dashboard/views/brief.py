@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.domain import aggregation, effective, reporting
-from dashboard.domain.actor import Actor
+from dashboard.domain.actor import Actor, is_operator
 from dashboard.domain.evidence import disagreement_text, number
 from dashboard.domain.filters import Filters
 from dashboard.domain.fiscal import FiscalQuarter, strategy_quarters
@@ -36,8 +36,8 @@ from dashboard.formats.brief_data import (
 )
 from dashboard.settings import Settings
 from dashboard.store import closed_records, queries
+from dashboard.views import brief_story, quarter_record
 from dashboard.views import evidence as evidence_view
-from dashboard.views import quarter_record
 from models.quarters import quarter_index
 from models.scales import ELEVATED_RISKS, HEADLINE_STATUSES, RISK_ORDER, WORST_FIRST, Status, goal_name
 
@@ -253,18 +253,27 @@ def build_brief(
     previous = quarter.previous()
     before = aggregation.headline(view.previous, view.expected, scoped, previous)
     current = scoped[scoped["qindex"] == quarter.index] if not scoped.empty else scoped
-    reports = _reports_by_objective(current, view.expected)
+    leads = _leads(view.expected, expected, quarter)
+    reports = {
+        objective: brief_story.lead_first(mine, leads.get(objective, ""))
+        for objective, mine in _reports_by_objective(current, view.expected).items()
+    }
     found = _evidence(evidence, view.as_of, reports)
     sections = _sections(
         view.as_of,
         reports,
-        _leads(view.expected, expected, quarter),
+        leads,
         indicators if appendix else None,
         quarter,
         appendix,
     )
     sections = [replace(s, indicators=_of_goal(found.indicators, s)) for s in sections]
     rows = reporting.outstanding(view.expected, submissions, quarter, today=today, due_days=due_days)
+    attention = brief_story.attention_order([o for s in sections for o in s.objectives if o.status in ATTENTION])
+    changes = brief_story.changes_order(_changes(aggregation.changes_since(view.previous, view.as_of)))
+    outstanding = _outstanding(rows, reader)
+    codes = dict(zip(view.as_of["objective_id"], view.as_of["code"], strict=True))
+    by_code = {str(codes[o]): mine for o, mine in reports.items() if o in codes}
     return Brief(
         mission=mission.country,
         post=mission.post,
@@ -273,20 +282,38 @@ def build_brief(
         generated_on=today,
         marking=mission.marking,
         scope=f"{quarter_record.figures_label(quarter, recorded)} {_scope_text(filters, quarter)}",
-        prepared_for=reader.actor.label if reader.actor.signed_in else "anonymous viewer",
+        prepared_for=_maker(reader.actor),
         figures=_figures(view.headline, before, previous.label),
         goal_chart=goal_chart_data(view.as_of),
         status_chart=status_chart_data(view.headline),
         risk_chart=risk_chart_data(view.as_of),
         goals=tuple(sections),
-        attention=tuple(o for s in sections for o in s.objectives if o.status in ATTENTION),
-        changes=_changes(aggregation.changes_since(view.previous, view.as_of)),
-        outstanding=_outstanding(rows, reader),
+        attention=attention,
+        changes=changes,
+        outstanding=outstanding,
         by_agency=_tallies(rows, "agency"),
         by_working_group=_tallies(rows, "working_group"),
         appendix=appendix,
         evidence=found,
+        bluf=brief_story.bottom_line(
+            changes=changes,
+            attention=attention,
+            outstanding=outstanding,
+            evidence=found,
+            received=f"{view.headline.received} of {view.headline.expected}",
+            previous=previous.label,
+        ),
+        actions=brief_story.actions(attention, by_code, quarter),
+        trend_chart=brief_story.trend_chart_data(view.expected, scoped, quarter),
     )
+
+
+def _maker(actor: Actor) -> str:
+    """Who made the brief, as its cover says: a person's e-mail, "automated report" for the command line and the
+    scheduler, "a visitor who was not signed in" for anonymous viewing."""
+    if actor.system or is_operator(actor.email):
+        return "automated report"
+    return str(actor.email) if actor.signed_in and actor.email else "a visitor who was not signed in"
 
 
 def _evidence(
@@ -425,6 +452,7 @@ def _outstanding(rows: pd.DataFrame, reader: Reader) -> tuple[Outstanding, ...]:
             code=str(r.code),
             state=str(r.state),
             overdue=bool(r.overdue),
+            days_late=int(r.days_late),
             comment=str(r.review_comment) if reader.may_see_comment(int(r.objective_id), int(r.agency_id)) else "",
         )
         for r in rows.itertuples()
