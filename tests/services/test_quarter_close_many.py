@@ -2,22 +2,25 @@
 stores; missions closed already or outside their strategy are skipped with the reason; the command exits
 non-zero only when nothing closed or the input is bad; writes for the closed quarter are refused after."""
 
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from dashboard.cli import main
+from dashboard.domain.actor import SYSTEM_ACTOR
 from dashboard.services import quarters
 from dashboard.services.quarters import QuarterClosed
 from dashboard.settings import Settings
 from dashboard.store import closed_records
-from dashboard.store.database import dispose_engine, read_session, write_session
+from dashboard.store.database import dispose_engine, get_engine, migrate, read_session, write_session
 from dashboard.views import quarter_record, quarter_records
 from models import Goal, Mission, Objective, ObjectiveAgency, QuarterClose
 from models.schemas import FieldError
-from tests.people import ADMIN, QUARTER, STATE, TODAY, USAID, World, build
+from tests.people import ADMIN, QUARTER, STATE, TODAY, USAID, World, build, demo_template
 
 COUNTED = ("submitted", "approved")
 Q3 = QUARTER.previous()
@@ -143,3 +146,30 @@ def test_the_command_closes_every_mission_says_which_it_skipped_and_fails_when_n
         assert bad.value.code != 0
     finally:
         dispose_engine(world.url)
+
+
+def test_on_the_demo_history_with_earlier_quarters_closed_the_batch_stores_each_missions_own_record(
+    tmp_path: Path,
+) -> None:
+    """The demo mission (every agency reporting for years, indicators, three earlier quarters closed one by one)
+    closed with the batch: the same bytes as its own close would store."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template(), path)
+    url = f"sqlite:///{path}"
+    migrate(url)
+    world = World(url, get_engine(url), 1, {}, {})
+    settings = Settings(database_url=url)
+    try:
+        for quarter in (Q3.previous().previous(), Q3.previous(), Q3):
+            with write_session(world.engine) as session:
+                quarters.close(session=session, actor_email=SYSTEM_ACTOR, mission_id=1, quarter=quarter, today=TODAY,
+                               record=quarter_record.reader(1, quarter, settings))  # fmt: skip
+        own = closed_records.digest(_own(world, 1))
+        with write_session(world.engine) as session:
+            closed, skipped = quarters.close_many(
+                session=session, actor_email=SYSTEM_ACTOR, mission_ids=None, quarter=QUARTER, today=TODAY,
+                records=quarter_records.reader(QUARTER, settings),
+            )  # fmt: skip
+        assert skipped == [] and [(c.mission_id, c.sha256) for c in closed] == [(1, own)]
+    finally:
+        dispose_engine(url)
