@@ -181,7 +181,7 @@ def states_frame(states: list[Any]) -> pd.DataFrame:
         {
             "Quarter": s.quarter.label,
             "State": "closed" if s.closed else "reopened",
-            "When": f"{s.at:%d %b %Y %H:%M} UTC",
+            "When": f"{reporting.day_text(s.at)} {s.at:%H:%M} UTC",
             "By": s.actor,
             "Reason": s.reason,
             "SHA-256": s.sha256,
@@ -202,7 +202,7 @@ def closed_frame(closed: dict[int, dict[str, Any]]) -> pd.DataFrame:
         rows.append(
             {
                 "Quarter": FiscalQuarter.of_index(qindex).label,
-                "Closed": f"{at:%d %b %Y}",
+                "Closed": reporting.day_text(at),
                 "By": found["actor"],
                 "Updates": f"{figures['received']} of {figures['expected']}",
                 "SHA-256": found["sha256"],
