@@ -31,7 +31,7 @@ def test_brief_buttons_download_the_deck_and_the_pdf_for_the_current_filters(
     texts = [s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame]
     assert any(t.startswith("Goal 2:") for t in texts)
     assert not any(t.startswith(("Goal 1:", "Goal 3:", "Goal 4:", "Management objectives")) for t in texts)
-    assert "Prepared" in " ".join(texts) and "anonymous viewer" in " ".join(texts)
+    assert "Prepared" in " ".join(texts) and "a visitor who was not signed in" in " ".join(texts)
     assert sum(1 for slide in deck.slides for s in slide.shapes if s.has_chart) == 3
 
     with page.expect_download(timeout=LOAD_TIMEOUT_MS) as download:
