@@ -250,8 +250,8 @@ def owed_notices(clock: Clock, owed: pd.DataFrame, people: People, rules: Rules)
                 mission_id=clock.mission_id,
                 kind=kind,
                 refs=(f"owed:{clock.mission_id}:{quarter.index}:{step}",),
-                subject=f"{clock.name}: {count} for {quarter.label} {when}",
-                intro=f"Your agency owes {count} for {quarter.label}, {when}. Each link opens its form.",
+                subject=f"{clock.name}: {count} for {quarter.label} {'is' if len(lines) == 1 else 'are'} {when}",
+                intro=f"Your agency owes {count} for {quarter.label}: {when}. Each link opens its form.",
                 blocks=(Block(f"Owed for {quarter.label}", lines),),
                 why="you report for an agency that owes these updates",
             )

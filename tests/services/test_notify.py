@@ -63,7 +63,7 @@ def test_due_soon_goes_to_each_reporter_once_with_every_update_they_owe(world: W
     for person in (USAID, USAID2, STATE, STATE2, DEA):
         (mail,) = inbox.to(person)
         assert subject(mail).startswith("Peru (Embassy Lima): ")
-        assert "for FY2026 Q4 due on 30 Oct 2026, in 7 days" in subject(mail)
+        assert "for FY2026 Q4 are due on 30 Oct 2026, in 7 days" in subject(mail)
     for silent in (ADMIN, CHAIR1, CHAIR2, VIEWER, DISABLED):
         assert inbox.to(silent) == []  # chairs, viewers and the disabled owe nothing
     body = Inbox.text(inbox.to(DEA)[0])
