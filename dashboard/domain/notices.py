@@ -150,6 +150,31 @@ def owed_stage(today: date, due: date, rules: Rules) -> tuple[str, str] | None:
     return ("overdue", f"overdue-{number}") if number <= rules.remind_max else None
 
 
+STAGE_NAMES = {"soon": "Due soon", "today": "Due today"}
+
+
+def upcoming(clock: Clock, rules: Rules) -> list[tuple[date, str]]:
+    """The mission's reminders still to come for its reporting quarter, with the day each goes out: "Due soon",
+    "Due today", "Overdue 2 of 4", "Escalation to chairs"."""
+    if clock.quarter is None or clock.due is None:
+        return []
+    now = owed_stage(clock.today, clock.due, rules) if clock.ready else None
+    last = clock.due + timedelta(days=rules.remind_every_days * rules.remind_max + 1)
+    out, seen = [], {now[1]} if now else set()
+    day = clock.today if not clock.ready else clock.today + timedelta(days=1)
+    while day <= last:
+        stage = owed_stage(day, clock.due, rules)
+        if stage is not None and stage[1] not in seen:
+            seen.add(stage[1])
+            name = STAGE_NAMES.get(stage[1]) or f"Overdue {stage[1].split('-')[1]} of {rules.remind_max}"
+            out.append((day, name))
+        day += timedelta(days=1)
+    escalation = clock.due + timedelta(days=rules.escalate_after_days)
+    if escalation > clock.today or (escalation == clock.today and not clock.ready):
+        out.append((escalation, "Escalation to chairs"))
+    return sorted(out)
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 

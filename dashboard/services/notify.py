@@ -103,6 +103,14 @@ def decide(engine: Engine, settings: Settings, mail_settings: MailSettings, now:
     return Decision(valid, sorted(set(problems)))
 
 
+def mission_clocks(
+    engine: Engine, settings: Settings, mail_settings: MailSettings, now: datetime
+) -> tuple[dict[int, notices.Clock], Rules]:
+    """Each mission's day at ``now`` (missions with an unknown time zone left out) and the rules in force."""
+    rules = rules_of(settings, mail_settings)
+    return notices.clocks(store.read_missions(engine), now, rules)[0], rules
+
+
 def queue(engine: Engine, decided: list[Notice], mail_settings: MailSettings) -> int:
     """Write the decided messages to the outbox; returns how many were new (the rest another run queued)."""
     queued = 0

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard.domain.notices import Notice
+from dashboard.domain.notices import Clock, Notice, Rules, upcoming
 
 OUTBOX_LABELS = {
     "state": "State",
@@ -57,3 +57,23 @@ def due_table(notices: list[Notice]) -> pd.DataFrame:
         [{"To": n.email, "Kind": n.kind, "Subject": n.subject, "Why": n.why} for n in notices],
         columns=["To", "Kind", "Subject", "Why"],
     )
+
+
+def upcoming_table(clocks: dict[int, Clock], rules: Rules) -> pd.DataFrame:
+    """Per mission, its reporting quarter, due date and the next reminder with its day (in the post's calendar)."""
+    rows = []
+    for clock in clocks.values():
+        if clock.quarter is None or clock.due is None:
+            continue
+        coming = upcoming(clock, rules)
+        day, name = coming[0] if coming else (None, "None left this quarter")
+        rows.append(
+            {
+                "Mission": clock.name,
+                "Quarter": clock.quarter.label,
+                "Due": f"{clock.due.day} {clock.due:%b %Y}",
+                "Next": name,
+                "On": "" if day is None else f"{day.day} {day:%b %Y}",
+            }
+        )
+    return pd.DataFrame(rows, columns=["Mission", "Quarter", "Due", "Next", "On"])

@@ -76,6 +76,9 @@ def outbox_tab(me: str | None, flash: str) -> None:
             st.dataframe(outbox.due_table(decision.notices), hide_index=True, key="admin_due_table", width="stretch")
         else:
             st.write("Nothing is due now: every reminder due has been sent, or it is before the posts' sending hour.")
+        st.subheader("Coming next", anchor=False)
+        clocks = notify.mission_clocks(engine, config.settings(), mail_settings, datetime.now(UTC))
+        st.dataframe(outbox.upcoming_table(*clocks), hide_index=True, key="admin_next_table", width="stretch")
     _reminders_off(me, flash)
 
 
