@@ -252,21 +252,10 @@ def build_brief(
     scoped = scoped[scoped["objective_id"].isin(keep)] if not scoped.empty else scoped
     previous = quarter.previous()
     before = aggregation.headline(view.previous, view.expected, scoped, previous)
-    current = scoped[scoped["qindex"] == quarter.index] if not scoped.empty else scoped
     leads = _leads(view.expected, expected, quarter)
-    reports = {
-        objective: brief_story.lead_first(mine, leads.get(objective, ""))
-        for objective, mine in _reports_by_objective(current, view.expected).items()
-    }
+    reports = _lead_first_reports(scoped, view.expected, leads, quarter)
     found = _evidence(evidence, view.as_of, reports)
-    sections = _sections(
-        view.as_of,
-        reports,
-        leads,
-        indicators if appendix else None,
-        quarter,
-        appendix,
-    )
+    sections = _sections(view.as_of, reports, leads, indicators if appendix else None, quarter, appendix)
     sections = [replace(s, indicators=_of_goal(found.indicators, s)) for s in sections]
     rows = reporting.outstanding(view.expected, submissions, quarter, today=today, due_days=due_days)
     attention = brief_story.attention_order([o for s in sections for o in s.objectives if o.status in ATTENTION])
@@ -306,6 +295,17 @@ def build_brief(
         actions=brief_story.actions(attention, by_code, quarter),
         trend_chart=brief_story.trend_chart_data(view.expected, scoped, quarter),
     )
+
+
+def _lead_first_reports(
+    scoped: pd.DataFrame, owed: pd.DataFrame, leads: dict[int, str], quarter: FiscalQuarter
+) -> dict[int, list[AgencyReport]]:
+    """The quarter's counted reports by objective id, the lead agency's first."""
+    current = scoped[scoped["qindex"] == quarter.index] if not scoped.empty else scoped
+    return {
+        objective: brief_story.lead_first(mine, leads.get(objective, ""))
+        for objective, mine in _reports_by_objective(current, owed).items()
+    }
 
 
 def _maker(actor: Actor) -> str:
