@@ -87,10 +87,10 @@ class Deck:
         big = Para(title, TITLE_SIZES[0], bold=True)
         head = big if fit.count_lines(title, big.size, w - 2 * INSET, True) == 1 else Para(title, 16, bold=True)
         h = min(head.height(w - 2 * INSET) + 2 * VINSET, 150.0)
-        box(slide, MARGIN, TITLE_TOP, w, h, [head], floor=BODY / head.size)
+        box(slide, MARGIN, TITLE_TOP, w, h, [head], floor=BODY / head.size, name="Title")
         y = TITLE_TOP + h
         if subtitle:
-            y += one_line(slide, MARGIN, y, w, subtitle, BODY, color=MUTED)
+            y += one_line(slide, MARGIN, y, w, subtitle, BODY, "Subtitle", color=MUTED)
         return slide, max(BODY_TOP, y + 8)
 
     def page(self, title: str, subtitle: str = "") -> Page:
@@ -102,11 +102,11 @@ class Deck:
         footer = f"{brief.mission} · {brief.quarter} review"
         for number, slide in enumerate(self.prs.slides, start=1):
             marking = Para(brief.marking, 10, bold=True, color=MARKING_COLOR, align=PP_ALIGN.CENTER)
-            box(slide, MARGIN, 4, WIDTH - 2 * MARGIN, 18, [marking], floor=0.5)
-            box(slide, WIDTH / 2 - 180, HEIGHT - 22, 360, 18, [marking], floor=0.5)
-            box(slide, MARGIN, HEIGHT - 22, 250, 18, [Para(footer, 9, color=MUTED)], floor=0.5)
+            box(slide, MARGIN, 4, WIDTH - 2 * MARGIN, 18, [marking], floor=0.5, name="Marking")
+            box(slide, WIDTH / 2 - 180, HEIGHT - 22, 360, 18, [marking], floor=0.5, name="Marking")
+            box(slide, MARGIN, HEIGHT - 22, 250, 18, [Para(footer, 9, color=MUTED)], floor=0.5, name="Footer")
             number_text = Para(f"Slide {number} of {total}", 9, color=MUTED, align=PP_ALIGN.RIGHT)
-            box(slide, WIDTH - MARGIN - 150, HEIGHT - 22, 150, 18, [number_text], floor=0.5)
+            box(slide, WIDTH - MARGIN - 150, HEIGHT - 22, 150, 18, [number_text], floor=0.5, name="Footer")
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()
@@ -153,7 +153,7 @@ def _title_slide(deck: Deck) -> None:
         Para(_prepared(brief), 14, color=MUTED, space_before=24),
         *paras(brief.scope, size=14, color=MUTED, space_before=6),
     ]
-    box(slide, 60, 110, WIDTH - 120, BODY_BOTTOM - 130, items, floor=0.5)
+    box(slide, 60, 110, WIDTH - 120, BODY_BOTTOM - 130, items, floor=BODY / 14, name="Body")
 
 
 def _bluf_slide(deck: Deck) -> None:
@@ -161,7 +161,7 @@ def _bluf_slide(deck: Deck) -> None:
     slide, top = deck.slide("Bottom line", f"{brief.quarter} · {brief.scope}")
     sentences = brief.bluf or ("No bottom line could be written from this quarter's figures.",)
     items = [Para(s, 20, bullet=True, space_before=10 if i else 0) for i, s in enumerate(sentences)]
-    box(slide, MARGIN, top, WIDTH - 2 * MARGIN, BODY_BOTTOM - top, items, floor=BODY / 20)
+    box(slide, MARGIN, top, WIDTH - 2 * MARGIN, BODY_BOTTOM - top, items, floor=BODY / 20, name="Body")
 
 
 def _attention_items(deck: Deck, o: ObjectiveLine) -> list[Para]:
@@ -241,9 +241,9 @@ def _headline_slide(deck: Deck) -> None:
         items = [
             Para(label, 14, bold=True, color=MUTED),
             Para(figure.value, 36, bold=True, space_before=4),
-            Para(figure.change, BODY, color=MUTED, space_before=4),
+            Para(figure.change, 14, color=MUTED, space_before=4),
         ]
-        box(slide, x + 8, y + 6, card_w - 16, card_h - 12, items, floor=BODY / 14)
+        box(slide, x + 8, y + 6, card_w - 16, card_h - 12, items, floor=BODY / 14, name="Body")
 
 
 def _change_items(deck: Deck) -> list[Para]:
@@ -393,13 +393,32 @@ GOAL_INDICATOR_COLUMNS = [
 ]
 
 
+SUMMARY_CHARS = 360  # of an objective's accomplishments beside it on its goal's slide (the appendix has them all)
+
+
+def abridged(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """``text``'s paragraphs up to about ``limit`` characters, the last cut between two words and ended with "…"."""
+    kept: list[str] = []
+    left = limit
+    for paragraph in fit.paragraphs(text):
+        if len(paragraph) <= left:
+            kept.append(paragraph)
+            left -= len(paragraph)
+            continue
+        cut = paragraph[: max(left, 40)].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+        kept.append(cut + "…")
+        break
+    return "\n".join(kept)
+
+
 def _goal_slides(deck: Deck) -> None:
     brief = deck.brief
     for goal in brief.goals:
         n = len(goal.objectives)
         page = deck.page(
             goal.heading,
-            f"Mean progress {percent(goal.progress)} · {n} objective{'s' * (n != 1)} · {brief.quarter}",
+            f"Mean progress {percent(goal.progress)} · {n} objective{'s' * (n != 1)} · {brief.quarter}"
+            + (" · each objective's full narratives in the appendix" if brief.appendix else ""),
         )
         rows = [
             Row(
@@ -410,7 +429,7 @@ def _goal_slides(deck: Deck) -> None:
                     _progress(o.status, o.progress),
                     o.risk_level or "—",
                     o.lead_agency or "—",
-                    o.accomplishments or "No accomplishments reported.",
+                    abridged(o.accomplishments) or "No accomplishments reported.",
                 ),
                 STATUS_COLORS.get(o.status),
             )

@@ -119,6 +119,7 @@ def box(
     *,
     floor: float = 1.0,
     anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+    name: str = "Text",
 ) -> float:
     """A text box of ``items``, wrapping, with auto-fit at the scale (down to ``floor``) at which they fit
     ``w`` x ``h``; returns that scale."""
@@ -128,6 +129,7 @@ def box(
         scale = round(scale - 0.025, 3)
     scale = max(scale, floor)
     shape = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
+    shape.name = name
     frame = shape.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
@@ -141,11 +143,11 @@ def box(
     return scale
 
 
-def one_line(slide: Slide, x: float, y: float, w: float, text: str, size: float, **style: object) -> float:
+def one_line(slide: Slide, x: float, y: float, w: float, text: str, size: float, name: str, **style: object) -> float:
     """A box of one paragraph as tall as its text; returns the height."""
     p = Para(text, size, **style)  # type: ignore[arg-type]
     h = p.height(w - 2 * INSET) + 2 * VINSET
-    box(slide, x, y, w, h, [p])
+    box(slide, x, y, w, h, [p], name=name)
     return h
 
 
@@ -240,11 +242,11 @@ def flow(page: Page, items: Sequence[Para]) -> None:
             placed.append(head)
             used += head.height(width)
         if placed:
-            box(page.current(), page.x, page.y, page.w, used + 2 * VINSET, placed)
+            box(page.current(), page.x, page.y, page.w, used + 2 * VINSET, placed, name="Body")
             placed, used = [], 0.0
         page.new()
     if placed:
-        box(page.current(), page.x, page.y, page.w, used + 2 * VINSET, placed)
+        box(page.current(), page.x, page.y, page.w, used + 2 * VINSET, placed, name="Body")
         page.advance(used + 2 * VINSET)
 
 
@@ -302,6 +304,7 @@ def _draw(page: Page, t: Table, rows: Sequence[Row], widths: Sequence[float], he
     shape = page.current().shapes.add_table(
         len(rows) + 1, len(t.columns), Pt(page.x), Pt(page.y), Pt(page.w), Pt(total)
     )
+    shape.name = "Table"
     table = shape.table
     table.first_row = True
     for i, width in enumerate(widths):
