@@ -1,213 +1,68 @@
-"""The quarterly brief as a PowerPoint deck (16:9), with native, editable charts (python-pptx's chart API).
+"""The quarterly brief as a PowerPoint deck (16:9) a front office presents, bottom line first: the bottom line,
+what needs attention and the decisions and actions it asks for, then the figures, the trend and what changed, the
+charts, one slide per goal with its indicators, the indicator evidence, outstanding reports and, when asked for,
+every objective's full latest narratives.
 
-Every slide carries the release marking at its top and bottom and its number. Every text box and table
-cell is filled with text already wrapped and, when too long, shortened with "…" by ``brief_text``, and
-table rows have fixed heights chosen from the row count, so the layout holds from 1 to 12+ objectives.
+Charts are native and editable (python-pptx's chart API). Text is editable too: one paragraph per paragraph,
+wrapped by the renderer, in boxes with auto-fit; how much goes on a slide is measured with the font the renderer
+draws (``brief_pptx_fit``), and what does not fit continues on the next slide (``brief_pptx_layout``). Every slide
+carries the release marking once at its top and once at its bottom, and its number.
 """
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml import parse_xml
+from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Pt
 
-from dashboard.formats import brief_data, brief_text
+from dashboard.formats import brief_data
+from dashboard.formats import brief_pptx_fit as fit
 from dashboard.formats.brief_data import (
     RATING_COLORS,
     RISK_COLORS,
     STATUS_COLORS,
     Brief,
     ChartData,
-    GoalSection,
-    IndicatorLine,
     ObjectiveLine,
     percent,
     quantity,
     rating_text,
     status_text,
 )
+from dashboard.formats.brief_pptx_layout import (
+    BODY,
+    BODY_BOTTOM,
+    FONT,
+    HEIGHT,
+    INSET,
+    MARGIN,
+    MUTED,
+    VINSET,
+    WIDTH,
+    Column,
+    Page,
+    Para,
+    Row,
+    Table,
+    box,
+    flow,
+    flow_blocks,
+    one_line,
+    paras,
+    place_table,
+)
 
-WIDTH, HEIGHT = 960.0, 540.0  # points: 13.333 x 7.5 in
-MARGIN = 24.0
-BODY_TOP = 94.0  # below the marking band and the slide title
-BODY_BOTTOM = HEIGHT - 34.0  # above the footer
-INSET = 4.0  # text box and cell margins, left and right
-VINSET = 2.0  # top and bottom
-MARKING_COLOR = RGBColor(0x8B, 0x00, 0x00)
-INK = RGBColor(0x1F, 0x1F, 0x1F)
-MUTED = RGBColor(0x55, 0x55, 0x55)
-HEADER_FILL = RGBColor(0x1F, 0x3A, 0x5F)
-ROW_FILL = (RGBColor(0xFF, 0xFF, 0xFF), RGBColor(0xF2, 0xF4, 0xF7))
+MARKING_COLOR = "8B0000"
 NEUTRAL = RGBColor(0x4D, 0x4D, 0x4D)
-
-ATTENTION_PER_SLIDE = 5
-CHANGES_PER_SLIDE = 12
-OUTSTANDING_PER_SLIDE = 12
-TALLIES_PER_SLIDE = 14
-BEHIND_PER_SLIDE = 12
-DISAGREEMENTS_PER_SLIDE = 3
-GOAL_INDICATOR_ROWS = 6  # rows of each of the (at most two) indicator tables under a goal's objectives
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: float  # share of the table's width
-    align: PP_ALIGN = PP_ALIGN.LEFT
-
-
-def _rgb(hex_color: str) -> RGBColor:
-    return RGBColor.from_string(hex_color)
-
-
-_ALIGN = {PP_ALIGN.LEFT: "l", PP_ALIGN.CENTER: "ctr", PP_ALIGN.RIGHT: "r"}
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-
-
-def _lines_into(frame, lines: Sequence[str], size: float, *, bold: bool, color: RGBColor, align: PP_ALIGN) -> None:  # noqa: ANN001
-    """Replace the text frame's paragraphs with one paragraph per line (written as XML: the object API is slow)."""
-    body = frame._txBody  # noqa: SLF001  (python-pptx's own element for the text body)
-    for paragraph in body.findall(f"{{{_A}}}p"):
-        body.remove(paragraph)
-    run_props = (
-        f'<a:rPr lang="en-US" sz="{round(size * 100)}" b="{1 if bold else 0}" dirty="0">'
-        f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
-        f'<a:latin typeface="{brief_text.PPTX_FONT}"/><a:cs typeface="{brief_text.PPTX_FONT}"/></a:rPr>'
-    )
-    spacing = f'<a:lnSpc><a:spcPts val="{round(brief_text.line_height(size) * 100)}"/></a:lnSpc>'
-    spacing += '<a:spcBef><a:spcPts val="0"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>'
-    paragraphs = "".join(
-        f'<a:p><a:pPr algn="{_ALIGN[align]}">{spacing}</a:pPr><a:r>{run_props}<a:t>{escape(line)}</a:t></a:r></a:p>'
-        for line in lines
-    )
-    for paragraph in parse_xml(f'<a:txBody xmlns:a="{_A}">{paragraphs}</a:txBody>'):
-        body.append(paragraph)
-
-
-def text_box(
-    slide: Slide,
-    x: float,
-    y: float,
-    w: float,
-    h: float,
-    text: str,
-    size: float,
-    *,
-    bold: bool = False,
-    color: RGBColor = INK,
-    align: PP_ALIGN = PP_ALIGN.LEFT,
-    max_lines: int | None = None,
-    anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-) -> None:
-    """A text box holding ``text`` wrapped and shortened to fit ``w`` x ``h`` points."""
-    room = brief_text.lines_that_fit(h - 2 * VINSET, size)
-    lines = brief_text.fit(text, size=size, box_width=w - 2 * INSET, max_lines=min(room, max_lines or room), bold=bold)
-    shape = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
-    frame = shape.text_frame
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = Pt(INSET)
-    frame.margin_top = frame.margin_bottom = Pt(VINSET)
-    frame.vertical_anchor = anchor
-    _lines_into(frame, lines, size, bold=bold, color=color, align=align)
-
-
-def table(
-    slide: Slide,
-    x: float,
-    y: float,
-    w: float,
-    max_h: float,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[str]],
-    *,
-    size: float = 9.0,
-    max_row: float = 80.0,
-    fills: Sequence[str | None] | None = None,
-) -> None:
-    """A table with a header row; each row gets an equal share of ``max_h`` (at most ``max_row`` points) and
-    each cell's text is fitted to its cell. ``fills`` colours one cell per row (the status column)."""
-    header_h = brief_text.line_height(size) + 2 * VINSET + 2
-    row_h = min(max_row, (max_h - header_h) / max(1, len(rows)))
-    shape = slide.shapes.add_table(len(rows) + 1, len(columns), Pt(x), Pt(y), Pt(w), Pt(header_h + row_h * len(rows)))
-    tbl = shape.table
-    total = sum(c.width for c in columns)
-    widths = [w * c.width / total for c in columns]
-    for i, width in enumerate(widths):
-        tbl.columns[i].width = Pt(width)
-    tbl.rows[0].height = Pt(header_h)
-    for r in range(len(rows)):
-        tbl.rows[r + 1].height = Pt(row_h)
-    room = brief_text.lines_that_fit(row_h - 2 * VINSET, size)
-    for c, column in enumerate(columns):
-        cell = tbl.cell(0, c)
-        lines = brief_text.fit(column.header, size=size, box_width=widths[c] - 2 * INSET, max_lines=1, bold=True)
-        _cell(cell)
-        _lines_into(cell.text_frame, lines, size, bold=True, color=RGBColor(255, 255, 255), align=column.align)
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = HEADER_FILL
-    for r, row in enumerate(rows):
-        for c, column in enumerate(columns):
-            cell = tbl.cell(r + 1, c)
-            lines = brief_text.fit(row[c], size=size, box_width=widths[c] - 2 * INSET, max_lines=room)
-            _cell(cell)
-            _lines_into(cell.text_frame, lines, size, bold=False, color=INK, align=column.align)
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = ROW_FILL[r % 2]
-        if fills is not None and fills[r] is not None:
-            # A light band in the status colour beside the symbol and word (colour is never the only cue).
-            cell = tbl.cell(r + 1, _status_column(columns))
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = _rgb(_tint(fills[r] or "FFFFFF"))
-
-
-def _page_table(
-    slide: Slide,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[str]],
-    *,
-    size: float,
-    per_slide: int,
-    fills: Sequence[str | None] | None = None,
-) -> None:
-    """A table over the whole body of a slide, its rows sized so ``per_slide`` of them fit."""
-    table(
-        slide,
-        MARGIN,
-        BODY_TOP,
-        WIDTH - 2 * MARGIN,
-        BODY_BOTTOM - BODY_TOP,
-        columns,
-        rows,
-        size=size,
-        max_row=(BODY_BOTTOM - BODY_TOP - 20) / per_slide,
-        fills=fills,
-    )
-
-
-def _status_column(columns: Sequence[Column]) -> int:
-    return next(i for i, c in enumerate(columns) if c.header in ("Status", "Rating"))
-
-
-def _tint(hex_color: str, amount: float = 0.7) -> str:
-    """``hex_color`` mixed with white, light enough for dark text on it."""
-    rgb = [int(hex_color[i : i + 2], 16) for i in (0, 2, 4)]
-    return "".join(f"{round(v + (255 - v) * amount):02X}" for v in rgb)
-
-
-def _cell(cell) -> None:  # noqa: ANN001
-    cell.margin_left = cell.margin_right = Pt(INSET)
-    cell.margin_top = cell.margin_bottom = Pt(VINSET)
-    cell.vertical_anchor = MSO_ANCHOR.TOP
-    cell.text_frame.word_wrap = True
+DIRECTIONS = {"worse": ("▼", "B00020"), "better": ("▲", "1B7F3B"), "mixed": ("◆", "8A6D00")}
+TITLE_TOP = 22.0
+TITLE_SIZES = (22.0, 16.0)
+BODY_TOP = 94.0  # the body starts here at the latest (below a one-line title and subtitle)
+EMPTY = ("", "—")
 
 
 class Deck:
@@ -219,63 +74,221 @@ class Deck:
         self.prs.slide_width = Pt(WIDTH)
         self.prs.slide_height = Pt(HEIGHT)
         self.layout = self.prs.slide_layouts[6]  # blank
-        self.symbols = brief_text.fonts().symbols
+        self.symbols = True  # the renderer draws a symbol its font lacks from a fallback font
 
-    def slide(self, title: str, subtitle: str = "") -> Slide:
-        slide = self.prs.slides.add_slide(self.layout)
-        if brief_text.width(title, 22, bold=True) <= WIDTH - 2 * MARGIN - 2 * INSET:
-            text_box(slide, MARGIN, 24, WIDTH - 2 * MARGIN, 34, title, 22, bold=True, max_lines=1)
-        else:  # a long goal or objective title: two smaller lines
-            text_box(slide, MARGIN, 22, WIDTH - 2 * MARGIN, 44, title, 16, bold=True, max_lines=2)
+    def blank(self) -> Slide:
+        return self.prs.slides.add_slide(self.layout)
+
+    def slide(self, title: str, subtitle: str = "") -> tuple[Slide, float]:
+        """A slide with its title (one line at 22 points, or wrapped at 16) and subtitle; returns the slide and
+        where its body starts."""
+        slide = self.blank()
+        w = WIDTH - 2 * MARGIN
+        big = Para(title, TITLE_SIZES[0], bold=True)
+        head = big if fit.count_lines(title, big.size, w - 2 * INSET, True) == 1 else Para(title, 16, bold=True)
+        h = min(head.height(w - 2 * INSET) + 2 * VINSET, 150.0)
+        box(slide, MARGIN, TITLE_TOP, w, h, [head], floor=BODY / head.size, name="Title")
+        y = TITLE_TOP + h
         if subtitle:
-            text_box(slide, MARGIN, 66, WIDTH - 2 * MARGIN, 22, subtitle, 12, color=MUTED, max_lines=1)
-        return slide
+            y += one_line(slide, MARGIN, y, w, subtitle, BODY, "Subtitle", color=MUTED)
+        return slide, max(BODY_TOP, y + 8)
+
+    def page(self, title: str, subtitle: str = "") -> Page:
+        return Page(self.slide, title, subtitle)
 
     def finish(self) -> bytes:
         total = len(self.prs.slides)
         brief = self.brief
+        footer = f"{brief.mission} · {brief.quarter} review"
         for number, slide in enumerate(self.prs.slides, start=1):
-            # The release marking centred at the top and at the bottom of every slide.
-            for x, y, w in ((MARGIN, 4, WIDTH - 2 * MARGIN), (WIDTH / 2 - 180, HEIGHT - 22, 360)):
-                text_box(
-                    slide,
-                    x,
-                    y,
-                    w,
-                    18,
-                    brief.marking,
-                    10,
-                    bold=True,
-                    color=MARKING_COLOR,
-                    align=PP_ALIGN.CENTER,
-                    max_lines=1,
-                )
-            text_box(
-                slide,
-                MARGIN,
-                HEIGHT - 22,
-                300,
-                18,
-                f"{brief.mission} · {brief.quarter} review",
-                9,
-                color=MUTED,
-                max_lines=1,
-            )
-            text_box(
-                slide,
-                WIDTH - MARGIN - 150,
-                HEIGHT - 22,
-                150,
-                18,
-                f"Slide {number} of {total}",
-                9,
-                color=MUTED,
-                align=PP_ALIGN.RIGHT,
-                max_lines=1,
-            )
+            marking = Para(brief.marking, 10, bold=True, color=MARKING_COLOR, align=PP_ALIGN.CENTER)
+            box(slide, MARGIN, 4, WIDTH - 2 * MARGIN, 18, [marking], floor=0.5, name="Marking")
+            box(slide, WIDTH / 2 - 180, HEIGHT - 22, 360, 18, [marking], floor=0.5, name="Marking")
+            box(slide, MARGIN, HEIGHT - 22, 250, 18, [Para(footer, 9, color=MUTED)], floor=0.5, name="Footer")
+            number_text = Para(f"Slide {number} of {total}", 9, color=MUTED, align=PP_ALIGN.RIGHT)
+            box(slide, WIDTH - MARGIN - 150, HEIGHT - 22, 150, 18, [number_text], floor=0.5, name="Footer")
         out = io.BytesIO()
         self.prs.save(out)
         return out.getvalue()
+
+
+def _rgb(hex_color: str) -> RGBColor:
+    return RGBColor.from_string(hex_color)
+
+
+def _status(deck: Deck, status: str) -> str:
+    return status_text(status, deck.symbols)
+
+
+def _progress(status: str, progress: float | None) -> str:
+    """Progress as printed; an objective with no update shows "No update", never 0%."""
+    return "No update" if status == brief_data.NoStatus.NO_UPDATE.value else percent(progress)
+
+
+def _visible(columns: list[Column], rows: list[Row], keep: int = 1) -> tuple[list[Column], list[Row]]:
+    """The columns, without those past the first ``keep`` where no row says anything ("—" or blank)."""
+    shown = [i for i, _ in enumerate(columns) if i < keep or any(r.cells[i] not in EMPTY for r in rows)]
+    return [columns[i] for i in shown], [Row(tuple(r.cells[i] for i in shown), r.fill) for r in rows]
+
+
+# --------------------------------------------------------------------------- title and bottom line
+
+
+def _prepared(brief: Brief) -> str:
+    day = f"{brief.generated_on:%d %B %Y}"
+    if "@" in brief.prepared_for:
+        return f"Prepared {day} by {brief.prepared_for}"
+    if brief.prepared_for == "automated report":
+        return f"Prepared {day} as an automated report"
+    return f"Prepared {day} for {brief.prepared_for}"
+
+
+def _title_slide(deck: Deck) -> None:
+    brief = deck.brief
+    slide = deck.blank()
+    items = [
+        Para("Integrated Country Strategy: quarterly review", 18, color=MUTED),
+        Para(f"{brief.mission} — {brief.post}", 34, bold=True, space_before=12),
+        Para(f"{brief.quarter} review brief", 24, space_before=12),
+        Para(_prepared(brief), 14, color=MUTED, space_before=24),
+        *paras(brief.scope, size=14, color=MUTED, space_before=6),
+    ]
+    box(slide, 60, 110, WIDTH - 120, BODY_BOTTOM - 130, items, floor=BODY / 14, name="Body")
+
+
+def _bluf_slide(deck: Deck) -> None:
+    brief = deck.brief
+    slide, top = deck.slide("Bottom line", f"{brief.quarter} · {brief.scope}")
+    sentences = brief.bluf or ("No bottom line could be written from this quarter's figures.",)
+    items = [Para(s, 20, bullet=True, space_before=10 if i else 0) for i, s in enumerate(sentences)]
+    box(slide, MARGIN, top, WIDTH - 2 * MARGIN, BODY_BOTTOM - top, items, floor=BODY / 20, name="Body")
+
+
+def _attention_items(deck: Deck, o: ObjectiveLine) -> list[Para]:
+    color = STATUS_COLORS.get(o.status, "4D4D4D")
+    risk = f" · {o.risk_level} risk" if o.risk_level else ""
+    owner = f" · owner {o.lead_agency} (lead agency)" if o.lead_agency else ""
+    return [
+        Para(o.title, 14, bold=True, lead=f"{o.code}  ", keep=True),
+        Para(
+            f"{risk.lstrip(' ·')}{owner}".strip(" ·"),
+            BODY,
+            lead=_status(deck, o.status) + "  ",
+            lead_color=color,
+            keep=True,
+        ),  # fmt: skip
+        *paras(o.challenges or "None reported.", lead="Challenges: ", space_before=4),
+        *paras(o.mitigation or "None reported.", lead="Mitigation: ", space_before=4),
+    ]
+
+
+def _attention_slides(deck: Deck) -> None:
+    brief = deck.brief
+    if not brief.attention:
+        return
+    n = len(brief.attention)
+    page = deck.page(
+        "What needs attention",
+        f"{n} objective{'s' * (n != 1)} off track or at risk in {brief.quarter}: off track first, the highest risk "
+        "first, each with its challenges, mitigation and owner",
+    )
+    blocks = [_attention_items(deck, o) for o in brief.attention]
+    flow_blocks(page, blocks)
+
+
+ACTION_COLUMNS = [Column("Objective", 1.5), Column("Action", 6.0), Column("Owner", 1.6), Column("Quarter", 1.1)]
+
+
+def _decisions_slides(deck: Deck) -> None:
+    brief = deck.brief
+    quarters = sorted({a.quarter for a in brief.actions})
+    title = "Decisions and actions" + (f" for {quarters[0]}" if len(quarters) == 1 else "")
+    page = deck.page(title, "The next steps and mitigation of the objectives that need attention, with their owners")
+    if not brief.actions:
+        flow(page, [Para(f"No objective is off track or at risk in {brief.quarter}: no decision or action is asked "
+                         "for.", 16)])  # fmt: skip
+        return
+    rows = [
+        Row(
+            (f"{a.code} {_status(deck, a.status)}", f"{a.kind}: {a.text}", a.owner, a.quarter),
+            STATUS_COLORS.get(a.status),
+        )
+        for a in brief.actions
+    ]
+    columns = ACTION_COLUMNS if len(quarters) > 1 else ACTION_COLUMNS[:3]
+    rows = [Row(r.cells[: len(columns)], r.fill) for r in rows]
+    place_table(page, Table(columns, rows, status_column=0))
+
+
+# --------------------------------------------------------------------------- figures, trend, what changed
+
+
+def _headline_slide(deck: Deck) -> None:
+    brief = deck.brief
+    slide, top = deck.slide("Headline figures", f"{brief.quarter}, with the change since {brief.previous_quarter}")
+    per_row = 4
+    card_w = (WIDTH - 2 * MARGIN - (per_row - 1) * 16) / per_row
+    card_h = min(150.0, (BODY_BOTTOM - top - 24) / 2)
+    for i, figure in enumerate(brief.figures):
+        x = MARGIN + (i % per_row) * (card_w + 16)
+        y = top + 8 + (i // per_row) * (card_h + 16)
+        card = slide.shapes.add_shape(1, Pt(x), Pt(y), Pt(card_w), Pt(card_h))  # rectangle
+        card.fill.solid()
+        card.fill.fore_color.rgb = _rgb("F2F4F7")
+        card.line.color.rgb = _rgb("CCCCCC")
+        colour = STATUS_COLORS.get(figure.label)
+        label = _status(deck, figure.label) if colour else figure.label
+        items = [
+            Para(label, 14, bold=True, color=MUTED),
+            Para(figure.value, 36, bold=True, space_before=4),
+            Para(figure.change, 14, color=MUTED, space_before=4),
+        ]
+        box(slide, x + 8, y + 6, card_w - 16, card_h - 12, items, floor=BODY / 14, name="Body")
+
+
+def _change_items(deck: Deck) -> list[Para]:
+    brief = deck.brief
+    items = [Para(f"What changed since {brief.previous_quarter}", 14, bold=True, keep=True)]
+    if not brief.changes:
+        items.append(Para(f"No objective changed status or risk level since {brief.previous_quarter}."))
+    for c in brief.changes:
+        mark, color = DIRECTIONS.get(c.direction, ("•", "4D4D4D"))
+        status = f"{_status(deck, c.status_before)} → {_status(deck, c.status_now)}"
+        risk = f"; risk {c.risk_before} → {c.risk_now}" if c.risk_before != c.risk_now else ""
+        items.append(
+            Para(f"{c.code} {c.title}: {status}{risk}", lead=f"{mark} {c.direction} ", lead_color=color, space_before=6)
+        )
+    if not brief.outstanding:
+        items.append(Para("Outstanding reports", 14, bold=True, space_before=14))
+        items.append(Para(f"Every expected update for {brief.quarter} is in."))
+    return items
+
+
+def _trend_chart(slide: Slide, data: ChartData, x: float, y: float, w: float, h: float) -> None:
+    chart = _chart(slide, x, y, w, h, data, XL_CHART_TYPE.LINE_MARKERS)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(BODY)
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale, axis.major_unit = 0, 100, 25
+    axis.tick_labels.number_format = '0"%"'
+    axis.tick_labels.number_format_is_linked = False
+    for series in chart.plots[0].series:
+        series.smooth = False
+
+
+def _trend_slide(deck: Deck) -> None:
+    """The four-quarter trend per goal beside what changed (worse first), and a line for no outstanding reports."""
+    brief = deck.brief
+    data = brief.trend_chart
+    page = deck.page(f"Trend and what changed since {brief.previous_quarter}", data.summary if data else "")
+    slide = page.new()
+    if data is not None and data.series:
+        chart_w = (WIDTH - 2 * MARGIN) * 0.55
+        _trend_chart(slide, data, MARGIN, page.y, chart_w, BODY_BOTTOM - page.y)
+        page.attach(slide, MARGIN + chart_w + 16, page.y, WIDTH - 2 * MARGIN - chart_w - 16)
+    flow(page, _change_items(deck))
 
 
 def _chart(slide: Slide, x: float, y: float, w: float, h: float, data: ChartData, kind: XL_CHART_TYPE):  # noqa: ANN202
@@ -288,9 +301,9 @@ def _chart(slide: Slide, x: float, y: float, w: float, h: float, data: ChartData
     chart.has_title = True
     chart.chart_title.text_frame.text = data.title
     title_font = chart.chart_title.text_frame.paragraphs[0].runs[0].font
-    title_font.size, title_font.bold, title_font.name = Pt(12), True, brief_text.PPTX_FONT
-    chart.font.size = Pt(9)
-    chart.font.name = brief_text.PPTX_FONT
+    title_font.size, title_font.bold, title_font.name = Pt(BODY), True, FONT
+    chart.font.size = Pt(10)
+    chart.font.name = FONT
     return chart
 
 
@@ -300,7 +313,7 @@ def _goal_chart(slide: Slide, brief: Brief, x: float, y: float, w: float, h: flo
     chart.has_legend = False
     axis = chart.category_axis
     axis.reverse_order = True  # first goal at the top, as on the page
-    axis.tick_labels.font.size = Pt(max(6, min(10, 0.6 * (h - 60) / max(1, len(data.categories)))))
+    axis.tick_labels.font.size = Pt(max(6, min(BODY, 0.6 * (h - 60) / max(1, len(data.categories)))))
     value_axis = chart.value_axis
     value_axis.minimum_scale, value_axis.maximum_scale = 0, 100
     value_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
@@ -309,7 +322,7 @@ def _goal_chart(slide: Slide, brief: Brief, x: float, y: float, w: float, h: flo
     plot.has_data_labels = True
     plot.data_labels.number_format = '0"%"'
     plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(8)
+    plot.data_labels.font.size = Pt(max(6, min(10, 0.5 * (h - 60) / max(1, len(data.categories)))))
     statuses = {o.code: o.status for o in brief.objectives}
     for i, category in enumerate(data.categories):
         fill = plot.series[0].points[i].format.fill
@@ -326,7 +339,7 @@ def _status_chart(slide: Slide, data: ChartData, x: float, y: float, w: float, h
     plot = chart.plots[0]
     plot.gap_width = 50
     plot.has_data_labels = True
-    plot.data_labels.font.size = Pt(9)
+    plot.data_labels.font.size = Pt(10)
     for i, status in enumerate(data.categories):
         fill = plot.series[0].points[i].format.fill
         fill.solid()
@@ -347,320 +360,98 @@ def _risk_chart(slide: Slide, data: ChartData, x: float, y: float, w: float, h: 
         series.format.line.color.rgb = NEUTRAL
 
 
-def _chunks(items: Sequence, size: int) -> list[Sequence]:
-    return [items[i : i + size] for i in range(0, len(items), size)] or [items[0:0]]
-
-
-def _title_slide(deck: Deck) -> None:
-    brief = deck.brief
-    slide = deck.prs.slides.add_slide(deck.layout)
-    text_box(
-        slide, 60, 120, WIDTH - 120, 40, "Integrated Country Strategy: quarterly review", 18, color=MUTED, max_lines=1
-    )
-    text_box(slide, 60, 160, WIDTH - 120, 100, f"{brief.mission} — {brief.post}", 34, bold=True, max_lines=2)
-    text_box(slide, 60, 270, WIDTH - 120, 40, f"{brief.quarter} review brief", 24, max_lines=1)
-    text_box(
-        slide,
-        60,
-        320,
-        WIDTH - 120,
-        26,
-        f"Prepared {brief.generated_on:%d %B %Y} for {brief.prepared_for}",
-        14,
-        color=MUTED,
-        max_lines=1,
-    )
-    text_box(slide, 60, 350, WIDTH - 120, 44, brief.scope, 14, color=MUTED, max_lines=2)
-    text_box(
-        slide,
-        60,
-        410,
-        WIDTH - 120,
-        30,
-        f"Release marking: {brief.marking}",
-        16,
-        bold=True,
-        color=MARKING_COLOR,
-        max_lines=1,
-    )
-
-
-def _headline_slide(deck: Deck) -> None:
-    brief = deck.brief
-    slide = deck.slide("Headline figures", f"{brief.quarter}, with the change since {brief.previous_quarter}")
-    per_row = 4
-    card_w = (WIDTH - 2 * MARGIN - (per_row - 1) * 16) / per_row
-    card_h = 150.0
-    for i, figure in enumerate(brief.figures):
-        x = MARGIN + (i % per_row) * (card_w + 16)
-        y = BODY_TOP + 20 + (i // per_row) * (card_h + 24)
-        box = slide.shapes.add_shape(1, Pt(x), Pt(y), Pt(card_w), Pt(card_h))  # rectangle
-        box.fill.solid()
-        box.fill.fore_color.rgb = ROW_FILL[1]
-        box.line.color.rgb = RGBColor(0xCC, 0xCC, 0xCC)
-        colour = STATUS_COLORS.get(figure.label)
-        label = status_text(figure.label, deck.symbols) if colour else figure.label
-        text_box(slide, x + 8, y + 8, card_w - 16, 24, label, 14, bold=True, color=MUTED, max_lines=1)
-        text_box(slide, x + 8, y + 38, card_w - 16, 56, figure.value, 36, bold=True, max_lines=1)
-        text_box(slide, x + 8, y + 100, card_w - 16, 44, figure.change, 12, color=MUTED, max_lines=2)
-
-
 def _charts_slide(deck: Deck) -> None:
     brief = deck.brief
-    slide = deck.slide("Progress, status and risk by goal", brief.goal_chart.summary)
-    top, bottom = BODY_TOP, BODY_BOTTOM
+    slide, top = deck.slide("Progress, status and risk by goal", brief.goal_chart.summary)
     left_w = (WIDTH - 2 * MARGIN) * 0.56
-    _goal_chart(slide, brief, MARGIN, top, left_w, bottom - top)
+    _goal_chart(slide, brief, MARGIN, top, left_w, BODY_BOTTOM - top)
     right_x = MARGIN + left_w + 16
     right_w = WIDTH - MARGIN - right_x
-    half = (bottom - top - 12) / 2
+    half = (BODY_BOTTOM - top - 12) / 2
     _status_chart(slide, brief.status_chart, right_x, top, right_w, half)
     _risk_chart(slide, brief.risk_chart, right_x, top + half + 12, right_w, half)
 
 
+# --------------------------------------------------------------------------- goals and evidence
+
 OBJECTIVE_COLUMNS = [
-    Column("Code", 0.6),
-    Column("Objective", 3.0),
-    Column("Status", 1.15),
-    Column("Progress", 0.95, PP_ALIGN.RIGHT),
-    Column("Risk", 0.8),
+    Column("Code", 0.55),
+    Column("Objective", 2.8),
+    Column("Status", 1.25),
+    Column("Progress", 1.0, PP_ALIGN.RIGHT),
+    Column("Risk", 0.85),
     Column("Lead", 0.9),
-    Column("Latest accomplishments", 5.6),
+    Column("Latest accomplishments", 5.4),
 ]
+GOAL_INDICATOR_COLUMNS = [
+    Column("Code", 0.8),
+    Column("Indicator", 4.6),
+    Column("Objective", 0.9),
+    Column("Actual vs target", 2.4),
+    Column("Achieved", 1.0, PP_ALIGN.RIGHT),
+    Column("Rating", 1.3),
+]
+
+
+SUMMARY_CHARS = 360  # of an objective's accomplishments beside it on its goal's slide (the appendix has them all)
+
+
+def abridged(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """``text``'s paragraphs up to about ``limit`` characters, the last cut between two words and ended with "…"."""
+    kept: list[str] = []
+    left = limit
+    for paragraph in fit.paragraphs(text):
+        if len(paragraph) <= left:
+            kept.append(paragraph)
+            left -= len(paragraph)
+            continue
+        cut = paragraph[: max(left, 40)].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+        kept.append(cut + "…")
+        break
+    return "\n".join(kept)
 
 
 def _goal_slides(deck: Deck) -> None:
     brief = deck.brief
     for goal in brief.goals:
         n = len(goal.objectives)
-        slide = deck.slide(
+        page = deck.page(
             goal.heading,
-            f"Mean progress {percent(goal.progress)} · {n} objective{'s' if n != 1 else ''} · {brief.quarter}",
+            f"Mean progress {percent(goal.progress)} · {n} objective{'s' * (n != 1)} · {brief.quarter}"
+            + (" · each objective's full narratives in the appendix" if brief.appendix else ""),
         )
         rows = [
-            [
-                o.code,
-                o.title,
-                status_text(o.status, deck.symbols),
-                percent(o.progress),
-                o.risk_level or "—",
-                o.lead_agency or "—",
-                o.accomplishments or "No accomplishments reported.",
-            ]
+            Row(
+                (
+                    o.code,
+                    o.title,
+                    _status(deck, o.status),
+                    _progress(o.status, o.progress),
+                    o.risk_level or "—",
+                    o.lead_agency or "—",
+                    abridged(o.accomplishments) or "No accomplishments reported.",
+                ),
+                STATUS_COLORS.get(o.status),
+            )
             for o in goal.objectives
         ]
-        size = 10.0 if n <= 6 else 8.0
-        below = _indicators_height(deck, goal)
-        table(
-            slide,
-            MARGIN,
-            BODY_TOP,
-            WIDTH - 2 * MARGIN,
-            BODY_BOTTOM - BODY_TOP - below,
-            OBJECTIVE_COLUMNS,
-            rows,
-            size=size,
-            max_row=96,
-            fills=[STATUS_COLORS.get(o.status) for o in goal.objectives],
-        )
-        _goal_indicators(deck, slide, goal)
-
-
-GOAL_INDICATOR_COLUMNS = [
-    Column("Code", 0.75),
-    Column("Indicator", 2.9),
-    Column("Actual vs target", 1.7),
-    Column("Rating", 1.05),
-]
-INDICATOR_ROW = 14.0  # points: one line of 8-point text
-INDICATOR_HEADER = brief_text.line_height(8) + 2 * VINSET + 2
-INDICATOR_LABEL = 16.0
-
-
-def _indicator_rows(deck: Deck, goal: GoalSection) -> tuple[list[list[str]], list[str | None], int]:
-    """The goal's indicator rows and rating colours (at most two tables' worth, the last row saying how many
-    more when there are more) and how many tables they fill."""
-    items = list(goal.indicators)
-    tables = 1 if len(items) <= GOAL_INDICATOR_ROWS else 2
-    room = tables * GOAL_INDICATOR_ROWS
-    rows = [[i.code, i.name, i.against, rating_text(i.rating, deck.symbols)] for i in items]
-    fills: list[str | None] = [RATING_COLORS.get(i.rating) for i in items]
-    if len(rows) > room:
-        more = len(rows) - room + 1
-        rows, fills = [*rows[: room - 1], ["", f"and {more} more indicators", "", ""]], [*fills[: room - 1], None]
-    return rows, fills, tables
-
-
-def _indicators_height(deck: Deck, goal: GoalSection) -> float:
-    """The height the goal's indicators take at the foot of its slide, their label and gap included."""
-    if not goal.indicators:
-        return 0.0
-    rows, _, tables = _indicator_rows(deck, goal)
-    return INDICATOR_HEADER + INDICATOR_ROW * -(-len(rows) // tables) + INDICATOR_LABEL + 6
-
-
-def _goal_indicators(deck: Deck, slide: Slide, goal: GoalSection) -> None:
-    """The goal's indicators in one or two compact tables at the foot of the slide."""
-    if not goal.indicators:
-        return
-    rows, fills, tables = _indicator_rows(deck, goal)
-    per = -(-len(rows) // tables)
-    height = INDICATOR_HEADER + INDICATOR_ROW * per
-    top = BODY_BOTTOM - height
-    label = f"Indicators in {deck.brief.quarter}: the counted actual against this quarter's target"
-    text_box(slide, MARGIN, top - INDICATOR_LABEL, WIDTH - 2 * MARGIN, INDICATOR_LABEL, label, 9,
-             bold=True, color=MUTED, max_lines=1)  # fmt: skip
-    w = (WIDTH - 2 * MARGIN - 16 * (tables - 1)) / tables
-    for t in range(tables):
-        part = slice(t * per, (t + 1) * per)
-        if rows[part]:
-            table(slide, MARGIN + t * (w + 16), top, w, height, GOAL_INDICATOR_COLUMNS, rows[part],
-                  size=8, max_row=INDICATOR_ROW, fills=fills[part])  # fmt: skip
-
-
-ATTENTION_COLUMNS = [
-    Column("Code", 0.6),
-    Column("Objective", 2.6),
-    Column("Status", 1.15),
-    Column("Risk", 0.8),
-    Column("Challenges", 4.2),
-    Column("Risk and mitigation", 4.2),
-]
-
-
-def _attention_slides(deck: Deck) -> None:
-    brief = deck.brief
-    items: Sequence[ObjectiveLine] = brief.attention
-    pages = _chunks(items, ATTENTION_PER_SLIDE)
-    for i, chunk in enumerate(pages):
-        more = f" ({i + 1} of {len(pages)})" if len(pages) > 1 else ""
-        slide = deck.slide("At risk and off track" + more, f"{len(items)} objectives need attention in {brief.quarter}")
-        if not chunk:
-            text_box(
-                slide,
-                MARGIN,
-                BODY_TOP,
-                WIDTH - 2 * MARGIN,
-                40,
-                f"No objective is at risk or off track in {brief.quarter}.",
-                16,
-            )
-            continue
-        rows = [
-            [
-                o.code,
-                o.title,
-                status_text(o.status, deck.symbols),
-                o.risk_level or "—",
-                o.challenges or "None reported.",
-                o.mitigation or "None reported.",
+        columns, rows = _visible(OBJECTIVE_COLUMNS, rows, keep=4)
+        place_table(page, Table(columns, rows, status_column=2))
+        if goal.indicators:
+            label = Para(f"Indicators in {brief.quarter}: the counted actual against this quarter's target",
+                         BODY, bold=True, color=MUTED)  # fmt: skip
+            rows = [
+                Row(
+                    (i.code, i.name, i.objective_code, i.against, i.achieved, rating_text(i.rating, deck.symbols)),
+                    RATING_COLORS.get(i.rating),
+                )
+                for i in goal.indicators
             ]
-            for o in chunk
-        ]
-        _page_table(
-            slide,
-            ATTENTION_COLUMNS,
-            rows,
-            size=9,
-            per_slide=ATTENTION_PER_SLIDE,
-            fills=[STATUS_COLORS.get(o.status) for o in chunk],
-        )
-
-
-CHANGE_COLUMNS = [
-    Column("Code", 0.6),
-    Column("Objective", 4.4),
-    Column("Status", 2.6),
-    Column("Risk level", 2.0),
-    Column("Direction", 1.0),
-]
-
-
-def _change_slides(deck: Deck) -> None:
-    brief = deck.brief
-    pages = _chunks(brief.changes, CHANGES_PER_SLIDE)
-    for i, chunk in enumerate(pages):
-        more = f" ({i + 1} of {len(pages)})" if len(pages) > 1 else ""
-        slide = deck.slide(
-            f"What changed since {brief.previous_quarter}" + more,
-            "Objectives whose status or risk level moved (a missing update is not a change)",
-        )
-        if not chunk:
-            text_box(
-                slide,
-                MARGIN,
-                BODY_TOP,
-                WIDTH - 2 * MARGIN,
-                40,
-                f"No objective changed status or risk level between {brief.previous_quarter} and {brief.quarter}.",
-                16,
-            )
-            continue
-        rows = [
-            [
-                c.code,
-                c.title,
-                f"{status_text(c.status_before, deck.symbols)} → {status_text(c.status_now, deck.symbols)}",
-                f"{c.risk_before} → {c.risk_now}",
-                c.direction,
-            ]
-            for c in chunk
-        ]
-        _page_table(slide, CHANGE_COLUMNS, rows, size=10, per_slide=CHANGES_PER_SLIDE)
-
-
-TALLY_COLUMNS = [
-    Column("", 2.4),
-    Column("Outstanding", 1.3, PP_ALIGN.RIGHT),
-    Column("Overdue", 1.05, PP_ALIGN.RIGHT),
-    Column("Objectives", 1.8),
-]
-OUTSTANDING_COLUMNS = [
-    Column("Agency", 1.0),
-    Column("Working group", 2.2),
-    Column("Objective", 0.8),
-    Column("State", 1.2),
-    Column("Overdue", 0.8),
-    Column("Chair's comment", 5.0),
-]
-
-
-def _outstanding_slides(deck: Deck) -> None:
-    brief = deck.brief
-    total = len(brief.outstanding)
-    subtitle = f"{total} expected update{'s' if total != 1 else ''} not received for {brief.quarter}"
-    if not brief.outstanding:
-        slide = deck.slide("Outstanding reports", subtitle)
-        text_box(
-            slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 40, f"Every expected update for {brief.quarter} is in.", 16
-        )
-        return
-    agencies = _chunks(brief.by_agency, TALLIES_PER_SLIDE)
-    groups = _chunks(brief.by_working_group, TALLIES_PER_SLIDE)
-    half = (WIDTH - 2 * MARGIN - 16) / 2
-    max_h = BODY_BOTTOM - BODY_TOP - 20
-    for i in range(max(len(agencies), len(groups))):
-        pages = max(len(agencies), len(groups))
-        more = f" ({i + 1} of {pages})" if pages > 1 else ""
-        slide = deck.slide("Outstanding reports by agency and working group" + more, subtitle)
-        for x, header, chunks in ((MARGIN, "Agency", agencies), (MARGIN + half + 16, "Working group", groups)):
-            chunk = chunks[i] if i < len(chunks) else []
-            if chunk:
-                columns = [Column(header, TALLY_COLUMNS[0].width), *TALLY_COLUMNS[1:]]
-                rows = [[t.name, str(t.outstanding), str(t.overdue), t.objectives] for t in chunk]
-                table(slide, x, BODY_TOP, half, max_h, columns, rows, size=10, max_row=max_h / TALLIES_PER_SLIDE)
-    details = _chunks(brief.outstanding, OUTSTANDING_PER_SLIDE)
-    for i, chunk in enumerate(details):
-        more = f" ({i + 1} of {len(details)})" if len(details) > 1 else ""
-        slide = deck.slide("Outstanding reports in detail" + more, subtitle)
-        rows = [
-            [o.agency, o.working_group, o.code, o.state, "yes" if o.overdue else "no", o.comment or "—"] for o in chunk
-        ]
-        _page_table(slide, OUTSTANDING_COLUMNS, rows, size=9, per_slide=OUTSTANDING_PER_SLIDE)
+            place_table(page, Table(GOAL_INDICATOR_COLUMNS, rows, status_column=5), label)
 
 
 BEHIND_COLUMNS = [
-    Column("Code", 0.7),
+    Column("Code", 0.8),
     Column("Indicator", 3.2),
     Column("Objective", 3.6),
     Column("Actual vs target", 1.9, PP_ALIGN.RIGHT),
@@ -674,138 +465,173 @@ DISAGREEMENT_COLUMNS = [
 ]
 
 
-def _behind_rows(brief: Brief, items: Sequence[IndicatorLine]) -> list[list[str]]:
-    titles = {o.code: o.title for o in brief.objectives}
-    return [
-        [i.code, i.name, f"{i.objective_code}: {titles.get(i.objective_code, '')}", i.against, i.achieved]
-        for i in items
-    ]
-
-
 def _evidence_slides(deck: Deck) -> None:
     """What the indicators say: those behind their target, then where reports and indicators disagree."""
     brief = deck.brief
     found = brief.evidence
+    page = deck.page("Indicator evidence", f"{found.summary} in {brief.quarter}" if found.indicators else "")
     if not found.indicators:
-        slide = deck.slide("Indicator evidence", f"What the indicators say in {brief.quarter}")
-        text_box(
-            slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 40, brief_data.no_indicators(brief.quarter), 16, max_lines=2
-        )
+        flow(page, [Para(brief_data.no_indicators(brief.quarter), 16)])
         return
-    pages = _chunks(found.behind, BEHIND_PER_SLIDE)
-    for i, chunk in enumerate(pages):
-        more = f" ({i + 1} of {len(pages)})" if len(pages) > 1 else ""
-        slide = deck.slide("Indicator evidence: behind target" + more, f"{found.summary} in {brief.quarter}")
-        if not chunk:
-            text = brief_data.none_behind(brief.quarter)
-            text_box(slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 40, text, 16)
-            continue
-        _page_table(slide, BEHIND_COLUMNS, _behind_rows(brief, chunk), size=10, per_slide=BEHIND_PER_SLIDE)
-    pages = _chunks(found.disagreements, DISAGREEMENTS_PER_SLIDE)
-    n = len(found.disagreements)
-    subtitle = f"{n} objective{'s' * (n != 1)} whose reported status the indicators do not bear out in {brief.quarter}"
-    for i, chunk in enumerate(pages):
-        more = f" ({i + 1} of {len(pages)})" if len(pages) > 1 else ""
-        slide = deck.slide("Indicator evidence: reports and indicators disagree" + more, subtitle)
-        if not chunk:
-            text = brief_data.none_disagree(brief.quarter)
-            text_box(slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 40, text, 16)
-            continue
+    titles = {o.code: o.title for o in brief.objectives}
+    behind = Para("Behind target", 14, bold=True)
+    if found.behind:
         rows = [
-            [
+            Row((i.code, i.name, f"{i.objective_code}: {titles.get(i.objective_code, '')}", i.against, i.achieved))
+            for i in found.behind
+        ]
+        place_table(page, Table(BEHIND_COLUMNS, rows), behind)
+    else:
+        flow(page, [behind, Para(brief_data.none_behind(brief.quarter))])
+    page.title = "Indicator evidence: reports and indicators disagree"
+    disagree = Para("Where reports and indicators disagree", 14, bold=True)
+    if not found.disagreements:
+        flow(page, [disagree, Para(brief_data.none_disagree(brief.quarter))])
+        return
+    rows = [
+        Row(
+            (
                 f"{d.code}: {d.title}",
-                status_text(d.status, deck.symbols),
+                _status(deck, d.status),
                 brief_data.agency_words(d.reports, brief.quarter, deck.symbols),
                 d.both,
-            ]
-            for d in chunk
-        ]
-        fills = [STATUS_COLORS.get(d.status) for d in chunk]
-        _page_table(slide, DISAGREEMENT_COLUMNS, rows, size=9, per_slide=DISAGREEMENTS_PER_SLIDE, fills=fills)
+            ),
+            STATUS_COLORS.get(d.status),
+        )
+        for d in found.disagreements
+    ]
+    place_table(page, Table(DISAGREEMENT_COLUMNS, rows, status_column=1), disagree)
 
 
-REPORT_COLUMNS = [
-    Column("Agency", 0.8),
-    Column("Status", 1.1),
-    Column("Accomplishments", 3.0),
-    Column("Challenges", 2.6),
-    Column("Next steps", 2.2),
-    Column("Risk and mitigation", 2.2),
+# --------------------------------------------------------------------------- outstanding reports
+
+OUTSTANDING_COLUMNS = [
+    Column("Agency", 1.0),
+    Column("Working group", 2.6),
+    Column("Objective", 0.9),
+    Column("State", 1.3),
+    Column("Days late", 1.0, PP_ALIGN.RIGHT),
+    Column("Chair's comment", 4.2),
 ]
+
+
+def _tally_table(header: str, tallies: tuple[brief_data.Tally, ...]) -> Table:
+    """Outstanding by agency or working group; the Overdue column only when it differs from Outstanding."""
+    overdue = any(t.overdue != t.outstanding for t in tallies)
+    columns = [Column(header, 3.0), Column("Outstanding", 1.2, PP_ALIGN.RIGHT)]
+    columns += [Column("Overdue", 1.0, PP_ALIGN.RIGHT)] if overdue else []
+    columns += [Column("Objectives", 4.0)]
+    rows = [
+        Row((t.name, str(t.outstanding), *([str(t.overdue)] if overdue else []), t.objectives or "—")) for t in tallies
+    ]
+    return Table(columns, rows)
+
+
+def _outstanding_slides(deck: Deck) -> None:
+    """Each expected update not received, with how many days late; then the same by agency and working group."""
+    brief = deck.brief
+    if not brief.outstanding:
+        return  # one line beside what changed says so
+    total = len(brief.outstanding)
+    late = sum(o.overdue for o in brief.outstanding)
+    page = deck.page(
+        "Outstanding reports",
+        f"{total} expected update{'s' * (total != 1)} not received for {brief.quarter}, {late} of them late",
+    )
+    rows = [
+        Row(
+            (
+                o.agency,
+                o.working_group,
+                o.code,
+                o.state,
+                str(o.days_late) if o.overdue else "not yet due",
+                o.comment or "—",
+            )
+        )
+        for o in brief.outstanding
+    ]
+    columns, rows = _visible(OUTSTANDING_COLUMNS, rows, keep=5)
+    if len({r.cells[3] for r in rows}) == 1:  # one state for all: said once, above the table
+        page.subtitle += f" (state: {rows[0].cells[3]})"
+        columns, rows = columns[:3] + columns[4:], [Row(r.cells[:3] + r.cells[4:]) for r in rows]
+    place_table(page, Table(columns, rows))
+    for header, tallies in (("Agency", brief.by_agency), ("Working group", brief.by_working_group)):
+        if tallies:
+            place_table(page, _tally_table(header, tallies), Para(f"By {header.lower()}", 14, bold=True))
+
+
+# --------------------------------------------------------------------------- appendix
+
 INDICATOR_COLUMNS = [
-    Column("Indicator", 3.6),
-    Column("Baseline", 1.0, PP_ALIGN.RIGHT),
-    Column("Target", 1.0, PP_ALIGN.RIGHT),
-    Column("Latest", 2.2, PP_ALIGN.RIGHT),
+    Column("Indicator", 4.6),
+    Column("Baseline", 1.2, PP_ALIGN.RIGHT),
+    Column("Target", 1.2, PP_ALIGN.RIGHT),
+    Column("Latest", 2.4, PP_ALIGN.RIGHT),
 ]
+FIELDS = (
+    ("Accomplishments: ", "accomplishments"),
+    ("Challenges: ", "challenges"),
+    ("Next steps: ", "next_steps"),
+    ("Risk and mitigation: ", "risk_note"),
+)
 
 
-_number = quantity
+def _report_items(deck: Deck, o: ObjectiveLine) -> list[list[Para]]:
+    """Each agency's full latest narrative, the lead agency's first (as the brief orders them)."""
+    blocks: list[list[Para]] = []
+    for r in o.reports:
+        items: list[Para] = []
+        lead = " (lead agency)" if r.agency == o.lead_agency else ""
+        color = STATUS_COLORS.get(r.status, "4D4D4D")
+        heading = f"{r.progress}% · {r.risk_level} risk"
+        items.append(
+            Para(heading, 14, lead=f"{r.agency}{lead} · {_status(deck, r.status)} · ", lead_color=color, keep=True)
+        )
+        said = [(label, getattr(r, name)) for label, name in FIELDS if getattr(r, name).strip()]
+        for label, text in said or [("", "No narrative reported.")]:
+            items += paras(text, lead=label, space_before=4)
+        blocks.append(items)
+    return blocks
 
 
 def _appendix_slides(deck: Deck) -> None:
     brief = deck.brief
     for o in brief.objectives:
-        slide = deck.slide(
+        page = deck.page(
             f"Appendix · {o.code}: {o.title}",
-            f"{status_text(o.status, deck.symbols)} · progress {percent(o.progress)} · risk {o.risk_level or '—'} · "
+            f"{_status(deck, o.status)} · progress {_progress(o.status, o.progress)} · risk {o.risk_level or '—'} · "
             f"lead {o.lead_agency or '—'} · {brief.quarter}",
         )
-        indicators_h = 0.0
-        if o.indicators:
-            indicators_h = min(120.0, 22.0 + 18.0 * len(o.indicators))
-        reports_h = BODY_BOTTOM - BODY_TOP - (indicators_h + 10 if indicators_h else 0)
-        if o.reports:
-            rows = [
-                [
-                    r.agency,
-                    f"{status_text(r.status, deck.symbols)}, {r.progress}%, {r.risk_level} risk",
-                    r.accomplishments or "—",
-                    r.challenges or "—",
-                    r.next_steps or "—",
-                    r.risk_note or "—",
-                ]
-                for r in o.reports
-            ]
-            table(
-                slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, reports_h, REPORT_COLUMNS, rows, size=8, max_row=reports_h
-            )
-        else:
-            text_box(slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 30, f"No update counted for {brief.quarter}.", 14)
+        flow_blocks(page, _report_items(deck, o) or [[Para(f"No update counted for {brief.quarter}.", 14)]])
         if o.indicators:
             rows = [
-                [
-                    i.name,
-                    _number(i.baseline, i.unit),
-                    _number(i.target, i.unit),
-                    f"{_number(i.latest, i.unit)} ({i.latest_quarter})" if i.latest is not None else "—",
-                ]
+                Row(
+                    (
+                        i.name,
+                        quantity(i.baseline, i.unit),
+                        quantity(i.target, i.unit),
+                        f"{quantity(i.latest, i.unit)} ({i.latest_quarter})" if i.latest is not None else "—",
+                    )
+                )
                 for i in o.indicators
             ]
-            table(
-                slide,
-                MARGIN,
-                BODY_BOTTOM - indicators_h,
-                (WIDTH - 2 * MARGIN) * 0.7,
-                indicators_h,
-                INDICATOR_COLUMNS,
-                rows,
-                size=8,
-                max_row=18,
-            )
+            place_table(page, Table(INDICATOR_COLUMNS, rows))
 
 
 def write(brief: Brief) -> bytes:
-    """The brief as .pptx bytes: title, headline figures, charts, one slide per goal (with its indicators),
-    attention, changes, indicator evidence, outstanding reports and, when ``brief.appendix``, one slide per
-    objective."""
+    """The brief as .pptx bytes: title; bottom line; what needs attention; decisions and actions; headline figures;
+    the trend and what changed; the charts; one slide per goal with its indicators; the indicator evidence;
+    outstanding reports; and, when ``brief.appendix``, each objective's full latest narratives."""
     deck = Deck(brief)
     _title_slide(deck)
+    _bluf_slide(deck)
+    _attention_slides(deck)
+    _decisions_slides(deck)
     _headline_slide(deck)
+    _trend_slide(deck)
     _charts_slide(deck)
     _goal_slides(deck)
-    _attention_slides(deck)
-    _change_slides(deck)
     _evidence_slides(deck)
     _outstanding_slides(deck)
     if brief.appendix:
