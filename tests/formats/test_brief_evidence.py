@@ -88,19 +88,23 @@ def _slides(made: Brief) -> dict[str, list[str]]:
     return out
 
 
-def _rows(made: Brief, title: str) -> list[list[str]]:
-    """The data rows of every table on the slide titled ``title``."""
+def _tables(made: Brief, title: str) -> list[list[list[str]]]:
+    """The data rows of each table on the slide titled ``title``, table by table."""
     deck = Presentation(io.BytesIO(vb.render(made, "pptx")))
     for slide in deck.slides:
         boxes = [s for s in slide.shapes if s.has_text_frame]
         if any(" ".join(b.text_frame.text.split()) == title for b in boxes):
             return [
-                [" ".join(c.text_frame.text.split()) for c in row.cells]
+                [[" ".join(c.text_frame.text.split()) for c in row.cells] for row in list(shape.table.rows)[1:]]
                 for shape in slide.shapes
                 if shape.has_table
-                for row in list(shape.table.rows)[1:]
             ]
     raise AssertionError(f"no slide titled {title!r}")
+
+
+def _rows(made: Brief, title: str) -> list[list[str]]:
+    """The data rows of every table on the slide titled ``title``."""
+    return [row for table in _tables(made, title) for row in table]
 
 
 def _pdf_text(made: Brief) -> str:
@@ -110,12 +114,11 @@ def _pdf_text(made: Brief) -> str:
 
 def test_the_deck_has_an_evidence_slide_with_the_behind_indicator_and_the_disagreement(world: World) -> None:
     made = _brief(world)
-    behind = _rows(made, "Indicator evidence: behind target")
+    behind, disagree = _tables(made, "Indicator evidence")  # "Behind target", then "… disagree"
     assert len(behind) == 1
     code, name, objective, against, achieved = behind[0]
     assert (code, name, against, achieved) == ("1.1.a", "Firms exporting", "97 vs 200 firms", "49%")
     assert objective.startswith("1.1: Peru achieved more inclusive")
-    disagree = _rows(made, "Indicator evidence: reports and indicators disagree")
     assert len(disagree) == 1
     objective, status, agencies, indicators = disagree[0]
     assert objective.startswith("1.1: ") and status.endswith("On track")
@@ -137,8 +140,10 @@ def test_the_pdf_has_the_evidence_page_with_the_same_words(world: World) -> None
 def test_each_goal_slide_and_page_lists_its_own_indicators(world: World) -> None:
     made = _brief(world)
     goal_one, goal_two = made.goals[0].heading, made.goals[1].heading
-    assert ["1.1.a", "Firms exporting", "97 vs 200 firms", "▼ behind"] in _rows(made, goal_one)
-    assert ["2.1.a", "Seizures prosecuted", "no value vs 60 percent", "– no data"] in _rows(made, goal_two)
+    shown = [[r[0], r[1], r[3], r[-1]] for r in _rows(made, goal_one)]  # code, name, actual vs target, rating
+    assert ["1.1.a", "Firms exporting", "97 vs 200 firms", "▼ behind"] in shown
+    shown = [[r[0], r[1], r[3], r[-1]] for r in _rows(made, goal_two)]
+    assert ["2.1.a", "Seizures prosecuted", "no value vs 60 percent", "– no data"] in shown
     assert not any(row[0] == "2.1.a" for row in _rows(made, goal_one))
     text = _pdf_text(made)
     goal_two_page = text[text.index(goal_two.split(":")[0] + ":") :]
@@ -180,7 +185,7 @@ def test_without_indicators_the_evidence_is_one_sentence_in_both_formats(databas
     world.submit(USAID, world.form("1.1", "USAID", QUARTER, status="On track", progress=80))
     made = _brief(world)
     sentence = brief_data.no_indicators("FY2026 Q4")
-    assert _slides(made)["Indicator evidence"][1:3] == [f"What the indicators say in {QUARTER.label}", sentence]
+    assert sentence in _slides(made)["Indicator evidence"]
     assert sentence in _pdf_text(made)
     assert all(not g.indicators for g in made.goals)
     found = evidence.for_mission(

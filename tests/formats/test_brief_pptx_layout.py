@@ -6,24 +6,17 @@ however long or strange the narratives."""
 import dataclasses
 import io
 import re
-from functools import cache
-from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from dashboard.domain.filters import Filters
 from dashboard.formats import brief_pptx
 from dashboard.formats.brief_data import Brief
+from tests.formats.pptx_fit_check import FURNITURE, assert_everything_fits, autofit_scale
 from tests.views import test_brief as tb
 
-LIBERATION = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
-LINE = 1.15  # Liberation Sans's line height (ascent + descent + gap) as a multiple of the size
-FOOTER_TOP = 540.0 - 34.0
-FURNITURE = {"Marking", "Footer"}
 FIVE_THOUSAND = ("Signed a memorandum with the ministry on regional training. " * 90)[:5000].strip()
 FIFTY_LINES = "\n".join(f"Line {i}: the district office in region {i} trained forty officials." for i in range(50))
 HOSTILE = (
@@ -32,85 +25,6 @@ HOSTILE = (
     + "a" * 240
     + " Supercalifragilisticexpialidociousnessandmoreofthesamewordwithoutanyspaces done."
 )
-
-
-@cache
-def _font(bold: bool) -> str:
-    for folder in LIBERATION:
-        path = folder / ("LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf")
-        if path.is_file():
-            name = "TestLiberation" + ("Bold" if bold else "")
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-            return name
-    pytest.skip("Liberation Sans (fonts-liberation2) is not installed")
-
-
-def _width(text: str, size: float, bold: bool) -> float:
-    font = pdfmetrics.getFont(_font(bold))
-    cmap = font.face.charToGlyph
-    known = "".join(c for c in text if ord(c) in cmap)
-    return pdfmetrics.stringWidth(known, _font(bold), size) + size * (len(text) - len(known))
-
-
-def _lines(text: str, size: float, width: float, bold: bool) -> int:
-    """How many lines LibreOffice needs for one paragraph: greedy at spaces, a too-long word at characters."""
-    lines, line = 1, ""
-    for word in text.split(" "):
-        while _width(word, size, bold) > width:  # a token wider than the box breaks anywhere
-            cut = len(word)
-            while cut > 1 and _width(word[:cut], size, bold) > width:
-                cut -= 1
-            lines += 1 if line else 0
-            line, word = "", word[cut:]
-            lines += 1
-        candidate = f"{line} {word}" if line else word
-        if _width(candidate, size, bold) <= width:
-            line = candidate
-        else:
-            lines, line = lines + 1, word
-    return lines
-
-
-def _scale(frame) -> float:  # noqa: ANN001
-    autofit = frame._txBody.bodyPr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}normAutofit")  # noqa: SLF001
-    return int(autofit.get("fontScale", "100000")) / 100000 if autofit is not None else 1.0
-
-
-def _needed(frame, width: float, scale: float) -> float:  # noqa: ANN001
-    """The height the frame's paragraphs take when LibreOffice wraps them at ``width`` (points)."""
-    total = 0.0
-    for p in frame.paragraphs:
-        size = max((r.font.size.pt for r in p.runs), default=12.0) * scale
-        bold = any(r.font.bold for r in p.runs)
-        indent = (p._p.pPr.get("marL") and int(p._p.pPr.get("marL")) / 12700) or 0.0  # noqa: SLF001
-        total += (p.space_before.pt if p.space_before is not None else 0.0) + LINE * size * _lines(
-            "".join(r.text for r in p.runs), size, width - indent, bold
-        )
-    return total
-
-
-def assert_everything_fits(deck) -> None:  # noqa: ANN001
-    """Every text box's and table cell's text, re-wrapped with Liberation Sans at its size (after auto-fit's
-    scale), fits its box; no table and no body box reaches into the footer."""
-    for number, slide in enumerate(deck.slides, start=1):
-        for shape in slide.shapes:
-            where = f"slide {number} {shape.name}"
-            assert 0 <= shape.left.pt and shape.left.pt + shape.width.pt <= 960.01, where
-            if shape.has_text_frame:
-                f = shape.text_frame
-                inner_w = shape.width.pt - f.margin_left.pt - f.margin_right.pt
-                inner_h = shape.height.pt - f.margin_top.pt - f.margin_bottom.pt
-                assert _needed(f, inner_w, _scale(f)) <= inner_h + 0.01, (where, f.text[:80])
-                if shape.name not in FURNITURE:
-                    assert shape.top.pt + shape.height.pt <= FOOTER_TOP + 0.01, (where, "into the footer")
-            if shape.has_table:
-                rows = shape.table.rows
-                assert shape.top.pt + sum(r.height.pt for r in rows) <= FOOTER_TOP + 0.01, (where, "into the footer")
-                for r, row in enumerate(rows):
-                    for c, cell in enumerate(row.cells):
-                        inner_w = shape.table.columns[c].width.pt - cell.margin_left.pt - cell.margin_right.pt
-                        inner_h = row.height.pt - cell.margin_top.pt - cell.margin_bottom.pt
-                        assert _needed(cell.text_frame, inner_w, 1.0) <= inner_h + 0.01, (where, r, c, cell.text[:60])
 
 
 def _frames(deck, names: set[str] | None = None):  # noqa: ANN001, ANN202
@@ -281,7 +195,7 @@ def test_body_text_is_at_least_12_points_after_auto_fit(peru: Brief, hostile: Br
         for number, shape, frame in _frames(deck):
             if shape.name in FURNITURE:
                 continue
-            scale = _scale(frame) if shape.has_text_frame else 1.0
+            scale = autofit_scale(frame) if shape.has_text_frame else 1.0
             for p in frame.paragraphs:
                 for run in p.runs:
                     assert run.font.size.pt * scale >= 12 - 0.01, (number, shape.name, run.text[:40])

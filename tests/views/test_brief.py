@@ -28,7 +28,7 @@ from dashboard.views import brief as vb
 from dashboard.views import evidence as ev
 from dashboard.views.overview import build_overview
 from models import Mission, UpdateDraft
-from tests.formats.test_brief_pptx_layout import assert_everything_fits
+from tests.formats.pptx_fit_check import assert_everything_fits
 from tests.people import ADMIN, CHAIR1, DEA, QUARTER, USAID, VIEWER, build, demo_template
 
 SBU = "SENSITIVE BUT UNCLASSIFIED"
