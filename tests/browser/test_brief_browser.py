@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 from pypdf import PdfReader
 
 from tests.browser.helpers import screenshot, wait_for_app_idle
@@ -32,7 +33,8 @@ def test_brief_buttons_download_the_deck_and_the_pdf_for_the_current_filters(
     assert any(t.startswith("Goal 2:") for t in texts)
     assert not any(t.startswith(("Goal 1:", "Goal 3:", "Goal 4:", "Management objectives")) for t in texts)
     assert "Prepared" in " ".join(texts) and "a visitor who was not signed in" in " ".join(texts)
-    assert sum(1 for slide in deck.slides for s in slide.shapes if s.has_chart) == 3
+    charts = [s.chart.chart_type for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert len(charts) == 4 and XL_CHART_TYPE.LINE_MARKERS in charts  # progress, status, risk, and the trend
 
     with page.expect_download(timeout=LOAD_TIMEOUT_MS) as download:
         page.get_by_role("button", name="Brief (PDF)").click()
