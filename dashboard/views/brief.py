@@ -291,6 +291,7 @@ def build_brief(
             evidence=found,
             received=f"{view.headline.received} of {view.headline.expected}",
             previous=previous.label,
+            reasons={code: brief_story.reason(mine) for code, mine in by_code.items()},
         ),
         actions=brief_story.actions(attention, by_code, quarter),
         trend_chart=brief_story.trend_chart_data(view.expected, scoped, quarter),

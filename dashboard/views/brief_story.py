@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.domain import aggregation
-from dashboard.domain.aggregation import RISK_SEVERITY
+from dashboard.domain.aggregation import RISK_SEVERITY, STATUS_SEVERITY
 from dashboard.domain.fiscal import FiscalQuarter
 from dashboard.domain.numbers import half_up, percent
 from dashboard.formats.brief_data import (
@@ -129,13 +129,26 @@ def _moved(changes: Sequence[Change], previous: str) -> str:
     return f"Since {previous}, " + " and ".join(parts) + "."
 
 
-def _at_risk(attention: Sequence[ObjectiveLine]) -> str:
+def reason(reports: Sequence[AgencyReport]) -> str:
+    """Why an objective is in trouble, in one agency's words: the challenges of the agency that reported the worst
+    status and risk; among equals the fullest account (the lead's when as full)."""
+    said = [r for r in reports if r.challenges.strip()]
+    if not said:
+        return ""
+    worst = max(
+        said,
+        key=lambda r: (STATUS_SEVERITY.get(r.status, 0), RISK_SEVERITY.get(r.risk_level, 0), len(r.challenges.strip())),
+    )
+    return " ".join(worst.challenges.split())
+
+
+def _at_risk(attention: Sequence[ObjectiveLine], reasons: dict[str, str]) -> str:
     off = sum(o.status == Status.OFF_TRACK.value for o in attention)
     risk = sum(o.status == Status.AT_RISK.value for o in attention)
     if not attention:
         return "No objective is off track or at risk."
     first = attention[0]
-    why = first.challenges.split("\n")[0].split(": ", 1)[-1].strip()
+    why = reasons.get(first.code) or first.challenges.split("\n")[0].split(": ", 1)[-1].strip()
     why = why if len(why) <= 160 else why[:157].rsplit(" ", 1)[0] + "…"
     risk_words = f", {first.risk_level} risk" if first.risk_level else ""
     sentence = f"{off} off track and {risk} at risk; the most serious is {first.code} ({first.status}{risk_words})"
@@ -178,10 +191,11 @@ def bottom_line(
     evidence: EvidenceSection,
     received: str,
     previous: str,
+    reasons: dict[str, str] | None = None,
 ) -> tuple[str, ...]:
     """Three to five sentences from the data: what moved, what is at risk and why, what is late, and where the
     indicators disagree (once there are indicators)."""
-    sentences = [_moved(changes, previous), _at_risk(attention), _late(outstanding, received)]
+    sentences = [_moved(changes, previous), _at_risk(attention, reasons or {}), _late(outstanding, received)]
     if (said := _indicators(evidence)) is not None:
         sentences.append(said)
     return tuple(sentences)

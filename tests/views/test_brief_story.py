@@ -161,3 +161,15 @@ def test_the_maker_is_a_person_or_an_automated_report(frames: tuple) -> None:
     assert _brief(frames, Filters(), vb.Reader(Actor.anonymous(), frozenset())).prepared_for == (
         "a visitor who was not signed in"
     )
+
+
+def test_the_reason_given_is_the_worst_reporting_agencys_fullest_account() -> None:
+    reports = [
+        AgencyReport("DAO", "Off track", 10, "Critical", "", "No significant challenges.", "", ""),
+        AgencyReport("DHS", "Off track", 10, "Critical", "", "Procurement timelines slipped by several weeks.", "", ""),
+        AgencyReport(
+            "State", "On track", 60, "Low", "", "A much longer account from an agency that is on track.", "", ""
+        ),
+    ]
+    assert brief_story.reason(reports) == "Procurement timelines slipped by several weeks."
+    assert brief_story.reason([]) == ""
