@@ -20,6 +20,8 @@ from pptx.util import Pt
 from dashboard.formats import brief_pptx_fit as fit
 
 FONT = "Arial"  # LibreOffice draws it in Liberation Sans, the same widths
+SYMBOL_FONT = "Segoe UI Symbol"
+SYMBOLS = frozenset("✖✔○●▲▼")
 WIDTH, HEIGHT = 960.0, 540.0  # points: 13.333 x 7.5 in
 MARGIN = 24.0
 BODY_BOTTOM = HEIGHT - 34.0  # above the footer
@@ -78,12 +80,31 @@ def height(items: Sequence[Para], width: float, scale: float = 1.0) -> float:
 
 
 def _run(text: str, size: float, bold: bool, color: str) -> str:
-    return (
-        f'<a:r><a:rPr lang="en-US" sz="{round(size * 100)}" b="{int(bold)}" dirty="0">'
-        f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
-        f'<a:latin typeface="{FONT}"/><a:ea typeface="{FONT}"/><a:cs typeface="{FONT}"/></a:rPr>'
-        f"<a:t>{escape(text)}</a:t></a:r>"
-    )
+    """One run per stretch of text; the status and rating symbols that Arial lacks (✖ ✔ ○ ▼ …) in runs of their own
+    in a symbol font, which PowerPoint has and LibreOffice replaces by one that has them (in an Arial run both leave
+    them blank)."""
+    out = []
+    for piece, symbol in _symbol_pieces(text):
+        face = SYMBOL_FONT if symbol else FONT
+        out.append(
+            f'<a:r><a:rPr lang="en-US" sz="{round(size * 100)}" b="{int(bold)}" dirty="0">'
+            f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
+            f'<a:latin typeface="{face}"/><a:ea typeface="{face}"/><a:cs typeface="{face}"/><a:sym typeface="{face}"/>'
+            f"</a:rPr><a:t>{escape(piece)}</a:t></a:r>"
+        )
+    return "".join(out)
+
+
+def _symbol_pieces(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut where it turns from symbols to words and back: (piece, is a symbol)."""
+    pieces: list[tuple[str, bool]] = []
+    for char in text:
+        symbol = char in SYMBOLS
+        if pieces and pieces[-1][1] == symbol:
+            pieces[-1] = (pieces[-1][0] + char, symbol)
+        else:
+            pieces.append((char, symbol))
+    return pieces or [("", False)]
 
 
 def _para_xml(p: Para) -> str:

@@ -229,3 +229,18 @@ def test_nothing_is_cut_from_the_appendix(hostile: Brief) -> None:
     assert "…" not in "".join(_appendix_text(deck, o.code) for o in hostile.objectives)
     # the continuation slides say so
     assert any(_title(s).endswith("(continued)") for s in deck.slides if _title(s).startswith("Appendix"))
+
+
+def test_status_symbols_are_in_a_symbol_font_that_every_renderer_can_draw(peru: Brief) -> None:
+    """Arial (and LibreOffice's Liberation Sans) lacks ✖ ✔ ○ ▼: in an Arial run they come out blank."""
+    runs = [
+        r
+        for slide in _deck(peru).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        for r in p.runs
+    ]
+    symbols = [r for r in runs if set(r.text) & set("✖✔○●▲▼")]
+    assert any("✖" in r.text for r in symbols) and any("▲" in r.text for r in symbols)
+    assert all(set(r.text) <= set("✖✔○●▲▼") and r.font.name == "Segoe UI Symbol" for r in symbols)
