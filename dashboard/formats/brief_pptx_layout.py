@@ -363,8 +363,13 @@ def place_table(page: Page, t: Table, label: Para | None = None) -> None:
     widths = [page.w * c.width / total for c in t.columns]
     header_h = max(_cell_height(c.header, t.size, w, True) for c, w in zip(t.columns, widths, strict=True))
     if label is not None:
-        first = min(_cell_height(t.rows[0].cells[0], t.size, widths[0]), 4 * fit.line_height(t.size)) if t.rows else 0
-        page.need(label.height(page.w - 2 * INSET) + 2 * VINSET + header_h + first)
+        # keep the label with its first row: the whole row when a slide can hold it, else its first four lines
+        row = t.rows[0] if t.rows else None
+        first = max(_cell_height(x, t.size, w) for x, w in zip(row.cells, widths, strict=True)) if row else 0.0
+        above = label.height(page.w - 2 * INSET) + 2 * VINSET + header_h
+        if first > page.bottom - page.top - above:
+            first = 4 * fit.line_height(t.size)
+        page.need(above + first)
         flow(page, [label])
         page.y -= GAP / 2
     pending = list(t.rows)
