@@ -12,8 +12,7 @@ import io
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
@@ -113,26 +112,33 @@ def _risk_chart(data: ChartData, width: float, height: float) -> Drawing:
 
 
 def _trend_chart(data: ChartData, width: float, height: float) -> Drawing:
-    """A line per goal over four quarters, with its key; a quarter without a figure is a gap, never 0%."""
+    """A line per goal over four quarters, a dot at each figure, with its key; a quarter without a figure is a gap
+    in its line, never 0%."""
     fonts = brief_text.fonts()
     drawing = Drawing(width, height)
     title = brief_text.clip(data.title, size=10, box_width=width, bold=True)
     drawing.add(String(0, height - 12, title, fontName=fonts.bold, fontSize=10))
-    key_w = 150
-    chart = HorizontalLineChart()
-    chart.x, chart.y = 30, 22
-    chart.width, chart.height = width - key_w - 50, height - 50
-    chart.data = [list(s.values) for s in data.series] or [[None] * len(data.categories)]
-    chart.categoryAxis.categoryNames = list(data.categories)
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName, axis.labels.fontSize = fonts.regular, 8
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
-    chart.joinedLines = 1
-    for i, _ in enumerate(data.series):
+    key_w, left, bottom = 150.0, 30.0, 22.0
+    plot_w, plot_h = width - key_w - left - 20, height - 50
+    n = max(1, len(data.categories))
+    x_at = [left + plot_w * (i + 0.5) / n for i in range(n)]
+    for tick in (0, 25, 50, 75, 100):
+        y = bottom + plot_h * tick / 100
+        drawing.add(Line(left, y, left + plot_w, y, strokeColor=colors.HexColor("#DDDDDD"), strokeWidth=0.5))
+        drawing.add(String(left - 4, y - 3, f"{tick}%", fontName=fonts.regular, fontSize=8, textAnchor="end"))
+    for x, label in zip(x_at, data.categories, strict=False):
+        drawing.add(String(x, bottom - 12, label, fontName=fonts.regular, fontSize=8, textAnchor="middle"))
+    for i, series in enumerate(data.series):
         colour = _hex(SERIES_COLORS[i % len(SERIES_COLORS)])
-        chart.lines[i].strokeColor, chart.lines[i].strokeWidth = colour, 2
-        chart.lines[i].symbol = None
-    drawing.add(chart)
+        points = [
+            (x, bottom + plot_h * v / 100 if v is not None else None) for x, v in zip(x_at, series.values, strict=False)
+        ]
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            if y0 is not None and y1 is not None:
+                drawing.add(Line(x0, y0, x1, y1, strokeColor=colour, strokeWidth=2))
+        for x, y in points:
+            if y is not None:
+                drawing.add(Circle(x, y, 2.5, fillColor=colour, strokeColor=colour))
     legend = Legend()
     legend.x, legend.y = width - key_w + 10, height - 30
     legend.fontName, legend.fontSize = fonts.regular, 9
