@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import reportlab
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 ELLIPSIS = "…"
@@ -64,10 +64,25 @@ def fonts() -> BriefFonts:
     return BriefFonts("BriefSans", "BriefSans-Bold", symbols=False)
 
 
+_reportlab_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's map from glyphs back to text, with characters beyond U+FFFF (emoji) written as the PDF
+    reference asks, in UTF-16 ("<D83D><DC4D>"), not as five hex digits that readers reject, so that they can be
+    searched and copied."""
+    cmap = _reportlab_cmap(fontname, subset)
+    for i, v in enumerate(subset):
+        if v > 0xFFFF:
+            cmap = cmap.replace(f"<{i:02X}> <{v:04X}>", f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>")
+    return cmap
+
+
 @cache
 def fallback_fonts() -> tuple[tuple[str, frozenset[int]], ...]:
     """The fonts asked in turn for each character, each with the characters it has: the brief's own font first,
     then each installed fallback (registered with reportlab once per process)."""
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     own = fonts().regular
     chain = [(own, frozenset(pdfmetrics.getFont(own).face.charToGlyph))]
     for name, candidates, index in _FALLBACKS:
