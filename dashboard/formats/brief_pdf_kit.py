@@ -6,7 +6,7 @@ number, "(continued)" heading and, where some character has no font, the one lin
 import io
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing
@@ -52,6 +52,7 @@ def style(size: float, bold: bool, color: str = "000000", leading: float | None 
     )
 
 
+@lru_cache(maxsize=65536)
 def _measure(text: str, size: float, bold: bool) -> float:
     fonts = brief_text.fonts()
     pieces, _ = brief_text.runs(text)
@@ -67,13 +68,14 @@ def _break_token(token: str, size: float, bold: bool, limit: float) -> str:
     """A token wider than ``limit`` in pieces that fit: a hyphen ends each piece, except between two Chinese,
     Japanese or Korean characters, where a line may break anyway."""
     hyphen = _measure("-", size, bold)
-    pieces, current = [], ""
+    pieces, current, used = [], "", 0.0
     for char in token:
-        if current and _measure(current + char, size, bold) + hyphen > limit:
+        char_w = _measure(char, size, bold)
+        if current and used + char_w + hyphen > limit:
             pieces.append(current if _wide(current[-1]) and _wide(char) else current + "-")
-            current = char
-        else:
-            current += char
+            current, used = "", 0.0
+        current += char
+        used += char_w
     return " ".join([*pieces, current])
 
 
