@@ -116,8 +116,20 @@ class P(Paragraph):
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         parts = super().split(available_width, available_height)
         for part in parts:
-            part.missing = self.missing
+            if getattr(part, "blPara", None) is None:
+                part.wrap(available_width, available_height)  # lays out its lines, to read them
+            part.missing = self.missing if brief_text.REPLACEMENT in _text_of(part) else ()
         return parts
+
+
+def _text_of(part: Paragraph) -> str:
+    """The words of a paragraph or of the part of one that a page holds."""
+    laid = part.blPara
+    words = []
+    for line in laid.lines:  # (width, words) or a line of fragments, as reportlab lays them out
+        for word in line.words if hasattr(line, "words") else line[1]:
+            words.append(word if isinstance(word, str) else getattr(word, "text", ""))
+    return " ".join(words)
 
 
 def para(

@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 ELLIPSIS = "…"
+REPLACEMENT = "\ufffd"  # stands where a character no font has would be
 # Control characters: XML (both formats) refuses them, and they have no width to measure.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_SPACING = 1.2  # a line's height as a multiple of the font size
@@ -114,16 +115,18 @@ def font_of(char: str) -> str | None:
 
 def runs(text: str) -> tuple[list[tuple[str | None, str]], list[str]]:
     """``text`` as runs of (fallback font name, or None for the brief's own font; text), and the characters no
-    font has, which the runs leave out."""
+    font has, each shown in the runs as U+FFFD (a sign that something is not shown, never an empty box)."""
     own = fonts().regular
     out: list[tuple[str | None, str]] = []
     missing: list[str] = []
     for char in text:
         name = own if char in "\n\t " else font_of(char)
         if name is None:
-            if not _silent(char) and char not in missing:
+            if _silent(char):
+                continue
+            if char not in missing:
                 missing.append(char)
-            continue
+            name, char = own, REPLACEMENT
         key = None if name == own else name
         if out and out[-1][0] == key:
             out[-1] = (key, out[-1][1] + char)
