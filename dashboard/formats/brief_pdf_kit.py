@@ -196,7 +196,7 @@ def table(
         colour = STATUS_COLORS.get(status) or RATING_COLORS.get(status)
         if colour and status_column is not None:
             commands.append(("LINEBEFORE", (status_column, r), (status_column, r), 4, hex_color(colour)))
-    return Table(data, colWidths=col_w, style=TableStyle(commands), repeatRows=1, splitInRow=1)
+    return Table(data, colWidths=col_w, style=TableStyle(commands), repeatRows=1, splitByRow=0, splitInRow=1)
 
 
 class BriefDoc(BaseDocTemplate):
