@@ -34,9 +34,11 @@ from dashboard.formats.brief_data import (
 from dashboard.formats.brief_pdf_kit import (
     BODY,
     BODY_W,
+    PAD,
     BriefDoc,
     heading,
     hex_color,
+    labelled,
     numbered_canvas,
     para,
     subline,
@@ -47,6 +49,8 @@ from models.scales import NoStatus
 _hex = hex_color
 # The trend chart's line per goal: distinct, and none of them a status colour.
 SERIES_COLORS = ["1F77B4", "FF7F0E", "9467BD", "8C564B", "17BECF", "7F7F7F", "BCBD22", "E377C2"]
+ATTENTION_WIDTHS = [1.7, 3.6, 0.95]
+WORDS_W = BODY_W * 3.6 / sum(ATTENTION_WIDTHS) - 2 * PAD  # the attention list's words, inside their cell
 DIRECTIONS = {"worse": ("▼", "B22222"), "better": ("▲", "1E7B34"), "mixed": ("◆", "B8860B")}
 
 
@@ -211,7 +215,6 @@ def _attention(brief: Brief, symbols: bool) -> list[Flowable]:
     n = len(brief.attention)
     story: list[Flowable] = [
         Spacer(1, 12),
-        CondPageBreak(120),
         *heading("What needs attention", 15, section="What needs attention"),
     ]
     if not brief.attention:
@@ -223,14 +226,14 @@ def _attention(brief: Brief, symbols: bool) -> list[Flowable]:
             steps.setdefault(a.code, []).append(a.text)
     rows = []
     for o in brief.attention:
-        words = [f"Challenges: {o.challenges or 'none reported.'}", f"Mitigation: {o.mitigation or 'none reported.'}"]
-        words += [f"Next steps: {' '.join(steps[o.code])}"] if o.code in steps else []
-        rows.append([_objective_cell(o, symbols), "\n".join(words), o.lead_agency or "—"])
+        words = [("Challenges", o.challenges or "none reported."), ("Mitigation", o.mitigation or "none reported.")]
+        words += [("Next steps", " ".join(steps[o.code]))] if o.code in steps else []
+        rows.append([_objective_cell(o, symbols), labelled(words, WORDS_W), o.lead_agency or "—"])
     story.append(
         table(
             ["Objective", "Challenges, mitigation and next steps", "Owner (lead)"],
             rows,
-            [1.7, 3.6, 0.95],
+            ATTENTION_WIDTHS,
             status_column=0,
             statuses=[o.status for o in brief.attention],
         )
@@ -242,16 +245,18 @@ def _actions(brief: Brief, symbols: bool) -> list[Flowable]:
     """The decisions and actions for the quarter ahead, each with the agencies that own it."""
     quarters = list(dict.fromkeys(a.quarter for a in brief.actions))
     title = f"Decisions and actions for {quarters[0]}" if len(quarters) == 1 else "Decisions and actions"
-    story: list[Flowable] = [Spacer(1, 14), CondPageBreak(120), *heading(title, 15, section="Decisions and actions")]
+    story: list[Flowable] = [Spacer(1, 14), *heading(title, 15, section="Decisions and actions")]
     if not brief.actions:
         return [*story, para("No next step or mitigation was reported for the objectives that need attention.")]
-    header = ["Objective", "Action", "Owner"] + (["Quarter"] if len(quarters) > 1 else [])
+    several = len(quarters) > 1  # a quarter column only when the actions are not all for one quarter
+    header = ["Objective", "Action", "Owner"] + (["Quarter"] if several else [])
+    widths = [1.0, 4.1, 1.2] + ([0.9] if several else [])
+    action_w = BODY_W * widths[1] / sum(widths) - 2 * PAD
     rows = [
-        [f"{a.code}\n{status_text(a.status, symbols)}", f"{a.kind}: {a.text}", a.owner]
-        + ([a.quarter] if len(quarters) > 1 else [])
+        [f"{a.code}\n{status_text(a.status, symbols)}", labelled([(a.kind, a.text)], action_w), a.owner]
+        + ([a.quarter] if several else [])
         for a in brief.actions
     ]
-    widths = [1.0, 4.1, 1.2] + ([0.9] if len(quarters) > 1 else [])
     return [*story, table(header, rows, widths, status_column=0, statuses=[a.status for a in brief.actions])]
 
 
@@ -286,7 +291,7 @@ def _direction(direction: str) -> str:
 def _changes(brief: Brief, symbols: bool) -> list[Flowable]:
     """The objectives whose status or risk level moved since the previous quarter, worse first; then the overview's
     charts."""
-    story: list[Flowable] = [Spacer(1, 6), CondPageBreak(100)]
+    story: list[Flowable] = [Spacer(1, 6)]
     title = f"What changed since {brief.previous_quarter}"
     if not brief.changes:
         story += heading(title, 13, space=3)
@@ -389,7 +394,7 @@ def _evidence(brief: Brief, symbols: bool) -> list[Flowable]:
                            [0.6, 2.0, 2.2, 1.3, 0.8]))  # fmt: skip
     else:
         story.append(para(brief_data.none_behind(brief.quarter)))
-    story += [Spacer(1, 14), CondPageBreak(100), *heading("Where reports and indicators disagree", 11, space=3)]
+    story += [Spacer(1, 14), *heading("Where reports and indicators disagree", 11, space=3)]
     if not found.disagreements:
         return [*story, para(brief_data.none_disagree(brief.quarter))]
     rows = [
@@ -438,7 +443,7 @@ def _outstanding(brief: Brief) -> list[Flowable]:
         for o in brief.outstanding
     ]
     widths = [1.0, 2.0, 0.8, 1.1, 1.1] + ([2.3] if comments else [])
-    return [*story, CondPageBreak(100), *heading("In detail", 11, space=3), table(header, rows, widths)]
+    return [*story, *heading("In detail", 11, space=3), table(header, rows, widths)]
 
 
 def _appendix_page(o: ObjectiveLine, quarter: str, symbols: bool) -> list[Flowable]:

@@ -16,7 +16,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from dashboard.formats import brief_text
 from dashboard.formats.brief_data import RATING_COLORS, STATUS_COLORS, Brief
@@ -40,8 +50,16 @@ def hex_color(value: str) -> colors.Color:
 
 
 @cache
+def _family() -> None:
+    """Let <b> in a paragraph pick the brief's bold font."""
+    fonts = brief_text.fonts()
+    pdfmetrics.registerFontFamily(fonts.regular, normal=fonts.regular, bold=fonts.bold)
+
+
+@cache
 def style(size: float, bold: bool, color: str = "000000", leading: float | None = None) -> ParagraphStyle:
     fonts = brief_text.fonts()
+    _family()
     return ParagraphStyle(
         f"brief-{size}-{bold}-{color}",
         fontName=fonts.bold if bold else fonts.regular,
@@ -142,20 +160,28 @@ def para(
     return made
 
 
+def labelled(parts: Sequence[tuple[str, str]], width: float, size: float = BODY) -> P:
+    """Paragraphs each led by a bold label ("Challenges: …"), as one paragraph ``width`` points wide."""
+    lines, missing = [], []
+    for label, text in parts:
+        body, lost = markup(breakable(text, size, False, width))
+        lines.append(f"<b>{escape(label)}:</b> {body}")
+        missing += [c for c in lost if c not in missing]
+    made = P("<br/>".join(lines), style(size, False))
+    made.missing = tuple(missing)
+    return made
+
+
 def heading(text: str, size: float = 15, *, section: str | None = None, space: float = 6) -> list[Flowable]:
-    """A heading kept with what follows it; ``section`` names the pages it continues onto ("Goal 2")."""
+    """A heading that starts a new page unless there is room under it for a few lines of what follows (a table
+    then fills the rest of the page rather than moving whole); ``section`` names the pages it continues onto."""
     made = para(text, size, bold=True)
     made.section = section
-    made.keepWithNext = True
-    gap = Spacer(1, space)
-    gap.keepWithNext = True
-    return [made, gap]
+    return [CondPageBreak(size * 3 + 90), made, Spacer(1, space)]
 
 
 def subline(text: str) -> list[Flowable]:
-    made = para(text, BODY, color="555555")
-    made.keepWithNext = True
-    return [made, Spacer(1, 6)]
+    return [para(text, BODY, color="555555"), Spacer(1, 6)]
 
 
 def table(

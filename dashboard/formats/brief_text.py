@@ -1,5 +1,6 @@
-"""Fonts and text fitting for the quarterly brief: every box's text is wrapped and, if still too long,
-shortened with "…", by the font's measured widths, so nothing overflows a slide or a page.
+"""Fonts and text fitting for the quarterly brief: ``fit`` and ``clip`` wrap a box's text and, if still too long,
+shorten it with "…", by the font's measured widths, so nothing overflows a slide (the PDF shortens only its page
+furniture: its tables grow and flow onto further pages instead).
 
 One font measures both formats. The PDF embeds DejaVu Sans (Debian's fonts-dejavu-core) when it is
 installed, else the Bitstream Vera that reportlab ships (the ancestor of DejaVu, without the status symbols).
