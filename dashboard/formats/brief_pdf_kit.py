@@ -192,6 +192,7 @@ def table(
     size: float = BODY,
     status_column: int | None = None,
     statuses: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
 ) -> Table:
     """A table across the body width whose rows grow with their text and flow onto the next page, a long row
     split between pages, the header repeated on each."""
@@ -222,7 +223,33 @@ def table(
         colour = STATUS_COLORS.get(status) or RATING_COLORS.get(status)
         if colour and status_column is not None:
             commands.append(("LINEBEFORE", (status_column, r), (status_column, r), 4, hex_color(colour)))
-    return Table(data, colWidths=col_w, style=TableStyle(commands), repeatRows=1, splitByRow=0, splitInRow=1)
+    made = RowTable(data, colWidths=col_w, style=TableStyle(commands), repeatRows=1, splitByRow=0, splitInRow=1)
+    made.labels = list(labels) if labels is not None else [str(row[0]).split(":")[0].split("\n")[0] for row in rows]
+    made.label_size = size
+    return made
+
+
+class RowTable(Table):
+    """A table whose row, when split between pages, is named again on the next page: its first cell there reads
+    "1.9 (continued)" rather than nothing."""
+
+    labels: list[str] = []
+    label_size: float = BODY
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = super().split(available_width, available_height)
+        if len(parts) != 2 or not self.labels:
+            return parts
+        first, rest = parts
+        kept = len(first._cellvalues) - 1  # data rows on this page, the split row's top half among them
+        in_row = kept + len(rest._cellvalues) - 1 == len(self._cellvalues)
+        rest.labels = self.labels[kept - 1 if in_row else kept :]
+        rest.label_size = self.label_size
+        if in_row and rest.labels:
+            width = self._colWidths[0] - 2 * PAD
+            label = para(f"{rest.labels[0]} (continued)", self.label_size, color="555555", width=width)
+            rest._cellvalues[1][0] = [label]  # a list, as reportlab keeps a cell's flowables, so it splits as they do
+        return parts
 
 
 class BriefDoc(BaseDocTemplate):

@@ -43,7 +43,11 @@ def _body(page: str, made: Brief) -> str:
         for line in page.splitlines()
         if line.strip() not in drop and not re.fullmatch(r"Page \d+ of \d+|.* \(continued\)", line.strip())
     ]
-    return "\n".join(kept)
+    # a row split between pages is named again on the next, beside its text: "Accomplishments (continued)", which
+    # a narrow first column may wrap
+    return re.sub(
+        r"(Accomplishments|Challenges|Next steps|Risk and mitigation|[\dM.]+)\s+\(continued\)", "", "\n".join(kept)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +158,37 @@ def test_outstanding_reports_say_how_late_and_drop_columns_that_say_nothing() ->
         assert (f"{o.days_late} day" if o.overdue else "not yet due") in text
     if all(not o.comment for o in made.outstanding):
         assert "Chair's comment" not in text
+
+
+def test_a_row_split_between_pages_is_named_again_on_the_next(hostile, hostile_pages) -> None:
+    attention = [p for p in hostile_pages if "What needs attention (continued)" in p]
+    assert attention and all(re.search(r"\b\d\.\d \(continued\)", p) for p in attention)
+    code = hostile.attention[0].code
+    assert f"{code} (continued)" in attention[0]
+
+
+def test_what_changed_lists_worse_first_with_a_red_down_and_a_green_up_triangle() -> None:
+    made = _brief(synthetic(goals=2, per_goal=4))
+    directions = [c.direction for c in made.changes]
+    assert "worse" in directions and "better" in directions
+    data = vb.render(made, "pdf")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+    section = text[text.index("What changed since") :]
+    first_worse, first_better = section.index("▼ worse"), section.index("▲ better")
+    assert first_worse < first_better and section.count("▼ worse") == directions.count("worse")
+    streams = " ".join(p.get_contents().get_data().decode("latin-1") for p in PdfReader(io.BytesIO(data)).pages)
+    assert ".698039 .133333 .133333 rg" in streams and ".117647 .482353 .203922 rg" in streams  # the red, the green
+
+
+def test_body_text_is_at_least_10_points(hostile) -> None:
+    reader = PdfReader(io.BytesIO(vb.render(hostile, "pdf")))
+    furniture = {hostile.marking, f"{hostile.mission} · {hostile.quarter} review"}
+    sizes: list[tuple[float, str]] = []
+
+    def seen(text: str, cm, tm, font, size: float) -> None:  # noqa: ANN001
+        if text.strip() and text.strip() not in furniture and not text.startswith(("Page ", "Some characters")):
+            sizes.append((size * tm[0], text))
+
+    for page in reader.pages[-30:]:  # the appendix: words and tables, no chart labels
+        page.extract_text(visitor_text=seen)
+    assert sizes and min(s for s, _ in sizes) >= 10, min(sizes)
