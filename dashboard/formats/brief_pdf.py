@@ -1,35 +1,24 @@
-"""The quarterly brief as a print-ready PDF on US Letter (reportlab), with the same content as the deck.
+"""The quarterly brief as a print-ready PDF on US Letter (reportlab), bottom line first.
 
-Every page carries the release marking at its top and bottom and "Page n of N". Charts are reportlab
-vector drawings; table cells hold text already wrapped and shortened with "…" by ``brief_text``, so no
-row grows taller than a page.
+Page 1 gives the bottom line, then what needs attention and the decisions and actions; then the figures, the
+four-quarter trend and what changed; a section per goal; the indicator evidence; the outstanding reports; and, when
+asked, the appendix with every agency's words in full. Table rows grow with their text and flow onto the next page,
+which repeats the table's header and carries the section's heading ("Goal 2 (continued)"): nothing is cut. Every
+page carries the release marking once at its top and once at its bottom, and "Page n of N". Charts are reportlab
+vector drawings.
 """
 
 import io
-from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.units import inch
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    KeepTogether,
-    PageBreak,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
 from dashboard.domain.numbers import whole
 from dashboard.formats import brief_data, brief_text
 from dashboard.formats.brief_data import (
-    RATING_COLORS,
     RISK_COLORS,
     STATUS_COLORS,
     AgencyReport,
@@ -42,94 +31,27 @@ from dashboard.formats.brief_data import (
     rating_text,
     status_text,
 )
+from dashboard.formats.brief_pdf_kit import (
+    BODY,
+    BODY_W,
+    PAD,
+    BriefDoc,
+    heading,
+    hex_color,
+    labelled,
+    numbered_canvas,
+    para,
+    subline,
+    table,
+)
+from models.scales import NoStatus
 
-PAGE_W, PAGE_H = LETTER
-MARGIN = 0.75 * inch
-BODY_W = PAGE_W - 2 * MARGIN
-MARKING_COLOR = colors.HexColor("#8B0000")
-HEADER_FILL = colors.HexColor("#1F3A5F")
-STRIPE = colors.HexColor("#F2F4F7")
-MUTED = colors.HexColor("#555555")
-PAD = 3.0  # cell padding, each side
-
-
-def _hex(value: str) -> colors.Color:
-    return colors.HexColor(f"#{value}")
-
-
-class Text(Flowable):
-    """A block of text fitted to the body width (at most ``max_lines`` lines, "…" when cut)."""
-
-    def __init__(
-        self,
-        text: str,
-        size: float,
-        *,
-        bold: bool = False,
-        color: colors.Color = colors.black,
-        max_lines: int = 3,
-        space_after: float = 4,
-    ) -> None:
-        super().__init__()
-        self.size, self.bold, self.color, self.space_after = size, bold, color, space_after
-        self.lines = brief_text.fit(text, size=size, box_width=BODY_W, max_lines=max_lines, bold=bold)
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return BODY_W, len(self.lines) * brief_text.line_height(self.size) + self.space_after
-
-    def draw(self) -> None:
-        fonts = brief_text.fonts()
-        canvas = self.canv
-        canvas.setFont(fonts.bold if self.bold else fonts.regular, self.size)
-        canvas.setFillColor(self.color)
-        height = len(self.lines) * brief_text.line_height(self.size) + self.space_after
-        for i, line in enumerate(self.lines):
-            canvas.drawString(
-                0, height - self.space_after - (i + 1) * brief_text.line_height(self.size) + 0.22 * self.size, line
-            )
-
-
-def _table(
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    widths: Sequence[float],
-    *,
-    size: float = 8,
-    max_lines: int = 6,
-    status_column: int | None = None,
-    statuses: Sequence[str] | None = None,
-) -> Table:
-    """A table across the body width; each cell's text fitted to its column and ``max_lines``."""
-    fonts = brief_text.fonts()
-    total = sum(widths)
-    col_w = [BODY_W * w / total for w in widths]
-
-    def cell(text: str, c: int, bold: bool = False, lines: int = max_lines) -> str:
-        return "\n".join(brief_text.fit(text, size=size, box_width=col_w[c] - 2 * PAD, max_lines=lines, bold=bold))
-
-    data = [[cell(h, c, bold=True, lines=2) for c, h in enumerate(header)]]
-    data += [[cell(str(v), c) for c, v in enumerate(row)] for row in rows]
-    style = [
-        ("FONT", (0, 0), (-1, -1), fonts.regular, size, brief_text.line_height(size)),
-        ("FONT", (0, 0), (-1, 0), fonts.bold, size, brief_text.line_height(size)),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), PAD),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), PAD),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
-    ]
-    for r in range(1, len(data)):
-        if r % 2 == 0:
-            style.append(("BACKGROUND", (0, r), (-1, r), STRIPE))
-    if status_column is not None and statuses is not None:
-        for r, status in enumerate(statuses, start=1):
-            colour = STATUS_COLORS.get(status) or RATING_COLORS.get(status)
-            if colour:
-                style.append(("LINEBEFORE", (status_column, r), (status_column, r), 4, _hex(colour)))
-    return Table(data, colWidths=col_w, style=TableStyle(style), repeatRows=1)
+_hex = hex_color
+# The trend chart's line per goal: distinct, and none of them a status colour.
+SERIES_COLORS = ["1F77B4", "FF7F0E", "9467BD", "8C564B", "17BECF", "7F7F7F", "BCBD22", "E377C2"]
+ATTENTION_WIDTHS = [1.7, 3.6, 0.95]
+WORDS_W = BODY_W * 3.6 / sum(ATTENTION_WIDTHS) - 2 * PAD  # the attention list's words, inside their cell
+DIRECTIONS = {"worse": ("▼", "B22222"), "better": ("▲", "1E7B34"), "mixed": ("◆", "B8860B")}
 
 
 def _bar_chart(data: ChartData, width: float, height: float, statuses: dict[str, str]) -> Drawing:
@@ -193,42 +115,42 @@ def _risk_chart(data: ChartData, width: float, height: float) -> Drawing:
     return drawing
 
 
-def _numbered_canvas(brief: Brief) -> type[Canvas]:
-    """A canvas that draws the marking, the mission and "Page n of N" once it knows N."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802  (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._furniture(total)
-                super().showPage()
-            super().save()
-
-        def _furniture(self, total: int) -> None:
-            fonts = brief_text.fonts()
-            self.saveState()
-            marking = brief_text.clip(brief.marking, size=9, box_width=BODY_W, bold=True)
-            self.setFont(fonts.bold, 9)
-            self.setFillColor(MARKING_COLOR)
-            self.drawCentredString(PAGE_W / 2, PAGE_H - 0.45 * inch, marking)
-            self.drawCentredString(PAGE_W / 2, 0.35 * inch, marking)
-            self.setFont(fonts.regular, 8)
-            self.setFillColor(MUTED)
-            left = brief_text.clip(f"{brief.mission} · {brief.quarter} review", size=8, box_width=BODY_W * 0.3)
-            self.drawString(MARGIN, 0.35 * inch, left)
-            self.drawRightString(PAGE_W - MARGIN, 0.35 * inch, f"Page {self._pageNumber} of {total}")
-            self.restoreState()
-
-    return NumberedCanvas
+def _trend_chart(data: ChartData, width: float, height: float) -> Drawing:
+    """A line per goal over four quarters, a dot at each figure, with its key; a quarter without a figure is a gap
+    in its line, never 0%."""
+    fonts = brief_text.fonts()
+    drawing = Drawing(width, height)
+    title = brief_text.clip(data.title, size=10, box_width=width, bold=True)
+    drawing.add(String(0, height - 12, title, fontName=fonts.bold, fontSize=10))
+    key_w, left, bottom = 150.0, 30.0, 22.0
+    plot_w, plot_h = width - key_w - left - 20, height - 50
+    n = max(1, len(data.categories))
+    x_at = [left + plot_w * (i + 0.5) / n for i in range(n)]
+    for tick in (0, 25, 50, 75, 100):
+        y = bottom + plot_h * tick / 100
+        drawing.add(Line(left, y, left + plot_w, y, strokeColor=colors.HexColor("#DDDDDD"), strokeWidth=0.5))
+        drawing.add(String(left - 4, y - 3, f"{tick}%", fontName=fonts.regular, fontSize=8, textAnchor="end"))
+    for x, label in zip(x_at, data.categories, strict=False):
+        drawing.add(String(x, bottom - 12, label, fontName=fonts.regular, fontSize=8, textAnchor="middle"))
+    for i, series in enumerate(data.series):
+        colour = _hex(SERIES_COLORS[i % len(SERIES_COLORS)])
+        points = [
+            (x, bottom + plot_h * v / 100 if v is not None else None) for x, v in zip(x_at, series.values, strict=False)
+        ]
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            if y0 is not None and y1 is not None:
+                drawing.add(Line(x0, y0, x1, y1, strokeColor=colour, strokeWidth=2))
+        for x, y in points:
+            if y is not None:
+                drawing.add(Circle(x, y, 2.5, fillColor=colour, strokeColor=colour))
+    legend = Legend()
+    legend.x, legend.y = width - key_w + 10, height - 30
+    legend.fontName, legend.fontSize = fonts.regular, 9
+    legend.alignment = "right"
+    legend.columnMaximum = 12
+    legend.colorNamePairs = [(_hex(SERIES_COLORS[i % len(SERIES_COLORS)]), s.name) for i, s in enumerate(data.series)]
+    drawing.add(legend)
+    return drawing
 
 
 def write(brief: Brief) -> bytes:
@@ -236,114 +158,200 @@ def write(brief: Brief) -> bytes:
     symbols = brief_text.fonts().symbols
     out = io.BytesIO()
     story: list[Flowable] = [
-        *_cover(brief),
-        *_headline(brief, symbols),
-        *_goal_pages(brief, symbols),
+        *_front(brief),
         *_attention(brief, symbols),
+        *_actions(brief, symbols),
+        *_headline(brief, symbols),
         *_changes(brief, symbols),
+        *_goal_pages(brief, symbols),
         *_evidence(brief, symbols),
         *_outstanding(brief),
     ]
     if brief.appendix:
         for o in brief.objectives:
             story += _appendix_page(o, brief.quarter, symbols)
-    _document(out, brief).build(story, canvasmaker=_numbered_canvas(brief))
+    doc = BriefDoc(out, brief)
+    doc.build(story, canvasmaker=numbered_canvas(brief, doc))
     return out.getvalue()
 
 
-def _document(out: io.BytesIO, brief: Brief) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        out,
-        pagesize=LETTER,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=0.75 * inch,
-        bottomMargin=0.7 * inch,
-        title=f"{brief.mission} {brief.quarter} review brief",
-        author="ICS Progress",
-        subject=brief.marking,
-    )
+def prepared(brief: Brief) -> str:
+    """ "Prepared 23 November 2026 by someone@example.gov", "… as an automated report", "… by a visitor …"."""
+    maker = brief.prepared_for
+    how = "as an" if maker == "automated report" else "by"
+    return f"Prepared {brief.generated_on:%d %B %Y} {how} {maker}"
 
 
-def _cover(brief: Brief) -> list[Flowable]:
-    return [
-        Spacer(1, 1.6 * inch),
-        Text("Integrated Country Strategy: quarterly review", 14, color=MUTED),
-        Text(f"{brief.mission} — {brief.post}", 26, bold=True, max_lines=2, space_after=10),
-        Text(f"{brief.quarter} review brief", 18, space_after=14),
-        Text(f"Prepared {brief.generated_on:%d %B %Y} for {brief.prepared_for}", 11, color=MUTED),
-        Text(brief.scope, 11, color=MUTED, max_lines=2, space_after=14),
-        Text(f"Release marking: {brief.marking}", 12, bold=True, color=MARKING_COLOR),
-        PageBreak(),
+def _front(brief: Brief) -> list[Flowable]:
+    """The title, who made it and for what scope, then the bottom line."""
+    story: list[Flowable] = [
+        para("Integrated Country Strategy: quarterly review", 12, color="555555"),
+        Spacer(1, 2),
+        para(f"{brief.mission} — {brief.post}: {brief.quarter} review brief", 20, bold=True),
+        Spacer(1, 4),
+        para(f"{prepared(brief)} · {brief.scope}", BODY, color="555555"),
+        Spacer(1, 14),
+        *heading("Bottom line", 15, section="Bottom line"),
     ]
+    for sentence in brief.bluf or (f"No figures for {brief.quarter}.",):
+        story += [para(sentence, 11, rich="•&nbsp;&nbsp;"), Spacer(1, 4)]
+    return story
+
+
+def _progress(o: ObjectiveLine) -> str:
+    """An objective's progress: "No update" when none counted (never "0%")."""
+    if o.status == NoStatus.NO_UPDATE.value or o.progress is None:
+        return "No update"
+    return f"{percent(o.progress)} progress"
+
+
+def _objective_cell(o: ObjectiveLine, symbols: bool) -> str:
+    risk = f" · {o.risk_level} risk" if o.risk_level else ""
+    return f"{o.code}: {o.title}\n{status_text(o.status, symbols)}{risk}"
+
+
+def _attention(brief: Brief, symbols: bool) -> list[Flowable]:
+    """Off track then at risk, Critical first: each objective's challenges, mitigation and next steps, its owner."""
+    n = len(brief.attention)
+    story: list[Flowable] = [
+        Spacer(1, 12),
+        *heading("What needs attention", 15, section="What needs attention"),
+    ]
+    if not brief.attention:
+        return [*story, para(f"No objective is at risk or off track in {brief.quarter}.", 11)]
+    story += subline(f"{n} objective{'s' * (n != 1)} off track or at risk in {brief.quarter}, the most serious first")
+    steps: dict[str, list[str]] = {}
+    for a in brief.actions:
+        if a.kind == "Next step":
+            steps.setdefault(a.code, []).append(a.text)
+    rows = []
+    for o in brief.attention:
+        words = [("Challenges", o.challenges or "none reported."), ("Mitigation", o.mitigation or "none reported.")]
+        words += [("Next steps", " ".join(steps[o.code]))] if o.code in steps else []
+        rows.append([_objective_cell(o, symbols), labelled(words, WORDS_W), o.lead_agency or "—"])
+    story.append(
+        table(
+            ["Objective", "Challenges, mitigation and next steps", "Owner (lead)"],
+            rows,
+            ATTENTION_WIDTHS,
+            status_column=0,
+            statuses=[o.status for o in brief.attention],
+        )
+    )
+    return story
+
+
+def _actions(brief: Brief, symbols: bool) -> list[Flowable]:
+    """The decisions and actions for the quarter ahead, each with the agencies that own it."""
+    quarters = list(dict.fromkeys(a.quarter for a in brief.actions))
+    title = f"Decisions and actions for {quarters[0]}" if len(quarters) == 1 else "Decisions and actions"
+    story: list[Flowable] = [Spacer(1, 14), *heading(title, 15, section="Decisions and actions")]
+    if not brief.actions:
+        return [*story, para("No next step or mitigation was reported for the objectives that need attention.")]
+    several = len(quarters) > 1  # a quarter column only when the actions are not all for one quarter
+    header = ["Objective", "Action", "Owner"] + (["Quarter"] if several else [])
+    widths = [1.0, 4.1, 1.2] + ([0.9] if several else [])
+    action_w = BODY_W * widths[1] / sum(widths) - 2 * PAD
+    rows = [
+        [f"{a.code}\n{status_text(a.status, symbols)}", labelled([(a.kind, a.text)], action_w), a.owner]
+        + ([a.quarter] if several else [])
+        for a in brief.actions
+    ]
+    return [*story, table(header, rows, widths, status_column=0, statuses=[a.status for a in brief.actions])]
 
 
 def _headline(brief: Brief, symbols: bool) -> list[Flowable]:
-    """The headline figures, the goal chart, then the status and risk charts side by side."""
+    """The headline figures and the four-quarter trend per goal."""
     story: list[Flowable] = [
-        Text("Headline figures", 18, bold=True),
-        Text(f"{brief.quarter}, with the change since {brief.previous_quarter}", 10, color=MUTED, space_after=8),
-        _table(
+        PageBreak(),
+        *heading("Headline figures and trend", 15, section="Headline figures and trend"),
+        *subline(f"{brief.quarter}, with the change since {brief.previous_quarter}"),
+        table(
             ["Figure", "Now", f"Change since {brief.previous_quarter}"],
             [
                 [status_text(f.label, symbols) if f.label in STATUS_COLORS else f.label, f.value, f.change]
                 for f in brief.figures
             ],
             [2.2, 1.2, 3.2],
-            size=10,
-            max_lines=2,
         ),
-        Spacer(1, 14),
-        Text("Progress, status and risk by goal", 14, bold=True, space_after=6),
+        Spacer(1, 12),
     ]
-    statuses = {o.code: o.status for o in brief.objectives}
-    goal_h = min(440.0, 60 + 13.0 * len(brief.goal_chart.categories))
-    story.append(_bar_chart(brief.goal_chart, BODY_W, goal_h, statuses))
-    story.append(Text(brief.goal_chart.summary, 8, color=MUTED, space_after=10))
-    half = (BODY_W - 12) / 2
-    pair = Table(
-        [[_bar_chart(brief.status_chart, half, 170, {}), _risk_chart(brief.risk_chart, half, 170)]],
-        colWidths=[half + 6, half + 6],
-        style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
-    )
-    story += [CondPageBreak(200), pair, Text(brief.status_chart.summary, 8, color=MUTED, max_lines=2)]
+    if brief.trend_chart is not None:
+        height = max(170.0, 60 + 14.0 * len(brief.trend_chart.series))
+        story += [CondPageBreak(height + 30), _trend_chart(brief.trend_chart, BODY_W, height)]
+        story += [para(brief.trend_chart.summary, BODY, color="555555"), Spacer(1, 10)]
     return story
 
 
+def _direction(direction: str) -> str:
+    symbol, colour = DIRECTIONS.get(direction, ("", "555555"))
+    return f'<font color="#{colour}"><b>{symbol} {direction}</b></font>'
+
+
+def _changes(brief: Brief, symbols: bool) -> list[Flowable]:
+    """The objectives whose status or risk level moved since the previous quarter, worse first; then the overview's
+    charts."""
+    story: list[Flowable] = [Spacer(1, 6)]
+    title = f"What changed since {brief.previous_quarter}"
+    if not brief.changes:
+        story += heading(title, 13, space=3)
+        story.append(para(f"No objective changed status or risk level since {brief.previous_quarter}."))
+    else:
+        story += heading(title, 13, section=title)
+        story += subline("Worse first; a missing update is not a change")
+        rows = [
+            [
+                para("", width=1, rich=_direction(c.direction)),
+                f"{c.code}: {c.title}",
+                f"{status_text(c.status_before, symbols)} → {status_text(c.status_now, symbols)}",
+                f"{c.risk_before} → {c.risk_now}",
+            ]
+            for c in brief.changes
+        ]
+        story.append(table(["Direction", "Objective", "Status", "Risk level"], rows, [0.95, 2.7, 1.9, 1.3]))
+    return story + _charts(brief)
+
+
+def _charts(brief: Brief) -> list[Flowable]:
+    title = "Progress, status and risk by goal"
+    story: list[Flowable] = [PageBreak(), *heading(title, 15, section=title)]
+    statuses = {o.code: o.status for o in brief.objectives}
+    goal_h = min(560.0, 60 + 13.0 * len(brief.goal_chart.categories))
+    story.append(_bar_chart(brief.goal_chart, BODY_W, goal_h, statuses))
+    story += [para(brief.goal_chart.summary, BODY, color="555555"), Spacer(1, 10)]
+    half = (BODY_W - 12) / 2
+    pair = Table(
+        [[_bar_chart(brief.status_chart, half, 180, {}), _risk_chart(brief.risk_chart, half, 180)]],
+        colWidths=[half + 6, half + 6],
+        style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]),
+    )
+    return [*story, CondPageBreak(210), pair, para(brief.status_chart.summary, BODY, color="555555")]
+
+
 def _goal_pages(brief: Brief, symbols: bool) -> list[Flowable]:
-    """One page per goal: its mean progress and a table of its objectives."""
+    """A section per goal: its mean progress and its objectives, rows as tall as their words, then its
+    indicators against target."""
     story: list[Flowable] = []
     for goal in brief.goals:
-        story.append(PageBreak())
-        story.append(Text(goal.heading, 15, bold=True, max_lines=3))
         n = len(goal.objectives)
+        story += [PageBreak(), *heading(goal.heading, 15, section=goal.heading.split(":")[0])]
+        story += subline(f"Mean progress {percent(goal.progress)} · {n} objective{'s' * (n != 1)}")
+        rows = [
+            [
+                f"{o.code}: {o.title}",
+                f"{status_text(o.status, symbols)}\n{_progress(o)}"
+                + (f"\n{o.risk_level} risk" if o.risk_level else ""),
+                o.lead_agency or "—",
+                o.accomplishments or "No accomplishments reported.",
+            ]
+            for o in goal.objectives
+        ]
         story.append(
-            Text(
-                f"Mean progress {percent(goal.progress)} · {n} objective{'s' if n != 1 else ''}",
-                10,
-                color=MUTED,
-                space_after=8,
-            )
-        )
-        story.append(
-            _table(
-                ["Code", "Objective", "Status", "Progress", "Risk", "Lead", "Latest accomplishments"],
-                [
-                    [
-                        o.code,
-                        o.title,
-                        status_text(o.status, symbols),
-                        percent(o.progress),
-                        o.risk_level or "—",
-                        o.lead_agency or "—",
-                        o.accomplishments or "No accomplishments reported.",
-                    ]
-                    for o in goal.objectives
-                ],
-                [0.55, 1.9, 0.95, 0.75, 0.65, 0.6, 2.7],
-                size=7.5,
-                max_lines=6 if n <= 6 else 4,
-                status_column=2,
+            table(
+                ["Objective", "Status", "Lead", "Latest accomplishments (lead agency first)"],
+                rows,
+                [1.9, 1.15, 0.95, 3.3],
+                status_column=1,
                 statuses=[o.status for o in goal.objectives],
             )
         )
@@ -352,237 +360,125 @@ def _goal_pages(brief: Brief, symbols: bool) -> list[Flowable]:
 
 
 def _goal_indicators(goal: GoalSection, quarter: str, symbols: bool) -> list[Flowable]:
-    """The goal's indicators under its objectives, one line each."""
+    """The goal's indicators under its objectives, each against this quarter's target."""
     if not goal.indicators:
         return []
     return [
         Spacer(1, 10),
-        Text(f"Indicators in {quarter}: the counted actual against this quarter's target", 10, bold=True),
-        _table(
+        *heading(f"Indicators in {quarter}: the counted actual against this quarter's target", 11, space=4),
+        table(
             ["Code", "Indicator", "Actual vs target", "Rating"],
             [[i.code, i.name, i.against, rating_text(i.rating, symbols)] for i in goal.indicators],
-            [0.7, 3.4, 1.6, 0.9],
-            size=7.5,
-            max_lines=2,
+            [0.7, 3.3, 1.6, 1.0],
             status_column=3,
             statuses=[i.rating for i in goal.indicators],
         ),
     ]
 
 
-def _attention(brief: Brief, symbols: bool) -> list[Flowable]:
-    """The objectives at risk or off track, with their challenges and mitigation."""
-    story: list[Flowable] = [
-        PageBreak(),
-        Text("At risk and off track", 15, bold=True),
-        Text(f"{len(brief.attention)} objectives need attention in {brief.quarter}", 10, color=MUTED, space_after=8),
-    ]
-    if not brief.attention:
-        return [*story, Text(f"No objective is at risk or off track in {brief.quarter}.", 11)]
-    story.append(
-        _table(
-            ["Code", "Objective", "Status", "Risk", "Challenges", "Risk and mitigation"],
-            [
-                [
-                    o.code,
-                    o.title,
-                    status_text(o.status, symbols),
-                    o.risk_level or "—",
-                    o.challenges or "None reported.",
-                    o.mitigation or "None reported.",
-                ]
-                for o in brief.attention
-            ],
-            [0.55, 2.0, 0.95, 0.6, 2.2, 2.2],
-            size=7.5,
-            max_lines=10,
-            status_column=2,
-            statuses=[o.status for o in brief.attention],
-        )
-    )
-    return story
-
-
-def _changes(brief: Brief, symbols: bool) -> list[Flowable]:
-    """The objectives whose status or risk level moved since the previous quarter."""
-    story: list[Flowable] = [
-        Spacer(1, 16),
-        CondPageBreak(120),
-        Text(f"What changed since {brief.previous_quarter}", 15, bold=True),
-        Text(
-            "Objectives whose status or risk level moved (a missing update is not a change)",
-            10,
-            color=MUTED,
-            space_after=8,
-        ),
-    ]
-    if not brief.changes:
-        return [
-            *story,
-            Text(
-                f"No objective changed status or risk level between {brief.previous_quarter} and {brief.quarter}.",
-                11,
-                max_lines=2,
-            ),
-        ]
-    story.append(
-        _table(
-            ["Code", "Objective", "Status", "Risk level", "Direction"],
-            [
-                [
-                    c.code,
-                    c.title,
-                    f"{status_text(c.status_before, symbols)} → {status_text(c.status_now, symbols)}",
-                    f"{c.risk_before} → {c.risk_now}",
-                    c.direction,
-                ]
-                for c in brief.changes
-            ],
-            [0.55, 2.6, 1.9, 1.3, 0.7],
-            size=8,
-            max_lines=3,
-        )
-    )
-    return story
-
-
 def _evidence(brief: Brief, symbols: bool) -> list[Flowable]:
     """What the indicators say: those behind their target, then where reports and indicators disagree."""
     found = brief.evidence
-    story: list[Flowable] = [PageBreak(), Text("Indicator evidence", 15, bold=True)]
+    story: list[Flowable] = [PageBreak(), *heading("Indicator evidence", 15, section="Indicator evidence")]
     if not found.indicators:
-        return [*story, Text(brief_data.no_indicators(brief.quarter), 11, max_lines=2)]
-    story.append(Text(f"{found.summary} in {brief.quarter}", 10, color=MUTED, space_after=8))
-    story += [Spacer(1, 4), Text("Behind target", 11, bold=True)]
+        return [*story, para(brief_data.no_indicators(brief.quarter), 11)]
+    story += subline(f"{found.summary} in {brief.quarter}")
+    story += heading("Behind target", 11, space=3)
     titles = {o.code: o.title for o in brief.objectives}
     if found.behind:
         rows = [
             [i.code, i.name, f"{i.objective_code}: {titles.get(i.objective_code, '')}", i.against, i.achieved]
             for i in found.behind
         ]
-        story.append(
-            _table(
-                ["Code", "Indicator", "Objective", "Actual vs target", "Achieved"],
-                rows,
-                [0.6, 2.0, 2.2, 1.3, 0.75],
-                size=7.5,
-                max_lines=3,
-            )  # fmt: skip
-        )
+        story.append(table(["Code", "Indicator", "Objective", "Actual vs target", "Achieved"], rows,
+                           [0.6, 2.0, 2.2, 1.3, 0.8]))  # fmt: skip
     else:
-        story.append(Text(brief_data.none_behind(brief.quarter), 10))
-    story += [Spacer(1, 14), CondPageBreak(120), Text("Where reports and indicators disagree", 11, bold=True)]
+        story.append(para(brief_data.none_behind(brief.quarter)))
+    story += [Spacer(1, 14), *heading("Where reports and indicators disagree", 11, space=3)]
     if not found.disagreements:
-        return [*story, Text(brief_data.none_disagree(brief.quarter), 10, max_lines=2)]
+        return [*story, para(brief_data.none_disagree(brief.quarter))]
     rows = [
         [f"{d.code}: {d.title}", status_text(d.status, symbols),
          brief_data.agency_words(d.reports, brief.quarter, symbols), d.both]
         for d in found.disagreements
     ]  # fmt: skip
     story.append(
-        _table(
+        table(
             ["Objective", "Status", "What the agencies report", "What the indicators say"],
             rows,
-            [1.4, 0.85, 3.0, 1.5],
-            size=7.5,
-            max_lines=14,
+            [1.4, 0.95, 3.0, 1.5],
             status_column=1,
             statuses=[d.status for d in found.disagreements],
-        )  # fmt: skip
+        )
     )
     return story
+
+
+def late(days: int, overdue: bool) -> str:
+    """ "34 days late", "1 day late", "not yet due"."""
+    return f"{days} day{'s' * (days != 1)} late" if overdue and days > 0 else ("late" if overdue else "not yet due")
 
 
 def _outstanding(brief: Brief) -> list[Flowable]:
-    """The expected updates not received: tallies by agency and by working group, then each one."""
+    """The expected updates not received: tallies by agency and by working group, then each one with its days
+    late. With none outstanding, one line under the evidence."""
     total = len(brief.outstanding)
-    story: list[Flowable] = [
-        PageBreak(),
-        Text("Outstanding reports", 15, bold=True),
-        Text(
-            f"{total} expected update{'s' if total != 1 else ''} not received for {brief.quarter}",
-            10,
-            color=MUTED,
-            space_after=8,
-        ),
-    ]
     if not brief.outstanding:
-        return [*story, Text(f"Every expected update for {brief.quarter} is in.", 11)]
+        return [Spacer(1, 14), *heading("Outstanding reports", 13, space=3),
+                para(f"Every expected update for {brief.quarter} is in.")]  # fmt: skip
+    story: list[Flowable] = [PageBreak(), *heading("Outstanding reports", 15, section="Outstanding reports")]
+    story += subline(f"{total} expected update{'s' * (total != 1)} not received for {brief.quarter}")
     for label, tallies in (("Agency", brief.by_agency), ("Working group", brief.by_working_group)):
-        story.append(
-            KeepTogether(
-                [
-                    Text(f"By {label.lower()}", 11, bold=True),
-                    _table(
-                        [label, "Outstanding", "Overdue", "Objectives"],
-                        [[t.name, str(t.outstanding), str(t.overdue), t.objectives] for t in tallies],
-                        [2.0, 0.9, 0.8, 3.0],
-                        size=8,
-                        max_lines=3,
-                    ),
-                    Spacer(1, 10),
-                ]
-            )
-        )
-    story += [CondPageBreak(120), Text("In detail", 11, bold=True)]
-    story.append(
-        _table(
-            ["Agency", "Working group", "Objective", "State", "Overdue", "Chair's comment"],
-            [
-                [o.agency, o.working_group, o.code, o.state, "yes" if o.overdue else "no", o.comment or "—"]
-                for o in brief.outstanding
-            ],
-            [0.8, 1.6, 0.7, 1.0, 0.6, 2.5],
-            size=7.5,
-            max_lines=4,
-        )
-    )
-    return story
+        same = all(t.outstanding == t.overdue for t in tallies)
+        header = [label, "Outstanding (all overdue)" if same else "Outstanding"] + ([] if same else ["Overdue"])
+        rows = [[t.name, str(t.outstanding)] + ([] if same else [str(t.overdue)]) + [t.objectives] for t in tallies]
+        widths = [2.0, 1.1] + ([] if same else [0.8]) + [3.0]
+        story += [*heading(f"By {label.lower()}", 11, space=3), table([*header, "Objectives"], rows, widths)]
+        story.append(Spacer(1, 10))
+    comments = any(o.comment.strip() for o in brief.outstanding)
+    header = ["Agency", "Working group", "Objective", "State", "Late"] + (["Chair's comment"] if comments else [])
+    rows = [
+        [o.agency, o.working_group, o.code, o.state, late(o.days_late, o.overdue)]
+        + ([o.comment or "—"] if comments else [])
+        for o in brief.outstanding
+    ]
+    widths = [1.0, 2.0, 0.8, 1.1, 1.1] + ([2.3] if comments else [])
+    return [*story, *heading("In detail", 11, space=3), table(header, rows, widths)]
 
 
 def _appendix_page(o: ObjectiveLine, quarter: str, symbols: bool) -> list[Flowable]:
-    """One objective's appendix page: every agency's narratives, then its indicators against target."""
+    """One objective's appendix: every agency's narratives in full, the lead agency first, then its indicators
+    against target."""
     story: list[Flowable] = [
         PageBreak(),
-        Text(f"Appendix · {o.code}: {o.title}", 13, bold=True, max_lines=3),
-        Text(
-            f"{status_text(o.status, symbols)} · progress {percent(o.progress)} · risk "
-            f"{o.risk_level or '—'} · lead {o.lead_agency or '—'} · {quarter}",
-            9,
-            color=MUTED,
-            space_after=8,
+        *heading(f"Appendix · {o.code}: {o.title}", 13, section=f"Appendix, objective {o.code}", space=3),
+        *subline(
+            f"{status_text(o.status, symbols)} · {_progress(o)} · risk {o.risk_level or '—'} · "
+            f"lead {o.lead_agency or '—'} · {quarter}"
         ),
     ]
     if not o.reports:
-        story.append(Text(f"No update counted for {quarter}.", 10))
+        story.append(para(f"No update counted for {quarter}."))
     for r in o.reports:
-        story += _agency_report(r, symbols)
+        story += _agency_report(r, symbols, lead=r.agency == o.lead_agency)
     if o.indicators:
-        story.append(Text("Indicators against target", 10, bold=True))
-        story.append(
-            _table(
-                ["Indicator", "Baseline", "Target", "Latest"],
-                [
-                    [
-                        i.name,
-                        _number(i.baseline, i.unit),
-                        _number(i.target, i.unit),
-                        f"{_number(i.latest, i.unit)} ({i.latest_quarter})" if i.latest is not None else "—",
-                    ]
-                    for i in o.indicators
-                ],
-                [3.0, 1.0, 1.0, 1.6],
-                size=8,
-                max_lines=2,
-            )
-        )
+        story += heading("Indicators against target", 11, space=3)
+        rows = [
+            [i.name, quantity(i.baseline, i.unit), quantity(i.target, i.unit),
+             f"{quantity(i.latest, i.unit)} ({i.latest_quarter})" if i.latest is not None else "—"]
+            for i in o.indicators
+        ]  # fmt: skip
+        story.append(table(["Indicator", "Baseline", "Target", "Latest"], rows, [3.0, 1.0, 1.0, 1.6]))
     return story
 
 
-def _agency_report(r: AgencyReport, symbols: bool) -> list[Flowable]:
+def _agency_report(r: AgencyReport, symbols: bool, lead: bool) -> list[Flowable]:
+    role = " (lead)" if lead else ""
     return [
-        Text(f"{r.agency}: {status_text(r.status, symbols)}, {r.progress}%, {r.risk_level} risk", 10, bold=True),
-        _table(
+        *heading(
+            f"{r.agency}{role}: {status_text(r.status, symbols)}, {r.progress}%, {r.risk_level} risk", 11, space=3
+        ),
+        table(
             ["", "Narrative"],
             [
                 ["Accomplishments", r.accomplishments or "—"],
@@ -590,12 +486,7 @@ def _agency_report(r: AgencyReport, symbols: bool) -> list[Flowable]:
                 ["Next steps", r.next_steps or "—"],
                 ["Risk and mitigation", r.risk_note or "—"],
             ],
-            [1.2, 5.4],
-            size=8,
-            max_lines=40,
+            [1.25, 5.35],
         ),
         Spacer(1, 8),
     ]
-
-
-_number = quantity

@@ -1,21 +1,30 @@
-"""Fonts and text fitting for the quarterly brief: every box's text is wrapped and, if still too long,
-shortened with "…", by the font's measured widths, so nothing overflows a slide or a page.
+"""Fonts and text fitting for the quarterly brief: ``fit`` and ``clip`` wrap a box's text and, if still too long,
+shorten it with "…", by the font's measured widths, so nothing overflows a slide (the PDF shortens only its page
+furniture: its tables grow and flow onto further pages instead).
 
 One font measures both formats. The PDF embeds DejaVu Sans (Debian's fonts-dejavu-core) when it is
 installed, else the Bitstream Vera that reportlab ships (the ancestor of DejaVu, without the status symbols).
 The PowerPoint asks for Arial, which is narrower than DejaVu Sans, so text measured here fits there too.
+
+For characters DejaVu Sans lacks, the PDF falls back, character by character, to the first installed font that
+has them: Droid Sans Fallback or WenQuanYi Zen Hei for Chinese, Japanese and Korean (TrueType outlines, which
+reportlab embeds; Noto Sans CJK has PostScript outlines, which it cannot), then Symbola for emoji (monochrome
+outlines: reportlab cannot draw colour bitmap emoji). ``runs`` splits a text into those fonts' runs and names the
+characters no font has.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import reportlab
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 ELLIPSIS = "…"
+REPLACEMENT = "\ufffd"  # stands where a character no font has would be
 # Control characters: XML (both formats) refuses them, and they have no width to measure.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_SPACING = 1.2  # a line's height as a multiple of the font size
@@ -27,6 +36,13 @@ _DEJAVU = [
     Path("/usr/local/share/fonts/dejavu"),
 ]
 _VERA = Path(reportlab.__file__).resolve().parent / "fonts"
+# The fallbacks, in the order they are asked: (name in the PDF, candidate files, index in a collection).
+_FALLBACKS = [
+    ("BriefCJK", ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"], 0),
+    ("BriefCJK2", ["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"], 0),
+    ("BriefSymbols", ["/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+                      "/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf"], 0),
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,82 @@ def fonts() -> BriefFonts:
     pdfmetrics.registerFont(TTFont("BriefSans", str(_VERA / "Vera.ttf")))
     pdfmetrics.registerFont(TTFont("BriefSans-Bold", str(_VERA / "VeraBd.ttf")))
     return BriefFonts("BriefSans", "BriefSans-Bold", symbols=False)
+
+
+_reportlab_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's map from glyphs back to text, with characters beyond U+FFFF (emoji) written as the PDF
+    reference asks, in UTF-16 ("<D83D><DC4D>"), not as five hex digits that readers reject, so that they can be
+    searched and copied."""
+    cmap = _reportlab_cmap(fontname, subset)
+    for i, v in enumerate(subset):
+        if v > 0xFFFF:
+            cmap = cmap.replace(f"<{i:02X}> <{v:04X}>", f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>")
+    return cmap
+
+
+@cache
+def fallback_fonts() -> tuple[tuple[str, frozenset[int]], ...]:
+    """The fonts asked in turn for each character, each with the characters it has: the brief's own font first,
+    then each installed fallback (registered with reportlab once per process)."""
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    own = fonts().regular
+    chain = [(own, frozenset(pdfmetrics.getFont(own).face.charToGlyph))]
+    for name, candidates, index in _FALLBACKS:
+        path = next((Path(c) for c in candidates if Path(c).is_file()), None)
+        if path is None:
+            continue
+        try:
+            font = TTFont(name, str(path), subfontIndex=index)
+        except Exception:  # noqa: BLE001  (a font reportlab cannot read is one it does not use)
+            continue
+        pdfmetrics.registerFont(font)
+        chain.append((name, frozenset(font.face.charToGlyph)))
+    return tuple(chain)
+
+
+def _silent(char: str) -> bool:
+    """Characters that draw nothing and are never missed: joiners, direction marks, variation selectors."""
+    return unicodedata.category(char) == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F
+
+
+@lru_cache(maxsize=8192)
+def font_of(char: str) -> str | None:
+    """The name of the first font in the chain that has ``char``; None when none has it."""
+    for name, has in fallback_fonts():
+        if ord(char) in has:
+            return name
+    return None
+
+
+def runs(text: str) -> tuple[list[tuple[str | None, str]], list[str]]:
+    """``text`` as runs of (fallback font name, or None for the brief's own font; text), and the characters no
+    font has, each shown in the runs as U+FFFD (a sign that something is not shown, never an empty box)."""
+    own = fonts().regular
+    out: list[tuple[str | None, str]] = []
+    missing: list[str] = []
+    for char in text:
+        name = own if char in "\n\t " else font_of(char)
+        if name is None:
+            if _silent(char):
+                continue
+            if char not in missing:
+                missing.append(char)
+            name, char = own, REPLACEMENT
+        key = None if name == own else name
+        if out and out[-1][0] == key:
+            out[-1] = (key, out[-1][1] + char)
+        else:
+            out.append((key, char))
+    return out, missing
+
+
+def missing_note(chars: list[str] | set[str]) -> str:
+    """The one line a page carries when some of its characters have no font: "… U+1F9FF U+E000"."""
+    codes = " ".join(f"U+{ord(c):04X}" for c in sorted(chars))
+    return f"Some characters could not be shown: {codes}"
 
 
 @lru_cache(maxsize=65536)

@@ -351,7 +351,7 @@ def test_pdf_is_us_letter_with_the_marking_and_a_page_number_on_every_page(demo,
     whole = "\n".join(p.extract_text() for p in pages)
     for goal in made.goals:
         assert goal.heading.split(":")[0] in whole
-    assert "At risk and off track" in whole and "Outstanding reports" in whole
+    assert "What needs attention" in whole and "Outstanding reports" in whole
     assert "Indicator evidence" in whole and "Where reports and indicators disagree" in whole
 
 
