@@ -201,7 +201,7 @@ def _front(brief: Brief) -> list[Flowable]:
 def _progress(o: ObjectiveLine) -> str:
     """An objective's progress: "No update" when none counted (never "0%")."""
     if o.status == NoStatus.NO_UPDATE.value or o.progress is None:
-        return "No update"
+        return NoStatus.NO_UPDATE.value
     return f"{percent(o.progress)} progress"
 
 
@@ -436,7 +436,7 @@ def _outstanding(brief: Brief) -> list[Flowable]:
         story += [*heading(f"By {label.lower()}", 11, space=3), table([*header, "Objectives"], rows, widths)]
         story.append(Spacer(1, 10))
     comments = any(o.comment.strip() for o in brief.outstanding)
-    header = ["Agency", "Working group", "Objective", "State", "Late"] + (["Chair's comment"] if comments else [])
+    header = ["Agency", "Working group", "Code", "State", "Late"] + (["Chair's comment"] if comments else [])
     rows = [
         [o.agency, o.working_group, o.code, o.state, late(o.days_late, o.overdue)]
         + ([o.comment or "—"] if comments else [])

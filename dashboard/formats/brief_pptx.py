@@ -122,7 +122,8 @@ def _status(deck: Deck, status: str) -> str:
 
 def _progress(status: str, progress: float | None) -> str:
     """Progress as printed; an objective with no update shows "No update", never 0%."""
-    return "No update" if status == brief_data.NoStatus.NO_UPDATE.value else percent(progress)
+    no_update = brief_data.NoStatus.NO_UPDATE.value
+    return no_update if status == no_update else percent(progress)
 
 
 def _visible(columns: list[Column], rows: list[Row], keep: int = 1) -> tuple[list[Column], list[Row]]:
