@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from dashboard.domain.numbers import half_up
 from dashboard.domain.numbers import percent as _percent
 from models.scales import NoStatus, Rating, RiskLevel, Status, goal_name, is_management
 
@@ -244,6 +245,22 @@ class Brief:
     def file_stem(self) -> str:
         country = "".join(c if c.isalnum() else "-" for c in self.mission).strip("-").lower() or "mission"
         return f"ics-brief-{country}-{self.quarter.replace(' ', '')}"
+
+
+def indicator_chart_data(goal: GoalSection, quarter: str) -> ChartData | None:
+    """The goal's indicators against this quarter's target as a chart: each indicator's achievement (the share of
+    the way from its baseline to the target, 100% = target met; no bar where there is no value or no target),
+    by the one rounding rule. None when the goal has no indicator."""
+    if not goal.indicators:
+        return None
+    values = tuple(None if i.achievement is None else half_up(100 * i.achievement) for i in goal.indicators)
+    met = sum(v is not None and v >= 100 for v in values)
+    return ChartData(
+        f"{goal.name}: indicators against the {quarter} target (% of the way from baseline; 100% = met)",
+        tuple(i.code for i in goal.indicators),
+        (Series("Achieved (%)", values),),
+        f"{met} of {len(values)} indicators at or past their target.",
+    )
 
 
 def status_text(status: str, symbols: bool = True) -> str:

@@ -14,11 +14,12 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from dashboard.domain.numbers import whole
 from dashboard.formats import brief_data, brief_text
 from dashboard.formats.brief_data import (
+    RATING_COLORS,
     RISK_COLORS,
     STATUS_COLORS,
     AgencyReport,
@@ -54,8 +55,16 @@ WORDS_W = BODY_W * 3.6 / sum(ATTENTION_WIDTHS) - 2 * PAD  # the attention list's
 DIRECTIONS = {"worse": ("▼", "B22222"), "better": ("▲", "1E7B34"), "mixed": ("◆", "B8860B")}
 
 
-def _bar_chart(data: ChartData, width: float, height: float, statuses: dict[str, str]) -> Drawing:
-    """Horizontal bars, one per category, coloured by status (goals in grey), value labels at the bar end."""
+def _bar_chart(
+    data: ChartData,
+    width: float,
+    height: float,
+    statuses: dict[str, str],
+    palette: dict[str, str] = STATUS_COLORS,
+    none: str = "no update",
+) -> Drawing:
+    """Horizontal bars, one per category, coloured by status (goals in grey; by rating with ``palette``), value
+    labels at the bar end."""
     fonts = brief_text.fonts()
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 12, data.title, fontName=fonts.bold, fontSize=10))
@@ -72,7 +81,7 @@ def _bar_chart(data: ChartData, width: float, height: float, statuses: dict[str,
     chart.valueAxis.labels.fontName = fonts.regular
     chart.valueAxis.labels.fontSize = 7
     # Each bar's label as every other view prints it: "49%", "no update" for a bar with no figure.
-    shown = [percent(v, none="no update") if "%" in data.title else whole(v) for v in data.series[0].values]
+    shown = [percent(v, none=none) if "%" in data.title else whole(v) for v in data.series[0].values]
     chart.barLabelFormat = "values"
     chart.barLabelArray = [list(reversed(shown))]
     chart.barLabels.fontName = fonts.regular
@@ -80,7 +89,7 @@ def _bar_chart(data: ChartData, width: float, height: float, statuses: dict[str,
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     for i, category in enumerate(reversed(data.categories)):
-        chart.bars[(0, i)].fillColor = _hex(STATUS_COLORS.get(statuses.get(category, category), "4D4D4D"))
+        chart.bars[(0, i)].fillColor = _hex(palette.get(statuses.get(category, category), "4D4D4D"))
         chart.bars[(0, i)].strokeColor = colors.HexColor("#4D4D4D")
     drawing.add(chart)
     return drawing
@@ -361,11 +370,16 @@ def _goal_pages(brief: Brief, symbols: bool) -> list[Flowable]:
 
 def _goal_indicators(goal: GoalSection, quarter: str, symbols: bool) -> list[Flowable]:
     """The goal's indicators under its objectives, each against this quarter's target."""
-    if not goal.indicators:
+    data = brief_data.indicator_chart_data(goal, quarter)
+    if data is None:
         return []
+    ratings = {i.code: i.rating for i in goal.indicators}
+    chart = _bar_chart(data, BODY_W, 50 + 18 * len(goal.indicators), ratings, RATING_COLORS, "no value")
+    title = heading(f"Indicators in {quarter}: the counted actual against this quarter's target", 11, space=4)
     return [
         Spacer(1, 10),
-        *heading(f"Indicators in {quarter}: the counted actual against this quarter's target", 11, space=4),
+        KeepTogether([*title, chart]),  # the heading never ends a page alone
+        Spacer(1, 6),
         table(
             ["Code", "Indicator", "Actual vs target", "Rating"],
             [[i.code, i.name, i.against, rating_text(i.rating, symbols)] for i in goal.indicators],

@@ -449,6 +449,38 @@ def _goal_slides(deck: Deck) -> None:
                 for i in goal.indicators
             ]
             place_table(page, Table(GOAL_INDICATOR_COLUMNS, rows, status_column=5), label)
+            _indicator_chart_slide(deck, goal)
+
+
+def _indicator_chart_slide(deck: Deck, goal: brief_data.GoalSection) -> None:
+    """The goal's indicators against target as a native bar chart on a slide of its own, one bar per indicator
+    coloured by its rating, 100% (target met) marked by a gridline."""
+    data = brief_data.indicator_chart_data(goal, deck.brief.quarter)
+    if data is None:
+        return
+    slide, top = deck.slide(f"Indicators against target: {goal.name}", data.summary)
+    h = BODY_BOTTOM - top
+    chart = _chart(slide, MARGIN, top, WIDTH - 2 * MARGIN, h, data, XL_CHART_TYPE.BAR_CLUSTERED)
+    chart.has_legend = False
+    chart.category_axis.reverse_order = True  # the first indicator at the top, as in the table
+    chart.category_axis.tick_labels.font.size = Pt(12)
+    shown = [v for v in data.series[0].values if v is not None]
+    axis = chart.value_axis
+    axis.minimum_scale = min(0, *shown) if shown else 0
+    axis.maximum_scale = max(150, *shown) if shown else 150
+    axis.major_unit = 50
+    axis.has_major_gridlines = True
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    plot.has_data_labels = True
+    plot.data_labels.number_format = '0"%"'
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.font.size = Pt(12)
+    for point, line in enumerate(goal.indicators):
+        fill = plot.series[0].points[point].format.fill
+        fill.solid()
+        fill.fore_color.rgb = _rgb(RATING_COLORS.get(line.rating, "4D4D4D"))
 
 
 BEHIND_COLUMNS = [

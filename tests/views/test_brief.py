@@ -275,8 +275,10 @@ def test_the_peru_deck_has_the_bottom_line_first_then_a_slide_per_goal(demo, dem
         "Trend and what changed since FY2026 Q3",
         "Progress, status and risk by goal",
     ]
-    goals = [t for t in titles if not t.endswith("(continued)")][7 : 7 + len(made.goals)]
-    assert goals == [g.heading for g in made.goals]
+    goals = [t for t in titles if not t.endswith("(continued)") and not t.startswith("Indicators against")]
+    assert goals[7 : 7 + len(made.goals)] == [g.heading for g in made.goals]
+    charted = [t for t in titles if t.startswith("Indicators against target: ")]  # after each goal's own slides
+    assert charted == [f"Indicators against target: {g.name}" for g in made.goals if g.indicators]
     assert titles[-1] == "Outstanding reports" and "Indicator evidence" in titles
     first = " ".join(_texts(deck.slides[0]))
     assert "Peru — Embassy Lima" in first and "FY2026 Q4 review brief" in first and SBU in first
