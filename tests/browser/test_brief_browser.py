@@ -34,7 +34,8 @@ def test_brief_buttons_download_the_deck_and_the_pdf_for_the_current_filters(
     assert not any(t.startswith(("Goal 1:", "Goal 3:", "Goal 4:", "Management objectives")) for t in texts)
     assert "Prepared" in " ".join(texts) and "a visitor who was not signed in" in " ".join(texts)
     charts = [s.chart.chart_type for slide in deck.slides for s in slide.shapes if s.has_chart]
-    assert len(charts) == 4 and XL_CHART_TYPE.LINE_MARKERS in charts  # progress, status, risk, and the trend
+    # progress, status and risk, the trend, and goal 2's indicators against target
+    assert len(charts) == 5 and XL_CHART_TYPE.LINE_MARKERS in charts
 
     with page.expect_download(timeout=LOAD_TIMEOUT_MS) as download:
         page.get_by_role("button", name="Brief (PDF)").click()
