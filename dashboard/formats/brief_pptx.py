@@ -318,17 +318,23 @@ def _goal_chart(slide: Slide, brief: Brief, x: float, y: float, w: float, h: flo
     value_axis = chart.value_axis
     value_axis.minimum_scale, value_axis.maximum_scale = 0, 100
     value_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    statuses = {o.code: o.status for o in brief.objectives}
+    fills = [STATUS_COLORS.get(statuses.get(category, ""), "4D4D4D") for category in data.categories]
+    _percent_bars(chart, 40, max(6, min(10, 0.5 * (h - 60) / max(1, len(data.categories)))), fills)
+
+
+def _percent_bars(chart, gap: int, label_size: float, fills: list[str]) -> None:  # noqa: ANN001
+    """A bar chart's bars labelled in whole percent, each filled with its colour (hex, without "#")."""
     plot = chart.plots[0]
-    plot.gap_width = 40
+    plot.gap_width = gap
     plot.has_data_labels = True
     plot.data_labels.number_format = '0"%"'
     plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(max(6, min(10, 0.5 * (h - 60) / max(1, len(data.categories)))))
-    statuses = {o.code: o.status for o in brief.objectives}
-    for i, category in enumerate(data.categories):
-        fill = plot.series[0].points[i].format.fill
+    plot.data_labels.font.size = Pt(label_size)
+    for point, colour in enumerate(fills):
+        fill = plot.series[0].points[point].format.fill
         fill.solid()
-        fill.fore_color.rgb = _rgb(STATUS_COLORS.get(statuses.get(category, ""), "4D4D4D"))
+        fill.fore_color.rgb = _rgb(colour)
 
 
 def _status_chart(slide: Slide, data: ChartData, x: float, y: float, w: float, h: float) -> None:
@@ -471,16 +477,7 @@ def _indicator_chart_slide(deck: Deck, goal: brief_data.GoalSection) -> None:
     axis.major_unit = 50
     axis.has_major_gridlines = True
     axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    plot = chart.plots[0]
-    plot.gap_width = 60
-    plot.has_data_labels = True
-    plot.data_labels.number_format = '0"%"'
-    plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(12)
-    for point, line in enumerate(goal.indicators):
-        fill = plot.series[0].points[point].format.fill
-        fill.solid()
-        fill.fore_color.rgb = _rgb(RATING_COLORS.get(line.rating, "4D4D4D"))
+    _percent_bars(chart, 60, 12, [RATING_COLORS.get(line.rating, "4D4D4D") for line in goal.indicators])
 
 
 BEHIND_COLUMNS = [
