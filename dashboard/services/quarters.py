@@ -110,47 +110,55 @@ def close(
     mission = session.get(Mission, mission_id)
     if mission is None:
         raise FieldError("mission", "not found")
-    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
-    if not first <= quarter <= last:
-        raise FieldError("quarter", f"{quarter.label} is outside the strategy period ({first.label} to {last.label})")
-    if quarter >= FiscalQuarter.containing(today):
-        raise FieldError("quarter", f"{quarter.label} has not ended yet: a quarter closes once it is over")
+    if outside := _outside_strategy(mission, quarter):
+        raise FieldError("quarter", outside)
+    _check_over(quarter, today)
     _exclude_writers(session)
     event = newest(session, mission_id, quarter)
     if event is not None and event.action == "close":
-        raise FieldError("quarter", f"{quarter.label} is already closed (on {day_text(event.at)} by {event.actor})")
-    row = _store(session, actor, mission, quarter, record(session.connection()))
+        raise FieldError("quarter", _already_closed(quarter, event.at, event.actor))
+    values, size = _close_values(actor, mission, quarter, datetime.now(UTC), record(session.connection()))
+    row = QuarterClose(**values)
+    session.add(row)
+    audit(session, actor=actor, action="close quarter", entity="quarter", key=_audit_key(mission, quarter),
+          before=None, after={"sha256": row.sha256, "bytes": size})  # fmt: skip
     session.flush()
     return row
 
 
-def _store(
-    session: Session, actor: str, mission: Mission, quarter: FiscalQuarter, made: dict[str, Any]
-) -> QuarterClose:
-    """Add the close of ``mission``'s ``quarter`` with its record ``made`` (canonical JSON and SHA-256), audited."""
+def _outside_strategy(mission: Mission, quarter: FiscalQuarter) -> str:
+    """Why ``quarter`` cannot be closed for ``mission`` because it lies outside its strategy ("" when inside)."""
+    first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
+    if first <= quarter <= last:
+        return ""
+    return f"{quarter.label} is outside the strategy period ({first.label} to {last.label})"
+
+
+def _check_over(quarter: FiscalQuarter, today: date) -> None:
+    if quarter >= FiscalQuarter.containing(today):
+        raise FieldError("quarter", f"{quarter.label} has not ended yet: a quarter closes once it is over")
+
+
+def _already_closed(quarter: FiscalQuarter, at: object, actor: str) -> str:
+    return f"{quarter.label} is already closed (on {day_text(at)} by {actor})"
+
+
+def _audit_key(mission: Mission, quarter: FiscalQuarter) -> str:
+    return f"{mission.country} {quarter.label}"
+
+
+def _close_values(
+    actor: str, mission: Mission, quarter: FiscalQuarter, at: datetime, made: dict[str, Any]
+) -> tuple[dict[str, Any], int]:
+    """The ``quarter_close`` row of ``mission``'s ``quarter`` with its record ``made`` (canonical JSON, SHA-256 and
+    the roll-up figures), and the record's size in UTF-8 bytes."""
     stored = closed_records.canonical(made)
-    row = QuarterClose(
-        mission_id=mission.id,
-        fiscal_year=quarter.fiscal_year,
-        quarter=quarter.quarter,
-        action="close",
-        actor=actor,
-        at=datetime.now(UTC),
-        snapshot=stored,
-        sha256=closed_records.digest(stored),
-        figures=closed_records.figures_of(made),
-    )
-    session.add(row)
-    audit(
-        session,
-        actor=actor,
-        action="close quarter",
-        entity="quarter",
-        key=f"{mission.country} {quarter.label}",
-        before=None,
-        after={"sha256": row.sha256, "bytes": len(stored.encode("utf-8"))},
-    )
-    return row
+    values = {
+        "mission_id": mission.id, "fiscal_year": quarter.fiscal_year, "quarter": quarter.quarter, "action": "close",
+        "actor": actor, "at": at, "reason": "", "snapshot": stored, "sha256": closed_records.digest(stored),
+        "figures": closed_records.figures_of(made),
+    }  # fmt: skip
+    return values, len(stored.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -186,8 +194,7 @@ def close_many(
     inside it. A mission whose quarter is closed already or lies outside its strategy is skipped, with the
     reason; a quarter that has not ended, an unknown mission or someone not an admin refuses the whole batch."""
     actor = _admin(session, actor_email)
-    if quarter >= FiscalQuarter.containing(today):
-        raise FieldError("quarter", f"{quarter.label} has not ended yet: a quarter closes once it is over")
+    _check_over(quarter, today)
     found = {m.id: m for m in session.exec(select(Mission).order_by(col(Mission.id)))}
     wanted = sorted(found) if mission_ids is None else sorted(set(mission_ids))
     unknown = [m for m in wanted if m not in found]
@@ -198,12 +205,10 @@ def close_many(
     skipped, kept = [], []
     for mission_id in wanted:
         mission = found[mission_id]
-        first, last = strategy_quarters(mission.strategy_start, mission.strategy_end)
-        if not first <= quarter <= last:
-            reason = f"{quarter.label} is outside the strategy period ({first.label} to {last.label})"
+        if outside := _outside_strategy(mission, quarter):
+            reason = outside
         elif mission_id in closed:
-            at, by = closed[mission_id]
-            reason = f"{quarter.label} is already closed (on {day_text(at)} by {by})"
+            reason = _already_closed(quarter, *closed[mission_id])
         else:
             kept.append(mission_id)
             continue
@@ -215,23 +220,18 @@ def close_many(
 def _store_many(
     session: Session, actor: str, missions: list[Mission], quarter: FiscalQuarter, made: dict[int, dict[str, Any]]
 ) -> list[Closed]:
-    """``_store`` for many missions in two statements (the closes, then their audit rows)."""
+    """The closes of many missions, as ``close`` stores one, in two statements (the closes, then their audit rows)."""
     at, closes, entries, out = datetime.now(UTC), [], [], []
     for mission in missions:
         assert mission.id is not None
-        stored = closed_records.canonical(made[mission.id])
-        sha, size = closed_records.digest(stored), len(stored.encode("utf-8"))
-        closes.append(
-            {"mission_id": mission.id, "fiscal_year": quarter.fiscal_year, "quarter": quarter.quarter,
-             "action": "close", "actor": actor, "at": at, "reason": "", "snapshot": stored, "sha256": sha,
-             "figures": closed_records.figures_of(made[mission.id])}
-        )  # fmt: skip
+        values, size = _close_values(actor, mission, quarter, at, made[mission.id])
+        closes.append(values)
         entries.append(
             {"at": at, "actor": actor, "action": "close quarter", "entity": "quarter",
-             "entity_key": f"{mission.country} {quarter.label}"[:200], "before": json.dumps(None),
-             "after": json.dumps({"sha256": sha, "bytes": size}, sort_keys=True, default=str)}
+             "entity_key": _audit_key(mission, quarter)[:200], "before": json.dumps(None),
+             "after": json.dumps({"sha256": values["sha256"], "bytes": size}, sort_keys=True, default=str)}
         )  # fmt: skip
-        out.append(Closed(mission.id, mission.country, sha, size))
+        out.append(Closed(mission.id, mission.country, values["sha256"], size))
     if closes:
         session.execute(insert(QuarterClose), closes)
         session.execute(insert(AuditEntry), entries)
