@@ -34,7 +34,8 @@ import pandas as pd
 
 from dashboard.domain import links
 from dashboard.domain.fiscal import FiscalQuarter, reporting_quarter, strategy_quarters
-from dashboard.domain.reporting import due_date, mission_due_days
+from dashboard.domain.numbers import plural
+from dashboard.domain.reporting import day_text, due_date, mission_due_days
 from models.scales import ReviewState, Role
 
 KINDS = ("due-soon", "due-today", "overdue", "update-returned", "review-digest", "escalation", "weekly-summary")
@@ -175,14 +176,6 @@ def upcoming(clock: Clock, rules: Rules) -> list[tuple[date, str]]:
     return sorted(out)
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 @dataclass(frozen=True)
 class People:
     """The accounts that can hear something, by what they do (disabled accounts hear nothing)."""
@@ -249,9 +242,9 @@ def owed_notices(clock: Clock, owed: pd.DataFrame, people: People, rules: Rules)
     kind, step = stage
     quarter, days = clock.quarter, (clock.due - clock.today).days
     when = {
-        "due-soon": f"due on {_day(clock.due)}, in {plural(days, 'day')}",
-        "due-today": f"due today, {_day(clock.due)}",
-        "overdue": f"{plural(-days, 'day')} late (due on {_day(clock.due)})",
+        "due-soon": f"due on {day_text(clock.due)}, in {plural(days, 'day')}",
+        "due-today": f"due today, {day_text(clock.due)}",
+        "overdue": f"{plural(-days, 'day')} late (due on {day_text(clock.due)})",
     }[kind]
     out = []
     rows = list(owed.itertuples(index=False))
@@ -395,7 +388,7 @@ def escalation_notices(
                 refs=(f"escalate:{clock.mission_id}:{quarter.index}",),
                 subject=f"{clock.name}: {', '.join(agencies)} ha{'s' if len(agencies) == 1 else 've'} not reported "
                 f"for {quarter.label}, {plural(late, 'day')} late",
-                intro=f"{quarter.label} updates were due on {_day(clock.due)}, {plural(late, 'day')} ago. "
+                intro=f"{quarter.label} updates were due on {day_text(clock.due)}, {plural(late, 'day')} ago. "
                 f"These agencies have not reported in the working groups you chair.",
                 blocks=blocks,
                 why="you chair these working groups",

@@ -36,6 +36,11 @@ def percent(value: float | int | None, *, none: str = NONE_SHOWN) -> str:
     return none if whole is None else f"{whole}%"
 
 
+def plural(count: int, word: str) -> str:
+    """A count with its noun: "1 update", "3 updates"."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
 def whole(value: float | int | None, *, none: str = NONE_SHOWN) -> str:
     """A figure as a whole number ("49"), or ``none`` when there is none."""
     number = half_up(value)

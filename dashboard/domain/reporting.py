@@ -262,8 +262,9 @@ def open_only(rows: pd.DataFrame, closed: frozenset[int] | set[int]) -> pd.DataF
 
 
 def day_text(at: object) -> str:
-    """A day as the quarter records word it, "3 Dec 2026": from a datetime, or the ISO text SQLite hands out."""
-    moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+    """A day as the pages, records and e-mails word it, "3 Dec 2026": from a date or datetime, or the ISO text
+    SQLite hands out."""
+    moment = at if isinstance(at, date) else datetime.fromisoformat(str(at))
     return f"{moment.day} {moment:%b %Y}"
 
 

@@ -14,7 +14,8 @@ import pandas as pd
 from dashboard.domain import links
 from dashboard.domain.aggregation import RISK_SEVERITY
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.domain.notices import Block, Clock, Line, Notice, People, Rules, path, plural, week_ref
+from dashboard.domain.notices import Block, Clock, Line, Notice, People, Rules, path, week_ref
+from dashboard.domain.numbers import plural
 from dashboard.domain.rollup import mission_summary
 from models.scales import Status
 

@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from dashboard.domain import notices
 from dashboard.domain.actor import AccessDenied, is_operator
-from dashboard.domain.notices import Decision, Notice, People, Rules
+from dashboard.domain.notices import Decision, Notice, People, Rules, since
 from dashboard.domain.summary_notice import utc_clock, weekly_notices
 from dashboard.formats import mail
 from dashboard.services.access import find_user, normalise_email, resolve
@@ -85,7 +85,7 @@ def decide(engine: Engine, settings: Settings, mail_settings: MailSettings, now:
     rules = rules_of(settings, mail_settings)
     missions = store.read_missions(engine)
     clock_of, problems = notices.clocks(missions, now, rules)
-    data = store.read_all(engine, notices.quarters_wanted(clock_of.values()), notices.since(now))
+    data = {"missions": missions, **store.read_all(engine, notices.quarters_wanted(clock_of.values()), since(now))}
     people = People.of(data["users"], data["agency_bindings"], data["group_bindings"])
     found = notices.decide_missions(data, clock_of, people, rules, now)
     if bool(people.users["weekly_summary"].astype(bool).any()):

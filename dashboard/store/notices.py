@@ -130,11 +130,10 @@ def read_missions(engine: Engine) -> pd.DataFrame:
 
 
 def read_all(engine: Engine, qindexes: set[int], since: datetime) -> dict[str, Any]:
-    """Everything the decision reads, in one connection: frames by name, ``closed`` as a set of (mission, qindex)
-    and ``sent`` as a set of (user id, reference) queued since ``since``."""
+    """Everything the decision reads but the missions (``read_missions``), in one connection: frames by name,
+    ``closed`` as a set of (mission, qindex) and ``sent`` as a set of (user id, reference) queued since ``since``."""
     with reading(engine) as connection:
         out: dict[str, Any] = {
-            "missions": _frame(connection, MISSIONS_SQL),
             "returns": _frame(connection, RETURNED_SQL),
             "waiting": _frame(connection, WAITING_SQL),
             "users": _frame(connection, USERS_SQL),

@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.domain import aggregation
 from dashboard.domain.aggregation import RISK_SEVERITY, STATUS_SEVERITY
 from dashboard.domain.fiscal import FiscalQuarter
-from dashboard.domain.numbers import half_up, percent
+from dashboard.domain.numbers import half_up, percent, plural
 from dashboard.formats.brief_data import (
     Action,
     AgencyReport,
@@ -31,10 +31,6 @@ STATUS_RANK = {Status.OFF_TRACK.value: 0, Status.AT_RISK.value: 1}
 DIRECTION_RANK = {"worse": 0, "mixed": 1, "better": 2}
 TREND_QUARTERS = 4
 MAX_NAMED = 3  # objectives or agencies named in one sentence before "and N more"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def named(items: Sequence[str]) -> str:

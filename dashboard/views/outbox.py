@@ -3,6 +3,7 @@
 import pandas as pd
 
 from dashboard.domain.notices import Clock, Notice, Rules, upcoming
+from dashboard.domain.reporting import day_text
 
 OUTBOX_LABELS = {
     "state": "State",
@@ -71,9 +72,9 @@ def upcoming_table(clocks: dict[int, Clock], rules: Rules) -> pd.DataFrame:
             {
                 "Mission": clock.name,
                 "Quarter": clock.quarter.label,
-                "Due": f"{clock.due.day} {clock.due:%b %Y}",
+                "Due": day_text(clock.due),
                 "Next": name,
-                "On": "" if day is None else f"{day.day} {day:%b %Y}",
+                "On": "" if day is None else day_text(day),
             }
         )
     return pd.DataFrame(rows, columns=["Mission", "Quarter", "Due", "Next", "On"])
