@@ -1,10 +1,9 @@
-"""Fonts and text fitting for the quarterly brief: ``fit`` and ``clip`` wrap a box's text and, if still too long,
-shorten it with "…", by the font's measured widths, so nothing overflows a slide (the PDF shortens only its page
-furniture: its tables grow and flow onto further pages instead).
+"""The PDF brief's fonts and its one-line fitting: ``clip`` (over ``fit``) shortens the page furniture (marking,
+running title, chart titles) with "…" by the font's measured widths; the body's tables grow and flow onto further
+pages instead. The deck measures its own text in the font its renderers draw (``brief_pptx_fit``).
 
-One font measures both formats. The PDF embeds DejaVu Sans (Debian's fonts-dejavu-core) when it is
-installed, else the Bitstream Vera that reportlab ships (the ancestor of DejaVu, without the status symbols).
-The PowerPoint asks for Arial, which is narrower than DejaVu Sans, so text measured here fits there too.
+The PDF embeds DejaVu Sans (Debian's fonts-dejavu-core) when it is installed, else the Bitstream Vera that
+reportlab ships (the ancestor of DejaVu, without the status symbols).
 
 For characters DejaVu Sans lacks, the PDF falls back, character by character, to the first installed font that
 has them: Droid Sans Fallback or WenQuanYi Zen Hei for Chinese, Japanese and Korean (TrueType outlines, which
@@ -28,8 +27,6 @@ REPLACEMENT = "\ufffd"  # stands where a character no font has would be
 # Control characters: XML (both formats) refuses them, and they have no width to measure.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_SPACING = 1.2  # a line's height as a multiple of the font size
-PPTX_FONT = "Arial"
-
 _DEJAVU = [
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
@@ -159,11 +156,6 @@ def width(text: str, size: float, bold: bool = False) -> float:
 
 def line_height(size: float) -> float:
     return size * LINE_SPACING
-
-
-def lines_that_fit(height: float, size: float) -> int:
-    """How many lines of ``size`` points fit in ``height`` points (at least one)."""
-    return max(1, int(height // line_height(size)))
 
 
 def _shorten(line: str, size: float, limit: float, bold: bool) -> str:
