@@ -38,7 +38,6 @@ from dashboard.domain.numbers import plural
 from dashboard.domain.reporting import day_text, due_date, mission_due_days
 from models.scales import ReviewState, Role
 
-KINDS = ("due-soon", "due-today", "overdue", "update-returned", "review-digest", "escalation", "weekly-summary")
 SENT_REFS_DAYS = 400
 """How far back the references already queued are read (the unique constraint holds whatever the age)."""
 

@@ -65,19 +65,8 @@ def html_body(notice: Notice, base_url: str) -> str:
     return "\n".join(parts)
 
 
-def message(notice: Notice, *, base_url: str, mail_from: str, subject: str | None = None) -> EmailMessage:
-    """The e-mail of ``notice`` (or of a stored message's ``subject`` and bodies: see ``stored``)."""
-    return stored(
-        recipient=notice.email,
-        subject=subject or notice.subject,
-        body_text=text_body(notice, base_url),
-        body_html=html_body(notice, base_url),
-        mail_from=mail_from,
-    )
-
-
 def stored(*, recipient: str, subject: str, body_text: str, body_html: str, mail_from: str) -> EmailMessage:
-    """An outbox row as the message that is sent."""
+    """An outbox row (its subject and the bodies ``text_body`` and ``html_body`` made) as the message sent."""
     mail = EmailMessage()
     mail["Subject"] = one_line(subject)
     mail["From"] = one_line(mail_from, 254)
